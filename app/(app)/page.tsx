@@ -1,0 +1,51 @@
+import Link from "next/link";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { can, currentPrincipal } from "@/lib/auth/session";
+import { listEnvironments } from "@/lib/inventory/registries";
+import { getPrisma } from "@/lib/runtime";
+
+export const metadata = { title: "Environments" };
+
+export default async function EnvironmentsPage() {
+  const me = await currentPrincipal();
+  const envs = (await listEnvironments(await getPrisma())).filter((e) => can(me, "environment.view", { environment: e.name }));
+  return (
+    <>
+      <PageHeader title="Environments" description="Each environment is a namespace on a registry, in pipeline order." />
+      {envs.length === 0 ? (
+        <EmptyState title="No environments you can see">
+          Declare environments in dockmaster.yaml, or ask an administrator to add one under{" "}
+          <Link className="text-sky-700 underline" href="/settings/registries">
+            Settings
+          </Link>{" "}
+          or to grant you a role.
+        </EmptyState>
+      ) : (
+        <div className="grid gap-4" style={{ gridTemplateColumns: `repeat(${Math.min(envs.length, 4)}, minmax(0, 1fr))` }}>
+          {envs.map((e) => (
+            <section key={e.id} className="card p-4" aria-label={`Environment ${e.name}`}>
+              <div className="flex items-center justify-between">
+                <h2 className="text-lg font-semibold">{e.name}</h2>
+                {e.protected ? <Badge tone="amber">protected</Badge> : <Badge>open</Badge>}
+              </div>
+              <dl className="mt-3 space-y-1 text-sm">
+                <div className="flex justify-between gap-2">
+                  <dt className="text-slate-500">Registry</dt>
+                  <dd>
+                    {e.registry.name} <Badge tone="sky">{e.registry.kind}</Badge>
+                  </dd>
+                </div>
+                <div className="flex justify-between gap-2">
+                  <dt className="text-slate-500">Namespace</dt>
+                  <dd className="font-mono">{e.namespace || "(root)"}</dd>
+                </div>
+              </dl>
+            </section>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

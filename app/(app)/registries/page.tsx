@@ -1,0 +1,55 @@
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { authorizePage } from "@/lib/auth/page";
+import { listRegistries } from "@/lib/inventory/registries";
+import { getPrisma } from "@/lib/runtime";
+
+export const metadata = { title: "Registries" };
+
+export default async function RegistriesPage() {
+  const access = await authorizePage("registry.view");
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const registries = await listRegistries(await getPrisma());
+  return (
+    <>
+      <PageHeader title="Registries" description="Every registry Dockmaster reads from, from dockmaster.yaml or added by an administrator." />
+      {registries.length === 0 ? (
+        <EmptyState title="No registries configured">Declare them in dockmaster.yaml or add one under Settings → Registries.</EmptyState>
+      ) : (
+        <div className="card overflow-hidden">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Kind</th>
+                <th>URL</th>
+                <th>Credentials</th>
+                <th>Environments</th>
+                <th>Defined in</th>
+              </tr>
+            </thead>
+            <tbody>
+              {registries.map((r) => (
+                <tr key={r.id}>
+                  <td className="font-medium">{r.name}</td>
+                  <td>
+                    <Badge tone="sky">{r.kind}</Badge>
+                  </td>
+                  <td className="font-mono text-xs">{r.url}</td>
+                  <td className="text-xs">
+                    {r.credential === "none" ? "anonymous" : r.credential === "env" ? `${r.username ?? ""} · from $${r.credentialEnv}` : `${r.username ?? ""} · encrypted`}
+                    {r.insecureSkipVerify && <Badge tone="red">TLS not verified</Badge>}
+                  </td>
+                  <td>{r.environments.join(", ") || "—"}</td>
+                  <td>{r.source === "config" ? "dockmaster.yaml" : "UI"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import { NavLink } from "./nav-link";
+import { SignOutButton } from "./sign-out-button";
+
+const nav = [
+  { href: "/", label: "Environments" },
+  { href: "/registries", label: "Registries" },
+  { href: "/promotions", label: "Promotions" },
+  { href: "/scans", label: "Scans" },
+  { href: "/replication", label: "Replication" },
+  { href: "/probes", label: "Probes" },
+  { href: "/audit", label: "Audit" },
+  { href: "/settings", label: "Settings" },
+];
+
+export function AppShell({ user, roles, children }: { user: string; roles: string; children: React.ReactNode }) {
+  return (
+    <div className="flex min-h-screen">
+      <aside className="w-56 shrink-0 bg-slate-900 px-3 py-5" aria-label="Main navigation">
+        <div className="mb-6 px-3 text-lg font-semibold tracking-tight text-white">
+          <span className="text-sky-400">Dock</span>master
+        </div>
+        <nav className="space-y-1">
+          {nav.map((n) => (
+            <NavLink key={n.href} href={n.href}>
+              {n.label}
+            </NavLink>
+          ))}
+        </nav>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-end gap-4 border-b border-slate-200 bg-white px-6 py-3">
+          <div className="text-right text-sm">
+            <div className="font-medium" data-testid="current-user">
+              {user}
+            </div>
+            <div className="text-xs text-slate-500" data-testid="current-roles">
+              {roles}
+            </div>
+          </div>
+          <SignOutButton />
+        </header>
+        <main className="flex-1 p-6">{children}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { getPrisma } from "@/lib/runtime";
+import type { Action, Resource } from "./policy";
+import { AuthError, currentPrincipal, requirePermission, type Principal } from "./session";
+import type { ActionState } from "./action-state";
+import { UserInputError, type ActorContext } from "./users";
+
+export type { ActionState } from "./action-state";
+
+export interface ActionContext extends ActorContext {
+  principal: Principal;
+  prisma: PrismaClient;
+}
+
+interface Definition<S extends z.ZodType, T> {
+  input: S;
+  /** The permission to check, possibly depending on the parsed input (e.g. its environment). */
+  permission: Action | ((input: z.infer<S>) => [Action, Resource]);
+  run(input: z.infer<S>, ctx: ActionContext): Promise<{ message: string; data?: T }>;
+}
+
+function formToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    if (key.startsWith("$ACTION")) continue;
+    const values = form.getAll(key);
+    out[key] = values.length > 1 ? values : values[0];
+  }
+  return out;
+}
+
+/**
+ * A server action in three steps, the same for every mutation: who is calling and may they
+ * (checked on the server, whatever the UI showed), is the input valid, then the lib service.
+ * Known errors become messages for the form; anything else is logged and reported generically.
+ */
+export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S, T>) {
+  return async function action(_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> {
+    try {
+      const principal = await currentPrincipal();
+      if (!principal) throw new AuthError(401, "You are not signed in.");
+      const parsed = def.input.safeParse(formToObject(form));
+      if (!parsed.success) {
+        const fieldErrors: Record<string, string[]> = {};
+        for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+        // Authorization comes first even for bad input, so a refused caller learns nothing about validation.
+        if (typeof def.permission === "string") await requirePermission(principal, def.permission);
+        return { status: "error", message: "Please correct the highlighted fields.", fieldErrors };
+      }
+      const [perm, resource] = typeof def.permission === "string" ? [def.permission, {}] : def.permission(parsed.data);
+      await requirePermission(principal, perm, resource);
+      const prisma = await getPrisma();
+      const result = await def.run(parsed.data, { principal, prisma, actor: { id: principal.id, email: principal.email }, ip: principal.ip });
+      return { status: "ok", ...result };
+    } catch (err) {
+      if (err instanceof AuthError || err instanceof UserInputError) return { status: "error", message: err.message };
+      console.error("[action] failed:", err);
+      return { status: "error", message: `The action failed on the server: ${(err as Error).message}` };
+    }
+  };
+}

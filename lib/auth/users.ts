@@ -1,0 +1,125 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { writeAudit } from "@/lib/audit/log";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
+import type { Grant, Role } from "./policy";
+
+/** Who did it and from where: passed to every mutating service so it can write the audit row. */
+export interface ActorContext {
+  actor: { id: string | null; email: string | null } | null;
+  ip: string | null;
+}
+
+export class UserInputError extends Error {
+  override name = "UserInputError";
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function createUser(
+  prisma: PrismaClient,
+  ctx: ActorContext,
+  input: { email: string; name?: string | null; password: string; grants: { role: Role; environmentId: string | null }[] },
+) {
+  const email = normalizeEmail(input.email);
+  if (input.password.length < MIN_PASSWORD_LENGTH) {
+    throw new UserInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  if (await prisma.user.findUnique({ where: { email } })) throw new UserInputError(`a user with email ${email} already exists`);
+  const passwordHash = await hashPassword(input.password);
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.create({
+      data: { email, name: input.name ?? null, passwordHash, grants: { create: input.grants } },
+    });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "user.create",
+      target: { type: "user", id: email },
+      outcome: "success",
+      sourceIp: ctx.ip,
+      detail: { grants: input.grants },
+    });
+    return user;
+  });
+}
+
+export async function grantRole(prisma: PrismaClient, ctx: ActorContext, userId: string, role: Role, environmentId: string | null) {
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId } });
+    const existing = await tx.roleGrant.findFirst({ where: { userId, role, environmentId } });
+    if (existing) return existing;
+    const grant = await tx.roleGrant.create({ data: { userId, role, environmentId } });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "user.grant",
+      target: { type: "user", id: user.email },
+      outcome: "success",
+      sourceIp: ctx.ip,
+      detail: { role, environmentId },
+    });
+    return grant;
+  });
+}
+
+export async function revokeGrant(prisma: PrismaClient, ctx: ActorContext, grantId: string) {
+  return prisma.$transaction(async (tx) => {
+    const grant = await tx.roleGrant.findUniqueOrThrow({ where: { id: grantId }, include: { user: true } });
+    if (grant.role === "admin" && grant.environmentId === null) {
+      const admins = await tx.roleGrant.count({ where: { role: "admin", environmentId: null, user: { disabled: false } } });
+      if (admins <= 1) throw new UserInputError("cannot remove the last administrator");
+    }
+    await tx.roleGrant.delete({ where: { id: grantId } });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "user.revoke",
+      target: { type: "user", id: grant.user.email },
+      outcome: "success",
+      sourceIp: ctx.ip,
+      detail: { role: grant.role, environmentId: grant.environmentId },
+    });
+  });
+}
+
+export async function setUserDisabled(prisma: PrismaClient, ctx: ActorContext, userId: string, disabled: boolean) {
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: { grants: true } });
+    if (disabled && user.id === ctx.actor?.id) throw new UserInputError("you cannot disable your own account");
+    await tx.user.update({ where: { id: userId }, data: { disabled } });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: disabled ? "user.disable" : "user.enable",
+      target: { type: "user", id: user.email },
+      outcome: "success",
+      sourceIp: ctx.ip,
+    });
+  });
+}
+
+export async function listUsers(prisma: PrismaClient) {
+  return prisma.user.findMany({
+    orderBy: { email: "asc" },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      disabled: true,
+      createdAt: true,
+      grants: { select: { id: true, role: true, environment: { select: { id: true, name: true } } } },
+    },
+  });
+}
+
+/** The caller's grants as the policy sees them; null for an unknown or disabled account. */
+export async function loadGrants(prisma: PrismaClient, userId: string): Promise<{ email: string; name: string | null; grants: Grant[] } | null> {
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { email: true, name: true, disabled: true, grants: { select: { role: true, environment: { select: { name: true } } } } },
+  });
+  if (!user || user.disabled) return null;
+  return {
+    email: user.email,
+    name: user.name,
+    grants: user.grants.map((g) => ({ role: g.role, environment: g.environment?.name ?? null })),
+  };
+}

@@ -1,0 +1,9 @@
+import { getRuntime } from "./runtime";
+
+// Imported only by instrumentation.ts in the Node.js runtime: a failed boot ends the process.
+try {
+  await getRuntime();
+} catch (err) {
+  console.error(`[dockmaster] start-up failed:\n${(err as Error).message}`);
+  process.exit(1);
+}

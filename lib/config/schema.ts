@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+const ENV_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
+const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+/** A secret must be written as ${ENV_VAR}: plaintext secrets do not belong in a file kept in git. */
+const secretRef = z
+  .string()
+  .regex(ENV_REF, "must be an environment variable reference like ${HARBOR_PASSWORD}, not a plaintext secret");
+
+/** Non-secret strings may be literal or ${ENV_VAR}. */
+const maybeEnv = z.string().min(1);
+
+export const registryKinds = ["oci", "harbor", "ecr", "dockerhub"] as const;
+
+const credentials = z.strictObject({
+  username: maybeEnv.optional(),
+  password: secretRef.optional(),
+  token: secretRef.optional(),
+  /** ECR: AWS access key pair by env reference; absent means the SDK's default provider chain. */
+  accessKeyId: secretRef.optional(),
+  secretAccessKey: secretRef.optional(),
+});
+
+const registry = z.strictObject({
+  name: z.string().regex(NAME, "must be lowercase letters, digits, '.', '_' or '-' (max 63)"),
+  kind: z.enum(registryKinds),
+  url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+  region: z.string().optional(),
+  credentials: credentials.optional(),
+  tls: z
+    .strictObject({
+      insecureSkipVerify: z.boolean().default(false),
+      caFile: z.string().optional(),
+    })
+    .optional(),
+});
+
+const severityLimits = z.strictObject({
+  critical: z.number().int().min(0).optional(),
+  high: z.number().int().min(0).optional(),
+  medium: z.number().int().min(0).optional(),
+});
+
+const gates = z.strictObject({
+  maxFindings: severityLimits.optional(),
+  noFixableCritical: z.boolean().optional(),
+  maxScanAgeDays: z.number().int().positive().optional(),
+  requireSignature: z.boolean().optional(),
+  approvals: z.number().int().min(0).max(10).optional(),
+});
+
+const environment = z.strictObject({
+  name: z.string().regex(NAME, "must be lowercase letters, digits, '.', '_' or '-' (max 63)"),
+  order: z.number().int(),
+  registry: z.string(),
+  namespace: z.string().default(""),
+  protected: z.boolean().default(false),
+  gates: gates.optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    registries: z.array(registry).default([]),
+    environments: z.array(environment).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.registries.forEach((r, i) => {
+      if (seen.has(r.name)) ctx.addIssue({ code: "custom", path: ["registries", i, "name"], message: `duplicate registry name "${r.name}"` });
+      seen.add(r.name);
+    });
+    const envNames = new Set<string>();
+    cfg.environments.forEach((e, i) => {
+      if (envNames.has(e.name)) ctx.addIssue({ code: "custom", path: ["environments", i, "name"], message: `duplicate environment name "${e.name}"` });
+      envNames.add(e.name);
+      if (!seen.has(e.registry)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", i, "registry"],
+          message: `refers to registry "${e.registry}", which is not declared under registries`,
+        });
+      }
+    });
+  });
+
+export type DockmasterConfig = z.infer<typeof configSchema>;
+export type RegistryConfig = DockmasterConfig["registries"][number];
+export type EnvironmentConfig = DockmasterConfig["environments"][number];
+export type GateConfig = z.infer<typeof gates>;
+
+export function envRefName(value: string | undefined): string | undefined {
+  return value ? ENV_REF.exec(value)?.[1] : undefined;
+}

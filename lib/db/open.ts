@@ -1,0 +1,78 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import pg from "pg";
+import { PrismaClient } from "./generated/client";
+import { migrate } from "./migrate";
+import { pgExecutor, pgliteExecutor, type SqlExecutor } from "./sql";
+
+export interface Database {
+  kind: "postgres" | "pglite";
+  /** Where the data lives, without credentials: shown in logs and /api/health. */
+  location: string;
+  prisma: PrismaClient;
+  sql: SqlExecutor;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… — when absent, the embedded PGlite database is used. */
+  url?: string;
+  /** PGlite data directory; "memory://" keeps it in memory (tests). */
+  dataDir?: string;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+export function defaultDataDir(): string {
+  return process.env.DOCKMASTER_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), "data", "pglite");
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres (unparseable URL)";
+  }
+}
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  let db: Database;
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    // An idle pooled connection dropped by the server must not crash the process.
+    pool.on("error", (err) => console.error(`[db] idle connection error: ${err.message}`));
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    db = {
+      kind: "postgres",
+      location: redact(opts.url),
+      prisma,
+      sql: pgExecutor(pool),
+      async close() {
+        await prisma.$disconnect();
+        await pool.end().catch(() => undefined);
+      },
+    };
+  } else {
+    const dir = opts.dataDir ?? defaultDataDir();
+    if (!dir.startsWith("memory://")) await mkdir(/* turbopackIgnore: true */ dir, { recursive: true });
+    const lite = await PGlite.create(dir);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+    db = {
+      kind: "pglite",
+      location: dir,
+      prisma,
+      sql: pgliteExecutor(lite),
+      async close() {
+        await prisma.$disconnect();
+        await lite.close();
+      },
+    };
+  }
+  if (opts.migrate !== false) await migrate(db.sql);
+  return db;
+}

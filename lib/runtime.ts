@@ -1,0 +1,48 @@
+import { bootstrapAdminFromEnv } from "@/lib/auth/bootstrap";
+import { configPath, loadConfig } from "@/lib/config/load";
+import type { DockmasterConfig } from "@/lib/config/schema";
+import { syncConfig } from "@/lib/config/sync";
+import { parseSecretKey } from "@/lib/crypto/secrets";
+import { openDatabase, type Database } from "@/lib/db/open";
+
+export interface Runtime {
+  db: Database;
+  config: DockmasterConfig;
+  startedAt: Date;
+}
+
+/**
+ * Start-up, in order: read and validate dockmaster.yaml (a bad file stops here, naming the line),
+ * open the database and apply migrations, mirror the config into it, refuse to run with sealed
+ * secrets but no key, create the first admin from the environment. Memoized per process
+ * (and across dev-server reloads via globalThis).
+ */
+async function boot(): Promise<Runtime> {
+  const config = await loadConfig();
+  const db = await openDatabase({ url: process.env.DATABASE_URL || undefined });
+  try {
+    await syncConfig(db.prisma, config);
+    const sealed = await db.prisma.registry.count({ where: { secretCiphertext: { not: null } } });
+    if (sealed > 0) parseSecretKey(process.env.DOCKMASTER_SECRET_KEY);
+    await bootstrapAdminFromEnv(db.prisma);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  console.log(`[dockmaster] database ${db.kind} at ${db.location}; config ${configPath()}: ${config.registries.length} registries, ${config.environments.length} environments`);
+  return { db, config, startedAt: new Date() };
+}
+
+const holder = globalThis as unknown as { __dockmaster?: Promise<Runtime> };
+
+export function getRuntime(): Promise<Runtime> {
+  holder.__dockmaster ??= boot().catch((err) => {
+    holder.__dockmaster = undefined;
+    throw err;
+  });
+  return holder.__dockmaster;
+}
+
+export async function getPrisma() {
+  return (await getRuntime()).db.prisma;
+}
