@@ -59,7 +59,11 @@ export function parseConfig(text: string, file = "dockmaster.yaml", env: NodeJS.
   if (!parsed.success) {
     throw new ConfigError(
       file,
-      parsed.error.issues.map((i) => `${file}:${lineOf(doc, counter, i.path) ?? "?"}: ${where(i.path)}: ${i.message}`),
+      parsed.error.issues.map((i) => {
+        // An unknown key is best shown on its own line rather than its parent's.
+        const at = i.code === "unrecognized_keys" && i.keys[0] ? [...i.path, i.keys[0]] : i.path;
+        return `${file}:${lineOf(doc, counter, at) ?? "?"}: ${where(i.path)}: ${i.message}`;
+      }),
     );
   }
   const missing: { path: PropertyKey[]; name: string }[] = [];
