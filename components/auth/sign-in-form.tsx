@@ -45,7 +45,7 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
         <input name="password" type="password" autoComplete="current-password" required className="input mt-1" />
       </label>
       {error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+        <p role="alert" data-testid="signin-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
           {error}
         </p>
       )}

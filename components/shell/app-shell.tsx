@@ -15,11 +15,11 @@ const nav = [
 export function AppShell({ user, roles, children }: { user: string; roles: string; children: React.ReactNode }) {
   return (
     <div className="flex min-h-screen">
-      <aside className="w-56 shrink-0 bg-slate-900 px-3 py-5" aria-label="Main navigation">
+      <aside className="w-56 shrink-0 bg-slate-900 px-3 py-5">
         <div className="mb-6 px-3 text-lg font-semibold tracking-tight text-white">
           <span className="text-sky-400">Dock</span>master
         </div>
-        <nav className="space-y-1">
+        <nav className="space-y-1" aria-label="Main navigation">
           {nav.map((n) => (
             <NavLink key={n.href} href={n.href}>
               {n.label}

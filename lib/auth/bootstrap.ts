@@ -28,7 +28,7 @@ export async function completeSetup(prisma: PrismaClient, input: { email: string
 }
 
 /** DOCKMASTER_ADMIN_EMAIL / _PASSWORD create the first admin at start; an existing account is never overwritten. */
-export async function bootstrapAdminFromEnv(prisma: PrismaClient, env: NodeJS.ProcessEnv = process.env): Promise<"created" | "exists" | "not-configured"> {
+export async function bootstrapAdminFromEnv(prisma: PrismaClient, env: Record<string, string | undefined> = process.env): Promise<"created" | "exists" | "not-configured"> {
   const email = env.DOCKMASTER_ADMIN_EMAIL;
   const password = env.DOCKMASTER_ADMIN_PASSWORD;
   if (!email) return "not-configured";

@@ -36,7 +36,7 @@ environments:
       approvals: 2
 `;
 
-function problems(text: string, e: NodeJS.ProcessEnv = env): string[] {
+function problems(text: string, e: Record<string, string> = env): string[] {
   try {
     parseConfig(text, "dockmaster.yaml", e);
   } catch (err) {

@@ -18,6 +18,7 @@ export function configPath(): string {
 }
 
 type Path = readonly PropertyKey[];
+type Env = Record<string, string | undefined>;
 
 /** Finds the line of the deepest node that exists along path, so "missing field" points at its parent. */
 function lineOf(doc: Document, counter: LineCounter, p: Path): number | undefined {
@@ -33,7 +34,7 @@ function where(p: Path): string {
 }
 
 /** Every ${VAR} the config refers to must be set, or start-up stops naming the field. */
-function checkEnvRefs(value: unknown, p: PropertyKey[], missing: { path: PropertyKey[]; name: string }[], env: NodeJS.ProcessEnv) {
+function checkEnvRefs(value: unknown, p: PropertyKey[], missing: { path: PropertyKey[]; name: string }[], env: Env) {
   if (typeof value === "string") {
     const name = envRefName(value);
     if (name && env[name] === undefined) missing.push({ path: p, name });
@@ -45,7 +46,7 @@ function checkEnvRefs(value: unknown, p: PropertyKey[], missing: { path: Propert
 }
 
 /** Parses and validates config text. Errors name file:line and the field. */
-export function parseConfig(text: string, file = "dockmaster.yaml", env: NodeJS.ProcessEnv = process.env): DockmasterConfig {
+export function parseConfig(text: string, file = "dockmaster.yaml", env: Env = process.env): DockmasterConfig {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -78,7 +79,7 @@ export function parseConfig(text: string, file = "dockmaster.yaml", env: NodeJS.
 }
 
 /** Loads the config file; a missing file is an empty config (registries can be added in the UI). */
-export async function loadConfig(file = configPath(), env: NodeJS.ProcessEnv = process.env): Promise<DockmasterConfig> {
+export async function loadConfig(file = configPath(), env: Env = process.env): Promise<DockmasterConfig> {
   let text: string;
   try {
     text = await readFile(/* turbopackIgnore: true */ file, "utf8");
