@@ -2,6 +2,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { EnvironmentRepos } from "@/components/registry/environment-column";
 import { can, currentPrincipal } from "@/lib/auth/session";
 import { listEnvironments } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
@@ -42,6 +43,9 @@ export default async function EnvironmentsPage() {
                   <dd className="font-mono">{e.namespace || "(root)"}</dd>
                 </div>
               </dl>
+              <div className="mt-4 border-t border-slate-100 pt-3">
+                <EnvironmentRepos env={e.name} registry={e.registry.name} />
+              </div>
             </section>
           ))}
         </div>

@@ -2,6 +2,8 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { RegistryStatus } from "@/components/registry/registry-status";
+import Link from "next/link";
 import { authorizePage } from "@/lib/auth/page";
 import { listRegistries } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
@@ -27,13 +29,18 @@ export default async function RegistriesPage() {
                 <th>URL</th>
                 <th>Credentials</th>
                 <th>Environments</th>
+                <th>Status</th>
                 <th>Defined in</th>
               </tr>
             </thead>
             <tbody>
               {registries.map((r) => (
                 <tr key={r.id}>
-                  <td className="font-medium">{r.name}</td>
+                  <td className="font-medium">
+                    <Link className="text-sky-700 hover:underline" href={`/registries/${encodeURIComponent(r.name)}`}>
+                      {r.name}
+                    </Link>
+                  </td>
                   <td>
                     <Badge tone="sky">{r.kind}</Badge>
                   </td>
@@ -43,6 +50,9 @@ export default async function RegistriesPage() {
                     {r.insecureSkipVerify && <Badge tone="red">TLS not verified</Badge>}
                   </td>
                   <td>{r.environments.join(", ") || "—"}</td>
+                  <td>
+                    <RegistryStatus name={r.name} />
+                  </td>
                   <td>{r.source === "config" ? "dockmaster.yaml" : "UI"}</td>
                 </tr>
               ))}

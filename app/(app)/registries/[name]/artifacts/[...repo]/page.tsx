@@ -1,0 +1,194 @@
+import { notFound } from "next/navigation";
+import { CopyDigest } from "@/components/registry/copy-digest";
+import { RegistryErrorPanel } from "@/components/registry/registry-error";
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { authorizePage } from "@/lib/auth/page";
+import { describeArtifactPage } from "@/lib/browse/artifact";
+import { registryProvider } from "@/lib/browse/lookup";
+import { load } from "@/lib/browse/result";
+import { formatBytes, shortDigest, shortMediaType } from "@/lib/format";
+import { getPrisma } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <section className="card p-4" data-testid={testId}>
+      <h2 className="mb-3 font-semibold">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+export default async function ArtifactPage({ params, searchParams }: { params: Promise<{ name: string; repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
+  const access = await authorizePage("registry.view");
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const p = await params;
+  const name = decodeURIComponent(p.name);
+  const repo = p.repo.map(decodeURIComponent).join("/");
+  const ref = (await searchParams).ref ?? "latest";
+  const found = await registryProvider(await getPrisma(), name);
+  if (!found) notFound();
+  const result = await load(name, () => describeArtifactPage(found.provider, repo, ref));
+  if (!result.ok) {
+    return (
+      <>
+        <PageHeader title={`${repo}:${ref}`} />
+        <RegistryErrorPanel registry={name} error={result.error} />
+      </>
+    );
+  }
+  const a = result.data;
+  const pullHost = found.provider.host;
+  return (
+    <>
+      <PageHeader title={`${repo}${ref.startsWith("sha256:") ? "@" + shortDigest(ref) : ":" + ref}`} description={`${shortMediaType(a.details.mediaType)} · ${formatBytes(a.details.size)}`} />
+      <div className="grid gap-4 xl:grid-cols-2">
+        <Section title="Identity" testId="artifact-identity">
+          <dl className="space-y-2 text-sm">
+            <div>
+              <dt className="text-slate-500">Digest</dt>
+              <dd data-testid="artifact-digest">
+                <CopyDigest digest={a.details.digest} short={a.details.digest} />
+              </dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Pull by digest</dt>
+              <dd>
+                <code className="block break-all rounded bg-slate-900 px-2 py-1 text-xs text-slate-100" data-testid="pull-command">
+                  docker pull {pullHost}/{repo}@{a.details.digest}
+                </code>
+              </dd>
+            </div>
+            {a.tags.length > 0 && (
+              <div>
+                <dt className="text-slate-500">Tags pointing here</dt>
+                <dd className="space-x-1">
+                  {a.tags.map((t) => (
+                    <Badge key={t} tone="sky">
+                      {t}
+                    </Badge>
+                  ))}
+                </dd>
+              </div>
+            )}
+            {a.details.created && (
+              <div>
+                <dt className="text-slate-500">Created</dt>
+                <dd className="font-mono text-xs">{a.details.created}</dd>
+              </div>
+            )}
+          </dl>
+        </Section>
+        {a.details.platforms.length > 0 && (
+          <Section title={`Platforms (${a.details.platforms.length})`} testId="platforms">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Platform</th>
+                  <th>Manifest</th>
+                  <th>Size</th>
+                </tr>
+              </thead>
+              <tbody>
+                {a.details.platforms.map((pl) => (
+                  <tr key={pl.digest} data-testid="platform-row">
+                    <td>{[pl.os, pl.architecture, pl.variant].filter(Boolean).join("/")}</td>
+                    <td>
+                      <CopyDigest digest={pl.digest} short={shortDigest(pl.digest)} />
+                    </td>
+                    <td className="text-xs">{formatBytes(pl.size)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Section>
+        )}
+        {a.layers.length > 0 && (
+          <Section title={`Layers (${a.layers.length})`}>
+            <table className="table">
+              <tbody>
+                {a.layers.map((l, i) => (
+                  <tr key={`${l.digest}-${i}`}>
+                    <td className="text-xs text-slate-400">{i + 1}</td>
+                    <td>
+                      <CopyDigest digest={l.digest} short={shortDigest(l.digest)} />
+                    </td>
+                    <td className="text-xs">{l.mediaType}</td>
+                    <td className="text-xs">{formatBytes(l.size)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Section>
+        )}
+        {a.details.config && (
+          <Section title="Config" testId="config">
+            <dl className="space-y-2 text-sm">
+              <div>
+                <dt className="text-slate-500">Entrypoint / Cmd</dt>
+                <dd className="font-mono text-xs">{JSON.stringify(a.details.config.entrypoint)} {JSON.stringify(a.details.config.cmd)}</dd>
+              </div>
+              <div>
+                <dt className="text-slate-500">Environment</dt>
+                <dd className="font-mono text-xs">
+                  {a.details.config.env.map((e) => (
+                    <div key={e}>{e}</div>
+                  ))}
+                </dd>
+              </div>
+              {Object.keys(a.details.config.labels).length > 0 && (
+                <div>
+                  <dt className="text-slate-500">Labels</dt>
+                  <dd className="font-mono text-xs">
+                    {Object.entries(a.details.config.labels).map(([k, v]) => (
+                      <div key={k}>
+                        {k}={v}
+                      </div>
+                    ))}
+                  </dd>
+                </div>
+              )}
+              <div>
+                <dt className="text-slate-500">History</dt>
+                <dd>
+                  <ol className="list-decimal pl-5 font-mono text-xs">
+                    {a.details.config.history.map((h, i) => (
+                      <li key={i} className={h.emptyLayer ? "text-slate-400" : ""}>
+                        {h.createdBy ?? h.comment ?? "—"}
+                      </li>
+                    ))}
+                  </ol>
+                </dd>
+              </div>
+            </dl>
+          </Section>
+        )}
+        <Section title={`Referrers (${a.referrers.ok ? a.referrers.items.length : "?"})`} testId="referrers">
+          {!a.referrers.ok ? (
+            <p className="text-sm text-red-700">Could not list referrers: {a.referrers.message}</p>
+          ) : a.referrers.items.length === 0 ? (
+            <p className="text-sm text-slate-500">No signatures, SBOMs or attestations refer to this artifact.</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {a.referrers.items.map((r) => (
+                <li key={r.digest} data-testid="referrer">
+                  <Badge tone="green">{r.artifactType ?? r.mediaType}</Badge> <CopyDigest digest={r.digest} short={shortDigest(r.digest)} />{" "}
+                  <span className="text-xs text-slate-500">{formatBytes(r.size)}</span>
+                </li>
+              ))}
+              <li className="text-xs text-slate-400">found via {a.referrers.via === "referrers-api" ? "the OCI referrers API" : "the referrers tag schema"}</li>
+            </ul>
+          )}
+        </Section>
+        <Section title="Manifest">
+          <pre className="max-h-[32rem] overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="manifest-json">
+            {JSON.stringify(a.details.manifest.json, null, 2)}
+          </pre>
+        </Section>
+      </div>
+    </>
+  );
+}

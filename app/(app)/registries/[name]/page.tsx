@@ -1,0 +1,57 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { RegistryErrorPanel } from "@/components/registry/registry-error";
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/shell/page-header";
+import { Pager } from "@/components/ui/pager";
+import { authorizePage } from "@/lib/auth/page";
+import { registryProvider } from "@/lib/browse/lookup";
+import { searchRepositories } from "@/lib/browse/repositories";
+import { load } from "@/lib/browse/result";
+import { repoPath } from "@/lib/format";
+import { getPrisma } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+export default async function RegistryPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ q?: string; page?: string }> }) {
+  const access = await authorizePage("registry.view");
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const { name: raw } = await params;
+  const name = decodeURIComponent(raw);
+  const sp = await searchParams;
+  const found = await registryProvider(await getPrisma(), name);
+  if (!found) notFound();
+  const result = await load(name, () => searchRepositories(found.provider, { q: sp.q, page: Number(sp.page) || 1, pageSize: 50 }));
+  return (
+    <>
+      <PageHeader title={name} description={`Repositories on ${found.provider.host}${found.environments.length ? ` · environments: ${found.environments.map((e) => `${e.name} (${e.namespace || "root"})`).join(", ")}` : ""}`} />
+      <form className="mb-4 flex gap-2" role="search" aria-label="Search repositories">
+        <input name="q" defaultValue={sp.q} placeholder="Search repositories…" className="input max-w-md" aria-label="Search repositories" />
+        <button className="btn-primary">Search</button>
+      </form>
+      {!result.ok ? (
+        <RegistryErrorPanel registry={name} error={result.error} />
+      ) : (
+        <>
+          <p className="mb-2 text-sm text-slate-500" data-testid="repo-total">
+            {result.data.total} repositor{result.data.total === 1 ? "y" : "ies"}
+            {sp.q ? ` matching “${sp.q}”` : ""}
+          </p>
+          <div className="card">
+            <ul className="divide-y divide-slate-100" data-testid="repo-list">
+              {result.data.items.map((r) => (
+                <li key={r} className="px-4 py-2 text-sm">
+                  <Link className="text-sky-700 hover:underline" href={`/registries/${encodeURIComponent(name)}/repositories/${repoPath(r)}`}>
+                    {r}
+                  </Link>
+                </li>
+              ))}
+              {result.data.items.length === 0 && <li className="px-4 py-6 text-center text-sm text-slate-500">No repositories match.</li>}
+            </ul>
+          </div>
+          <Pager page={result.data.page} pageCount={result.data.pageCount} params={{ q: sp.q }} label="Repository pages" />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { CopyDigest } from "@/components/registry/copy-digest";
+import { RegistryErrorPanel } from "@/components/registry/registry-error";
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Pager } from "@/components/ui/pager";
+import { authorizePage } from "@/lib/auth/page";
+import { registryProvider } from "@/lib/browse/lookup";
+import { load } from "@/lib/browse/result";
+import { tagTable } from "@/lib/browse/tags";
+import { formatAge, formatBytes, repoPath, shortDigest, shortMediaType } from "@/lib/format";
+import { getPrisma } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({
+  page: z.coerce.number().int().min(1).catch(1),
+  sort: z.enum(["tag", "created", "size"]).catch("tag"),
+  dir: z.enum(["asc", "desc"]).catch("asc"),
+  group: z.enum(["1"]).optional().catch(undefined),
+});
+
+export default async function RepositoryPage({ params, searchParams }: { params: Promise<{ name: string; repo: string[] }>; searchParams: Promise<Record<string, string>> }) {
+  const access = await authorizePage("registry.view");
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const p = await params;
+  const name = decodeURIComponent(p.name);
+  const repo = p.repo.map(decodeURIComponent).join("/");
+  const q = query.parse(await searchParams);
+  const found = await registryProvider(await getPrisma(), name);
+  if (!found) notFound();
+  const result = await load(name, () => tagTable(found.provider, repo, { page: q.page, pageSize: 50, sort: q.sort, dir: q.dir, group: q.group === "1" }));
+
+  const base = { sort: q.sort, dir: q.dir, group: q.group };
+  const sortLink = (col: "tag" | "created" | "size", label: string) => {
+    const dir = q.sort === col && q.dir === "asc" ? "desc" : "asc";
+    const params = new URLSearchParams(Object.entries({ ...base, sort: col, dir }).filter(([, v]) => v) as [string, string][]);
+    return (
+      <Link href={`?${params}`} className="hover:text-slate-800" aria-sort={q.sort === col ? (q.dir === "asc" ? "ascending" : "descending") : undefined}>
+        {label} {q.sort === col ? (q.dir === "asc" ? "▲" : "▼") : ""}
+      </Link>
+    );
+  };
+  const groupToggle = new URLSearchParams(Object.entries({ ...base, group: q.group ? undefined : "1" }).filter(([, v]) => v) as [string, string][]);
+  const artifactHref = (ref: string) => `/registries/${encodeURIComponent(name)}/artifacts/${repoPath(repo)}?ref=${encodeURIComponent(ref)}`;
+
+  return (
+    <>
+      <PageHeader
+        title={repo}
+        description={`${found.provider.host}/${repo}`}
+        actions={
+          <Link href={`?${groupToggle}`} className="btn-secondary">
+            {q.group ? "Show every tag" : "Group tags by digest"}
+          </Link>
+        }
+      />
+      {!result.ok ? (
+        <RegistryErrorPanel registry={name} error={result.error} />
+      ) : (
+        <>
+          <p className="mb-2 text-sm text-slate-500">
+            {result.data.totalTags} tags{q.group ? ` · ${result.data.totalRows} distinct digests` : ""}
+            {result.data.referrerTags > 0 && ` · ${result.data.referrerTags} referrer index tag(s) hidden`}
+          </p>
+          <div className="card overflow-x-auto">
+            <table className="table" data-testid="tags-table">
+              <thead>
+                <tr>
+                  <th>{sortLink("tag", "Tag")}</th>
+                  <th>Digest</th>
+                  <th>Media type</th>
+                  <th>{sortLink("size", "Size")}</th>
+                  <th>Platforms</th>
+                  <th>{sortLink("created", "Created")}</th>
+                  <th>Age</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.data.rows.map((r) => (
+                  <tr key={`${r.tags.join(",")}@${r.digest}`} data-testid={`tag-row-${r.tags[0]}`}>
+                    <td className="space-x-1">
+                      {r.tags.map((t) => (
+                        <Link key={t} href={artifactHref(t)} className="font-medium text-sky-700 hover:underline">
+                          {t}
+                        </Link>
+                      ))}
+                    </td>
+                    <td>
+                      <CopyDigest digest={r.digest} short={shortDigest(r.digest)} />
+                    </td>
+                    <td className="text-xs">{r.artifactType ? <Badge>{r.artifactType}</Badge> : shortMediaType(r.mediaType)}</td>
+                    <td className="whitespace-nowrap text-xs">{formatBytes(r.size)}</td>
+                    <td className="text-xs">{r.platforms.join(", ") || "—"}</td>
+                    <td className="whitespace-nowrap font-mono text-xs">{r.created?.slice(0, 19).replace("T", " ") ?? "—"}</td>
+                    <td className="text-xs">{formatAge(r.created)}</td>
+                  </tr>
+                ))}
+                {result.data.rows.length === 0 && (
+                  <tr>
+                    <td colSpan={7} className="py-6 text-center text-slate-500">
+                      This repository has no tags.
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+          <Pager page={result.data.page} pageCount={result.data.pageCount} params={base} label="Tag pages" />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+"use client";
+
+import { useState } from "react";
+
+export function CopyDigest({ digest, short }: { digest: string; short: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="inline-flex items-center gap-1">
+      <code className="font-mono text-xs" title={digest} data-digest={digest}>
+        {short}
+      </code>
+      <button
+        type="button"
+        className="rounded px-1 text-xs text-sky-700 hover:bg-sky-50"
+        aria-label={`Copy ${digest}`}
+        onClick={async () => {
+          await navigator.clipboard?.writeText(digest).catch(() => undefined);
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        {copied ? "copied" : "copy"}
+      </button>
+    </span>
+  );
+}

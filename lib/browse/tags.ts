@@ -1,0 +1,121 @@
+import { isDigest, mapConcurrent, RegistryError, type ArtifactDetails, type ManifestHead, type RegistryProvider } from "@/lib/registry";
+import { NAME_TTL_MS, namedCache } from "./cache";
+import { allTags } from "./repositories";
+
+const heads = namedCache<ManifestHead>("heads", { max: 200_000, ttlMs: NAME_TTL_MS });
+const details = namedCache<ArtifactDetails>("details", { max: 20_000 });
+
+const FANOUT = 16;
+
+export function isReferrersTag(tag: string): boolean {
+  return /^sha(256|512)-[0-9a-f]{64,128}$/.test(tag);
+}
+
+export async function resolveTag(p: RegistryProvider, repo: string, tag: string): Promise<ManifestHead> {
+  return heads.get(`${p.name}\u0000${repo}\u0000${tag}`, async () => {
+    const head = await p.headManifest(repo, tag);
+    if (!head) throw new RegistryError({ kind: "not_found", registry: p.host, message: `tag ${tag} of ${repo} no longer exists on ${p.host}` });
+    return head;
+  });
+}
+
+/** Full description of an artifact by digest. Content is immutable, so this is cached until evicted. */
+export async function describeDigest(p: RegistryProvider, repo: string, digest: string): Promise<ArtifactDetails> {
+  return details.get(`${p.name}\u0000${repo}\u0000${digest}`, () => p.describeArtifact(repo, digest));
+}
+
+export async function describeRef(p: RegistryProvider, repo: string, ref: string): Promise<ArtifactDetails> {
+  const digest = isDigest(ref) ? ref : (await resolveTag(p, repo, ref)).digest;
+  return describeDigest(p, repo, digest);
+}
+
+export type TagSort = "tag" | "created" | "size";
+
+export interface TagQuery {
+  page?: number;
+  pageSize?: number;
+  sort?: TagSort;
+  dir?: "asc" | "desc";
+  /** one row per digest, listing every tag that points at it */
+  group?: boolean;
+}
+
+export interface TagRow {
+  tags: string[];
+  digest: string;
+  mediaType: string;
+  size: number;
+  platforms: string[];
+  created?: string;
+  artifactType?: string;
+}
+
+export interface TagPage {
+  rows: TagRow[];
+  totalTags: number;
+  /** sha256-<hex> tags that only hold a referrers index (OCI tag-schema fallback); not listed as images */
+  referrerTags: number;
+  totalRows: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+}
+
+function rowFor(tags: string[], d: ArtifactDetails): TagRow {
+  return {
+    tags,
+    digest: d.digest,
+    mediaType: d.mediaType,
+    size: d.size,
+    platforms: d.platforms.map((x) => [x.os, x.architecture, x.variant].filter(Boolean).join("/")),
+    created: d.created ?? d.platforms.map((x) => x.created).filter(Boolean).sort().at(-1),
+    artifactType: d.artifactType,
+  };
+}
+
+function compare(sort: TagSort): (a: TagRow, b: TagRow) => number {
+  if (sort === "size") return (a, b) => a.size - b.size;
+  if (sort === "created") return (a, b) => (a.created ?? "").localeCompare(b.created ?? "");
+  return (a, b) => a.tags[0]!.localeCompare(b.tags[0]!, undefined, { numeric: true });
+}
+
+/**
+ * The tag table. Sorting by name without grouping only needs the visible page described; sorting by
+ * date or size, or grouping by digest, needs every tag resolved (cached, so only the first load pays).
+ */
+export async function tagTable(p: RegistryProvider, repo: string, q: TagQuery = {}): Promise<TagPage> {
+  const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 500);
+  const sort = q.sort ?? "tag";
+  const sign = q.dir === "desc" ? -1 : 1;
+  const everyTag = await allTags(p, repo);
+  const tags = everyTag.filter((t) => !isReferrersTag(t));
+  const referrerTags = everyTag.length - tags.length;
+  const cmp = compare(sort);
+
+  if (sort === "tag" && !q.group) {
+    const sorted = [...tags].sort((a, b) => sign * a.localeCompare(b, undefined, { numeric: true }));
+    const pageCount = Math.max(1, Math.ceil(sorted.length / pageSize));
+    const page = Math.min(Math.max(q.page ?? 1, 1), pageCount);
+    const visible = sorted.slice((page - 1) * pageSize, page * pageSize);
+    const rows = await mapConcurrent(visible, FANOUT, async (tag) => rowFor([tag], await describeRef(p, repo, tag)));
+    return { rows, totalTags: tags.length, referrerTags, totalRows: sorted.length, page, pageCount, pageSize };
+  }
+
+  const described = await mapConcurrent(tags, FANOUT, async (tag) => ({ tag, d: await describeRef(p, repo, tag) }));
+  let rows: TagRow[];
+  if (q.group) {
+    const byDigest = new Map<string, { tags: string[]; d: ArtifactDetails }>();
+    for (const { tag, d } of described) {
+      const g = byDigest.get(d.digest);
+      if (g) g.tags.push(tag);
+      else byDigest.set(d.digest, { tags: [tag], d });
+    }
+    rows = [...byDigest.values()].map((g) => rowFor(g.tags.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })), g.d));
+  } else {
+    rows = described.map(({ tag, d }) => rowFor([tag], d));
+  }
+  rows.sort((a, b) => sign * (cmp(a, b) || compare("tag")(a, b)));
+  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
+  const page = Math.min(Math.max(q.page ?? 1, 1), pageCount);
+  return { rows: rows.slice((page - 1) * pageSize, page * pageSize), totalTags: tags.length, referrerTags, totalRows: rows.length, page, pageCount, pageSize };
+}

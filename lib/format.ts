@@ -1,0 +1,43 @@
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return "—";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
+}
+
+export function formatAge(iso: string | undefined, now = Date.now()): string {
+  if (!iso) return "—";
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return "—";
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  if (s < 86_400 * 365) return `${Math.floor(s / 86_400)}d`;
+  return `${(s / (86_400 * 365)).toFixed(1)}y`;
+}
+
+export function shortDigest(d: string): string {
+  const [alg, hex] = d.split(":");
+  return hex ? `${alg}:${hex.slice(0, 12)}` : d;
+}
+
+export function shortMediaType(m: string): string {
+  const known: Record<string, string> = {
+    "application/vnd.oci.image.index.v1+json": "OCI index",
+    "application/vnd.oci.image.manifest.v1+json": "OCI manifest",
+    "application/vnd.docker.distribution.manifest.list.v2+json": "Docker list",
+    "application/vnd.docker.distribution.manifest.v2+json": "Docker v2",
+  };
+  return known[m] ?? m;
+}
+
+/** Repository paths are catch-all route segments: encode each part, keep the slashes. */
+export function repoPath(repo: string): string {
+  return repo.split("/").map(encodeURIComponent).join("/");
+}
