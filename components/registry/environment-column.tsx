@@ -39,7 +39,7 @@ export function EnvironmentRepos({ env, registry }: { env: string; registry: str
               {repo.name}
             </Link>
             <span className="shrink-0 text-xs text-slate-500" title={repo.lastPush ? `last push ${repo.lastPush}` : undefined}>
-              {repo.tagCount} tags · {formatAge(repo.lastPush)}
+              {repo.tagCount} tag{repo.tagCount === 1 ? "" : "s"} · {formatAge(repo.lastPush)}
             </span>
           </li>
         ))}

@@ -25,7 +25,7 @@ export default async function RegistryPage({ params, searchParams }: { params: P
   return (
     <>
       <PageHeader title={name} description={`Repositories on ${found.provider.host}${found.environments.length ? ` · environments: ${found.environments.map((e) => `${e.name} (${e.namespace || "root"})`).join(", ")}` : ""}`} />
-      <form className="mb-4 flex gap-2" role="search" aria-label="Search repositories">
+      <form className="mb-4 flex gap-2" role="search" aria-label="Repository search">
         <input name="q" defaultValue={sp.q} placeholder="Search repositories…" className="input max-w-md" aria-label="Search repositories" />
         <button className="btn-primary">Search</button>
       </form>
