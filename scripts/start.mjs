@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-if (!existsSync(".next/BUILD_ID")) {
+if (!existsSync(`${process.env.DOCKMASTER_DIST_DIR || ".next"}/BUILD_ID`)) {
   console.log("[dockmaster] no production build yet: running `next build` (once; takes a minute or two)…");
   const t0 = Date.now();
   const res = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
