@@ -1,0 +1,107 @@
+import { Transform } from "node:stream";
+import { mapConcurrent } from "../concurrency";
+import { RegistryError } from "../errors";
+import type { RegistryProvider } from "../provider";
+import type { CopyPlan, PlannedBlob } from "./plan";
+
+export interface CopyProgress {
+  blobsDone: number;
+  blobsTotal: number;
+  skipped: number;
+  mounted: number;
+  copied: number;
+  /** bytes streamed to the target so far (mounted and skipped blobs send none) */
+  bytesSent: number;
+  bytesToSend: number;
+  manifestsPushed: number;
+  manifestsTotal: number;
+  current?: string;
+}
+
+export interface ExecuteOptions {
+  /** layers streamed at once */
+  concurrency?: number;
+  /** called often while bytes move; cheap to implement, may be throttled by the caller */
+  onProgress?: (p: CopyProgress) => void;
+  /** chunk size for the streamed upload */
+  chunkSize?: number;
+}
+
+export interface CopyResult {
+  digest: string;
+  progress: CopyProgress;
+}
+
+/**
+ * Executes a plan: blobs first (a bounded pool of streams, never a whole layer in memory), then
+ * manifests children-first, then the tag. Safe to run again after a failure: blobs that already
+ * arrived are found by HEAD and skipped, so a resumed copy never re-sends finished blobs. A copy is
+ * only reported done once the tag, read back from the target, resolves to the source digest.
+ */
+export async function executeCopy(src: RegistryProvider, dst: RegistryProvider, plan: CopyPlan, tag: string | undefined, options: ExecuteOptions = {}): Promise<CopyResult> {
+  const progress: CopyProgress = {
+    blobsDone: 0,
+    blobsTotal: plan.blobs.length,
+    skipped: 0,
+    mounted: 0,
+    copied: 0,
+    bytesSent: 0,
+    bytesToSend: plan.totals.bytesToSend,
+    manifestsPushed: 0,
+    manifestsTotal: plan.manifests.length,
+  };
+  const report = () => options.onProgress?.({ ...progress });
+  const srcRepo = plan.source.repository;
+  const dstRepo = plan.target.repository;
+
+  const transfer = async (b: PlannedBlob) => {
+    let action = b.action;
+    // The plan may be stale (a resumed run, or someone pushed meanwhile): check again, it is one HEAD.
+    if (action !== "skip" && (await dst.headBlob(dstRepo, b.digest))) action = "skip";
+    if (action === "mount" && !(await dst.mountBlob(dstRepo, b.digest, srcRepo))) action = "copy";
+    if (action === "copy") {
+      progress.current = b.digest;
+      const { stream } = await src.openBlob(srcRepo, b.digest);
+      const counter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          progress.bytesSent += chunk.length;
+          report();
+          cb(null, chunk);
+        },
+      });
+      stream.on("error", (err) => counter.destroy(err));
+      await dst.uploadBlobStream(dstRepo, { stream: stream.pipe(counter), digest: b.digest, size: b.size }, options.chunkSize ? { chunkSize: options.chunkSize } : {});
+    }
+    progress[action === "skip" ? "skipped" : action === "mount" ? "mounted" : "copied"]++;
+    progress.blobsDone++;
+    report();
+  };
+  await mapConcurrent(plan.blobs, options.concurrency ?? 4, transfer);
+
+  for (const m of plan.manifests) {
+    const put = await dst.putManifest(dstRepo, m.digest, m.bytes, m.mediaType);
+    if (put.digest !== m.digest) {
+      throw new RegistryError({ kind: "digest_mismatch", registry: plan.target.registry, message: `target ${plan.target.registry} stored manifest ${m.digest} of ${dstRepo} as ${put.digest}` });
+    }
+    progress.manifestsPushed++;
+    report();
+  }
+  const root = plan.manifests.find((m) => m.role === "root")!;
+  if (tag) await dst.putManifest(dstRepo, tag, root.bytes, root.mediaType);
+  await verifyCopy(dst, dstRepo, tag ?? plan.digest, plan.digest, plan.target.registry);
+  return { digest: plan.digest, progress };
+}
+
+/** Reads the reference back from the target; anything but the expected digest is a failure. */
+export async function verifyCopy(dst: RegistryProvider, repo: string, reference: string, expected: string, registry: string): Promise<void> {
+  const head = await dst.headManifest(repo, reference);
+  if (!head) throw new RegistryError({ kind: "not_found", registry, message: `verification failed: ${repo}:${reference} is missing on ${registry} after the copy` });
+  if (head.digest !== expected) {
+    throw new RegistryError({ kind: "digest_mismatch", registry, message: `verification failed: ${repo}:${reference} on ${registry} resolves to ${head.digest}, expected ${expected}` });
+  }
+  // HEAD trusts the registry's header; read the bytes too so the digest is computed, not reported.
+  const got = await dst.getManifest(repo, expected);
+  if (got.digest !== expected) {
+    throw new RegistryError({ kind: "digest_mismatch", registry, message: `verification failed: manifest bytes of ${repo}@${expected} on ${registry} hash to ${got.digest}` });
+  }
+}
