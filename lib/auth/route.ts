@@ -1,23 +1,54 @@
+import { getPrisma } from "@/lib/runtime";
+import { AuthError, enforce, type Principal } from "./enforce";
 import type { Action, Resource } from "./policy";
-import { AuthError, currentPrincipal, requirePermission, type Principal } from "./session";
+import { clientIpFrom } from "./request";
+import { principalFromToken } from "./tokens";
+
+/** API callers: a bearer API token if present (pipelines), else the browser session. */
+export async function routePrincipal(request: Request): Promise<Principal | null> {
+  const auth = request.headers.get("authorization");
+  if (auth?.toLowerCase().startsWith("bearer ")) {
+    const principal = await principalFromToken(await getPrisma(), auth.slice(7).trim(), clientIpFrom(request.headers));
+    if (!principal) throw new AuthError(401, "The API token is unknown, revoked or expired.");
+    return principal;
+  }
+  const { currentPrincipal } = await import("./session");
+  return currentPrincipal();
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Route handlers in three steps like server actions: who is calling and may they (on the server),
  * then the handler. Refusals are JSON with 401/403, never a partial answer.
  */
 export function withPermission<P>(
-  permission: Action | ((params: P, url: URL) => [Action, Resource]),
+  permission: Action | ((params: P, url: URL) => [Action, Resource]) | null,
   handler: (ctx: { principal: Principal; params: P; url: URL; request: Request }) => Promise<Response>,
 ) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const params = await context.params;
     const url = new URL(request.url);
     try {
-      const [action, resource] = typeof permission === "string" ? [permission, {}] : permission(params, url);
-      const principal = await requirePermission(await currentPrincipal(), action, resource);
+      const principal = await routePrincipal(request);
+      if (!principal) throw new AuthError(401, "You are not signed in.");
+      if (permission) {
+        const [action, resource] = typeof permission === "string" ? [permission, {}] : permission(params, url);
+        await enforce(await getPrisma(), principal, action, resource);
+      }
       return await handler({ principal, params, url, request });
     } catch (err) {
-      if (err instanceof AuthError) return Response.json({ error: err.message }, { status: err.status });
+      if (err instanceof AuthError || err instanceof HttpError) return Response.json({ error: err.message }, { status: err.status });
+      if ((err as { name?: string }).name === "PromotionError" || (err as { name?: string }).name === "UserInputError") {
+        return Response.json({ error: (err as Error).message }, { status: (err as { status?: number }).status ?? 400 });
+      }
       console.error(`[api] ${request.method} ${url.pathname} failed:`, err);
       return Response.json({ error: `internal error: ${(err as Error).message}` }, { status: 500 });
     }

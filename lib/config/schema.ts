@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkProbeReferences, probesConfig } from "@/lib/probe/config-schema";
 
 const ENV_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -48,6 +49,8 @@ const gates = z.strictObject({
   maxScanAgeDays: z.number().int().positive().optional(),
   requireSignature: z.boolean().optional(),
   approvals: z.number().int().min(0).max(10).optional(),
+  /** an existing tag in this environment may not be re-pointed to another digest */
+  immutableTags: z.boolean().optional(),
 });
 
 const environment = z.strictObject({
@@ -63,8 +66,10 @@ export const configSchema = z
   .strictObject({
     registries: z.array(registry).default([]),
     environments: z.array(environment).default([]),
+    probes: probesConfig.optional(),
   })
   .superRefine((cfg, ctx) => {
+    checkProbeReferences(cfg, ctx);
     const seen = new Set<string>();
     cfg.registries.forEach((r, i) => {
       if (seen.has(r.name)) ctx.addIssue({ code: "custom", path: ["registries", i, "name"], message: `duplicate registry name "${r.name}"` });

@@ -1,4 +1,4 @@
-import { Transform } from "node:stream";
+import { pipeline, Transform } from "node:stream";
 import { mapConcurrent } from "../concurrency";
 import { RegistryError } from "../errors";
 import type { RegistryProvider } from "../provider";
@@ -69,8 +69,10 @@ export async function executeCopy(src: RegistryProvider, dst: RegistryProvider, 
           cb(null, chunk);
         },
       });
-      stream.on("error", (err) => counter.destroy(err));
-      await dst.uploadBlobStream(dstRepo, { stream: stream.pipe(counter), digest: b.digest, size: b.size }, options.chunkSize ? { chunkSize: options.chunkSize } : {});
+      // pipeline carries a source failure (digest mismatch, cut connection) into `counter` even
+      // before the upload starts reading it; the upload then fails with that error.
+      pipeline(stream, counter, () => undefined);
+      await dst.uploadBlobStream(dstRepo, { stream: counter, digest: b.digest, size: b.size }, options.chunkSize ? { chunkSize: options.chunkSize } : {});
     }
     progress[action === "skip" ? "skipped" : action === "mount" ? "mounted" : "copied"]++;
     progress.blobsDone++;

@@ -1,0 +1,45 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { writeAudit } from "@/lib/audit/log";
+import { decide, type Action, type Grant, type Resource } from "./policy";
+
+/** The caller as the policy sees them: a person in the UI, or a pipeline holding one of their API tokens. */
+export interface Principal {
+  id: string;
+  email: string;
+  name: string | null;
+  grants: Grant[];
+  ip: string | null;
+  /** set when the call came with an API token */
+  viaToken?: string;
+}
+
+export class AuthError extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AuthError";
+  }
+}
+
+/**
+ * The single gate every server action, route handler and domain service passes: decide() says yes
+ * or no; a no is audited and thrown as AuthError (401 without a caller, 403 otherwise).
+ */
+export async function enforce(prisma: PrismaClient, principal: Principal | null, action: Action, resource: Resource = {}): Promise<Principal> {
+  if (!principal) throw new AuthError(401, "You are not signed in.");
+  const decision = decide(principal.grants, action, resource);
+  if (!decision.allowed) {
+    await writeAudit(prisma, {
+      actor: principal,
+      action: "permission.denied",
+      target: resource.environment ? { type: "environment", id: resource.environment } : null,
+      outcome: "denied",
+      sourceIp: principal.ip,
+      detail: { attempted: action, reason: decision.reason, ...(principal.viaToken ? { token: principal.viaToken } : {}) },
+    });
+    throw new AuthError(403, `Not allowed: ${decision.reason}.`);
+  }
+  return principal;
+}

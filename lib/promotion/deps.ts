@@ -1,0 +1,14 @@
+import type { Environment, PrismaClient, Registry } from "@/lib/db/generated/client";
+import type { RegistryProvider } from "@/lib/registry";
+import type { ScanLookup } from "./gates";
+
+/** What the promotion services need from the outside world; tests pass their own. */
+export interface PromotionDeps {
+  prisma: PrismaClient;
+  environment(name: string): Promise<{ env: Environment & { registry: Registry }; provider: RegistryProvider } | null>;
+  scans: ScanLookup;
+  /** starts executing an approved promotion; the default runs it in this process, in the background */
+  schedule(promotionId: string): void;
+  /** how often copy progress is written to the database */
+  progressIntervalMs?: number;
+}

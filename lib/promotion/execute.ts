@@ -1,0 +1,94 @@
+import type { Prisma } from "@/lib/db/generated/client";
+import type { Principal } from "@/lib/auth/enforce";
+import { enforce } from "@/lib/auth/enforce";
+import { describeRegistryError, RegistryError } from "@/lib/registry";
+import { executeCopy, planCopy, verifyCopy, type CopyProgress } from "@/lib/registry/copy";
+import type { PromotionDeps } from "./deps";
+import { PromotionError } from "./errors";
+import { recordStep } from "./record";
+
+/**
+ * Runs an approved promotion: claim it (only one runner wins, even across replicas), note what the
+ * target tag holds now (for rollback), plan, copy, verify. Only a copy whose tag reads back as the
+ * promoted digest becomes "verified"; anything else is "failed" with the registry's own words.
+ */
+export async function runPromotion(deps: PromotionDeps, id: string): Promise<"verified" | "failed" | "not-claimed"> {
+  const { prisma } = deps;
+  const claimed = await prisma.promotion.updateMany({
+    where: { id, status: "approved" },
+    data: { status: "copying", startedAt: new Date(), attempts: { increment: 1 }, error: null, errorKind: null },
+  });
+  if (claimed.count !== 1) return "not-claimed";
+  const p = await prisma.promotion.findUniqueOrThrow({ where: { id } });
+
+  let lastSave = 0;
+  let pending: Promise<unknown> = Promise.resolve();
+  const saveProgress = (progress: CopyProgress, force = false) => {
+    const now = Date.now();
+    if (!force && now - lastSave < (deps.progressIntervalMs ?? 250)) return;
+    lastSave = now;
+    pending = pending.then(() => prisma.promotion.update({ where: { id }, data: { progress: progress as unknown as Prisma.InputJsonValue } })).catch(() => undefined);
+  };
+
+  try {
+    const source = await deps.environment(p.sourceEnv);
+    const target = await deps.environment(p.targetEnv);
+    if (!source || !target) throw new PromotionError(`environment ${!source ? p.sourceEnv : p.targetEnv} no longer exists`, 404);
+    const before = (await target.provider.headManifest(p.targetRepository, p.targetTag))?.digest ?? null;
+    const plan = await planCopy(source.provider, p.sourceRepository, p.digest, target.provider, p.targetRepository);
+    await prisma.$transaction(async (tx) => {
+      await tx.promotion.update({ where: { id }, data: { previousDigest: before, plan: { ...plan.totals, manifests: plan.manifests.length } } });
+      await recordStep(tx, p, {
+        kind: "copy-start",
+        actor: null,
+        message: `copying ${plan.manifests.length} manifest(s) and ${plan.totals.blobs} blob(s): ${plan.totals.skip} already there, ${plan.totals.mount} to mount, ${plan.totals.copy} to send (${plan.totals.bytesToSend} bytes)`,
+      });
+    });
+    const result = await executeCopy(source.provider, target.provider, plan, p.targetTag, { onProgress: (pr) => saveProgress(pr) });
+    await pending;
+    await prisma.$transaction(async (tx) => {
+      await tx.promotion.update({ where: { id }, data: { status: "verified", finishedAt: new Date(), progress: result.progress as unknown as Prisma.InputJsonValue } });
+      await recordStep(tx, p, { kind: "verified", actor: null, message: `${p.targetRepository}:${p.targetTag} on ${target.provider.host} now resolves to ${p.digest} (read back and hashed)` });
+    });
+    return "verified";
+  } catch (err) {
+    await pending;
+    const described = err instanceof PromotionError ? { kind: "invalid_input", message: err.message } : describeRegistryError(err);
+    await prisma.$transaction(async (tx) => {
+      await tx.promotion.update({ where: { id }, data: { status: "failed", finishedAt: new Date(), error: described.message, errorKind: described.kind } });
+      await recordStep(tx, p, { kind: "failed", actor: null, outcome: "failure", message: `copy failed (${described.kind}): ${described.message}` });
+    });
+    console.error(`[promotion #${p.number}] failed: ${described.kind}: ${described.message}`);
+    return "failed";
+  }
+}
+
+/** Re-points the target tag at the digest it held before the promotion, and verifies it. */
+export async function rollbackPromotion(deps: PromotionDeps, principal: Principal, id: string, reason: string) {
+  const p = await deps.prisma.promotion.findUnique({ where: { id } });
+  if (!p) throw new PromotionError(`no promotion ${id}`, 404);
+  await enforce(deps.prisma, principal, "promotion.rollback", { environment: p.targetEnv });
+  if (p.status !== "verified") throw new PromotionError(`only a verified promotion can be rolled back; #${p.number} is ${p.status}`);
+  if (!p.previousDigest) throw new PromotionError(`${p.targetRepository}:${p.targetTag} did not exist before promotion #${p.number}; there is no earlier digest to restore`, 409);
+  if (reason.trim().length < 3) throw new PromotionError("a rollback needs a reason", 400);
+  const target = await deps.environment(p.targetEnv);
+  if (!target) throw new PromotionError(`environment ${p.targetEnv} no longer exists`, 404);
+  try {
+    const now = await target.provider.headManifest(p.targetRepository, p.targetTag);
+    if (now?.digest !== p.digest) {
+      throw new PromotionError(`${p.targetRepository}:${p.targetTag} now points at ${now?.digest ?? "nothing"}, not at this promotion's digest; someone moved it since — roll back by hand`, 409);
+    }
+    const previous = await target.provider.getManifest(p.targetRepository, p.previousDigest);
+    await target.provider.putManifest(p.targetRepository, p.targetTag, previous.bytes, previous.mediaType);
+    await verifyCopy(target.provider, p.targetRepository, p.targetTag, p.previousDigest, target.provider.host);
+  } catch (err) {
+    if (err instanceof PromotionError) throw err;
+    const d = describeRegistryError(err);
+    await recordStep(deps.prisma, p, { kind: "rollback", actor: principal, outcome: "failure", message: `rollback failed (${d.kind}): ${d.message}` });
+    throw new PromotionError(`rollback failed: ${d.message}`, err instanceof RegistryError && err.kind === "not_found" ? 404 : 409);
+  }
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.promotion.update({ where: { id }, data: { status: "rolled_back" } });
+    await recordStep(tx, p, { kind: "rollback", actor: principal, message: `rolled back: ${p.targetRepository}:${p.targetTag} points at ${p.previousDigest} again (verified): ${reason}` });
+  });
+}

@@ -1,0 +1,137 @@
+import type { GateConfig } from "@/lib/config/schema";
+import { describeRegistryError, type RegistryProvider } from "@/lib/registry";
+
+export type GateStatus = "pass" | "fail";
+
+export interface GateResult {
+  id: "source-present" | "target-tag" | "scan-findings" | "scan-age" | "fixable-critical" | "signature";
+  label: string;
+  status: GateStatus;
+  detail: string;
+}
+
+/** What a scan says about one digest, in the normalized form lib/scan produces. */
+export interface ScanSummary {
+  critical: number;
+  high: number;
+  medium: number;
+  fixableCritical: number;
+  scannedAt: string;
+  scanner: string;
+}
+
+export type ScanLookup = (provider: RegistryProvider, repository: string, digest: string) => Promise<ScanSummary | null>;
+
+/** Artifact types that count as a signature or attestation (cosign, Notary v2, in-toto). */
+export const SIGNATURE_TYPES = [
+  "application/vnd.dev.cosign.artifact.sig.v1+json",
+  "application/vnd.dev.cosign.attestation.v1+json",
+  "application/vnd.cncf.notary.signature",
+  "application/vnd.in-toto+json",
+  "application/vnd.dev.sigstore.bundle.v0.3+json",
+];
+
+export interface GateInput {
+  policy: GateConfig;
+  source: { provider: RegistryProvider; repository: string; digest: string };
+  target: { provider: RegistryProvider; repository: string; tag: string; environment: string };
+  /** digest the target tag holds now, or null when the tag is new (looked up by the caller) */
+  currentTargetDigest: string | null;
+  scans: ScanLookup;
+  now?: Date;
+}
+
+const needsScan = (p: GateConfig) => !!(p.maxFindings || p.noFixableCritical || p.maxScanAgeDays);
+
+/**
+ * Evaluates every gate of the target environment. Gates that the policy does not ask for are not
+ * listed; a gate that cannot be evaluated (registry error, no scan) fails, stating why.
+ */
+export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
+  const { policy, source, target } = input;
+  const results: GateResult[] = [];
+
+  try {
+    const head = await source.provider.headManifest(source.repository, source.digest);
+    results.push(
+      head
+        ? { id: "source-present", label: "Source digest present", status: "pass", detail: `${source.repository}@${source.digest} exists on ${source.provider.host}` }
+        : { id: "source-present", label: "Source digest present", status: "fail", detail: `${source.repository}@${source.digest} does not exist on ${source.provider.host}` },
+    );
+  } catch (err) {
+    results.push({ id: "source-present", label: "Source digest present", status: "fail", detail: `could not check: ${describeRegistryError(err).message}` });
+  }
+
+  if (policy.immutableTags) {
+    const taken = input.currentTargetDigest && input.currentTargetDigest !== source.digest;
+    results.push({
+      id: "target-tag",
+      label: "Target tag not immutable-and-taken",
+      status: taken ? "fail" : "pass",
+      detail: taken
+        ? `tags in ${target.environment} are immutable and ${target.repository}:${target.tag} already points at ${input.currentTargetDigest}`
+        : input.currentTargetDigest
+          ? `${target.repository}:${target.tag} already points at this digest`
+          : `${target.repository}:${target.tag} is a new tag`,
+    });
+  }
+
+  if (needsScan(policy)) {
+    let scan: ScanSummary | null = null;
+    let scanError: string | null = null;
+    try {
+      scan = await input.scans(source.provider, source.repository, source.digest);
+    } catch (err) {
+      scanError = describeRegistryError(err).message;
+    }
+    const missing = scanError ? `could not read the scan: ${scanError}` : "no vulnerability scan report was found for this digest";
+    if (policy.maxFindings) {
+      const limits = policy.maxFindings;
+      const over = scan ? (["critical", "high", "medium"] as const).filter((s) => limits[s] !== undefined && scan![s] > limits[s]!) : [];
+      results.push({
+        id: "scan-findings",
+        label: `Findings within limits (${Object.entries(limits).map(([k, v]) => `${k} ≤ ${v}`).join(", ")})`,
+        status: scan && over.length === 0 ? "pass" : "fail",
+        detail: !scan ? missing : `critical ${scan.critical}, high ${scan.high}, medium ${scan.medium}${over.length ? ` — over the limit: ${over.join(", ")}` : ""} (${scan.scanner})`,
+      });
+    }
+    if (policy.noFixableCritical) {
+      results.push({
+        id: "fixable-critical",
+        label: "No fixable critical vulnerability",
+        status: scan && scan.fixableCritical === 0 ? "pass" : "fail",
+        detail: !scan ? missing : `${scan.fixableCritical} critical finding(s) have a fixed version available`,
+      });
+    }
+    if (policy.maxScanAgeDays) {
+      const ageDays = scan ? ((input.now ?? new Date()).getTime() - Date.parse(scan.scannedAt)) / 86_400_000 : Infinity;
+      results.push({
+        id: "scan-age",
+        label: `Scan not older than ${policy.maxScanAgeDays} days`,
+        status: ageDays <= policy.maxScanAgeDays ? "pass" : "fail",
+        detail: !scan ? missing : `scanned ${scan.scannedAt} (${ageDays.toFixed(1)} days ago)`,
+      });
+    }
+  }
+
+  if (policy.requireSignature) {
+    try {
+      const { referrers } = await source.provider.listReferrers(source.repository, source.digest);
+      const sigs = referrers.filter((r) => r.artifactType && SIGNATURE_TYPES.includes(r.artifactType));
+      results.push({
+        id: "signature",
+        label: "Signature or attestation present",
+        status: sigs.length ? "pass" : "fail",
+        detail: sigs.length ? `${sigs.length} found: ${sigs.map((s) => s.artifactType).join(", ")}` : `no referrer of a signature type among ${referrers.length} referrer(s)`,
+      });
+    } catch (err) {
+      results.push({ id: "signature", label: "Signature or attestation present", status: "fail", detail: `could not list referrers: ${describeRegistryError(err).message}` });
+    }
+  }
+  return results;
+}
+
+/** Approvals the target needs: the policy's number, else 1 for protected environments and 0 otherwise. */
+export function approvalsRequired(policy: GateConfig, isProtected: boolean): number {
+  return policy.approvals ?? (isProtected ? 1 : 0);
+}

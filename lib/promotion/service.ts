@@ -1,0 +1,190 @@
+import { z } from "zod";
+import type { Prisma } from "@/lib/db/generated/client";
+import { enforce, type Principal } from "@/lib/auth/enforce";
+import type { GateConfig } from "@/lib/config/schema";
+import { describeRegistryError, isDigest } from "@/lib/registry";
+import type { PromotionDeps } from "./deps";
+import { PromotionError } from "./errors";
+import { approvalsRequired, evaluateGates } from "./gates";
+import { targetRepositoryFor } from "./mapping";
+import { recordStep } from "./record";
+
+export const promotionRequest = z.object({
+  sourceEnv: z.string().min(1),
+  repository: z.string().min(1).max(255),
+  /** a digest, or a tag resolved to its digest now: the promotion is pinned to that digest */
+  reference: z.string().min(1).max(200),
+  targetEnv: z.string().min(1),
+  tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "not a valid tag"),
+  reason: z.string().trim().min(3, "say why (at least 3 characters)").max(2000),
+});
+export type PromotionRequest = z.infer<typeof promotionRequest>;
+
+async function load(deps: PromotionDeps, id: string) {
+  const p = await deps.prisma.promotion.findUnique({ where: { id }, include: { approvals: true } });
+  if (!p) throw new PromotionError(`no promotion ${id}`, 404);
+  return p;
+}
+
+export async function requestPromotion(deps: PromotionDeps, principal: Principal, input: PromotionRequest) {
+  const { prisma } = deps;
+  await enforce(prisma, principal, "promotion.request", { environment: input.targetEnv });
+  await enforce(prisma, principal, "environment.view", { environment: input.sourceEnv });
+  if (input.sourceEnv === input.targetEnv) throw new PromotionError("source and target environment are the same", 400);
+  const source = await deps.environment(input.sourceEnv);
+  const target = await deps.environment(input.targetEnv);
+  if (!source) throw new PromotionError(`no environment named ${input.sourceEnv}`, 404);
+  if (!target) throw new PromotionError(`no environment named ${input.targetEnv}`, 404);
+  const targetRepository = targetRepositoryFor(input.repository, source.env.namespace, target.env.namespace);
+  if (!targetRepository) throw new PromotionError(`${input.repository} is not in ${input.sourceEnv}'s namespace "${source.env.namespace}"`, 400);
+
+  let digest: string;
+  let mediaType: string | null = null;
+  let currentTargetDigest: string | null = null;
+  try {
+    const head = await source.provider.headManifest(input.repository, input.reference);
+    if (!head) throw new PromotionError(`${input.repository}:${input.reference} does not exist in ${input.sourceEnv}`, 404);
+    if (isDigest(input.reference) && head.digest !== input.reference) throw new PromotionError(`the registry answered ${head.digest} for ${input.reference}`, 409);
+    digest = head.digest;
+    mediaType = head.mediaType;
+    currentTargetDigest = (await target.provider.headManifest(targetRepository, input.tag))?.digest ?? null;
+  } catch (err) {
+    if (err instanceof PromotionError) throw err;
+    throw new PromotionError(`cannot read the registries: ${describeRegistryError(err).message}`, 409);
+  }
+
+  const policy = (target.env.policy ?? {}) as GateConfig;
+  const gates = await evaluateGates({
+    policy,
+    source: { provider: source.provider, repository: input.repository, digest },
+    target: { provider: target.provider, repository: targetRepository, tag: input.tag, environment: input.targetEnv },
+    currentTargetDigest,
+    scans: deps.scans,
+  });
+  const gatesPassed = gates.every((g) => g.status === "pass");
+  const required = approvalsRequired(policy, target.env.protected);
+  const autoApprove = required === 0 && gatesPassed;
+
+  const promotion = await prisma.$transaction(async (tx) => {
+    const p = await tx.promotion.create({
+      data: {
+        sourceEnv: input.sourceEnv,
+        targetEnv: input.targetEnv,
+        sourceRepository: input.repository,
+        targetRepository,
+        digest,
+        mediaType,
+        targetTag: input.tag,
+        reason: input.reason,
+        requestedById: principal.id,
+        requestedByEmail: principal.email,
+        viaToken: principal.viaToken ?? null,
+        status: autoApprove ? "approved" : "requested",
+        approvalsRequired: required,
+        gates: gates as unknown as Prisma.InputJsonValue,
+        gatesPassed,
+        previousDigest: currentTargetDigest,
+      },
+    });
+    await recordStep(tx, p, {
+      kind: "request",
+      actor: principal,
+      message: `requested ${input.repository}@${digest} → ${input.targetEnv} as ${targetRepository}:${input.tag}: ${input.reason}`,
+      detail: { gatesPassed, failedGates: gates.filter((g) => g.status === "fail").map((g) => g.id), approvalsRequired: required },
+    });
+    if (autoApprove) await recordStep(tx, p, { kind: "approve", actor: null, message: `${input.targetEnv} needs no approval and every gate passed` });
+    return p;
+  });
+  if (autoApprove) deps.schedule(promotion.id);
+  return promotion;
+}
+
+export async function approvePromotion(deps: PromotionDeps, principal: Principal, id: string, comment?: string) {
+  const p = await load(deps, id);
+  await enforce(deps.prisma, principal, "promotion.approve", { environment: p.targetEnv });
+  if (p.requestedById === principal.id) {
+    await recordStep(deps.prisma, p, { kind: "approve", actor: principal, outcome: "denied", message: "refused: the requester cannot approve their own promotion" });
+    throw new PromotionError("You cannot approve your own promotion request; another approver must.", 403);
+  }
+  if (p.status !== "requested") throw new PromotionError(`promotion #${p.number} is ${p.status}, not awaiting approval`);
+  if (p.approvals.some((a) => a.userId === principal.id)) throw new PromotionError("you have already decided on this promotion");
+  const approvals = p.approvals.filter((a) => a.decision === "approve").length + 1;
+  const ready = approvals >= p.approvalsRequired && (p.gatesPassed || p.override !== null);
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "approve", comment: comment || null } });
+    await recordStep(tx, p, { kind: "approve", actor: principal, message: `approved (${approvals} of ${p.approvalsRequired})${comment ? `: ${comment}` : ""}` });
+    if (ready) {
+      const moved = await tx.promotion.updateMany({ where: { id: p.id, status: "requested" }, data: { status: "approved" } });
+      if (moved.count !== 1) throw new PromotionError("the promotion changed while you approved it; reload");
+    } else if (approvals >= p.approvalsRequired) {
+      await recordStep(tx, p, { kind: "blocked", actor: null, message: "approved, but gates failed: an administrator must override them with a justification, or the request must be rejected" });
+    }
+  });
+  if (ready) deps.schedule(p.id);
+  return { ready };
+}
+
+export async function rejectPromotion(deps: PromotionDeps, principal: Principal, id: string, reason: string) {
+  const p = await load(deps, id);
+  await enforce(deps.prisma, principal, "promotion.reject", { environment: p.targetEnv });
+  if (reason.trim().length < 3) throw new PromotionError("a rejection needs a reason", 400);
+  if (p.status !== "requested") throw new PromotionError(`promotion #${p.number} is ${p.status}, not awaiting approval`);
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "reject", comment: reason } });
+    await tx.promotion.update({ where: { id: p.id }, data: { status: "rejected", finishedAt: new Date() } });
+    await recordStep(tx, p, { kind: "reject", actor: principal, message: `rejected: ${reason}` });
+  });
+}
+
+export async function overrideGates(deps: PromotionDeps, principal: Principal, id: string, justification: string) {
+  const p = await load(deps, id);
+  await enforce(deps.prisma, principal, "promotion.override", { environment: p.targetEnv });
+  if (justification.trim().length < 10) throw new PromotionError("overriding a failed gate needs a written justification (at least 10 characters)", 400);
+  if (p.status !== "requested") throw new PromotionError(`promotion #${p.number} is ${p.status}, not awaiting approval`);
+  if (p.gatesPassed) throw new PromotionError("every gate passed; there is nothing to override", 400);
+  const approvals = p.approvals.filter((a) => a.decision === "approve").length;
+  const ready = approvals >= p.approvalsRequired;
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.promotion.update({
+      where: { id: p.id },
+      data: { override: { by: principal.email, at: new Date().toISOString(), justification }, ...(ready ? { status: "approved" } : {}) },
+    });
+    await recordStep(tx, p, { kind: "override", actor: principal, message: `overrode failed gates: ${justification}` });
+  });
+  if (ready) deps.schedule(p.id);
+  return { ready };
+}
+
+export async function retryPromotion(deps: PromotionDeps, principal: Principal, id: string) {
+  const p = await load(deps, id);
+  await enforce(deps.prisma, principal, "promotion.request", { environment: p.targetEnv });
+  if (p.status !== "failed") throw new PromotionError(`only a failed promotion can be retried; #${p.number} is ${p.status}`);
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.promotion.update({ where: { id: p.id }, data: { status: "approved", error: null, errorKind: null } });
+    await recordStep(tx, p, { kind: "retry", actor: principal, message: `retry requested (attempt ${p.attempts + 1}); blobs already in the target are skipped` });
+  });
+  deps.schedule(p.id);
+}
+
+export async function listPromotions(deps: PromotionDeps, principal: Principal) {
+  const rows = await deps.prisma.promotion.findMany({ orderBy: { createdAt: "desc" }, take: 200, include: { approvals: true } });
+  const { decide } = await import("@/lib/auth/policy");
+  const visible = rows.filter((r) => decide(principal.grants, "promotion.view", { environment: r.targetEnv }).allowed);
+  return {
+    awaitingMe: visible.filter(
+      (r) => r.status === "requested" && r.requestedById !== principal.id && !r.approvals.some((a) => a.userId === principal.id) && decide(principal.grants, "promotion.approve", { environment: r.targetEnv }).allowed,
+    ),
+    mine: visible.filter((r) => r.requestedById === principal.id),
+    recent: visible.slice(0, 50),
+  };
+}
+
+export async function getPromotion(deps: PromotionDeps, principal: Principal, id: string) {
+  const p = await deps.prisma.promotion.findFirst({
+    where: { OR: [{ id }, ...(/^\d+$/.test(id) ? [{ number: Number(id) }] : [])] },
+    include: { approvals: { orderBy: { createdAt: "asc" } }, events: { orderBy: { id: "asc" } } },
+  });
+  if (!p) throw new PromotionError(`no promotion ${id}`, 404);
+  await enforce(deps.prisma, principal, "promotion.view", { environment: p.targetEnv });
+  return p;
+}
