@@ -1,0 +1,70 @@
+/**
+ * `/v2/_catalog` and `/v2/<name>/tags/list`, paginated with `n` and the registry's `Link: <…>; rel="next"`.
+ * The next page is fetched from the Link target exactly as given; we never build a `last=` ourselves,
+ * because registries are free to paginate with other parameters. Distribution 2.8 ignores `n` on tags
+ * and returns everything in one page: that is passed on as it is, a single page without `next`.
+ */
+import { InvalidInputError } from "../errors";
+import type { ListOptions, Page } from "../provider";
+import { validateRepositoryName } from "../reference";
+import { badShape, LIMITS, parseJson, readBody } from "./body";
+import { repoUrl, scope, type OciClient } from "./client";
+import { parseNextLink } from "./link-header";
+import { catalogSchema, describeIssues, tagListSchema } from "./schemas";
+import { headerValues } from "./types";
+
+/**
+ * A cursor comes back from the browser, so it is untrusted: it must point at the same registry and
+ * the same listing, or it could steer our credentials to another host or endpoint.
+ */
+function cursorUrl(client: OciClient, cursor: string, expectedPath: string): URL {
+  let url: URL;
+  try {
+    url = new URL(cursor);
+  } catch {
+    throw new InvalidInputError(`invalid page cursor "${cursor}": not a URL`, cursor);
+  }
+  if (url.origin !== client.registryUrl.origin || url.pathname !== expectedPath) {
+    throw new InvalidInputError(`invalid page cursor "${cursor}": it does not belong to ${client.registryUrl.origin}${expectedPath}`, cursor);
+  }
+  return url;
+}
+
+function firstPageUrl(base: URL, options: ListOptions): URL {
+  const url = new URL(base);
+  if (options.pageSize !== undefined) {
+    if (!Number.isInteger(options.pageSize) || options.pageSize < 1) {
+      throw new InvalidInputError(`invalid page size ${options.pageSize}: must be a positive integer`, String(options.pageSize));
+    }
+    url.searchParams.set("n", String(options.pageSize));
+  }
+  if (options.last) url.searchParams.set("last", options.last);
+  return url;
+}
+
+export async function listRepositories(client: OciClient, options: ListOptions = {}): Promise<Page<string>> {
+  const base = new URL("/v2/_catalog", client.registryUrl);
+  const url = options.cursor ? cursorUrl(client, options.cursor, base.pathname) : firstPageUrl(base, options);
+  const res = await client.send({ method: "GET", url, scopes: [scope.catalog], expect: [200], what: "repository catalog" });
+  const parsed = catalogSchema.safeParse(parseJson(await readBody(res, LIMITS.json), res, "the repository catalog"));
+  if (!parsed.success) throw badShape(res, "repository catalog", describeIssues(parsed.error));
+  const next = parseNextLink(headerValues(res, "link"), url);
+  return { items: parsed.data.repositories ?? [], ...(next ? { next: next.toString() } : {}) };
+}
+
+export async function listTags(client: OciClient, repository: string, options: ListOptions = {}): Promise<Page<string>> {
+  validateRepositoryName(repository);
+  const base = repoUrl(client, repository, "tags", "list");
+  const url = options.cursor ? cursorUrl(client, options.cursor, base.pathname) : firstPageUrl(base, options);
+  const res = await client.send({
+    method: "GET",
+    url,
+    scopes: [scope.pull(repository)],
+    expect: [200],
+    what: `repository ${repository}`,
+  });
+  const parsed = tagListSchema.safeParse(parseJson(await readBody(res, LIMITS.json), res, `the tag list of ${repository}`));
+  if (!parsed.success) throw badShape(res, `tag list of ${repository}`, describeIssues(parsed.error));
+  const next = parseNextLink(headerValues(res, "link"), url);
+  return { items: parsed.data.tags ?? [], ...(next ? { next: next.toString() } : {}) };
+}
