@@ -23,3 +23,27 @@ export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin/);
 }
+
+/** The admin (already signed in on `page`) creates an account through Settings → Users. */
+export async function createUserViaUi(page: Page, user: { email: string; password: string; role: string; scope?: string }) {
+  await page.goto("/settings/users");
+  const form = page.getByRole("form", { name: "Create user" });
+  await form.getByLabel("Email").fill(user.email);
+  await form.getByLabel("Initial password").fill(user.password);
+  await form.getByLabel("Role").selectOption(user.role);
+  await form.getByLabel("Scope").selectOption(user.scope ? { label: `only ${user.scope}` } : { label: "All environments (global)" });
+  await form.getByRole("button", { name: "Create user" }).click();
+  await expect(form.getByRole("status")).toHaveText(`Created ${user.email}.`);
+}
+
+/** The signed-in user creates an API token in the UI and returns it. */
+export async function createTokenViaUi(page: Page, name: string): Promise<string> {
+  await page.goto("/account/tokens");
+  const form = page.getByRole("form", { name: "Create API token" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByRole("button", { name: "Create token" }).click();
+  const text = await form.getByRole("status").textContent();
+  const token = /(dm_[A-Za-z0-9_-]+)/.exec(text ?? "")?.[1];
+  if (!token) throw new Error(`no token in: ${text}`);
+  return token;
+}

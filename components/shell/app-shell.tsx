@@ -37,6 +37,9 @@ export function AppShell({ user, roles, children }: { user: string; roles: strin
               {roles}
             </div>
           </div>
+          <a href="/account/tokens" className="text-sm text-sky-700 hover:underline">
+            API tokens
+          </a>
           <SignOutButton />
         </header>
         <main className="flex-1 p-6">{children}</main>

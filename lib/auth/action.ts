@@ -1,3 +1,4 @@
+import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { getPrisma } from "@/lib/runtime";
@@ -15,8 +16,12 @@ export interface ActionContext extends ActorContext {
 
 interface Definition<S extends z.ZodType, T> {
   input: S;
-  /** The permission to check, possibly depending on the parsed input (e.g. its environment). */
-  permission: Action | ((input: z.infer<S>) => [Action, Resource]);
+  /**
+   * The permission to check, possibly depending on the parsed input (e.g. its environment), or
+   * "checked-by-service" when only the lib service can know the resource (it loads the record and
+   * calls enforce() itself, e.g. approving a promotion checks the promotion's target environment).
+   */
+  permission: Action | ((input: z.infer<S>) => [Action, Resource]) | "checked-by-service";
   run(input: z.infer<S>, ctx: ActionContext): Promise<{ message: string; data?: T }>;
 }
 
@@ -45,16 +50,20 @@ export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S
         const fieldErrors: Record<string, string[]> = {};
         for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
         // Authorization comes first even for bad input, so a refused caller learns nothing about validation.
-        if (typeof def.permission === "string") await requirePermission(principal, def.permission);
+        if (typeof def.permission === "string" && def.permission !== "checked-by-service") await requirePermission(principal, def.permission);
         return { status: "error", message: "Please correct the highlighted fields.", fieldErrors };
       }
-      const [perm, resource] = typeof def.permission === "string" ? [def.permission, {}] : def.permission(parsed.data);
-      await requirePermission(principal, perm, resource);
+      if (def.permission !== "checked-by-service") {
+        const [perm, resource] = typeof def.permission === "string" ? [def.permission, {}] : def.permission(parsed.data);
+        await requirePermission(principal, perm, resource);
+      }
       const prisma = await getPrisma();
       const result = await def.run(parsed.data, { principal, prisma, actor: { id: principal.id, email: principal.email }, ip: principal.ip });
       return { status: "ok", ...result };
     } catch (err) {
-      if (err instanceof AuthError || err instanceof UserInputError) return { status: "error", message: err.message };
+      // redirect() and notFound() inside run() are control flow for Next, not failures.
+      unstable_rethrow(err);
+      if (err instanceof AuthError || err instanceof UserInputError || (err as Error).name === "PromotionError") return { status: "error", message: (err as Error).message };
       console.error("[action] failed:", err);
       return { status: "error", message: `The action failed on the server: ${(err as Error).message}` };
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actions, decide, environmentActions, globalActions, isEnvironmentAction, roles, type Action, type Role } from "./policy";
+import { actions, decide, environmentActions, globalActions, isEnvironmentAction, roles, selfActions, type Action, type Role } from "./policy";
 
 // The expected matrix, written out independently of policy.ts so a change there must be deliberate.
 const expected: Record<Action, Role[]> = {
@@ -14,11 +14,13 @@ const expected: Record<Action, Role[]> = {
   "scan.view": ["viewer", "developer", "approver", "admin"],
   "replication.view": ["viewer", "developer", "approver", "admin"],
   "probe.view": ["viewer", "developer", "approver", "admin"],
+  "token.manage": ["viewer", "developer", "approver", "admin"],
   "audit.view": ["approver", "admin"],
   "registry.manage": ["admin"],
   "environment.manage": ["admin"],
   "replication.trigger": ["admin"],
   "probe.manage": ["admin"],
+  "probe.acknowledge": ["approver", "admin"],
   "user.manage": ["admin"],
   "settings.manage": ["admin"],
 };
@@ -41,6 +43,10 @@ describe("permission policy", () => {
           const grants = [{ role, environment: "prod" }];
           expect(decide(grants, action, { environment: "prod" }).allowed).toBe(want);
           expect(decide(grants, action, { environment: "dev" }).allowed).toBe(false);
+        });
+      } else if ((selfActions as readonly string[]).includes(action)) {
+        it(`${role}@prod ${want ? "may" : "may not"} ${action} (own account: any grant counts)`, () => {
+          expect(decide([{ role, environment: "prod" }], action).allowed).toBe(want);
         });
       } else {
         it(`${role}@prod grants nothing for the global action ${action}`, () => {

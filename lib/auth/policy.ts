@@ -22,14 +22,19 @@ export const globalActions = [
   "scan.view",
   "replication.view",
   "probe.view",
+  "token.manage",
   "audit.view",
   "registry.manage",
   "environment.manage",
   "replication.trigger",
   "probe.manage",
+  "probe.acknowledge",
   "user.manage",
   "settings.manage",
 ] as const;
+
+/** About the caller's own account: any grant, global or scoped, counts. */
+export const selfActions = ["token.manage"] as const;
 
 export type EnvironmentAction = (typeof environmentActions)[number];
 export type GlobalAction = (typeof globalActions)[number];
@@ -38,10 +43,12 @@ export const actions: readonly Action[] = [...environmentActions, ...globalActio
 
 /** What each role may do. Roles are cumulative in this order, except where the matrix says otherwise. */
 const allowed: Record<Role, ReadonlySet<Action>> = (() => {
-  const viewer: Action[] = ["environment.view", "promotion.view", "registry.view", "scan.view", "replication.view", "probe.view"];
+  // token.manage: a person's own API tokens, which never carry more than that person's roles.
+  const viewer: Action[] = ["environment.view", "promotion.view", "registry.view", "scan.view", "replication.view", "probe.view", "token.manage"];
   const developer: Action[] = [...viewer, "promotion.request"];
   // Approvers sign off on and back out promotions; they read the audit trail they are part of.
-  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "audit.view"];
+  // They are also the ones on call, so they may acknowledge probe alerts.
+  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "audit.view", "probe.acknowledge"];
   const admin: Action[] = [...actions];
   return {
     viewer: new Set(viewer),
@@ -72,7 +79,8 @@ export function decide(grants: readonly Grant[], action: Action, resource: Resou
   if (isEnvironmentAction(action) && !env) {
     return { allowed: false, reason: `${action} needs an environment` };
   }
-  const counts = (g: Grant) => g.environment === null || (isEnvironmentAction(action) && g.environment === env);
+  const self = (selfActions as readonly string[]).includes(action);
+  const counts = (g: Grant) => g.environment === null || self || (isEnvironmentAction(action) && g.environment === env);
   if (grants.some((g) => counts(g) && allowed[g.role].has(action))) return { allowed: true };
   const scope = isEnvironmentAction(action) ? ` in environment "${env}"` : "";
   return { allowed: false, reason: `no role grants ${action}${scope}` };

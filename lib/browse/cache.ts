@@ -39,3 +39,9 @@ export function namedCache<V extends object>(name: string, opts: { max: number; 
   if (!c) caches.set(name, (c = new ReadCache<object>(opts)));
   return c as ReadCache<V>;
 }
+
+/** Drops what is cached about one repository (after Dockmaster itself changed it, e.g. a promotion). */
+export function forgetRepository(registry: string, repository: string) {
+  for (const name of ["tags", "heads"]) caches.get(name)?.delete(`${registry}\u0000${repository}`);
+  caches.get("catalog")?.delete(registry);
+}

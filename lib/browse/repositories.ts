@@ -38,6 +38,8 @@ export async function allTags(p: RegistryProvider, repo: string): Promise<string
 export interface RepoQuery {
   /** only repositories under this path prefix (an environment's namespace) */
   namespace?: string;
+  /** only repositories under one of these prefixes (what the caller may see) */
+  namespaces?: string[];
   q?: string;
   page?: number;
   pageSize?: number;
@@ -60,7 +62,9 @@ export async function searchRepositories(p: RegistryProvider, query: RepoQuery =
   const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
   const q = query.q?.trim().toLowerCase();
   const all = await allRepositories(p);
-  const matched = all.filter((r) => inNamespace(r, query.namespace) && (!q || r.includes(q)));
+  const matched = all.filter(
+    (r) => inNamespace(r, query.namespace) && (!query.namespaces || query.namespaces.some((ns) => inNamespace(r, ns))) && (!q || r.includes(q)),
+  );
   const pageCount = Math.max(1, Math.ceil(matched.length / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
   return { items: matched.slice((page - 1) * pageSize, page * pageSize), total: matched.length, page, pageCount, pageSize };

@@ -1,6 +1,7 @@
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Principal } from "@/lib/auth/enforce";
 import { enforce } from "@/lib/auth/enforce";
+import { forgetRepository } from "@/lib/browse/cache";
 import { describeRegistryError, RegistryError } from "@/lib/registry";
 import { executeCopy, planCopy, verifyCopy, type CopyProgress } from "@/lib/registry/copy";
 import type { PromotionDeps } from "./deps";
@@ -45,6 +46,7 @@ export async function runPromotion(deps: PromotionDeps, id: string): Promise<"ve
       });
     });
     const result = await executeCopy(source.provider, target.provider, plan, p.targetTag, { onProgress: (pr) => saveProgress(pr) });
+    forgetRepository(target.provider.name, p.targetRepository);
     await pending;
     await prisma.$transaction(async (tx) => {
       await tx.promotion.update({ where: { id }, data: { status: "verified", finishedAt: new Date(), progress: result.progress as unknown as Prisma.InputJsonValue } });
@@ -81,6 +83,7 @@ export async function rollbackPromotion(deps: PromotionDeps, principal: Principa
     const previous = await target.provider.getManifest(p.targetRepository, p.previousDigest);
     await target.provider.putManifest(p.targetRepository, p.targetTag, previous.bytes, previous.mediaType);
     await verifyCopy(target.provider, p.targetRepository, p.targetTag, p.previousDigest, target.provider.host);
+    forgetRepository(target.provider.name, p.targetRepository);
   } catch (err) {
     if (err instanceof PromotionError) throw err;
     const d = describeRegistryError(err);

@@ -1,14 +1,43 @@
+import Link from "next/link";
+import { PromotionTable } from "@/components/promotions/promotion-table";
 import { PageHeader } from "@/components/shell/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
+import { currentPrincipal } from "@/lib/auth/session";
+import { promotionDeps } from "@/lib/promotion/default-deps";
+import { listPromotions } from "@/lib/promotion/service";
+import { redirect } from "next/navigation";
 
 export const metadata = { title: "Promotions" };
+export const dynamic = "force-dynamic";
 
-// Not built yet: this page says so plainly rather than showing an empty list that looks like data.
-export default function PromotionsPage() {
+export default async function PromotionsPage() {
+  const me = await currentPrincipal();
+  if (!me) redirect("/signin");
+  const lists = await listPromotions(await promotionDeps(), me);
   return (
     <>
-      <PageHeader title="Promotions" description="Promotion requests, gates, approvals and digest-pinned copies." />
-      <EmptyState title="Not available yet">This view is planned (issue #4) and not part of this release.</EmptyState>
+      <PageHeader
+        title="Promotions"
+        description="Request → gates → approval by someone else → digest-pinned copy → verification."
+        actions={
+          <Link href="/promotions/new" className="btn-primary">
+            Request a promotion
+          </Link>
+        }
+      />
+      <div className="space-y-6">
+        <section className="card">
+          <h2 className="border-b border-slate-100 px-4 py-3 font-semibold">Awaiting my approval</h2>
+          <PromotionTable rows={lists.awaitingMe} empty="Nothing is waiting for you." testId="queue-awaiting" />
+        </section>
+        <section className="card">
+          <h2 className="border-b border-slate-100 px-4 py-3 font-semibold">Requested by me</h2>
+          <PromotionTable rows={lists.mine} empty="You have not requested any promotion." testId="queue-mine" />
+        </section>
+        <section className="card">
+          <h2 className="border-b border-slate-100 px-4 py-3 font-semibold">Recent</h2>
+          <PromotionTable rows={lists.recent} empty="No promotions yet." testId="queue-recent" />
+        </section>
+      </div>
     </>
   );
 }

@@ -1,27 +1,22 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Pager } from "@/components/ui/pager";
-import { authorizePage } from "@/lib/auth/page";
-import { registryProvider } from "@/lib/browse/lookup";
+import { openRegistryForPage } from "@/lib/browse/page-access";
 import { searchRepositories } from "@/lib/browse/repositories";
 import { load } from "@/lib/browse/result";
 import { repoPath } from "@/lib/format";
-import { getPrisma } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
 export default async function RegistryPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ q?: string; page?: string }> }) {
-  const access = await authorizePage("registry.view");
-  if (!access.ok) return <Forbidden message={access.message} />;
   const { name: raw } = await params;
   const name = decodeURIComponent(raw);
   const sp = await searchParams;
-  const found = await registryProvider(await getPrisma(), name);
-  if (!found) notFound();
-  const result = await load(name, () => searchRepositories(found.provider, { q: sp.q, page: Number(sp.page) || 1, pageSize: 50 }));
+  const found = await openRegistryForPage(name);
+  if (!found.ok) return <Forbidden message={found.message} />;
+  const result = await load(name, () => searchRepositories(found.provider, { q: sp.q, page: Number(sp.page) || 1, pageSize: 50, namespaces: found.namespaces ?? undefined }));
   return (
     <>
       <PageHeader title={name} description={`Repositories on ${found.provider.host}${found.environments.length ? ` · environments: ${found.environments.map((e) => `${e.name} (${e.namespace || "root"})`).join(", ")}` : ""}`} />

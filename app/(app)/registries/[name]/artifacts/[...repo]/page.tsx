@@ -1,15 +1,14 @@
-import { notFound } from "next/navigation";
 import { CopyDigest } from "@/components/registry/copy-digest";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
-import { authorizePage } from "@/lib/auth/page";
 import { describeArtifactPage } from "@/lib/browse/artifact";
-import { registryProvider } from "@/lib/browse/lookup";
+import { openRegistryForPage } from "@/lib/browse/page-access";
+import { inNamespace } from "@/lib/browse/repositories";
+import Link from "next/link";
 import { load } from "@/lib/browse/result";
 import { formatBytes, shortDigest, shortMediaType } from "@/lib/format";
-import { getPrisma } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
@@ -23,14 +22,12 @@ function Section({ title, children, testId }: { title: string; children: React.R
 }
 
 export default async function ArtifactPage({ params, searchParams }: { params: Promise<{ name: string; repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
-  const access = await authorizePage("registry.view");
-  if (!access.ok) return <Forbidden message={access.message} />;
   const p = await params;
   const name = decodeURIComponent(p.name);
   const repo = p.repo.map(decodeURIComponent).join("/");
   const ref = (await searchParams).ref ?? "latest";
-  const found = await registryProvider(await getPrisma(), name);
-  if (!found) notFound();
+  const found = await openRegistryForPage(name, repo);
+  if (!found.ok) return <Forbidden message={found.message} />;
   const result = await load(name, () => describeArtifactPage(found.provider, repo, ref));
   if (!result.ok) {
     return (
@@ -42,9 +39,23 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
   }
   const a = result.data;
   const pullHost = found.provider.host;
+  const sourceEnv = found.environments.find((e) => inNamespace(repo, e.namespace));
+  const promoteHref = sourceEnv
+    ? `/promotions/new?${new URLSearchParams({ sourceEnv: sourceEnv.name, repository: repo, reference: a.details.digest, ...(ref.startsWith("sha256:") ? {} : { tag: ref }) })}`
+    : null;
   return (
     <>
-      <PageHeader title={`${repo}${ref.startsWith("sha256:") ? "@" + shortDigest(ref) : ":" + ref}`} description={`${shortMediaType(a.details.mediaType)} · ${formatBytes(a.details.size)}`} />
+      <PageHeader
+        title={`${repo}${ref.startsWith("sha256:") ? "@" + shortDigest(ref) : ":" + ref}`}
+        description={`${shortMediaType(a.details.mediaType)} · ${formatBytes(a.details.size)}${sourceEnv ? ` · in environment ${sourceEnv.name}` : ""}`}
+        actions={
+          promoteHref && (
+            <Link href={promoteHref} className="btn-primary">
+              Promote…
+            </Link>
+          )
+        }
+      />
       <div className="grid gap-4 xl:grid-cols-2">
         <Section title="Identity" testId="artifact-identity">
           <dl className="space-y-2 text-sm">

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { z } from "zod";
 import { CopyDigest } from "@/components/registry/copy-digest";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
@@ -7,12 +6,10 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Pager } from "@/components/ui/pager";
-import { authorizePage } from "@/lib/auth/page";
-import { registryProvider } from "@/lib/browse/lookup";
+import { openRegistryForPage } from "@/lib/browse/page-access";
 import { load } from "@/lib/browse/result";
 import { tagTable } from "@/lib/browse/tags";
 import { formatAge, formatBytes, repoPath, shortDigest, shortMediaType } from "@/lib/format";
-import { getPrisma } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
@@ -24,14 +21,12 @@ const query = z.object({
 });
 
 export default async function RepositoryPage({ params, searchParams }: { params: Promise<{ name: string; repo: string[] }>; searchParams: Promise<Record<string, string>> }) {
-  const access = await authorizePage("registry.view");
-  if (!access.ok) return <Forbidden message={access.message} />;
   const p = await params;
   const name = decodeURIComponent(p.name);
   const repo = p.repo.map(decodeURIComponent).join("/");
   const q = query.parse(await searchParams);
-  const found = await registryProvider(await getPrisma(), name);
-  if (!found) notFound();
+  const found = await openRegistryForPage(name, repo);
+  if (!found.ok) return <Forbidden message={found.message} />;
   const result = await load(name, () => tagTable(found.provider, repo, { page: q.page, pageSize: 50, sort: q.sort, dir: q.dir, group: q.group === "1" }));
 
   const base = { sort: q.sort, dir: q.dir, group: q.group };

@@ -1,0 +1,135 @@
+import { notFound, redirect } from "next/navigation";
+import { CopyDigest } from "@/components/registry/copy-digest";
+import { DecisionForm } from "@/components/promotions/decision-forms";
+import { PromotionProgress } from "@/components/promotions/progress";
+import { PromotionStatus } from "@/components/promotions/status-badge";
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { AuthError } from "@/lib/auth/enforce";
+import { can, currentPrincipal } from "@/lib/auth/session";
+import type { GateResult } from "@/lib/promotion/gates";
+import { promotionDeps } from "@/lib/promotion/default-deps";
+import { PromotionError } from "@/lib/promotion/errors";
+import { getPromotion } from "@/lib/promotion/service";
+import { approveAction, overrideAction, rejectAction, retryAction, rollbackAction } from "../actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function PromotionPage({ params }: { params: Promise<{ id: string }> }) {
+  const me = await currentPrincipal();
+  if (!me) redirect("/signin");
+  const { id } = await params;
+  let p;
+  try {
+    p = await getPromotion(await promotionDeps(), me, id);
+  } catch (err) {
+    if (err instanceof AuthError) return <Forbidden message={err.message} />;
+    if (err instanceof PromotionError && err.status === 404) notFound();
+    throw err;
+  }
+  const env = { environment: p.targetEnv };
+  const gates = p.gates as unknown as GateResult[];
+  const approvals = p.approvals.filter((a) => a.decision === "approve").length;
+  const mine = p.requestedById === me.id;
+  const override = p.override as { by: string; at: string; justification: string } | null;
+
+  return (
+    <>
+      <PageHeader title={`Promotion #${p.number}`} description={`${p.sourceEnv} → ${p.targetEnv}: ${p.targetRepository}:${p.targetTag}`} actions={<PromotionStatus status={p.status} />} />
+      <div className="grid gap-4 xl:grid-cols-3">
+        <section className="card space-y-2 p-4 text-sm xl:col-span-2">
+          <div>
+            <span className="text-slate-500">Digest </span>
+            <span data-testid="promotion-digest">
+              <CopyDigest digest={p.digest} short={p.digest} />
+            </span>
+          </div>
+          <div>
+            <span className="text-slate-500">From </span>
+            {p.sourceEnv}: {p.sourceRepository}
+          </div>
+          <div>
+            <span className="text-slate-500">To </span>
+            {p.targetEnv}: {p.targetRepository}:{p.targetTag}
+            {p.previousDigest && <span className="text-xs text-slate-500"> (was {p.previousDigest.slice(0, 19)}…)</span>}
+          </div>
+          <div>
+            <span className="text-slate-500">Requested by </span>
+            {p.requestedByEmail}
+            {p.viaToken && <Badge>API token {p.viaToken}</Badge>}: {p.reason}
+          </div>
+          {p.error && (
+            <div role="alert" data-testid="promotion-error" className="rounded bg-red-50 p-3 text-red-800">
+              <div className="font-semibold">Copy failed ({p.errorKind})</div>
+              <div className="break-words">{p.error}</div>
+            </div>
+          )}
+          <PromotionProgress id={p.id} initial={{ status: p.status, progress: p.progress as never, plan: p.plan as never }} />
+        </section>
+
+        <section className="card space-y-4 p-4">
+          <h2 className="font-semibold">Decision</h2>
+          <p className="text-sm" data-testid="approval-count">
+            Approvals: {approvals} of {p.approvalsRequired}
+          </p>
+          <ul className="space-y-1 text-xs">
+            {p.approvals.map((a) => (
+              <li key={a.id}>
+                <Badge tone={a.decision === "approve" ? "green" : "red"}>{a.decision}</Badge> {a.userEmail}
+                {a.comment ? `: ${a.comment}` : ""}
+              </li>
+            ))}
+          </ul>
+          {p.status === "requested" && can(me, "promotion.approve", env) && !mine && !p.approvals.some((a) => a.userId === me.id) && (
+            <>
+              <DecisionForm action={approveAction} id={p.id} label="Approve" field="comment" fieldLabel="Comment (optional)" />
+              <DecisionForm action={rejectAction} id={p.id} label="Reject" field="reason" fieldLabel="Reason for rejecting" required danger />
+            </>
+          )}
+          {p.status === "requested" && mine && <p className="text-xs text-slate-500">You requested this promotion, so another approver must decide.</p>}
+          {p.status === "requested" && !p.gatesPassed && !override && can(me, "promotion.override", env) && (
+            <DecisionForm action={overrideAction} id={p.id} label="Override failed gates" field="justification" fieldLabel="Written justification" required danger />
+          )}
+          {p.status === "failed" && can(me, "promotion.request", env) && <DecisionForm action={retryAction} id={p.id} label="Retry" />}
+          {p.status === "verified" && p.previousDigest && can(me, "promotion.rollback", env) && (
+            <DecisionForm action={rollbackAction} id={p.id} label="Roll back" field="reason" fieldLabel="Reason for rolling back" required danger />
+          )}
+        </section>
+
+        <section className="card p-4 xl:col-span-2">
+          <h2 className="mb-2 font-semibold">Gates</h2>
+          {gates.length === 0 ? (
+            <p className="text-sm text-slate-500">{p.targetEnv} declares no gates.</p>
+          ) : (
+            <ul className="space-y-1 text-sm" data-testid="gates">
+              {gates.map((g) => (
+                <li key={g.id}>
+                  <Badge tone={g.status === "pass" ? "green" : "red"}>{g.status}</Badge> <span className="font-medium">{g.label}</span> <span className="text-xs text-slate-500">{g.detail}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {override && (
+            <p className="mt-2 rounded bg-amber-50 p-2 text-xs text-amber-800">
+              Gates overridden by {override.by} at {override.at}: {override.justification}
+            </p>
+          )}
+        </section>
+
+        <section className="card p-4">
+          <h2 className="mb-2 font-semibold">Timeline</h2>
+          <ol className="space-y-2 text-xs" data-testid="timeline">
+            {p.events.map((e) => (
+              <li key={e.id.toString()}>
+                <span className="font-mono text-slate-400">{e.at.toISOString().slice(11, 19)}</span> <span className="font-medium">{e.kind}</span>
+                {e.actorEmail ? ` · ${e.actorEmail}` : ""}
+                <div className="text-slate-600">{e.message}</div>
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </>
+  );
+}

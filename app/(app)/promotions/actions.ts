@@ -1,0 +1,71 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { defineAction } from "@/lib/auth/action";
+import { promotionDeps } from "@/lib/promotion/default-deps";
+import { rollbackPromotion } from "@/lib/promotion/execute";
+import { approvePromotion, overrideGates, promotionRequest, rejectPromotion, requestPromotion, retryPromotion } from "@/lib/promotion/service";
+
+const id = z.object({ id: z.string().min(1) });
+
+export const requestPromotionAction = defineAction({
+  input: promotionRequest,
+  permission: (i) => ["promotion.request", { environment: i.targetEnv }],
+  async run(input, { principal }) {
+    const p = await requestPromotion(await promotionDeps(), principal, input);
+    revalidatePath("/promotions");
+    redirect(`/promotions/${p.number}`);
+  },
+});
+
+export const approveAction = defineAction({
+  input: id.extend({ comment: z.string().max(2000).optional() }),
+  permission: "checked-by-service",
+  async run(input, { principal }) {
+    const { ready } = await approvePromotion(await promotionDeps(), principal, input.id, input.comment);
+    revalidatePath("/promotions");
+    return { message: ready ? "Approved: the copy is starting." : "Approval recorded." };
+  },
+});
+
+export const rejectAction = defineAction({
+  input: id.extend({ reason: z.string().max(2000).default("") }),
+  permission: "checked-by-service",
+  async run(input, { principal }) {
+    await rejectPromotion(await promotionDeps(), principal, input.id, input.reason);
+    revalidatePath("/promotions");
+    return { message: "Rejected." };
+  },
+});
+
+export const overrideAction = defineAction({
+  input: id.extend({ justification: z.string().max(4000).default("") }),
+  permission: "checked-by-service",
+  async run(input, { principal }) {
+    const { ready } = await overrideGates(await promotionDeps(), principal, input.id, input.justification);
+    revalidatePath("/promotions");
+    return { message: ready ? "Gates overridden: the copy is starting." : "Gates overridden; approvals are still needed." };
+  },
+});
+
+export const retryAction = defineAction({
+  input: id,
+  permission: "checked-by-service",
+  async run(input, { principal }) {
+    await retryPromotion(await promotionDeps(), principal, input.id);
+    revalidatePath("/promotions");
+    return { message: "Retrying." };
+  },
+});
+
+export const rollbackAction = defineAction({
+  input: id.extend({ reason: z.string().max(2000).default("") }),
+  permission: "checked-by-service",
+  async run(input, { principal }) {
+    await rollbackPromotion(await promotionDeps(), principal, input.id, input.reason);
+    revalidatePath("/promotions");
+    return { message: "Rolled back and verified." };
+  },
+});

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { HttpError, withPermission } from "@/lib/auth/route";
+import { promotionDeps } from "@/lib/promotion/default-deps";
+import { rollbackPromotion } from "@/lib/promotion/execute";
+import { approvePromotion, getPromotion, overrideGates, rejectPromotion, retryPromotion } from "@/lib/promotion/service";
+import { promotionJson } from "@/lib/promotion/view";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({ comment: z.string().max(2000).optional(), reason: z.string().max(2000).optional(), justification: z.string().max(4000).optional() }).default({});
+
+/**
+ * POST /api/v1/promotions/:id/{approve|reject|override|retry|rollback}. Each verb's permission is
+ * checked by its service against the promotion's own target environment.
+ */
+export const POST = withPermission<{ id: string; verb: string }>(null, async ({ principal, params, request }) => {
+  const deps = await promotionDeps();
+  const input = body.parse(await request.json().catch(() => ({})));
+  const id = (await getPromotion(deps, principal, params.id)).id;
+  switch (params.verb) {
+    case "approve":
+      await approvePromotion(deps, principal, id, input.comment);
+      break;
+    case "reject":
+      await rejectPromotion(deps, principal, id, input.reason ?? "");
+      break;
+    case "override":
+      await overrideGates(deps, principal, id, input.justification ?? "");
+      break;
+    case "retry":
+      await retryPromotion(deps, principal, id);
+      break;
+    case "rollback":
+      await rollbackPromotion(deps, principal, id, input.reason ?? "");
+      break;
+    default:
+      throw new HttpError(404, `unknown action ${params.verb}; use approve, reject, override, retry or rollback`);
+  }
+  return Response.json(promotionJson(await getPromotion(deps, principal, id)));
+});

@@ -1,0 +1,12 @@
+import { withPermission } from "@/lib/auth/route";
+import { promotionDeps } from "@/lib/promotion/default-deps";
+import { getPromotion } from "@/lib/promotion/service";
+import { promotionJson } from "@/lib/promotion/view";
+
+export const dynamic = "force-dynamic";
+
+/** GET: status, gates, approvals, progress and timeline of one promotion (by id or #number). */
+export const GET = withPermission<{ id: string }>(null, async ({ principal, params }) => {
+  const p = await getPromotion(await promotionDeps(), principal, params.id);
+  return Response.json({ ...promotionJson(p), approvals: p.approvals, events: p.events.map((e) => ({ ...e, id: e.id.toString() })) });
+});

@@ -1,0 +1,19 @@
+import { Badge } from "@/components/ui/badge";
+
+const tone = {
+  requested: "amber",
+  approved: "sky",
+  copying: "sky",
+  verified: "green",
+  failed: "red",
+  rejected: "slate",
+  rolled_back: "slate",
+} as const;
+
+export function PromotionStatus({ status }: { status: keyof typeof tone }) {
+  return (
+    <span data-testid="promotion-status">
+      <Badge tone={tone[status]}>{status.replace("_", " ")}</Badge>
+    </span>
+  );
+}

@@ -1,0 +1,141 @@
+import { test as base, expect } from "@playwright/test";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createOciProvider } from "../lib/registry";
+import { freePort } from "../test/harness/free-port";
+import { buildImage } from "../test/harness/image-builder";
+import { startRegistry, type RunningRegistry } from "../test/harness/registry";
+import { pushImage } from "../test/harness/seed";
+import { startApp, type AppServer } from "./app-server";
+import { signIn } from "./fixtures";
+
+const ADMIN = { email: "probes-admin@e2e.test", password: "probes admin password" };
+
+let dir: string;
+let registry: RunningRegistry;
+let app: AppServer;
+let hook: http.Server;
+const hookBodies: { event: string; alert: { target: string; message: string } }[] = [];
+
+// This spec runs its own app: probe targets every 5 s against a live registry and a closed port.
+const test = base.extend({
+  baseURL: async ({}, use) => {
+    await use(app.url);
+  },
+});
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  dir = await mkdtemp(path.join(tmpdir(), "dockmaster-e2e-probes-"));
+  registry = await startRegistry();
+  await pushImage(createOciProvider({ name: "live", url: registry.url, auth: { kind: "anonymous" } }), "team/app", buildImage({ layerCount: 1, layerSize: 512 * 1024 }), "1.0");
+  const closed = await freePort();
+  hook = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      hookBodies.push(JSON.parse(body));
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  const config = path.join(dir, "dockmaster.yaml");
+  await writeFile(
+    config,
+    `registries:
+  - { name: live, kind: oci, url: "${registry.url}" }
+  - { name: dead, kind: oci, url: "http://127.0.0.1:${closed}" }
+probes:
+  intervalSeconds: 5
+  timeoutMs: 2000
+  webhook: { url: "\${E2E_PROBE_HOOK}" }
+  targets:
+    - { name: live-up, kind: reachability, registry: live }
+    - { name: live-pull, kind: pull_latency, registry: live, repository: team/app, tag: "1.0" }
+    - { name: dead-up, kind: reachability, registry: dead }
+`,
+  );
+  app = await startApp(
+    {
+      DOCKMASTER_DATA_DIR: path.join(dir, "pglite"),
+      DOCKMASTER_CONFIG: config,
+      DOCKMASTER_ADMIN_EMAIL: ADMIN.email,
+      DOCKMASTER_ADMIN_PASSWORD: ADMIN.password,
+      NEXTAUTH_SECRET: "e2e-probes-secret",
+      E2E_PROBE_HOOK: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
+      DOCKMASTER_DISABLE_SCHEDULER: "",
+    },
+    (l) => process.env.E2E_VERBOSE && console.log(`[probes-app] ${l}`),
+  );
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+  await registry?.stop();
+  await new Promise((r) => hook?.close(r));
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test("the probes page shows the live registry green, the dead one red with its error, charts, and the alert", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto("/probes?range=1h");
+
+  // the first runs land within one interval; the page refreshes itself every 15 s
+  await expect(page.getByTestId("registry-state-live")).toHaveAttribute("data-state", "green", { timeout: 30_000 });
+  await expect(page.getByTestId("registry-state-dead")).toHaveAttribute("data-state", "red");
+  await expect(page.getByTestId("probe-state-live-pull")).toHaveAttribute("data-state", "green");
+  await expect(page.getByTestId("probe-error-dead-up")).toContainText(/unreachable: registry 127\.0\.0\.1:\d+ refused the connection/);
+  await expect(page.getByTestId("failures")).toContainText("dead-up");
+
+  const liveCard = page.getByTestId("registry-card-live");
+  await expect(liveCard.getByTestId("latency-chart").locator("svg.recharts-surface")).toBeVisible();
+  await expect(liveCard.getByTestId("latency-chart").locator(".recharts-line")).toHaveCount(2); // one line per probe of the registry
+  await expect(liveCard.getByTestId("success-chart").locator(".recharts-area")).toHaveCount(1);
+
+  // three failures of dead-up at 5 s intervals open one alert, shown here, on the dashboard and sent to the webhook
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("alert-dead-up")).toContainText("dead-up failed 3 times in a row", { timeout: 1000 });
+  }).toPass({ timeout: 45_000 });
+  expect(hookBodies.filter((b) => b.event === "alert.firing").map((b) => b.alert.target)).toEqual(["dead-up"]);
+
+  await page.getByTestId("alert-dead-up").getByRole("button", { name: "Acknowledge" }).click();
+  await expect(page.getByTestId("alert-dead-up")).toContainText(`acknowledged by ${ADMIN.email}`);
+
+  await page.goto("/");
+  await expect(page.getByTestId("dashboard-alerts")).toContainText("dead-up failed 3 times in a row");
+});
+
+test("/metrics serves Prometheus text to a signed-in user and refuses anonymous scrapes", async ({ page, playwright }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const res = await page.request.get("/metrics");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await res.text();
+  expect(text).toContain('dockmaster_probe_up{target="live-up",kind="reachability",registry="live"} 1');
+  expect(text).toContain('dockmaster_probe_up{target="dead-up",kind="reachability",registry="dead"} 0');
+  expect(text).toMatch(/dockmaster_probe_runs_total\{target="dead-up",kind="reachability",registry="dead",result="fail",error_class="unreachable"\} \d+/);
+
+  const anonymous = await playwright.request.newContext({ baseURL: app.url });
+  expect((await anonymous.get("/metrics")).status()).toBe(401);
+  await anonymous.dispose();
+});
+
+test("an administrator adds an alert rule in the UI; rules from dockmaster.yaml stay read-only", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto("/probes/manage");
+  await expect(page.getByTestId("rule-consecutive-failures")).toContainText("dockmaster.yaml");
+  await expect(page.getByTestId("webhook-status")).toContainText("(from ${E2E_PROBE_HOOK})");
+  const form = page.getByRole("form", { name: "Add alert rule" });
+  await form.getByLabel("Name").fill("slow-pulls");
+  await form.getByLabel("Alert when").selectOption("p99_latency");
+  await form.getByLabel("Threshold (failures, ms, % or days)").fill("750");
+  await form.getByLabel("Probe").selectOption("live-pull");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  await expect(form.getByRole("status")).toHaveText("Alert rule slow-pulls added.");
+  await expect(page.getByTestId("rule-slow-pulls")).toContainText("p99 latency above (ms) 750 over 15 min on live-pull");
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { repositoryVisible, visibleNamespaces } from "./access";
+
+const envs = [
+  { name: "dev", namespace: "dev" },
+  { name: "prod", namespace: "prod" },
+];
+
+describe("who may browse which part of a registry", () => {
+  it("a global viewer sees everything", () => {
+    expect(visibleNamespaces([{ role: "viewer", environment: null }], envs)).toBeNull();
+    expect(repositoryVisible("anything/at/all", null)).toBe(true);
+  });
+
+  it("a role scoped to prod sees only prod's namespace", () => {
+    const ns = visibleNamespaces([{ role: "approver", environment: "prod" }], envs);
+    expect(ns).toEqual(["prod"]);
+    expect(repositoryVisible("prod/app", ns as string[])).toBe(true);
+    expect(repositoryVisible("dev/app", ns as string[])).toBe(false);
+    expect(repositoryVisible("production/app", ns as string[])).toBe(false);
+  });
+
+  it("a role on an environment of another registry sees nothing here", () => {
+    expect(visibleNamespaces([{ role: "admin", environment: "staging" }], envs)).toBe(false);
+    expect(visibleNamespaces([], envs)).toBe(false);
+  });
+});

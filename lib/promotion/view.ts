@@ -1,0 +1,28 @@
+import type { Promotion } from "@/lib/db/generated/client";
+
+/** The promotion as the REST API and the progress poller show it. */
+export function promotionJson(p: Promotion) {
+  return {
+    id: p.id,
+    number: p.number,
+    status: p.status,
+    source: { environment: p.sourceEnv, repository: p.sourceRepository },
+    target: { environment: p.targetEnv, repository: p.targetRepository, tag: p.targetTag },
+    digest: p.digest,
+    previousDigest: p.previousDigest,
+    reason: p.reason,
+    requestedBy: p.requestedByEmail,
+    viaToken: p.viaToken,
+    approvalsRequired: p.approvalsRequired,
+    gates: p.gates,
+    gatesPassed: p.gatesPassed,
+    override: p.override,
+    plan: p.plan,
+    progress: p.progress,
+    error: p.error ? { kind: p.errorKind, message: p.error } : null,
+    attempts: p.attempts,
+    createdAt: p.createdAt,
+    startedAt: p.startedAt,
+    finishedAt: p.finishedAt,
+  };
+}
