@@ -104,12 +104,13 @@ export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
       });
     }
     if (policy.maxScanAgeDays) {
-      const ageDays = scan ? ((input.now ?? new Date()).getTime() - Date.parse(scan.scannedAt)) / 86_400_000 : Infinity;
+      const scannedAt = scan?.scannedAt ? Date.parse(scan.scannedAt) : NaN;
+      const ageDays = ((input.now ?? new Date()).getTime() - scannedAt) / 86_400_000;
       results.push({
         id: "scan-age",
         label: `Scan not older than ${policy.maxScanAgeDays} days`,
         status: ageDays <= policy.maxScanAgeDays ? "pass" : "fail",
-        detail: !scan ? missing : `scanned ${scan.scannedAt} (${ageDays.toFixed(1)} days ago)`,
+        detail: !scan ? missing : Number.isNaN(scannedAt) ? "the scan report does not say when it was made" : `scanned ${scan.scannedAt} (${ageDays.toFixed(1)} days ago)`,
       });
     }
   }

@@ -9,6 +9,11 @@ import type { PromotionDeps } from "@/lib/promotion/deps";
 import { PromotionError } from "@/lib/promotion/errors";
 import { runPromotion, rollbackPromotion } from "@/lib/promotion/execute";
 import { failInterruptedPromotions } from "@/lib/promotion/recover";
+import { scanLookup } from "@/lib/promotion/scan-gate";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { buildReferrer } from "../harness/image-builder";
+import { pushReferrer } from "../harness/seed";
 import { approvePromotion, overrideGates, rejectPromotion, requestPromotion, retryPromotion } from "@/lib/promotion/service";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
@@ -61,7 +66,7 @@ beforeAll(async () => {
   deps = {
     prisma: db.prisma,
     environment: (name) => environmentProvider(db.prisma, name),
-    scans: async () => null,
+    scans: scanLookup,
     schedule: (id) => scheduled.push(id),
   };
   await person("viewer@x.io", [{ role: "viewer", env: null }]);
@@ -192,6 +197,26 @@ describe("the workflow against two real registries", () => {
     await setProdPolicy({ maxFindings: { critical: 0 }, maxScanAgeDays: 7 });
     const p = await request("dev");
     expect(p.gates).toEqual(expect.arrayContaining([expect.objectContaining({ id: "scan-findings", status: "fail", detail: "no vulnerability scan report was found for this digest" })]));
+  });
+
+  it("reads scan gates from a Trivy report attached to the digest as a referrer", async () => {
+    const report = readFileSync(path.join(import.meta.dirname, "../sim/specs/trivy-v0.74.0-alpine-39-high-critical.json"));
+    const trivy = buildReferrer(seed.docker.image.manifest, { artifactType: "application/vnd.aquasecurity.trivy.report+json", payload: report, payloadMediaType: "application/json" });
+    await pushReferrer(dev, seed.docker.repository, trivy);
+    const docker = { repository: seed.docker.repository, reference: seed.docker.tag, tag: "legacy-scanned" };
+
+    await setProdPolicy({ maxFindings: { critical: 0, high: 10 }, noFixableCritical: true, maxScanAgeDays: 7 });
+    const strict = await request("dev", docker);
+    const byId = Object.fromEntries((strict.gates as { id: string; status: string; detail: string }[]).map((g) => [g.id, g]));
+    expect(byId["scan-findings"]).toMatchObject({ status: "fail" });
+    expect(byId["scan-findings"]!.detail).toBe("critical 2, high 0, medium 0 — over the limit: critical (Trivy dev)");
+    expect(byId["fixable-critical"]).toMatchObject({ status: "fail", detail: "2 critical finding(s) have a fixed version available" });
+    expect(byId["scan-age"]).toMatchObject({ status: "fail" });
+    expect(byId["scan-age"]!.detail).toMatch(/^scanned 2021-08-25/);
+
+    // the same report within looser limits: CVE-2019-14697 in musl and musl-utils = 2 criticals
+    await setProdPolicy({ maxFindings: { critical: 2 } });
+    expect((await request("dev", docker)).gatesPassed).toBe(true);
   });
 
   it("auto-approves into an unprotected environment when every gate passes", async () => {
