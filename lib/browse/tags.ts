@@ -1,4 +1,4 @@
-import { isDigest, mapConcurrent, RegistryError, type ArtifactDetails, type ManifestHead, type RegistryProvider } from "@/lib/registry";
+import { isDigest, lifecycleSource, mapConcurrent, RegistryError, type ArtifactDetails, type LifecycleReport, type ManifestHead, type RegistryProvider, type TagLifecycle } from "@/lib/registry";
 import { NAME_TTL_MS, namedCache } from "./cache";
 import { allTags } from "./repositories";
 
@@ -118,4 +118,19 @@ export async function tagTable(p: RegistryProvider, repo: string, q: TagQuery = 
   const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
   const page = Math.min(Math.max(q.page ?? 1, 1), pageCount);
   return { rows: rows.slice((page - 1) * pageSize, page * pageSize), totalTags: tags.length, referrerTags, totalRows: rows.length, page, pageCount, pageSize };
+}
+
+const lifecycles = namedCache<{ report: LifecycleReport; byTag: Record<string, TagLifecycle> }>("lifecycle", { max: 2_000, ttlMs: NAME_TTL_MS });
+
+/**
+ * The optional lifecycle columns of the tag table (pushed, last pulled, immutable, would be removed by
+ * the registry's retention or lifecycle policy), for registries that know them; null for the others.
+ */
+export async function tagLifecycleFor(p: RegistryProvider, repo: string): Promise<{ report: LifecycleReport; byTag: Record<string, TagLifecycle> } | null> {
+  const source = lifecycleSource(p);
+  if (!source) return null;
+  return lifecycles.get(`${p.name}\u0000${repo}`, async () => {
+    const report = await source.tagLifecycle(repo);
+    return { report, byTag: Object.fromEntries(report.tags.map((t) => [t.tag, t])) };
+  });
 }

@@ -2,6 +2,7 @@ import type { Registry } from "@/lib/db/generated/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { createProvider, RegistryError, type ProviderConnection, type RegistryProvider } from "@/lib/registry";
 import { readFileSync } from "node:fs";
+import { forgetRepository } from "@/lib/browse/cache";
 
 /**
  * Turns a registry row into a live provider. The secret is resolved here, on the server, at the
@@ -27,7 +28,42 @@ export function connectionFor(r: Registry, env: Record<string, string | undefine
       throw new RegistryError({ kind: "unreachable", registry: r.name, message: `registry "${r.name}": cannot read its CA file ${r.caFile}: ${(err as Error).message}` });
     }
   }
-  return { kind: r.kind, name: r.name, url: r.url, auth, tls: { insecureSkipVerify: r.insecureSkipVerify, caPem } };
+  const base = { kind: r.kind, name: r.name, url: r.url, auth, tls: { insecureSkipVerify: r.insecureSkipVerify, caPem } };
+  if (r.kind === "ecr") return { ...base, auth: { kind: "anonymous" }, aws: awsSettings(r, secret, env) };
+  if (r.kind === "dockerhub") return { ...base, namespaces: hubNamespaces(r) };
+  return base;
+}
+
+type RegistryOptions = { region?: unknown; accessKeyIdEnv?: unknown; endpoint?: unknown; namespaces?: unknown } | null;
+const registryOptions = (r: Registry): NonNullable<RegistryOptions> => (r.options && typeof r.options === "object" && !Array.isArray(r.options) ? (r.options as NonNullable<RegistryOptions>) : {});
+
+/**
+ * ECR signs API calls with an AWS key pair: the access key id comes from the variable named in
+ * options.accessKeyIdEnv, the secret is the registry's credential. Without them the AWS SDK's default
+ * chain applies (instance role, AWS_* variables, shared config). `options.endpoint` (or the SDK's own
+ * AWS_ENDPOINT_URL_ECR) points the API elsewhere: a VPC endpoint, or a simulator in tests.
+ */
+function awsSettings(r: Registry, secret: string | undefined, env: Record<string, string | undefined>): NonNullable<ProviderConnection["aws"]> {
+  const o = registryOptions(r);
+  const region = typeof o.region === "string" && o.region ? o.region : /\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/.exec(r.url)?.[1];
+  if (!region) throw new RegistryError({ kind: "unsupported", registry: r.name, message: `ECR registry "${r.name}": no region configured and none in its URL ${r.url}` });
+  const keyEnv = typeof o.accessKeyIdEnv === "string" ? o.accessKeyIdEnv : undefined;
+  const accessKeyId = keyEnv ? env[keyEnv] : undefined;
+  if (keyEnv && accessKeyId === undefined) {
+    throw new RegistryError({ kind: "unauthorized", registry: r.name, message: `registry "${r.name}": environment variable ${keyEnv} holding its AWS access key id is not set` });
+  }
+  return {
+    region,
+    ...(accessKeyId && secret !== undefined ? { accessKeyId, secretAccessKey: secret } : {}),
+    ...(typeof o.endpoint === "string" && o.endpoint ? { endpoint: o.endpoint } : {}),
+  };
+}
+
+/** Docker Hub lists repositories per namespace: the ones named in options plus those of its environments. */
+function hubNamespaces(r: Registry & { environments?: { namespace: string }[] }): string[] {
+  const o = registryOptions(r);
+  const configured = Array.isArray(o.namespaces) ? o.namespaces.filter((n): n is string => typeof n === "string") : [];
+  return [...new Set([...configured, ...(r.environments ?? []).map((e) => e.namespace.split("/")[0] ?? "")].filter(Boolean))];
 }
 
 const holder = globalThis as unknown as { __dmProviders?: Map<string, { version: number; provider: RegistryProvider }> };
@@ -37,7 +73,12 @@ const providers = (holder.__dmProviders ??= new Map());
 export function providerFor(r: Registry): RegistryProvider {
   const version = r.updatedAt.getTime();
   const cached = providers.get(r.id);
-  if (cached && cached.version === version) return cached.provider;
+  if (cached && cached.version === version) {
+    // a Docker Hub provider learns the namespaces of environments added to its registry later
+    const hub = cached.provider as RegistryProvider & { addNamespaces?: (n: string[]) => boolean };
+    if (r.kind === "dockerhub" && hub.addNamespaces?.(hubNamespaces(r))) forgetRepository(r.name, "");
+    return cached.provider;
+  }
   if (cached) void cached.provider.close().catch(() => undefined);
   const provider = createProvider(connectionFor(r));
   providers.set(r.id, { version, provider });

@@ -6,6 +6,9 @@ import { RegistryError } from "./errors";
 import { createOciProvider } from "./oci/provider";
 import type { OciClientOptions } from "./oci/client";
 import type { RegistryConnection, RegistryKind, RegistryProvider } from "./provider";
+import { createHarborProvider } from "./harbor/provider";
+import { createEcrProvider } from "./ecr/provider";
+import { createDockerHubProvider } from "./dockerhub/provider";
 
 export * from "./errors";
 export * from "./provider";
@@ -14,20 +17,27 @@ export * from "./media-types";
 export { mapConcurrent, createLimiter } from "./concurrency";
 export { createOciProvider, type OciProvider } from "./oci/provider";
 export type { OciClientOptions } from "./oci/client";
+export * from "./capabilities";
+export { createHarborProvider, type HarborProvider } from "./harbor/provider";
+export { createEcrProvider, type EcrProvider } from "./ecr/provider";
+export { createDockerHubProvider, type DockerHubProvider } from "./dockerhub/provider";
 
-export type ProviderConnection = RegistryConnection & { kind: RegistryKind };
+export type ProviderConnection = RegistryConnection & {
+  kind: RegistryKind;
+  /** Docker Hub has no catalog: the namespaces whose repositories are listed (the account's own is added) */
+  namespaces?: string[];
+};
 
 export function createProvider(conn: ProviderConnection, options: OciClientOptions = {}): RegistryProvider {
   switch (conn.kind) {
     case "oci":
       return createOciProvider(conn, options);
     case "harbor":
+      return createHarborProvider(conn, options);
     case "ecr":
+      return createEcrProvider(conn, options);
     case "dockerhub":
-      throw new RegistryError({
-        kind: "unsupported",
-        message: `registry "${conn.name}" is configured as kind "${conn.kind}", which this Dockmaster build does not implement yet; use kind "oci" to browse it through the plain OCI distribution API`,
-      });
+      return createDockerHubProvider(conn, options);
     default: {
       const kind: never = conn.kind;
       throw new RegistryError({ kind: "unsupported", message: `registry "${conn.name}" has unknown kind "${String(kind)}"` });

@@ -206,6 +206,12 @@ export interface StreamUploadSource {
   stream: Readable | AsyncIterable<Uint8Array>;
   digest: string;
   size?: number;
+  /**
+   * The stream checks itself: it fails at its end unless its bytes hash to `digest`, as
+   * BlobStream.stream from openBlob does. The upload then does not hash the bytes a second time
+   * (the registry still checks them against `?digest=`).
+   */
+  selfVerifying?: boolean;
 }
 
 export interface BlobStream {

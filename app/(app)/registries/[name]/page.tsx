@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
+import { RegistryExtras } from "@/components/registry/registry-extras";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Pager } from "@/components/ui/pager";
@@ -28,6 +29,7 @@ export default async function RegistryPage({ params, searchParams }: { params: P
         <RegistryErrorPanel registry={name} error={result.error} />
       ) : (
         <>
+          <RegistryExtras provider={found.provider} repositories={result.data.items} namespaces={found.namespaces} />
           <p className="mb-2 text-sm text-slate-500" data-testid="repo-total">
             {result.data.total} repositor{result.data.total === 1 ? "y" : "ies"}
             {sp.q ? ` matching “${sp.q}”` : ""}

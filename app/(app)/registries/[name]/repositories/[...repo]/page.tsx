@@ -8,7 +8,8 @@ import { Badge } from "@/components/ui/badge";
 import { Pager } from "@/components/ui/pager";
 import { openRegistryForPage } from "@/lib/browse/page-access";
 import { load } from "@/lib/browse/result";
-import { tagTable } from "@/lib/browse/tags";
+import { tagLifecycleFor, tagTable } from "@/lib/browse/tags";
+import { LifecycleCells, lifecycleColumnCount, LifecycleHeaders, LifecyclePolicyNote } from "@/components/registry/lifecycle-cells";
 import { formatAge, formatBytes, repoPath, shortDigest, shortMediaType } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
@@ -28,6 +29,10 @@ export default async function RepositoryPage({ params, searchParams }: { params:
   const found = await openRegistryForPage(name, repo);
   if (!found.ok) return <Forbidden message={found.message} />;
   const result = await load(name, () => tagTable(found.provider, repo, { page: q.page, pageSize: 50, sort: q.sort, dir: q.dir, group: q.group === "1" }));
+  // lifecycle columns (Harbor, ECR, Docker Hub) are optional: their failure never hides the tags
+  const lifecycleResult = result.ok ? await load(name, () => tagLifecycleFor(found.provider, repo)) : null;
+  const lifecycle = lifecycleResult?.ok ? lifecycleResult.data : null;
+  const scanHref = (digest: string) => `/scans/artifact/${encodeURIComponent(name)}/${repoPath(repo)}?ref=${encodeURIComponent(digest)}`;
 
   const base = { sort: q.sort, dir: q.dir, group: q.group };
   const sortLink = (col: "tag" | "created" | "size", label: string) => {
@@ -61,6 +66,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
             {result.data.totalTags} tags{q.group ? ` · ${result.data.totalRows} distinct digests` : ""}
             {result.data.referrerTags > 0 && ` · ${result.data.referrerTags} referrer index tag(s) hidden`}
           </p>
+          <LifecyclePolicyNote lifecycle={lifecycle} error={lifecycleResult && !lifecycleResult.ok ? lifecycleResult.error.message : undefined} />
           <div className="card overflow-x-auto">
             <table className="table" data-testid="tags-table">
               <thead>
@@ -72,6 +78,8 @@ export default async function RepositoryPage({ params, searchParams }: { params:
                   <th>Platforms</th>
                   <th>{sortLink("created", "Created")}</th>
                   <th>Age</th>
+                  <LifecycleHeaders lifecycle={lifecycle} />
+                  <th>Scan</th>
                 </tr>
               </thead>
               <tbody>
@@ -92,11 +100,17 @@ export default async function RepositoryPage({ params, searchParams }: { params:
                     <td className="text-xs">{r.platforms.join(", ") || "—"}</td>
                     <td className="whitespace-nowrap font-mono text-xs">{r.created?.slice(0, 19).replace("T", " ") ?? "—"}</td>
                     <td className="text-xs">{formatAge(r.created)}</td>
+                    <LifecycleCells lifecycle={lifecycle} tags={r.tags} />
+                    <td className="text-xs">
+                      <Link href={scanHref(r.digest)} className="text-sky-700 hover:underline">
+                        report
+                      </Link>
+                    </td>
                   </tr>
                 ))}
                 {result.data.rows.length === 0 && (
                   <tr>
-                    <td colSpan={7} className="py-6 text-center text-slate-500">
+                    <td colSpan={8 + lifecycleColumnCount(lifecycle)} className="py-6 text-center text-slate-500">
                       This repository has no tags.
                     </td>
                   </tr>

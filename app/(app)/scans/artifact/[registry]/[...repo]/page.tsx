@@ -1,0 +1,111 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CopyDigest } from "@/components/registry/copy-digest";
+import { RegistryErrorPanel } from "@/components/registry/registry-error";
+import { FindingsTable } from "@/components/scans/findings-table";
+import { SeverityCounts } from "@/components/scans/severity-badge";
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { authorizePage } from "@/lib/auth/page";
+import { load } from "@/lib/browse/result";
+import { formatBytes, formatAge, repoPath, shortDigest } from "@/lib/format";
+import { getPrisma } from "@/lib/runtime";
+import { artifactScanView } from "@/lib/scan/views";
+
+export const dynamic = "force-dynamic";
+
+export default async function ArtifactScanPage({ params, searchParams }: { params: Promise<{ registry: string; repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
+  const access = await authorizePage("scan.view");
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const p = await params;
+  const registry = decodeURIComponent(p.registry);
+  const repo = p.repo.map(decodeURIComponent).join("/");
+  const ref = (await searchParams).ref ?? "latest";
+  const prisma = await getPrisma();
+  const result = await load(registry, () => artifactScanView(prisma, registry, repo, ref));
+  if (result.ok && !result.data) notFound();
+  const title = `${repo}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}`;
+  if (!result.ok) {
+    return (
+      <>
+        <PageHeader title={`Scan of ${title}`} />
+        <RegistryErrorPanel registry={registry} error={result.error} />
+      </>
+    );
+  }
+  const v = result.data!;
+  const r = v.report;
+  const m = v.metadata;
+  return (
+    <>
+      <PageHeader
+        title={`Scan of ${title}`}
+        description={`${registry} (${v.registryKind})`}
+        actions={
+          <Link className="btn-secondary" href={`/registries/${encodeURIComponent(registry)}/artifacts/${repoPath(repo)}?ref=${encodeURIComponent(v.digest)}`}>
+            Artifact details
+          </Link>
+        }
+      />
+      <div className="mb-4 flex flex-wrap items-center gap-3 text-sm" data-testid="scan-summary">
+        <CopyDigest digest={v.digest} short={shortDigest(v.digest)} />
+        {r && <SeverityCounts counts={r.counts} />}
+        {r && (
+          <span className="text-slate-500">
+            {r.findings.length} findings, {r.fixable} fixable · {r.scanner}
+            {r.scannedAt ? ` · scanned ${formatAge(r.scannedAt)} ago (${r.scannedAt.slice(0, 19).replace("T", " ")})` : ""}
+            {r.status !== "complete" ? ` · scan ${r.status.replace("_", " ")}` : ""}
+          </span>
+        )}
+      </div>
+      {m && (
+        <section className="card mb-4 p-4 text-sm" data-testid="artifact-metadata">
+          <dl className="grid grid-cols-[10rem_1fr] gap-x-4 gap-y-1">
+            <dt className="text-slate-500">Tags</dt>
+            <dd>
+              {m.tags.map((t) => (
+                <span key={t} className="mr-2">
+                  {t}
+                  {m.immutableTags.includes(t) && (
+                    <Badge tone="sky" title="Harbor's tag immutability rules protect this tag">
+                      immutable
+                    </Badge>
+                  )}
+                </span>
+              ))}
+            </dd>
+            <dt className="text-slate-500">Pushed</dt>
+            <dd>{m.pushedAt?.slice(0, 19).replace("T", " ") ?? "—"}</dd>
+            <dt className="text-slate-500">Last pulled</dt>
+            <dd>{m.lastPulledAt?.slice(0, 19).replace("T", " ") ?? "never"}</dd>
+            <dt className="text-slate-500">Labels</dt>
+            <dd className="space-x-1">{m.labels.length ? m.labels.map((l) => <Badge key={l.name}>{l.name}</Badge>) : "—"}</dd>
+            <dt className="text-slate-500">Accessories</dt>
+            <dd>{m.accessories.length ? m.accessories.map((a) => `${a.type} (${shortDigest(a.digest)}, ${formatBytes(a.size)})`).join(", ") : "—"}</dd>
+          </dl>
+        </section>
+      )}
+      {v.replication && v.replication.length > 0 && (
+        <section className="card mb-4 p-4 text-sm" data-testid="image-replication">
+          <h2 className="mb-2 font-semibold">Replication of this image</h2>
+          <ul>
+            {v.replication.map((s) => (
+              <li key={s.destination}>
+                {s.destination}: <Badge tone={s.status === "COMPLETE" ? "green" : s.status === "FAILED" ? "red" : "amber"}>{s.status}</Badge> {s.failureCode ?? ""}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {r ? (
+        <FindingsTable findings={r.findings} />
+      ) : (
+        <EmptyState title="No scan report">
+          {registry} has no vulnerability report for this artifact: it was never scanned, the scan has not finished, or no Trivy report is attached to it as an OCI referrer.
+        </EmptyState>
+      )}
+    </>
+  );
+}

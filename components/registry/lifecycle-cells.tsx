@@ -1,0 +1,77 @@
+import { Badge } from "@/components/ui/badge";
+import { formatAge } from "@/lib/format";
+import type { LifecycleReport, TagLifecycle } from "@/lib/registry";
+
+export type LifecycleData = { report: LifecycleReport; byTag: Record<string, TagLifecycle> } | null;
+
+const day = (iso?: string) => iso?.slice(0, 10);
+
+/** Extra tag-table columns for registries that track tag lifecycle (Harbor, ECR, Docker Hub). */
+export function LifecycleHeaders({ lifecycle }: { lifecycle: LifecycleData }) {
+  if (!lifecycle) return null;
+  return (
+    <>
+      <th>Pushed</th>
+      {lifecycle.report.pullTimes && <th>Last pulled</th>}
+      {lifecycle.report.immutability && <th>Immutable</th>}
+      {lifecycle.report.policy && <th>{lifecycle.report.policy.kind === "ecr-lifecycle" ? "Lifecycle" : "Retention"}</th>}
+    </>
+  );
+}
+
+export function lifecycleColumnCount(lifecycle: LifecycleData): number {
+  if (!lifecycle) return 0;
+  return 1 + Number(lifecycle.report.pullTimes) + Number(lifecycle.report.immutability) + Number(!!lifecycle.report.policy);
+}
+
+export function LifecycleCells({ lifecycle, tags }: { lifecycle: LifecycleData; tags: string[] }) {
+  if (!lifecycle) return null;
+  const entries = tags.map((t) => lifecycle.byTag[t]).filter((e): e is TagLifecycle => !!e);
+  const pushed = entries.map((e) => e.pushedAt).filter(Boolean).sort().at(-1);
+  const pulled = entries.map((e) => e.lastPulledAt).filter(Boolean).sort().at(-1);
+  const immutable = entries.filter((e) => e.immutable).map((e) => e.tag);
+  const removed = entries.filter((e) => e.wouldBeRemoved);
+  return (
+    <>
+      <td className="whitespace-nowrap text-xs" title={pushed ? `${pushed} (${formatAge(pushed)} ago)` : undefined} data-testid="lifecycle-pushed">
+        {day(pushed) ?? "—"}
+      </td>
+      {lifecycle.report.pullTimes && (
+        <td className="whitespace-nowrap text-xs" title={pulled ? `${pulled} (${formatAge(pulled)} ago)` : undefined} data-testid="lifecycle-pulled">
+          {day(pulled) ?? "never"}
+        </td>
+      )}
+      {lifecycle.report.immutability && (
+        <td className="text-xs" data-testid="lifecycle-immutable">
+          {immutable.length === 0 ? "—" : <Badge tone="sky">{immutable.length === tags.length ? "immutable" : `${immutable.join(", ")} immutable`}</Badge>}
+        </td>
+      )}
+      {lifecycle.report.policy && (
+        <td className="text-xs" data-testid="lifecycle-removal">
+          {removed.length === 0
+            ? "kept"
+            : removed.map((e) => (
+                <div key={e.tag} title={e.wouldBeRemoved?.detail} className="min-w-40">
+                  <Badge tone="red">{removed.length === tags.length ? "would be removed" : `${e.tag} would be removed`}</Badge>
+                  <span className="text-slate-500"> by {e.wouldBeRemoved?.by}</span>
+                </div>
+              ))}
+        </td>
+      )}
+    </>
+  );
+}
+
+/** One line naming the policy the "would be removed" column comes from. */
+export function LifecyclePolicyNote({ lifecycle, error }: { lifecycle: LifecycleData; error?: string }) {
+  if (error) return <p className="mb-2 text-xs text-amber-700">Tag lifecycle unavailable: {error}</p>;
+  const policy = lifecycle?.report.policy;
+  if (!policy) return null;
+  return (
+    <p className="mb-2 text-xs text-slate-500" data-testid="lifecycle-policy">
+      {policy.kind === "ecr-lifecycle" ? "Lifecycle policy" : "Retention policy"}: {policy.summary}
+      {policy.status ? ` · ${policy.status}` : ""}
+      {policy.evaluatedAt ? ` (${policy.evaluatedAt.slice(0, 16).replace("T", " ")})` : ""}
+    </p>
+  );
+}

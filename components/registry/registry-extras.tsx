@@ -1,0 +1,145 @@
+import { Badge } from "@/components/ui/badge";
+import { describeRegistryError, namespaceSource, rateLimitSource, repositoryInfoSource, type RegistryProvider } from "@/lib/registry";
+import { formatAge, formatBytes } from "@/lib/format";
+
+async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
+  try {
+    return { ok: true, data: await fn() };
+  } catch (err) {
+    return { ok: false, message: describeRegistryError(err).message };
+  }
+}
+
+const Unavailable = ({ what, message }: { what: string; message: string }) => (
+  <p className="text-xs text-amber-700">
+    {what} unavailable: {message}
+  </p>
+);
+
+/**
+ * What a registry offers beyond the distribution API, shown on its page when it has it: Docker Hub's
+ * pull rate limit, Harbor's projects with quota and storage volumes, repository settings and pull counts.
+ */
+export async function RegistryExtras({ provider, repositories, namespaces }: { provider: RegistryProvider; repositories: string[]; namespaces: string[] | null }) {
+  const limits = rateLimitSource(provider);
+  const ns = namespaceSource(provider);
+  const info = repositoryInfoSource(provider);
+  if (!limits && !ns && !info) return null;
+  const [rate, projects, volumes, repos] = await Promise.all([
+    limits ? attempt(() => limits.rateLimit(repositories[0])) : null,
+    ns ? attempt(() => ns.listNamespaces()) : null,
+    ns?.storageVolumes ? attempt(() => ns.storageVolumes!()) : null,
+    info ? attempt(() => info.repositoryInfo()) : null,
+  ]);
+  const shown = new Set(repositories);
+  const visible = (name: string) => namespaces === null || namespaces.some((n) => name === n || name.startsWith(`${n.replace(/\/+$/, "")}/`));
+
+  return (
+    <div className="mb-4 grid gap-4 md:grid-cols-2">
+      {rate && (
+        <section className="card p-4 text-sm" data-testid="rate-limit" aria-label="Pull rate limit">
+          <h2 className="mb-1 font-semibold">Pull rate limit</h2>
+          {!rate.ok ? (
+            <Unavailable what="Rate limit" message={rate.message} />
+          ) : !rate.data ? (
+            <p className="text-slate-500">This registry sends no rate-limit headers (no limit applies to this account).</p>
+          ) : (
+            <p>
+              <strong data-testid="ratelimit-remaining">{rate.data.remaining ?? "?"}</strong> of {rate.data.limit ?? "?"} pulls remaining
+              {rate.data.windowSeconds ? ` per ${Math.round(rate.data.windowSeconds / 3600)} h` : ""}
+              {rate.data.source ? ` · counted against ${rate.data.source}` : ""}
+              <span className="block text-xs text-slate-500">from the ratelimit-limit / ratelimit-remaining headers, checked {rate.data.checkedAt.slice(11, 19)} UTC</span>
+            </p>
+          )}
+        </section>
+      )}
+      {projects && (
+        <section className="card p-4 text-sm" data-testid="projects" aria-label="Projects and quotas">
+          <h2 className="mb-2 font-semibold">Projects and storage quota</h2>
+          {!projects.ok ? (
+            <Unavailable what="Projects" message={projects.message} />
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Project</th>
+                  <th>Repositories</th>
+                  <th>Quota used</th>
+                  <th>Policies</th>
+                </tr>
+              </thead>
+              <tbody>
+                {projects.data.filter((p) => visible(p.name)).map((p) => {
+                  const limited = p.quotaLimitBytes !== undefined && p.quotaLimitBytes >= 0;
+                  const pct = limited && p.quotaLimitBytes ? Math.round(((p.quotaUsedBytes ?? 0) / p.quotaLimitBytes) * 100) : undefined;
+                  return (
+                    <tr key={p.name} data-testid={`project-${p.name}`}>
+                      <td>
+                        {p.name} {p.public !== undefined && <Badge>{p.public ? "public" : "private"}</Badge>}
+                      </td>
+                      <td>{p.repositoryCount ?? "—"}</td>
+                      <td data-testid="quota">
+                        {formatBytes(p.quotaUsedBytes)} of {limited ? formatBytes(p.quotaLimitBytes) : "unlimited"}
+                        {pct !== undefined && <Badge tone={pct >= 90 ? "red" : pct >= 75 ? "amber" : "green"}>{pct}%</Badge>}
+                      </td>
+                      <td className="text-xs" data-testid="project-policies">
+                        {p.retention && <div>Retention: {p.retention}</div>}
+                        {p.immutability?.map((r) => <div key={r}>Immutable: {r}</div>)}
+                        {!p.retention && !p.immutability?.length && "—"}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+          {volumes &&
+            (volumes.ok ? (
+              <p className="mt-2 text-xs text-slate-500" data-testid="storage-volumes">
+                Storage volumes: {volumes.data.map((v) => `${formatBytes(v.freeBytes)} free of ${formatBytes(v.totalBytes)}`).join("; ") || "none reported"}
+              </p>
+            ) : (
+              <Unavailable what="Storage volumes" message={volumes.message} />
+            ))}
+        </section>
+      )}
+      {repos && (
+        <section className="card p-4 text-sm md:col-span-2" data-testid="repository-info" aria-label="Repository details">
+          <h2 className="mb-2 font-semibold">Repository details</h2>
+          {!repos.ok ? (
+            <Unavailable what="Repository details" message={repos.message} />
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Repository</th>
+                  <th>Pulls</th>
+                  <th>Updated</th>
+                  <th>Settings</th>
+                </tr>
+              </thead>
+              <tbody>
+                {repos.data.filter((r) => shown.has(r.name) && visible(r.name)).map((r) => (
+                  <tr key={r.name} data-testid={`repo-info-${r.name}`}>
+                    <td>
+                      {r.name}
+                      {r.description && <div className="text-xs text-slate-500">{r.description}</div>}
+                    </td>
+                    <td>{r.pullCount?.toLocaleString("en-US") ?? "—"}</td>
+                    <td className="text-xs">{r.lastUpdated ? `${r.lastUpdated.slice(0, 10)} (${formatAge(r.lastUpdated)} ago)` : "—"}</td>
+                    <td className="space-x-1 text-xs">
+                      {r.private !== undefined && <Badge>{r.private ? "private" : "public"}</Badge>}
+                      {r.tagMutability && <Badge tone={r.tagMutability === "IMMUTABLE" ? "sky" : "slate"}>tags {r.tagMutability.toLowerCase()}</Badge>}
+                      {r.scanOnPush !== undefined && <Badge tone={r.scanOnPush ? "green" : "slate"}>{r.scanOnPush ? "scan on push" : "no scan on push"}</Badge>}
+                      {r.encryption && <Badge>{r.encryption.split(" ")[0]} encryption</Badge>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,170 @@
+/**
+ * Harbor, Amazon ECR and Docker Hub through their simulators (test/sim/world.ts), in the real browser:
+ * browse one Harbor project, one ECR repository and one Hub repository, open a scan report, search a
+ * CVE across environments, start a replication and open the drift matrix. This spec runs its own app
+ * instance configured with the simulators; every simulator response is checked against its vendor spec.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startWorld, type World } from "../test/sim/world";
+import { startApp, type AppServer } from "./app-server";
+
+const ADMIN = { email: "providers-admin@e2e.test", password: "providers e2e password" };
+
+let world: World;
+let app: AppServer;
+let dir: string;
+
+/** this spec's own app, not the suite's E2E_BASE_URL one */
+const at = (p: string) => `${app.url}${p}`;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  dir = await mkdtemp(path.join(tmpdir(), "dockmaster-providers-e2e-"));
+  world = await startWorld();
+  const config = path.join(dir, "dockmaster.yaml");
+  await writeFile(config, world.configYaml);
+  app = await startApp(
+    {
+      DOCKMASTER_DATA_DIR: path.join(dir, "pglite"),
+      DOCKMASTER_CONFIG: config,
+      DOCKMASTER_ADMIN_EMAIL: ADMIN.email,
+      DOCKMASTER_ADMIN_PASSWORD: ADMIN.password,
+      DOCKMASTER_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
+      NEXTAUTH_SECRET: "providers-e2e-secret",
+      ...world.env,
+    },
+    (l) => process.env.E2E_VERBOSE && console.log(`[providers app] ${l}`),
+  );
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+  const violations = world?.violations() ?? [];
+  await world?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+  expect(violations, "simulator responses that broke their vendor's spec").toEqual([]);
+});
+
+async function signIn(page: Page) {
+  await page.goto(at("/signin"));
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("current-user")).toHaveText(ADMIN.email);
+}
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
+
+test("browse a Harbor project: quota, tags with immutability and the retention dry run", async ({ page }) => {
+  await page.goto(at("/registries"));
+  await page.getByRole("link", { name: "harbor", exact: true }).click();
+  await expect(page.getByTestId("project-prod").getByTestId("quota")).toContainText("of 2.0 GiB");
+  await expect(page.getByTestId("storage-volumes")).toContainText("60.0 GiB free of 100 GiB");
+  await expect(page.getByTestId("project-prod").getByTestId("project-policies")).toContainText("Immutable: immutable_template repositories repoMatches ** tags matches 1.*");
+  await page.getByRole("link", { name: "prod/web" }).click();
+
+  await expect(page.getByTestId("lifecycle-policy")).toContainText("Retention policy: latestPushedK");
+  const v11 = page.getByTestId("tag-row-1.1");
+  await expect(v11.locator("[data-digest]")).toHaveAttribute("data-digest", world.digests["prod/web:1.1"]!);
+  await expect(v11.getByTestId("lifecycle-immutable")).toHaveText("immutable");
+  await expect(v11.getByTestId("lifecycle-pulled")).toContainText("2026-02-03");
+  await expect(v11.getByTestId("lifecycle-removal")).toHaveText("kept");
+  await expect(page.getByTestId("tag-row-1.0").getByTestId("lifecycle-removal")).toContainText("would be removed by retention dry run 2026-02-02");
+});
+
+test("browse an ECR repository: settings, pushed and pulled times, the lifecycle preview", async ({ page }) => {
+  await page.goto(at("/registries/ecr"));
+  await expect(page.getByTestId("repo-info-staging/web")).toContainText("tags immutable");
+  await expect(page.getByTestId("repo-info-staging/web")).toContainText("scan on push");
+  await page.getByRole("link", { name: "staging/web" }).click();
+  await expect(page.getByTestId("lifecycle-policy")).toContainText("keep the last release");
+  const v11 = page.getByTestId("tag-row-1.1");
+  await expect(v11.locator("[data-digest]")).toHaveAttribute("data-digest", world.digests["staging/web:1.1"]!);
+  await expect(v11.getByTestId("lifecycle-pushed")).toContainText("2026-01-12");
+  await expect(v11.getByTestId("lifecycle-pulled")).toContainText("2026-02-02");
+  await expect(page.getByTestId("tag-row-1.0").getByTestId("lifecycle-removal")).toContainText("would be removed by lifecycle rule 1");
+});
+
+test("browse a Docker Hub repository: rate limit, pull count, tag history", async ({ page }) => {
+  await page.goto(at("/registries/hub"));
+  const remaining = Number(await page.getByTestId("ratelimit-remaining").textContent());
+  expect(remaining).toBeGreaterThan(0);
+  expect(remaining).toBeLessThanOrEqual(87);
+  await expect(page.getByTestId("rate-limit")).toContainText("of 100 pulls remaining per 6 h");
+  await expect(page.getByTestId("repo-info-acme/web")).toContainText("4,321");
+  await page.getByRole("link", { name: "acme/web" }).click();
+  await expect(page.getByTestId("tags-table")).toContainText("2.0");
+  const v10 = page.getByTestId("tag-row-1.0");
+  await expect(v10.locator("[data-digest]")).toHaveAttribute("data-digest", world.digests["dev/web:1.0"]!);
+  await expect(v10.getByTestId("lifecycle-pulled")).toContainText("2026-02-03");
+  await expect(v10.getByTestId("lifecycle-immutable")).toHaveText("immutable");
+});
+
+test("open a scan report from the environment's worst-first list, then filter and sort it", async ({ page }) => {
+  await page.goto(at("/scans?env=prod"));
+  const rows = page.getByTestId("env-scan-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toHaveAttribute("data-worst", "critical");
+  await expect(rows.nth(1)).toHaveAttribute("data-worst", "high");
+  await rows.nth(0).getByRole("link", { name: "prod/web" }).click();
+
+  await expect(page.getByTestId("scan-summary")).toContainText("3 findings, 2 fixable · Trivy v0.50.0");
+  await expect(page.getByTestId("artifact-metadata")).toContainText("release");
+  const findings = page.getByTestId("finding-row");
+  await expect(findings).toHaveCount(3);
+  await expect(findings.first()).toHaveAttribute("data-cve", "CVE-2019-14697");
+  await page.getByLabel("Fixable only").check();
+  await expect(findings).toHaveCount(2);
+  await expect(page.getByTestId("findings-table")).not.toContainText("CVE-2019-18276");
+  await page.getByLabel("Fixable only").uncheck();
+  await page.getByLabel("Only high").check();
+  await expect(findings).toHaveCount(1);
+  await expect(findings.first()).toHaveAttribute("data-cve", "CVE-2019-18276");
+  await page.getByLabel("Only high").uncheck();
+  await page.getByLabel("Filter by package").fill("ssl");
+  await expect(findings).toHaveCount(1);
+  await expect(findings.first()).toHaveAttribute("data-cve", "CVE-2019-1549");
+  await page.getByLabel("Filter by package").fill("");
+  await page.getByRole("button", { name: /Package/ }).click();
+  await expect(findings.first()).toContainText("bash");
+});
+
+test("where is CVE-2019-14697: Hub (Trivy referrer), ECR and Harbor", async ({ page }) => {
+  await page.goto(at("/scans"));
+  await page.getByLabel("CVE id").fill("CVE-2019-14697");
+  await page.getByRole("button", { name: "Find" }).click();
+  await expect(page.getByTestId("cve-heading")).toContainText("CVE-2019-14697: 3 image(s) in 3 environment(s)");
+  const hits = page.getByTestId("cve-hit");
+  await expect(hits).toHaveCount(4);
+  await expect(hits.nth(0)).toContainText("dev");
+  await expect(hits.nth(2)).toContainText("staging/web");
+  await expect(hits.nth(3)).toContainText("prod/web");
+});
+
+test("replication: Harbor's failed run, a run started by the admin, then the drift matrix", async ({ page }) => {
+  await page.goto(at("/replication"));
+  const harbor = page.getByTestId("replication-harbor");
+  await expect(harbor.getByTestId("replication-execution").first()).toContainText("Failed");
+  await expect(harbor.getByTestId("failed-task")).toContainText("prod/web:1.1");
+  await expect(page.getByTestId("replication-ecr").getByTestId("image-replication-status")).toContainText("REPLICATION_FAILED");
+  const before = world.harbor.startedExecutions.length;
+  await harbor.getByRole("button", { name: "Run now" }).click();
+  await expect(harbor.getByRole("status")).toContainText("Started execution");
+  expect(world.harbor.startedExecutions.length).toBe(before + 1);
+
+  await page.getByRole("link", { name: "Drift matrix" }).click();
+  await expect(page.getByTestId("drift-summary")).toContainText("3 shared tag(s), 2 mismatch(es)");
+  const web11 = page.getByTestId("drift-row").filter({ hasText: "web:1.1" });
+  await expect(web11).toHaveAttribute("data-consistent", "false");
+  await expect(web11.locator("[data-env=prod]")).toHaveAttribute("data-digest", world.digests["prod/web:1.1"]!);
+  await expect(web11.locator("[data-env=dev]")).toHaveAttribute("data-digest", world.digests["dev/web:1.1"]!);
+  await expect(web11.locator("[data-env=prod]")).toHaveClass(/text-red-700/);
+  await expect(page.getByTestId("drift-row").filter({ hasText: "web:1.0" })).toHaveAttribute("data-consistent", "true");
+});

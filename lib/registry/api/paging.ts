@@ -1,0 +1,24 @@
+import { expectArray, type ApiCall, type JsonApi } from "./json-api";
+
+/**
+ * Every item of a `page` / `page_size` listing (Harbor and Docker Hub both paginate this way), page
+ * by page until a short page or no next link. `items` picks the list out of the body (Hub wraps it in
+ * `results`). Bounded, so a misbehaving API cannot keep us reading forever.
+ */
+export async function allPages<T>(
+  api: JsonApi,
+  call: ApiCall,
+  options: { pageSize?: number; maxPages?: number; items?: (body: unknown) => unknown } = {},
+): Promise<T[]> {
+  const pageSize = options.pageSize ?? 100;
+  const maxPages = options.maxPages ?? 100;
+  const out: T[] = [];
+  for (let page = 1; page <= maxPages; page++) {
+    const res = await api.call<unknown>({ ...call, query: { ...call.query, page, page_size: pageSize } });
+    const items = expectArray<T>(api, options.items ? options.items(res.data) : res.data, call.what);
+    out.push(...items);
+    const more = res.total !== undefined ? out.length < res.total : res.nextLink !== undefined || items.length === pageSize;
+    if (!more || items.length === 0) break;
+  }
+  return out;
+}

@@ -1,0 +1,204 @@
+/**
+ * Optional interfaces a provider implements on top of RegistryProvider when its registry offers more
+ * than the distribution API (Harbor, ECR, Docker Hub). Pages ask through the guards at the bottom
+ * (`scanSource(p)`, `replicationSource(p)`…) instead of switching on the registry kind, so a new provider
+ * only has to implement the interface to light up the views.
+ *
+ * The models here are provider-neutral where the views compare registries (replication, lifecycle,
+ * namespaces); scan reports stay in the vendor's own shape and are normalized in lib/scan.
+ */
+import type { ImageScanFindings } from "@aws-sdk/client-ecr";
+import type { components as HarborScanner } from "./harbor/generated/scanner-v1.1";
+import type { RegistryProvider } from "./provider";
+
+export type HarborVulnerabilityReport = HarborScanner["schemas"]["HarborVulnerabilityReport"];
+
+/** A scan report as the registry serves it; lib/scan turns each format into the normalized model. */
+export type VendorScanReport =
+  | { format: "harbor"; mimeType: string; report: HarborVulnerabilityReport }
+  | { format: "ecr"; scanType: "basic" | "enhanced"; status?: string; findings: ImageScanFindings };
+
+export interface ScanSource {
+  /** null when the registry holds no report for the artifact (never scanned, or scan not finished) */
+  getScanReport(repository: string, digest: string): Promise<VendorScanReport | null>;
+}
+
+export interface ReplicationPolicyInfo {
+  id: string;
+  name: string;
+  description?: string;
+  /** where content comes from ("this registry" when local) */
+  source?: string;
+  destination: string;
+  destinationNamespace?: string;
+  /** "manual", "scheduled (0 0 * * *)", "event_based", "on push" */
+  trigger: string;
+  enabled: boolean;
+  filters: string[];
+  /** whether Dockmaster can start a run of it */
+  triggerable: boolean;
+}
+
+export interface ReplicationExecutionInfo {
+  id: string;
+  policyId: string;
+  status: string;
+  trigger?: string;
+  startedAt?: string;
+  endedAt?: string;
+  message?: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  inProgress: number;
+  stopped: number;
+}
+
+export interface ReplicationTaskInfo {
+  id: string;
+  executionId: string;
+  status: string;
+  operation?: string;
+  source?: string;
+  destination?: string;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+export interface ImageReplicationState {
+  /** destination, e.g. "eu-central-1 / 123456789012" */
+  destination: string;
+  status: string;
+  failureCode?: string;
+}
+
+export interface ReplicationSource {
+  replicationPolicies(): Promise<ReplicationPolicyInfo[]>;
+  /** newest first */
+  replicationExecutions(options?: { policyId?: string; limit?: number }): Promise<ReplicationExecutionInfo[]>;
+  replicationTasks(executionId: string): Promise<ReplicationTaskInfo[]>;
+  triggerReplication?(policyId: string): Promise<{ executionId: string }>;
+  /** per-image replication status, where the registry tracks one (ECR) */
+  imageReplicationStatus?(repository: string, digest: string): Promise<ImageReplicationState[]>;
+}
+
+export interface TagLifecycle {
+  tag: string;
+  digest?: string;
+  pushedAt?: string;
+  /** absent when never pulled or not recorded */
+  lastPulledAt?: string;
+  immutable?: boolean;
+  /** set when the registry's retention / lifecycle policy would remove this tag */
+  wouldBeRemoved?: { by: string; detail?: string };
+}
+
+export interface LifecycleReport {
+  tags: TagLifecycle[];
+  /** the policy the removal predictions come from, if the registry has one */
+  policy?: { kind: "harbor-retention" | "ecr-lifecycle"; summary: string; evaluatedAt?: string; status?: string };
+  /** whether immutability is known per tag (Harbor rules, ECR repository setting) */
+  immutability: boolean;
+  /** whether the registry records pulls */
+  pullTimes: boolean;
+}
+
+export interface LifecycleSource {
+  tagLifecycle(repository: string): Promise<LifecycleReport>;
+}
+
+export interface NamespaceInfo {
+  name: string;
+  repositoryCount?: number;
+  public?: boolean;
+  quotaUsedBytes?: number;
+  /** absent or -1 when unlimited */
+  quotaLimitBytes?: number;
+  /** read-only summaries of the namespace's policies (Harbor: retention rules, tag immutability rules) */
+  retention?: string;
+  immutability?: string[];
+}
+
+export interface StorageVolume {
+  totalBytes: number;
+  freeBytes: number;
+}
+
+export interface NamespaceSource {
+  listNamespaces(): Promise<NamespaceInfo[]>;
+  storageVolumes?(): Promise<StorageVolume[]>;
+}
+
+export interface RepositoryInfo {
+  name: string;
+  description?: string;
+  pullCount?: number;
+  lastUpdated?: string;
+  artifactCount?: number;
+  private?: boolean;
+  tagMutability?: "MUTABLE" | "IMMUTABLE" | string;
+  scanOnPush?: boolean;
+  encryption?: string;
+}
+
+export interface RepositoryInfoSource {
+  repositoryInfo(options?: { namespace?: string }): Promise<RepositoryInfo[]>;
+}
+
+export interface ArtifactLabel {
+  name: string;
+  color?: string;
+  description?: string;
+}
+
+export interface ArtifactAccessory {
+  digest: string;
+  type: string;
+  size: number;
+}
+
+export interface ArtifactMetadata {
+  digest: string;
+  tags: string[];
+  pushedAt?: string;
+  lastPulledAt?: string;
+  labels: ArtifactLabel[];
+  accessories: ArtifactAccessory[];
+  immutableTags: string[];
+  scan?: { status: string; severity?: string; total?: number; fixable?: number; counts: Record<string, number>; scanner?: string; completedAt?: string };
+}
+
+export interface ArtifactMetadataSource {
+  artifactMetadata(repository: string, reference: string): Promise<ArtifactMetadata | null>;
+}
+
+export interface RateLimitInfo {
+  limit?: number;
+  remaining?: number;
+  windowSeconds?: number;
+  /** e.g. the client address Docker Hub counts against */
+  source?: string;
+  checkedAt: string;
+}
+
+export interface RateLimitSource {
+  rateLimit(repository?: string): Promise<RateLimitInfo | null>;
+}
+
+const has = <K extends string>(p: unknown, method: K): p is Record<K, (...args: never[]) => unknown> =>
+  typeof p === "object" && p !== null && typeof (p as Record<string, unknown>)[method] === "function";
+
+export const scanSource = (p: RegistryProvider): (RegistryProvider & ScanSource) | null =>
+  p.capabilities.scanReports && has(p, "getScanReport") ? (p as RegistryProvider & ScanSource) : null;
+export const replicationSource = (p: RegistryProvider): (RegistryProvider & ReplicationSource) | null =>
+  p.capabilities.replication && has(p, "replicationPolicies") ? (p as RegistryProvider & ReplicationSource) : null;
+export const lifecycleSource = (p: RegistryProvider): (RegistryProvider & LifecycleSource) | null =>
+  has(p, "tagLifecycle") ? (p as RegistryProvider & LifecycleSource) : null;
+export const namespaceSource = (p: RegistryProvider): (RegistryProvider & NamespaceSource) | null =>
+  has(p, "listNamespaces") ? (p as RegistryProvider & NamespaceSource) : null;
+export const repositoryInfoSource = (p: RegistryProvider): (RegistryProvider & RepositoryInfoSource) | null =>
+  has(p, "repositoryInfo") ? (p as RegistryProvider & RepositoryInfoSource) : null;
+export const artifactMetadataSource = (p: RegistryProvider): (RegistryProvider & ArtifactMetadataSource) | null =>
+  has(p, "artifactMetadata") ? (p as RegistryProvider & ArtifactMetadataSource) : null;
+export const rateLimitSource = (p: RegistryProvider): (RegistryProvider & RateLimitSource) | null =>
+  has(p, "rateLimit") ? (p as RegistryProvider & RateLimitSource) : null;

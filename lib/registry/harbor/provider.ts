@@ -1,0 +1,61 @@
+/**
+ * Harbor: content through the OCI client (Harbor's /v2/ with its token service), everything else through
+ * the v2.0 REST API with the same credentials: projects with quotas, artifacts with labels, immutability,
+ * push/pull times and accessories, vulnerability reports, replication, retention, storage volumes.
+ */
+import type {
+  ArtifactMetadataSource,
+  LifecycleSource,
+  NamespaceSource,
+  ReplicationSource,
+  ScanSource,
+} from "../capabilities";
+import { createOciProvider, type OciProvider } from "../oci/provider";
+import type { OciClientOptions } from "../oci/client";
+import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
+import { createHarborApi } from "./api";
+import { getArtifact, toArtifactMetadata } from "./artifacts";
+import { harborTagLifecycle } from "./lifecycle";
+import { listProjects, listRepositoryPage, storageVolumes } from "./projects";
+import { listExecutions, listPolicies, listTasks, startExecution } from "./replication";
+import { getVulnerabilityReport } from "./scans";
+
+export const HARBOR_CAPABILITIES: RegistryCapabilities = {
+  catalog: true,
+  referrers: true,
+  deleteManifest: true,
+  scanReports: true,
+  replication: true,
+  quotas: true,
+  retention: true,
+  blobMount: true,
+};
+
+export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & ArtifactMetadataSource & { readonly oci: OciProvider };
+
+export function createHarborProvider(conn: RegistryConnection, options: OciClientOptions = {}): HarborProvider {
+  const oci = createOciProvider(conn, options);
+  const api = createHarborApi(conn, options);
+  return {
+    ...oci,
+    kind: "harbor",
+    capabilities: HARBOR_CAPABILITIES,
+    oci,
+    listRepositories: (opts) => listRepositoryPage(api, opts),
+    getScanReport: (repo, digest) => getVulnerabilityReport(api, repo, digest),
+    replicationPolicies: () => listPolicies(api),
+    replicationExecutions: (opts) => listExecutions(api, opts),
+    replicationTasks: (id) => listTasks(api, id),
+    triggerReplication: (policyId) => startExecution(api, policyId),
+    tagLifecycle: (repo) => harborTagLifecycle(api, repo),
+    listNamespaces: () => listProjects(api),
+    storageVolumes: () => storageVolumes(api),
+    artifactMetadata: async (repo, ref) => {
+      const a = await getArtifact(api, repo, ref);
+      return a ? toArtifactMetadata(a) : null;
+    },
+    close: async () => {
+      await Promise.all([oci.close(), api.close()]);
+    },
+  };
+}

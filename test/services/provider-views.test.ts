@@ -1,0 +1,158 @@
+/**
+ * The scan, replication, drift and lifecycle services over the three simulators (test/sim/world.ts),
+ * with registries and environments configured the way dockmaster.yaml does it, on PGlite and PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listAudit } from "@/lib/audit/log";
+import { UserInputError } from "@/lib/auth/users";
+import { tagLifecycleFor } from "@/lib/browse/tags";
+import { parseConfig } from "@/lib/config/load";
+import { syncConfig } from "@/lib/config/sync";
+import { providerFor } from "@/lib/inventory/connection";
+import { driftMatrix } from "@/lib/replication/drift";
+import { replicationOverview, triggerReplication } from "@/lib/replication/overview";
+import { artifactScanView, environmentScanView, findCve } from "@/lib/scan/views";
+import { CVES } from "../sim/fixtures";
+import { startWorld, type World } from "../sim/world";
+import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
+
+let world: World;
+
+beforeAll(async () => {
+  world = await startWorld();
+  Object.assign(process.env, world.env);
+}, 120_000);
+
+afterAll(async () => {
+  await world?.stop();
+});
+
+describe.each(dbKinds)("provider-backed views on %s", (kind) => {
+  let db: TestDatabase;
+  const admin = { actor: { id: null, email: "admin@test" }, ip: "10.1.2.3" };
+
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    await syncConfig(db.prisma, parseConfig(world.configYaml, "dockmaster.yaml", process.env));
+  });
+  afterAll(async () => {
+    await db?.dispose();
+    expect(world.violations()).toEqual([]);
+  });
+
+  it("drift matrix: tags in several environments, mismatched digests first", async () => {
+    const m = await driftMatrix(db.prisma);
+    expect(m.environments.map((e) => [e.name, e.registryKind, e.error])).toEqual([
+      ["dev", "dockerhub", undefined],
+      ["staging", "ecr", undefined],
+      ["prod", "harbor", undefined],
+    ]);
+    const d = world.digests;
+    expect(m.rows.map((r) => [r.repository, r.tag, r.consistent])).toEqual([
+      ["api", "v1", false],
+      ["web", "1.1", false],
+      ["web", "1.0", true],
+    ]);
+    expect(m.mismatches).toBe(2);
+    const web11 = m.rows.find((r) => r.repository === "web" && r.tag === "1.1")!;
+    expect(web11.cells).toEqual({
+      dev: { digest: d["dev/web:1.1"], repository: "acme/web" },
+      staging: { digest: d["staging/web:1.1"], repository: "staging/web" },
+      prod: { digest: d["prod/web:1.1"], repository: "prod/web" },
+    });
+    expect(d["dev/web:1.1"]).toBe(d["staging/web:1.1"]);
+    expect(d["prod/web:1.1"]).not.toBe(d["dev/web:1.1"]);
+    expect(m.rows.find((r) => r.tag === "2.0")).toBeUndefined();
+  });
+
+  it("environment scans, worst first: Harbor reports in prod", async () => {
+    const v = await environmentScanView(db.prisma, "prod");
+    expect(v?.rows.map((r) => [r.repository, r.tags, r.worst, r.counts?.critical, r.counts?.high, r.fixable])).toEqual([
+      ["prod/web", ["1.1"], "critical", 1, 1, 2],
+      ["prod/web", ["1.0"], "high", 0, 1, 1],
+    ]);
+  });
+
+  it("environment scans on a plain registry: the Trivy report attached as a referrer; unscanned images last", async () => {
+    const v = await environmentScanView(db.prisma, "dev");
+    expect(v?.rows[0]).toMatchObject({ repository: "acme/web", tags: ["2.0"], worst: "critical", scanner: "Trivy dev", scannedAt: "2021-08-25T12:20:30.000000005Z" });
+    expect(v?.rows.slice(1).every((r) => r.counts === null)).toBe(true);
+    expect(v?.rows).toHaveLength(4);
+  });
+
+  it("environment scans on ECR: basic and enhanced findings", async () => {
+    const v = await environmentScanView(db.prisma, "staging");
+    expect(v?.rows.map((r) => [r.repository, r.tags, r.worst, r.scanner])).toEqual([
+      ["staging/web", ["1.1"], "critical", "Amazon ECR basic scanning"],
+      ["staging/api", ["v1"], "high", "Amazon Inspector (ECR enhanced scanning)"],
+      ["staging/web", ["1.0"], undefined, undefined],
+    ]);
+  });
+
+  it("where is CVE-2019-14697: in every environment that carries it, from three kinds of report", async () => {
+    const r = await findCve(db.prisma, "cve-2019-14697");
+    expect(r.cve).toBe(CVES.musl.id);
+    expect(r.hits.map((h) => [h.environment, h.repository, h.tags.join(","), h.finding.package])).toEqual([
+      ["dev", "acme/web", "2.0", "musl"],
+      ["dev", "acme/web", "2.0", "musl-utils"],
+      ["staging", "staging/web", "1.1", "musl"],
+      ["prod", "prod/web", "1.1", "musl"],
+    ]);
+    expect(r.searched.map((s) => [s.environment, s.images, s.scanned])).toEqual([
+      ["dev", 4, 1],
+      ["staging", 3, 2],
+      ["prod", 2, 2],
+    ]);
+    expect((await findCve(db.prisma, "CVE-1999-0001")).hits).toEqual([]);
+  });
+
+  it("one artifact: the normalized report with Harbor's labels, or ECR's replication status", async () => {
+    const h = await artifactScanView(db.prisma, "harbor", "prod/web", "1.1");
+    expect(h?.digest).toBe(world.digests["prod/web:1.1"]);
+    expect(h?.report?.findings.map((f) => f.id)).toEqual([CVES.musl.id, CVES.bash.id, CVES.openssl.id]);
+    expect(h?.metadata).toMatchObject({ labels: [{ name: "release" }], immutableTags: ["1.1"], lastPulledAt: "2026-02-03T07:00:00Z" });
+    const e = await artifactScanView(db.prisma, "ecr", "staging/web", "1.1");
+    expect(e?.report?.source).toBe("ecr-basic");
+    expect(e?.replication?.map((s) => s.status)).toEqual(["COMPLETE", "FAILED"]);
+  });
+
+  it("replication overview: Harbor policies with their failed run, ECR rules with per-image status", async () => {
+    const o = await replicationOverview(db.prisma);
+    const harbor = o.find((r) => r.registry === "harbor")!;
+    const scheduled = harbor.policies.map((p) => [p.name, p.executions.find((e) => e.trigger === "scheduled")]);
+    expect(scheduled).toMatchObject([["prod-to-dr", { status: "Failed", failed: 1, succeeded: 1, message: "1 of 2 tasks failed" }]]);
+    expect(Object.values(harbor.failedTasks).flat().map((t) => t.source)).toEqual(["prod/web:1.1"]);
+    const ecr = o.find((r) => r.registry === "ecr")!;
+    expect(ecr.policies[0]).toMatchObject({ trigger: "on push", triggerable: false });
+    const web11 = ecr.images.find((i) => i.repository === "staging/web" && i.tag === "1.1");
+    expect(web11?.statuses.map((s) => `${s.destination} ${s.status}`)).toEqual(["eu-central-1 / 123456789012 COMPLETE", "us-east-1 / 123456789012 FAILED"]);
+    expect(o.find((r) => r.registry === "hub")).toBeUndefined();
+  });
+
+  it("triggering a replication starts it on Harbor and is audited; a refusal is audited too", async () => {
+    const before = world.harbor.startedExecutions.length;
+    const started = await triggerReplication(db.prisma, admin, "harbor", "1");
+    expect(started.policy).toBe("prod-to-dr");
+    expect(world.harbor.startedExecutions.length - before).toBe(1);
+    await expect(triggerReplication(db.prisma, admin, "ecr", "rule-1")).rejects.toBeInstanceOf(UserInputError);
+    await expect(triggerReplication(db.prisma, admin, "harbor", "99")).rejects.toThrow("has no replication policy 99");
+    const { rows } = await listAudit(db.prisma, { action: "replication.trigger" });
+    expect(rows.map((r) => [r.outcome, r.targetId, (r.detail as { executionId?: string }).executionId ?? null])).toEqual([
+      ["failure", "harbor", null],
+      ["success", "harbor", started.executionId],
+    ]);
+    expect(rows[1]).toMatchObject({ actorEmail: "admin@test", sourceIp: "10.1.2.3" });
+  });
+
+  it("tag lifecycle for the repository page, from each provider", async () => {
+    const registry = async (name: string) => providerFor(await db.prisma.registry.findUniqueOrThrow({ where: { name } }));
+    const harbor = await tagLifecycleFor(await registry("harbor"), "prod/web");
+    expect(harbor?.byTag["1.0"]).toMatchObject({ immutable: true, wouldBeRemoved: { by: "retention dry run 2026-02-02" } });
+    const ecr = await tagLifecycleFor(await registry("ecr"), "staging/web");
+    expect(ecr?.byTag["1.0"]?.wouldBeRemoved?.by).toBe("lifecycle rule 1");
+    expect(ecr?.byTag["1.1"]).toMatchObject({ immutable: true, lastPulledAt: "2026-02-02T10:00:00.000Z" });
+    const hub = await tagLifecycleFor(await registry("hub"), "acme/web");
+    expect(hub?.byTag["1.0"]).toMatchObject({ immutable: true, lastPulledAt: "2026-02-03T08:00:00.000000Z" });
+    expect(hub?.report.policy).toBeUndefined();
+  });
+});

@@ -1,0 +1,264 @@
+/**
+ * A Docker Hub simulator on loopback, playing both hub.docker.com and registry-1.docker.io:
+ *  - the Hub API endpoints Dockmaster uses: POST /v2/auth/token (personal access token → JWT),
+ *    namespace repositories, one repository, its tags and one tag; each response checked against the
+ *    Hub OpenAPI document (hubSpec, with its listed errata);
+ *  - every other /v2/ path forwarded to a real docker-registry with token auth, whose token service is
+ *    test/harness/token-server.ts (the distribution token flow, as auth.docker.io runs it), adding
+ *    Hub's rate-limit headers to manifest responses (GETs count against the limit, HEADs do not).
+ */
+import crypto from "node:crypto";
+import type { RegistryUser } from "../../harness/registry";
+import { openBacking } from "../backing";
+import { startHttpSim, type RunningSim, type SimReply, type SimRequest } from "../http-sim";
+import { hubSpec } from "../spec/specs";
+
+export interface HubRepoFixture {
+  description?: string;
+  private?: boolean;
+  pullCount?: number;
+  starCount?: number;
+  lastUpdated?: string;
+  immutableTagRules?: string[];
+}
+
+export interface HubTagFixture {
+  lastPushed?: string;
+  lastPulled?: string;
+}
+
+export interface HubSim extends RunningSim {
+  setRepository(repository: string, f: HubRepoFixture): void;
+  setTag(repository: string, tag: string, f: HubTagFixture): void;
+  /** remaining pulls reported in ratelimit-remaining */
+  setRateLimit(limit: number, remaining: number): void;
+  /** JWTs the sim issued, newest last */
+  issuedTokens: string[];
+}
+
+export interface HubSimOptions {
+  /** the registry behind /v2/ (token auth) */
+  registryUrl: string;
+  /** users and their personal access tokens (the same accounts the token service knows) */
+  users: RegistryUser[];
+  /** lifetime of Hub API JWTs; Hub's are 10 minutes */
+  tokenTtlSeconds?: number;
+}
+
+/** Paths of the Hub API (everything else under /v2/ is the registry). */
+const HUB_API = /^\/v2\/(namespaces|auth|access-tokens|orgs|users|repositories|auditlogs|invites|scim)\//;
+const MANIFEST = /^\/v2\/.+\/manifests\/[^/]+$/;
+
+export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
+  const user0 = options.users[0]!;
+  const backing = openBacking(options.registryUrl, { kind: "basic", username: user0.username, password: user0.password });
+  const spec = hubSpec();
+  const secret = crypto.randomBytes(32);
+  const repos = new Map<string, HubRepoFixture>();
+  const tagMeta = new Map<string, HubTagFixture>();
+  const issuedTokens: string[] = [];
+  let rate = { limit: 200, remaining: 200 };
+  const registered = "2025-06-01T00:00:00.000000Z";
+
+  const json = (status: number, body: unknown): SimReply => ({ status, json: body });
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+
+  function issue(username: string): string {
+    const now = Math.floor(Date.now() / 1000);
+    const head = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub: username, iat: now, exp: now + (options.tokenTtlSeconds ?? 600), iss: "hub-sim", jti: crypto.randomUUID() })}`;
+    const token = `${head}.${crypto.createHmac("sha256", secret).update(head).digest("base64url")}`;
+    issuedTokens.push(token);
+    return token;
+  }
+
+  /** the user a valid, unexpired Hub JWT names; undefined otherwise */
+  function bearerUser(req: SimRequest): string | undefined {
+    const m = /^Bearer\s+([\w-]+)\.([\w-]+)\.([\w-]+)$/.exec(String(req.headers.authorization ?? ""));
+    if (!m) return undefined;
+    const expected = crypto.createHmac("sha256", secret).update(`${m[1]}.${m[2]}`).digest("base64url");
+    if (expected !== m[3]) return undefined;
+    const claims = JSON.parse(Buffer.from(m[2]!, "base64url").toString()) as { sub: string; exp: number };
+    return claims.exp > Date.now() / 1000 ? claims.sub : undefined;
+  }
+
+  async function namespaceRepos(namespace: string): Promise<string[]> {
+    return [...new Set([...(await backing.repositories()), ...repos.keys()])].filter((r) => r.startsWith(`${namespace}/`) && r.split("/").length === 2).sort();
+  }
+
+  async function entry(repository: string) {
+    const [namespace, name] = repository.split("/") as [string, string];
+    const f = repos.get(repository) ?? {};
+    const images = await backing.images(repository).catch(() => []);
+    return {
+      name,
+      namespace,
+      repository_type: "image",
+      status: 1,
+      status_description: "active",
+      description: f.description ?? "",
+      is_private: f.private ?? false,
+      star_count: f.starCount ?? 0,
+      pull_count: f.pullCount ?? 0,
+      last_updated: f.lastUpdated ?? registered,
+      last_modified: f.lastUpdated ?? registered,
+      date_registered: registered,
+      affiliation: "",
+      media_types: [...new Set(images.map((i) => i.mediaType))],
+      content_types: ["image"],
+      categories: [],
+      storage_size: images.reduce((n, i) => n + i.size, 0),
+    };
+  }
+
+  async function tags(repository: string) {
+    const images = await backing.images(repository);
+    return images
+      .flatMap((img) =>
+        img.tags.map((t) => {
+          const f = tagMeta.get(`${repository}:${t}`) ?? {};
+          const pushed = f.lastPushed ?? img.created ?? registered;
+          const platforms = img.platforms.length ? img.platforms : [{ os: "linux", architecture: "amd64", digest: img.digest, size: img.size }];
+          return {
+            id: Number.parseInt(img.digest.slice(7, 13), 16),
+            creator: 1,
+            last_updated: pushed,
+            last_updater: 1,
+            last_updater_username: user0.username,
+            name: t,
+            repository: 1,
+            full_size: img.size,
+            v2: "true",
+            status: f.lastPulled ? "active" : "inactive",
+            tag_last_pulled: f.lastPulled ?? null,
+            tag_last_pushed: pushed,
+            images: platforms.map((p) => ({
+              architecture: p.architecture,
+              os: p.os,
+              ...("variant" in p && p.variant ? { variant: p.variant } : {}),
+              digest: p.digest,
+              size: p.size,
+              status: f.lastPulled ? "active" : "inactive",
+              last_pulled: f.lastPulled ?? null,
+              last_pushed: pushed,
+            })),
+          };
+        }),
+      )
+      .sort((a, b) => b.tag_last_pushed.localeCompare(a.tag_last_pushed));
+  }
+
+  function page<T>(req: SimRequest, items: T[], max = 100) {
+    const pageNo = Math.max(1, Number(req.url.searchParams.get("page") ?? 1));
+    const size = Math.min(max, Math.max(1, Number(req.url.searchParams.get("page_size") ?? 10)));
+    const link = (n: number) => {
+      const u = new URL(`http://${String(req.headers.host)}${req.rawPath}`);
+      u.searchParams.set("page", String(n));
+      u.searchParams.set("page_size", String(size));
+      return u.toString();
+    };
+    return { count: items.length, next: pageNo * size < items.length ? link(pageNo + 1) : null, previous: pageNo > 1 ? link(pageNo - 1) : null, results: items.slice((pageNo - 1) * size, pageNo * size) };
+  }
+
+  async function handle(req: SimRequest): Promise<SimReply> {
+    const p = req.rawPath.split("/").slice(1).map(decodeURIComponent);
+    if (req.method === "POST" && req.rawPath === "/v2/auth/token") {
+      let body: { identifier?: string; secret?: string };
+      try {
+        body = JSON.parse(req.body.toString("utf8")) as typeof body;
+      } catch {
+        return json(401, { detail: "invalid request body", message: "invalid request body" });
+      }
+      const ok = options.users.some((u) => u.username === body.identifier && u.password === body.secret);
+      if (!ok) return json(401, { detail: "Incorrect authentication credentials", message: "Incorrect authentication credentials" });
+      return json(200, { access_token: issue(body.identifier!) });
+    }
+    if (req.method !== "GET" || p[0] !== "v2" || p[1] !== "namespaces" || p[3] !== "repositories") return json(404, { detail: "Not found", message: `no route ${req.method} ${req.rawPath}` });
+    const namespace = p[2]!;
+    const user = bearerUser(req);
+    const hasBearer = String(req.headers.authorization ?? "").startsWith("Bearer ");
+    if (p.length === 4) {
+      if (hasBearer && !user) return json(401, { detail: "token expired or invalid", message: "token expired or invalid" });
+      const visible = [];
+      for (const r of await namespaceRepos(namespace)) if (!repos.get(r)?.private || user) visible.push(await entry(r));
+      const q = req.url.searchParams.get("name");
+      return json(200, page(req, visible.filter((r) => !q || r.name.includes(q))));
+    }
+    const repository = `${namespace}/${p[4]}`;
+    if (!(await namespaceRepos(namespace)).includes(repository)) return json(404, { message: `repository ${repository} not found` });
+    if (repos.get(repository)?.private && !user) {
+      // the spec documents 403, not 401, for the tag endpoints
+      return p.length === 5 && hasBearer ? json(401, { detail: "token expired or invalid", message: "token expired or invalid" }) : json(403, { message: "access to this repository is forbidden" });
+    }
+    if (p.length === 5) {
+      const e = await entry(repository);
+      const f = repos.get(repository) ?? {};
+      return json(200, {
+        user: namespace,
+        name: e.name,
+        namespace,
+        repository_type: "image",
+        status: 1,
+        status_description: "active",
+        description: e.description,
+        is_private: e.is_private,
+        is_automated: false,
+        star_count: e.star_count,
+        pull_count: e.pull_count,
+        last_updated: e.last_updated,
+        last_modified: e.last_modified,
+        date_registered: registered,
+        collaborator_count: 0,
+        affiliation: null,
+        hub_user: namespace,
+        has_starred: false,
+        full_description: null,
+        permissions: { read: true, write: !!user, admin: !!user },
+        media_types: e.media_types,
+        content_types: e.content_types,
+        categories: [],
+        immutable_tags_settings: { enabled: (f.immutableTagRules ?? []).length > 0, rules: f.immutableTagRules ?? [] },
+        storage_size: e.storage_size,
+      });
+    }
+    if (p[5] === "tags" && p.length === 6) return json(200, page(req, await tags(repository)));
+    if (p[5] === "tags" && p.length === 7) {
+      const t = (await tags(repository)).find((x) => x.name === p[6]);
+      return t ? json(200, t) : json(404, { message: `tag ${p[6]} not found` });
+    }
+    return json(404, { message: `no route ${req.rawPath}` });
+  }
+
+  const sim = await startHttpSim({
+    name: "dockerhub",
+    handle,
+    check: (x) => spec.check({ method: x.method, path: x.path, status: x.status, ...(x.contentType ? { contentType: x.contentType } : {}), body: x.body }).problems,
+    errorReply: (status, message) => json(status, status === 403 || status === 404 ? { message } : { detail: message, message }),
+    proxy: {
+      matches: (path) => (path === "/v2" || path.startsWith("/v2/")) && !HUB_API.test(path),
+      target: options.registryUrl,
+      extraHeaders: (req, status): Record<string, string> => {
+        if (!MANIFEST.test(req.rawPath) || status === 401) return {};
+        if (req.method === "GET" && status === 200) rate = { ...rate, remaining: Math.max(0, rate.remaining - 1) };
+        return { "ratelimit-limit": `${rate.limit};w=21600`, "ratelimit-remaining": `${rate.remaining};w=21600`, "docker-ratelimit-source": "127.0.0.1" };
+      },
+    },
+  });
+
+  return {
+    ...sim,
+    issuedTokens,
+    setRepository(repository, f) {
+      repos.set(repository, { ...repos.get(repository), ...f });
+    },
+    setTag(repository, tag, f) {
+      tagMeta.set(`${repository}:${tag}`, { ...tagMeta.get(`${repository}:${tag}`), ...f });
+    },
+    setRateLimit(limit, remaining) {
+      rate = { limit, remaining };
+    },
+    stop: async () => {
+      await sim.stop();
+      await backing.close();
+    },
+  };
+}
