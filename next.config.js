@@ -7,7 +7,7 @@ module.exports = {
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
   // Native, WASM or file-relative modules: load them from node_modules at run time instead of bundling.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "pg", "@prisma/adapter-pg", "@prisma/client", "undici"],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "pg", "@prisma/adapter-pg", "@prisma/client", "undici", "pg-boss", "prom-client"],
   typedRoutes: false,
   async headers() {
     return [

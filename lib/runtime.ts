@@ -4,6 +4,8 @@ import type { DockmasterConfig } from "@/lib/config/schema";
 import { syncConfig } from "@/lib/config/sync";
 import { parseSecretKey } from "@/lib/crypto/secrets";
 import { openDatabase, type Database } from "@/lib/db/open";
+import { syncProbeConfig } from "@/lib/probe/config-sync";
+import { failInterruptedPromotions } from "@/lib/promotion/recover";
 
 export interface Runtime {
   db: Database;
@@ -22,9 +24,12 @@ async function boot(): Promise<Runtime> {
   const db = await openDatabase({ url: process.env.DATABASE_URL || undefined });
   try {
     await syncConfig(db.prisma, config);
+    await syncProbeConfig(db.prisma, config);
     const sealed = await db.prisma.registry.count({ where: { secretCiphertext: { not: null } } });
     if (sealed > 0) parseSecretKey(process.env.DOCKMASTER_SECRET_KEY);
     await bootstrapAdminFromEnv(db.prisma);
+    const interrupted = await failInterruptedPromotions(db.prisma);
+    if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) were interrupted by a restart and marked failed; retry them to resume`);
   } catch (err) {
     await db.close();
     throw err;

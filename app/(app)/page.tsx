@@ -3,6 +3,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { EnvironmentRepos } from "@/components/registry/environment-column";
+import { ActiveAlerts } from "@/components/probes/active-alerts";
 import { can, currentPrincipal } from "@/lib/auth/session";
 import { listEnvironments } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
@@ -15,6 +16,7 @@ export default async function EnvironmentsPage() {
   return (
     <>
       <PageHeader title="Environments" description="Each environment is a namespace on a registry, in pipeline order." />
+      {can(me, "probe.view") && <ActiveAlerts />}
       {envs.length === 0 ? (
         <EmptyState title="No environments you can see">
           Declare environments in dockmaster.yaml, or ask an administrator to add one under{" "}

@@ -1,0 +1,127 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { defineAction } from "@/lib/auth/action";
+import { acknowledgeAlert } from "@/lib/probe/alerts/list";
+import { createAlertRule, deleteAlertRule, setAlertRuleEnabled } from "@/lib/probe/alerts/rules";
+import { MIN_INTERVAL_SECONDS } from "@/lib/probe/config-schema";
+import { addBasicProbesForRegistries, createProbeTarget, deleteProbeTarget, updateProbeTarget } from "@/lib/probe/targets";
+import { alertKinds, probeKinds, type ProbeParams } from "@/lib/probe/types";
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const name = z.string().trim().regex(NAME, "lowercase letters, digits, '.', '_' or '-' (max 63)");
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => v || undefined);
+const interval = z.coerce.number().int().min(MIN_INTERVAL_SECONDS, `at least ${MIN_INTERVAL_SECONDS} seconds`).max(86_400);
+const timeout = z.coerce.number().int().min(100, "at least 100 ms").max(120_000);
+
+function refresh() {
+  revalidatePath("/probes");
+  revalidatePath("/probes/manage");
+  revalidatePath("/");
+}
+
+export const createTargetAction = defineAction({
+  input: z.object({
+    name,
+    kind: z.enum(probeKinds),
+    registryName: optional,
+    intervalSeconds: interval,
+    timeoutMs: timeout,
+    repository: optional,
+    tag: optional,
+    environments: optional,
+    url: z.union([z.literal(""), z.url({ protocol: /^https$/, error: "an https:// URL" })]).optional(),
+  }),
+  permission: "probe.manage",
+  async run(input, { prisma, actor, ip }) {
+    const params: ProbeParams = {};
+    if (input.repository) params.repository = input.repository;
+    if (input.tag) params.tag = input.tag;
+    if (input.environments) params.environments = input.environments.split(/[\s,]+/).filter(Boolean);
+    if (input.url) params.url = input.url;
+    await createProbeTarget(prisma, { actor, ip }, { name: input.name, kind: input.kind, registryName: input.kind === "tag_consistency" ? null : (input.registryName ?? null), params, intervalSeconds: input.intervalSeconds, timeoutMs: input.timeoutMs });
+    refresh();
+    return { message: `Probe ${input.name} added; it runs within ${input.intervalSeconds} seconds.` };
+  },
+});
+
+export const updateTargetAction = defineAction({
+  input: z.object({ id: z.string().min(1), intervalSeconds: interval, timeoutMs: timeout, enabled: z.enum(["on", "off"]).optional() }),
+  permission: "probe.manage",
+  async run(input, { prisma, actor, ip }) {
+    const row = await updateProbeTarget(prisma, { actor, ip }, input.id, { intervalSeconds: input.intervalSeconds, timeoutMs: input.timeoutMs, enabled: input.enabled === "on" });
+    refresh();
+    return { message: `Probe ${row.name} updated.` };
+  },
+});
+
+export const deleteTargetAction = defineAction({
+  input: z.object({ id: z.string().min(1) }),
+  permission: "probe.manage",
+  async run(input, { prisma, actor, ip }) {
+    await deleteProbeTarget(prisma, { actor, ip }, input.id);
+    refresh();
+    return { message: "Probe removed, with its history." };
+  },
+});
+
+export const addBasicTargetsAction = defineAction({
+  input: z.object({}),
+  permission: "probe.manage",
+  async run(_input, { prisma, actor, ip }) {
+    const created = await addBasicProbesForRegistries(prisma, { actor, ip });
+    refresh();
+    return { message: created.length ? `Added ${created.join(", ")}.` : "Every registry already has reachability and credentials probes." };
+  },
+});
+
+export const createRuleAction = defineAction({
+  input: z.object({
+    name,
+    kind: z.enum(alertKinds),
+    threshold: z.coerce.number().positive("a positive number"),
+    windowSeconds: z.coerce.number().int().min(60).max(7 * 86_400).optional().or(z.literal("").transform(() => undefined)),
+    targetName: optional,
+  }),
+  permission: "probe.manage",
+  async run(input, { prisma, actor, ip }) {
+    await createAlertRule(prisma, { actor, ip }, { name: input.name, kind: input.kind, threshold: input.threshold, windowSeconds: input.windowSeconds ?? null, targetName: input.targetName ?? null });
+    refresh();
+    return { message: `Alert rule ${input.name} added.` };
+  },
+});
+
+export const toggleRuleAction = defineAction({
+  input: z.object({ id: z.string().min(1), enabled: z.enum(["true", "false"]) }),
+  permission: "probe.manage",
+  async run(input, { prisma, actor, ip }) {
+    await setAlertRuleEnabled(prisma, { actor, ip }, input.id, input.enabled === "true");
+    refresh();
+    return { message: input.enabled === "true" ? "Rule enabled." : "Rule disabled." };
+  },
+});
+
+export const deleteRuleAction = defineAction({
+  input: z.object({ id: z.string().min(1) }),
+  permission: "probe.manage",
+  async run(input, { prisma, actor, ip }) {
+    await deleteAlertRule(prisma, { actor, ip }, input.id);
+    refresh();
+    return { message: "Rule removed." };
+  },
+});
+
+export const acknowledgeAlertAction = defineAction({
+  input: z.object({ id: z.string().min(1) }),
+  permission: "probe.acknowledge",
+  async run(input, { prisma, actor, ip }) {
+    await acknowledgeAlert(prisma, { actor, ip }, input.id);
+    refresh();
+    return { message: "Acknowledged." };
+  },
+});

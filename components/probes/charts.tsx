@@ -1,0 +1,78 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { TargetView } from "@/lib/probe/overview";
+import type { RangeKey } from "@/lib/probe/ranges";
+
+const COLORS = ["#0284c7", "#7c3aed", "#059669", "#d97706", "#db2777", "#475569"];
+
+function timeLabel(range: RangeKey) {
+  return (t: number) => {
+    const d = new Date(t);
+    return range === "1h" || range === "24h" ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : d.toLocaleDateString([], { month: "short", day: "numeric" });
+  };
+}
+
+/** Charts measure the browser's layout, so they draw after hydration; the box keeps its height meanwhile. */
+function useMounted() {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  return mounted;
+}
+
+/** p95 latency per target over the range, one line each. */
+export function LatencyChart({ targets, range, height = 180 }: { targets: TargetView[]; range: RangeKey; height?: number }) {
+  const mounted = useMounted();
+  const withData = targets.filter((t) => t.series.some((p) => p.p95 !== null));
+  const rows = new Map<number, Record<string, number>>();
+  for (const t of withData) for (const p of t.series) if (p.p95 !== null) rows.set(p.t, { ...(rows.get(p.t) ?? { t: p.t }), [t.name]: Math.round(p.p95 * 10) / 10 });
+  const data = [...rows.values()].sort((a, b) => a.t! - b.t!);
+  return (
+    <figure className="w-full" style={{ height }} data-testid="latency-chart" aria-label="p95 latency chart">
+      {mounted && data.length > 0 && (
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
+            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={timeLabel(range)} fontSize={11} />
+            <YAxis unit=" ms" fontSize={11} width={64} />
+            <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => [`${v} ms`, undefined]} />
+            <Legend wrapperStyle={{ fontSize: 11 }} formatter={(v) => `${v} p95`} />
+            {withData.map((t, i) => (
+              <Line key={t.id} type="monotone" dataKey={t.name} stroke={COLORS[i % COLORS.length]} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+      {mounted && data.length === 0 && <p className="pt-12 text-center text-xs text-slate-400">No successful runs in this range yet.</p>}
+    </figure>
+  );
+}
+
+/** Success rate of all the registry's probes per time bucket. */
+export function SuccessChart({ targets, range, height = 110 }: { targets: TargetView[]; range: RangeKey; height?: number }) {
+  const mounted = useMounted();
+  const sums = new Map<number, { n: number; ok: number }>();
+  for (const t of targets) {
+    for (const p of t.series) {
+      const s = sums.get(p.t) ?? { n: 0, ok: 0 };
+      sums.set(p.t, { n: s.n + p.count, ok: s.ok + (p.successRate ?? 0) * p.count });
+    }
+  }
+  const data = [...sums].filter(([, s]) => s.n > 0).map(([t, s]) => ({ t, success: Math.round((s.ok / s.n) * 1000) / 10 })).sort((a, b) => a.t - b.t);
+  return (
+    <figure className="w-full" style={{ height }} data-testid="success-chart" aria-label="success rate chart">
+      {mounted && data.length > 0 && (
+        <ResponsiveContainer width="100%" height="100%">
+          <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
+            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={timeLabel(range)} fontSize={11} />
+            <YAxis unit="%" domain={[0, 100]} fontSize={11} width={64} />
+            <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => [`${v}%`, "success"]} />
+            <Area type="stepAfter" dataKey="success" stroke="#059669" fill="#a7f3d0" isAnimationActive={false} />
+          </AreaChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}

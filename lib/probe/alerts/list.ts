@@ -1,0 +1,58 @@
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { writeAudit } from "@/lib/audit/log";
+import { UserInputError, type ActorContext } from "@/lib/auth/users";
+
+export interface AlertView {
+  id: string;
+  rule: string;
+  kind: string;
+  target: string;
+  registry: string | null;
+  message: string;
+  resolveMessage: string | null;
+  startedAt: string;
+  resolvedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  notified: boolean;
+  notifyError: string | null;
+}
+
+/** Open alerts first (newest first), then those resolved within the last day. */
+export async function listAlerts(prisma: PrismaClient, opts: { openOnly?: boolean; now?: number } = {}): Promise<AlertView[]> {
+  const since = new Date((opts.now ?? Date.now()) - 86_400_000);
+  const rows = await prisma.probeAlert.findMany({
+    where: opts.openOnly ? { resolvedAt: null } : { OR: [{ resolvedAt: null }, { resolvedAt: { gte: since } }] },
+    include: { rule: { select: { name: true } }, target: { select: { name: true, registryName: true } } },
+    orderBy: [{ startedAt: "desc" }],
+    take: 100,
+  });
+  return rows
+    .map((a) => ({
+      id: a.id,
+      rule: a.rule.name,
+      kind: a.kind,
+      target: a.target.name,
+      registry: a.target.registryName,
+      message: a.message,
+      resolveMessage: a.resolveMessage,
+      startedAt: a.startedAt.toISOString(),
+      resolvedAt: a.resolvedAt?.toISOString() ?? null,
+      acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
+      acknowledgedBy: a.acknowledgedBy,
+      notified: !!a.notifiedAt,
+      notifyError: a.notifyError,
+    }))
+    .sort((a, b) => Number(a.resolvedAt !== null) - Number(b.resolvedAt !== null));
+}
+
+/** Someone is on it: recorded on the alert and in the audit log. The alert still resolves by itself. */
+export async function acknowledgeAlert(prisma: PrismaClient, ctx: ActorContext, id: string) {
+  return prisma.$transaction(async (tx) => {
+    const alert = await tx.probeAlert.findUnique({ where: { id }, include: { target: { select: { name: true } } } });
+    if (!alert) throw new UserInputError("that alert no longer exists");
+    if (alert.acknowledgedAt) throw new UserInputError(`already acknowledged by ${alert.acknowledgedBy ?? "someone"}`);
+    await tx.probeAlert.update({ where: { id }, data: { acknowledgedAt: new Date(), acknowledgedBy: ctx.actor?.email ?? null } });
+    await writeAudit(tx, { actor: ctx.actor, action: "probe.alert.acknowledge", target: { type: "probe", id: alert.target.name }, outcome: "success", sourceIp: ctx.ip, detail: { alert: id, message: alert.message } });
+  });
+}

@@ -1,0 +1,127 @@
+/**
+ * The `probes:` section of dockmaster.yaml. Plugged into lib/config/schema.ts; cross-references
+ * (registries, environments, target names) are checked there once the whole file is parsed.
+ */
+import { z } from "zod";
+import { alertKinds, probeKinds } from "./types";
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+const ENV_REF = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
+const name = z.string().regex(NAME, "must be lowercase letters, digits, '.', '_' or '-' (max 63)");
+
+export const MIN_INTERVAL_SECONDS = 5;
+export const DEFAULT_INTERVAL_SECONDS = 60;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_SAMPLE_BYTES = 1024 * 1024;
+/** "N consecutive failures (default 3, as in the seeds)" */
+export const DEFAULT_FAILURE_THRESHOLD = 3;
+
+export const probeTargetConfig = z
+  .strictObject({
+    name,
+    kind: z.enum(probeKinds),
+    registry: z.string().optional(),
+    intervalSeconds: z.number().int().min(MIN_INTERVAL_SECONDS).max(86_400).optional(),
+    timeoutMs: z.number().int().min(100).max(120_000).optional(),
+    enabled: z.boolean().default(true),
+    repository: z.string().min(1).optional(),
+    tag: z.string().min(1).optional(),
+    sampleBytes: z.number().int().min(1).max(64 * 1024 * 1024).optional(),
+    environments: z.array(z.string()).min(2, "list at least two environments to compare").optional(),
+    project: z.string().min(1).optional(),
+    url: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+  })
+  .superRefine((t, ctx) => {
+    const need = (field: keyof typeof t, why: string) => {
+      if (t[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `is required for kind ${t.kind} (${why})` });
+    };
+    if (t.kind === "tag_consistency") {
+      need("environments", "the environments whose digests must match");
+      need("repository", "the repository, relative to each environment's namespace");
+      need("tag", "the tag expected identical everywhere");
+    } else if (t.kind !== "tls_expiry" || !t.url) {
+      need("registry", "the registry to probe");
+    }
+    if (t.kind === "pull_latency") {
+      need("repository", "the repository to pull from");
+      need("tag", "the tag whose manifest and largest layer are read");
+    }
+  });
+
+export const alertRuleConfig = z
+  .strictObject({
+    name,
+    kind: z.enum(alertKinds),
+    threshold: z.number().positive().optional(),
+    /** p99_latency: look-back window (default 15 minutes) */
+    windowSeconds: z.number().int().min(60).max(7 * 86_400).optional(),
+    /** one target by name; omitted: every target the kind applies to */
+    target: z.string().optional(),
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind !== "consecutive_failures" && r.threshold === undefined) {
+      ctx.addIssue({ code: "custom", path: ["threshold"], message: `is required for kind ${r.kind}` });
+    }
+    if (r.kind === "consecutive_failures" && r.threshold !== undefined && !Number.isInteger(r.threshold)) {
+      ctx.addIssue({ code: "custom", path: ["threshold"], message: "must be a whole number of failures" });
+    }
+  });
+
+export const probesConfig = z.strictObject({
+  intervalSeconds: z.number().int().min(MIN_INTERVAL_SECONDS).max(86_400).default(DEFAULT_INTERVAL_SECONDS),
+  timeoutMs: z.number().int().min(100).max(120_000).default(DEFAULT_TIMEOUT_MS),
+  retention: z
+    .strictObject({
+      rawDays: z.number().int().min(1).max(365).default(7),
+      rollupDays: z.number().int().min(1).max(3650).default(400),
+    })
+    .prefault({}),
+  /** alert notifications; a URL carrying a token should be a ${ENV_VAR} reference */
+  webhook: z
+    .strictObject({
+      url: z.string().refine((v) => ENV_REF.test(v) || /^https?:\/\/\S+$/.test(v), "must be an http(s) URL or a ${ENV_VAR} reference"),
+    })
+    .optional(),
+  targets: z.array(probeTargetConfig).default([]),
+  /** omitted: one rule, three consecutive failures on any target */
+  alerts: z.array(alertRuleConfig).optional(),
+});
+
+export type ProbesConfig = z.infer<typeof probesConfig>;
+export type ProbeTargetConfig = z.infer<typeof probeTargetConfig>;
+export type AlertRuleConfig = z.infer<typeof alertRuleConfig>;
+
+interface RefContext {
+  addIssue(issue: { code: "custom"; path: (string | number)[]; message: string }): void;
+}
+
+/** Names used under probes: must exist elsewhere in the file, and be unique. */
+export function checkProbeReferences(
+  cfg: { registries: { name: string }[]; environments: { name: string }[]; probes?: ProbesConfig },
+  ctx: RefContext,
+): void {
+  const p = cfg.probes;
+  if (!p) return;
+  const registries = new Set(cfg.registries.map((r) => r.name));
+  const environments = new Set(cfg.environments.map((e) => e.name));
+  const targets = new Set<string>();
+  p.targets.forEach((t, i) => {
+    if (targets.has(t.name)) ctx.addIssue({ code: "custom", path: ["probes", "targets", i, "name"], message: `duplicate probe target name "${t.name}"` });
+    targets.add(t.name);
+    if (t.registry !== undefined && !registries.has(t.registry)) {
+      ctx.addIssue({ code: "custom", path: ["probes", "targets", i, "registry"], message: `refers to registry "${t.registry}", which is not declared under registries` });
+    }
+    t.environments?.forEach((e, j) => {
+      if (!environments.has(e)) ctx.addIssue({ code: "custom", path: ["probes", "targets", i, "environments", j], message: `refers to environment "${e}", which is not declared under environments` });
+    });
+  });
+  const rules = new Set<string>();
+  p.alerts?.forEach((r, i) => {
+    if (rules.has(r.name)) ctx.addIssue({ code: "custom", path: ["probes", "alerts", i, "name"], message: `duplicate alert rule name "${r.name}"` });
+    rules.add(r.name);
+    if (r.target !== undefined && !targets.has(r.target)) {
+      ctx.addIssue({ code: "custom", path: ["probes", "alerts", i, "target"], message: `refers to probe target "${r.target}", which is not declared under probes.targets` });
+    }
+  });
+}

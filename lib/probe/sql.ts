@@ -1,0 +1,7 @@
+/** Times cross the SQL boundary as epoch milliseconds: columns are TIMESTAMP(3) holding UTC, as Prisma writes them. */
+export const tsParam = (n: number) => `(to_timestamp($${n}::float8 / 1000) AT TIME ZONE 'UTC')`;
+export const epochMs = (expr: string) => `(extract(epoch from ${expr}) * 1000)::float8`;
+
+/** Raw queries return count(*) as bigint on one adapter and number on another. */
+export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+export const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
