@@ -19,7 +19,7 @@ export interface CopyProgress {
 }
 
 export interface ExecuteOptions {
-  /** layers streamed at once */
+  /** blobs streamed at once; default 6 (as skopeo), so a typical image's layers all flow together */
   concurrency?: number;
   /** called often while bytes move; cheap to implement, may be throttled by the caller */
   onProgress?: (p: CopyProgress) => void;
@@ -72,13 +72,14 @@ export async function executeCopy(src: RegistryProvider, dst: RegistryProvider, 
       // pipeline carries a source failure (digest mismatch, cut connection) into `counter` even
       // before the upload starts reading it; the upload then fails with that error.
       pipeline(stream, counter, () => undefined);
-      await dst.uploadBlobStream(dstRepo, { stream: counter, digest: b.digest, size: b.size }, options.chunkSize ? { chunkSize: options.chunkSize } : {});
+      // openBlob's stream verifies the digest itself, and its failure reaches the upload through `counter`
+      await dst.uploadBlobStream(dstRepo, { stream: counter, digest: b.digest, size: b.size, selfVerifying: true }, options.chunkSize ? { chunkSize: options.chunkSize } : {});
     }
     progress[action === "skip" ? "skipped" : action === "mount" ? "mounted" : "copied"]++;
     progress.blobsDone++;
     report();
   };
-  await mapConcurrent(plan.blobs, options.concurrency ?? 4, transfer);
+  await mapConcurrent(plan.blobs, options.concurrency ?? 6, transfer);
 
   for (const m of plan.manifests) {
     const put = await dst.putManifest(dstRepo, m.digest, m.bytes, m.mediaType);
