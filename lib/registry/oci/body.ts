@@ -19,7 +19,8 @@ export function contentLength(res: RegistryResponse): number | undefined {
   return Number(raw);
 }
 
-function truncated(res: RegistryResponse, received: number, expected: number, cause?: unknown): RegistryError {
+/** A response Dockmaster cannot use, described with the request that produced it. */
+function badResponse(res: RegistryResponse, message: string, cause?: unknown): RegistryError {
   const req = res.request;
   return new RegistryError({
     kind: "bad_response",
@@ -27,9 +28,14 @@ function truncated(res: RegistryResponse, received: number, expected: number, ca
     registry: req.url.host,
     url: req.url.toString(),
     method: req.method,
-    cause,
-    message: `registry ${req.url.host} sent a truncated body for ${describeTarget(req)}: got ${received} of ${expected} bytes announced by Content-Length`,
+    ...(cause === undefined ? {} : { cause }),
+    message,
   });
+}
+
+function truncated(res: RegistryResponse, received: number, expected: number, cause?: unknown): RegistryError {
+  const req = res.request;
+  return badResponse(res, `registry ${req.url.host} sent a truncated body for ${describeTarget(req)}: got ${received} of ${expected} bytes announced by Content-Length`, cause);
 }
 
 export async function readBody(res: RegistryResponse, maxBytes: number): Promise<Uint8Array> {
@@ -37,14 +43,7 @@ export async function readBody(res: RegistryResponse, maxBytes: number): Promise
   const expected = contentLength(res);
   if (expected !== undefined && expected > maxBytes) {
     res.body.destroy();
-    throw new RegistryError({
-      kind: "bad_response",
-      status: res.status,
-      registry: req.url.host,
-      url: req.url.toString(),
-      method: req.method,
-      message: `registry ${req.url.host} announced ${expected} bytes for ${describeTarget(req)}, more than the ${maxBytes}-byte limit`,
-    });
+    throw badResponse(res, `registry ${req.url.host} announced ${expected} bytes for ${describeTarget(req)}, more than the ${maxBytes}-byte limit`);
   }
 
   const chunks: Buffer[] = [];
@@ -54,14 +53,7 @@ export async function readBody(res: RegistryResponse, maxBytes: number): Promise
       received += chunk.length;
       if (received > maxBytes) {
         res.body.destroy();
-        throw new RegistryError({
-          kind: "bad_response",
-          status: res.status,
-          registry: req.url.host,
-          url: req.url.toString(),
-          method: req.method,
-          message: `registry ${req.url.host} sent more than ${maxBytes} bytes for ${describeTarget(req)}`,
-        });
+        throw badResponse(res, `registry ${req.url.host} sent more than ${maxBytes} bytes for ${describeTarget(req)}`);
       }
       chunks.push(chunk);
     }
@@ -97,26 +89,11 @@ export function parseJson(bytes: Uint8Array, res: RegistryResponse, what: string
     return JSON.parse(text);
   } catch (err) {
     const snippet = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-    throw new RegistryError({
-      kind: "bad_response",
-      status: res.status,
-      registry: req.url.host,
-      url: req.url.toString(),
-      method: req.method,
-      cause: err,
-      message: `registry ${req.url.host} returned malformed JSON for ${what} (${describeTarget(req)}): ${(err as Error).message}; body starts with ${JSON.stringify(snippet)}`,
-    });
+    throw badResponse(res, `registry ${req.url.host} returned malformed JSON for ${what} (${describeTarget(req)}): ${(err as Error).message}; body starts with ${JSON.stringify(snippet)}`, err);
   }
 }
 
 export function badShape(res: RegistryResponse, what: string, problem: string): RegistryError {
   const req = res.request;
-  return new RegistryError({
-    kind: "bad_response",
-    status: res.status,
-    registry: req.url.host,
-    url: req.url.toString(),
-    method: req.method,
-    message: `registry ${req.url.host} returned an invalid ${what} (${describeTarget(req)}): ${problem}`,
-  });
+  return badResponse(res, `registry ${req.url.host} returned an invalid ${what} (${describeTarget(req)}): ${problem}`);
 }
