@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import type { ActionState } from "@/lib/auth/action-state";
+import { fieldErrorsOf, type ActionState } from "@/lib/auth/action-state";
 import { completeSetup, setupRequired } from "@/lib/auth/bootstrap";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { requestIp } from "@/lib/auth/request";
@@ -27,9 +27,7 @@ export async function createFirstAdmin(_prev: ActionState | undefined, form: For
   if (!(await setupRequired(prisma))) return { status: "error", message: "Setup has already been completed. Sign in instead." };
   const parsed = input.safeParse(Object.fromEntries(form));
   if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const i of parsed.error.issues) (fieldErrors[String(i.path[0])] ??= []).push(i.message);
-    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors };
+    return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error.issues) };
   }
   try {
     await completeSetup(prisma, parsed.data, await requestIp(), "setup-page");

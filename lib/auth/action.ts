@@ -4,7 +4,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { getPrisma } from "@/lib/runtime";
 import type { Action, Resource } from "./policy";
 import { AuthError, currentPrincipal, requirePermission, type Principal } from "./session";
-import type { ActionState } from "./action-state";
+import { fieldErrorsOf, type ActionState } from "./action-state";
 import { UserInputError, type ActorContext } from "./users";
 
 export type { ActionState } from "./action-state";
@@ -47,8 +47,7 @@ export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S
       if (!principal) throw new AuthError(401, "You are not signed in.");
       const parsed = def.input.safeParse(formToObject(form));
       if (!parsed.success) {
-        const fieldErrors: Record<string, string[]> = {};
-        for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
+        const fieldErrors = fieldErrorsOf(parsed.error.issues);
         // Authorization comes first even for bad input, so a refused caller learns nothing about validation.
         if (typeof def.permission === "string" && def.permission !== "checked-by-service") await requirePermission(principal, def.permission);
         return { status: "error", message: "Please correct the highlighted fields.", fieldErrors };
