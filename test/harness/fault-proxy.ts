@@ -7,7 +7,7 @@
  * back at the proxy and follow-up requests stay under test.
  */
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback-server";
 
 export type FaultAction =
   /** hold the request this long before forwarding it */
@@ -95,7 +95,6 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const target = new URL(targetUrl);
   const rules: ActiveRule[] = [];
   const log: ProxyLogEntry[] = [];
-  const sockets = new Set<Socket>();
   const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
   const pickRule = (method: string, path: string): FaultAction | undefined => {
@@ -190,17 +189,12 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     req.pipe(upstream);
   });
 
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    port,
+    url: listener.url,
+    host: listener.host,
+    port: listener.port,
     log,
     addRule(rule) {
       const active: ActiveRule = { rule, hits: 0 };
@@ -218,9 +212,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       return log.filter((entry) => (!method || entry.method === method) && matches({ path, action: { kind: "delay", ms: 0 } }, entry.method, entry.path));
     },
     stop: async () => {
-      for (const socket of sockets) socket.destroy();
       upstreamAgent.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
     },
   };
 }

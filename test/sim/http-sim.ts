@@ -5,7 +5,7 @@
  * thrown, so a test can assert `sim.violations()` is empty after each case and see all of them at once.
  */
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "../harness/loopback-server";
 
 export interface SimRequest {
   method: string;
@@ -113,7 +113,6 @@ export async function startHttpSim(options: SimOptions): Promise<RunningSim> {
   const problems: string[] = [];
   let checked = 0;
   let faults: Array<{ fault: Fault; hits: number }> = [];
-  const sockets = new Set<Socket>();
 
   const record = (exchange: Exchange) => {
     exchanges.push(exchange);
@@ -196,17 +195,12 @@ export async function startHttpSim(options: SimOptions): Promise<RunningSim> {
       send(res, req, reply, tag);
     })();
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    port,
+    url: listener.url,
+    host: listener.host,
+    port: listener.port,
     exchanges,
     forwarded,
     fault(f) {
@@ -220,10 +214,7 @@ export async function startHttpSim(options: SimOptions): Promise<RunningSim> {
     violations: () => [...problems],
     takeViolations: () => problems.splice(0, problems.length),
     checkedCount: () => checked,
-    stop: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: () => listener.close(),
   };
 }
 
