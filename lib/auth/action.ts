@@ -5,7 +5,8 @@ import { getPrisma } from "@/lib/runtime";
 import type { Action, Resource } from "./policy";
 import { AuthError, currentPrincipal, requirePermission, type Principal } from "./session";
 import { fieldErrorsOf, type ActionState } from "./action-state";
-import { UserInputError, type ActorContext } from "./users";
+import { UserFacingError } from "@/lib/errors";
+import type { ActorContext } from "./users";
 
 export type { ActionState } from "./action-state";
 
@@ -62,7 +63,7 @@ export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S
     } catch (err) {
       // redirect() and notFound() inside run() are control flow for Next, not failures.
       unstable_rethrow(err);
-      if (err instanceof AuthError || err instanceof UserInputError || (err as Error).name === "PromotionError") return { status: "error", message: (err as Error).message };
+      if (err instanceof AuthError || err instanceof UserFacingError) return { status: "error", message: err.message };
       console.error("[action] failed:", err);
       return { status: "error", message: `The action failed on the server: ${(err as Error).message}` };
     }

@@ -1,4 +1,5 @@
 import { getPrisma } from "@/lib/runtime";
+import { UserFacingError } from "@/lib/errors";
 import { AuthError, enforce, type Principal } from "./enforce";
 import type { Action, Resource } from "./policy";
 import { clientIpFrom } from "./request";
@@ -14,15 +15,6 @@ export async function routePrincipal(request: Request): Promise<Principal | null
   }
   const { currentPrincipal } = await import("./session");
   return currentPrincipal();
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -45,10 +37,7 @@ export function withPermission<P>(
       }
       return await handler({ principal, params, url, request });
     } catch (err) {
-      if (err instanceof AuthError || err instanceof HttpError) return Response.json({ error: err.message }, { status: err.status });
-      if ((err as { name?: string }).name === "PromotionError" || (err as { name?: string }).name === "UserInputError") {
-        return Response.json({ error: (err as Error).message }, { status: (err as { status?: number }).status ?? 400 });
-      }
+      if (err instanceof AuthError || err instanceof UserFacingError) return Response.json({ error: err.message }, { status: err.status });
       console.error(`[api] ${request.method} ${url.pathname} failed:`, err);
       return Response.json({ error: `internal error: ${(err as Error).message}` }, { status: 500 });
     }

@@ -1,3 +1,4 @@
+import { UserFacingError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
@@ -9,7 +10,7 @@ export interface ActorContext {
   ip: string | null;
 }
 
-export class UserInputError extends Error {
+export class UserInputError extends UserFacingError {
   override name = "UserInputError";
 }
 

@@ -1,10 +1,9 @@
-/** A refusal the caller can act on (wrong state, self-approval, missing justification…), with its HTTP status for the API. */
-export class PromotionError extends Error {
+import { UserFacingError } from "@/lib/errors";
+
+/** A promotion refused for its state or its input (wrong state, self-approval, missing justification…). */
+export class PromotionError extends UserFacingError {
   override name = "PromotionError";
-  constructor(
-    message: string,
-    readonly status: 400 | 403 | 404 | 409 = 409,
-  ) {
-    super(message);
+  constructor(message: string, status: 400 | 403 | 404 | 409 = 409) {
+    super(message, status);
   }
 }

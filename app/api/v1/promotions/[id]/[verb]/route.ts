@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { HttpError, withPermission } from "@/lib/auth/route";
+import { withPermission } from "@/lib/auth/route";
+import { UserFacingError } from "@/lib/errors";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
 import { approvePromotion, getPromotion, overrideGates, rejectPromotion, retryPromotion } from "@/lib/promotion/service";
@@ -34,7 +35,7 @@ export const POST = withPermission<{ id: string; verb: string }>(null, async ({ 
       await rollbackPromotion(deps, principal, id, input.reason ?? "");
       break;
     default:
-      throw new HttpError(404, `unknown action ${params.verb}; use approve, reject, override, retry or rollback`);
+      throw new UserFacingError(`unknown action ${params.verb}; use approve, reject, override, retry or rollback`, 404);
   }
   return Response.json(promotionJson(await getPromotion(deps, principal, id)));
 });
