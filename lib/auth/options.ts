@@ -17,8 +17,19 @@ export const SIGNIN_FAILED = "Wrong email or password.";
  * The JWT signing secret: NEXTAUTH_SECRET when given, else one generated on first start and kept in
  * the database, so a fresh machine needs no setup and every replica on one Postgres agrees.
  */
+let storedSecret: Promise<string> | undefined;
+
 async function authSecret(): Promise<string> {
   if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  // Read once per process: every request (layout, page, action) needs it, and it never changes.
+  storedSecret ??= readOrCreateSecret().catch((err) => {
+    storedSecret = undefined;
+    throw err;
+  });
+  return storedSecret;
+}
+
+async function readOrCreateSecret(): Promise<string> {
   const prisma = await getPrisma();
   const existing = await prisma.setting.findUnique({ where: { key: "auth.secret" } });
   if (existing) return existing.value as string;

@@ -1,4 +1,5 @@
 import { getServerSession } from "next-auth";
+import { cache } from "react";
 import { getPrisma } from "@/lib/runtime";
 import { AuthError, enforce, type Principal } from "./enforce";
 import { decide, type Action, type Resource } from "./policy";
@@ -8,15 +9,18 @@ import { loadGrants } from "./users";
 
 export { AuthError, type Principal };
 
-/** The signed-in caller with the grants read from the database on this request (revocation is immediate). */
-export async function currentPrincipal(): Promise<Principal | null> {
+/**
+ * The signed-in caller with the grants read from the database on this request (revocation is
+ * immediate). cache() makes the layout and the page of one render share one lookup.
+ */
+export const currentPrincipal = cache(async function currentPrincipal(): Promise<Principal | null> {
   const session = await getServerSession(await getAuthOptions());
   const id = (session?.user as { id?: string } | undefined)?.id;
   if (!id) return null;
   const loaded = await loadGrants(await getPrisma(), id);
   if (!loaded) return null;
   return { id, ...loaded, ip: await requestIp() };
-}
+});
 
 /** Every server action and route handler goes through here (see enforce.ts). */
 export async function requirePermission(session: Principal | null, action: Action, resource: Resource = {}): Promise<Principal> {
