@@ -3,6 +3,7 @@ import { UserFacingError } from "@/lib/errors";
 import { AuthError, enforce, type Principal } from "./enforce";
 import type { Action, Resource } from "./policy";
 import { clientIpFrom } from "./request";
+import { currentPrincipal } from "./session";
 import { principalFromToken } from "./tokens";
 
 /** API callers: a bearer API token if present (pipelines), else the browser session. */
@@ -13,7 +14,6 @@ export async function routePrincipal(request: Request): Promise<Principal | null
     if (!principal) throw new AuthError(401, "The API token is unknown, revoked or expired.");
     return principal;
   }
-  const { currentPrincipal } = await import("./session");
   return currentPrincipal();
 }
 

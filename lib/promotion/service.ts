@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { enforce, type Principal } from "@/lib/auth/enforce";
+import { decide } from "@/lib/auth/policy";
 import type { GateConfig } from "@/lib/config/schema";
 import { describeRegistryError, isDigest } from "@/lib/registry";
 import type { PromotionDeps } from "./deps";
@@ -168,7 +169,6 @@ export async function retryPromotion(deps: PromotionDeps, principal: Principal, 
 
 export async function listPromotions(deps: PromotionDeps, principal: Principal) {
   const rows = await deps.prisma.promotion.findMany({ orderBy: { createdAt: "desc" }, take: 200, include: { approvals: true } });
-  const { decide } = await import("@/lib/auth/policy");
   const visible = rows.filter((r) => decide(principal.grants, "promotion.view", { environment: r.targetEnv }).allowed);
   return {
     awaitingMe: visible.filter(
