@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { createOciProvider } from "../lib/registry";
 import { buildImage, randomLayer, type BuiltBlob } from "../test/harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../test/harness/registry";
+import { childPid, processCpuMs } from "./process-cpu";
 import { log, markdownTable, mb, median, ms, round, verdict, type BenchResult } from "./stats";
 
 const LAYERS = 6;
@@ -23,13 +24,20 @@ const ROUNDS = Number(process.env.BENCH_COPY_ROUNDS ?? 5);
 const STORE_DIR = process.env.BENCH_COPY_STORAGE === "disk" ? os.tmpdir() : "/dev/shm";
 const STORE_LABEL = STORE_DIR === "/dev/shm" ? "/dev/shm" : `disk (${STORE_DIR})`;
 const RATIO_TARGET = 0.8;
+const CORES = os.availableParallelism();
 const RSS_TARGET_MB = 200;
 const SOURCE_REPO = "bench/big";
 const TAG = "1.0.0";
 
 const run = promisify(execFile);
 
-interface OursRun {
+/** CPU the two registries spent while one tool ran (A serving, B receiving), from /proc. */
+interface RegistryCpu {
+  aCpuMs: number;
+  bCpuMs: number;
+}
+
+interface OursRun extends RegistryCpu {
   planMs: number;
   transferMs: number;
   totalMs: number;
@@ -45,9 +53,17 @@ interface OursRun {
   baselineRssKb: number;
   /** user + system CPU of the whole process, start-up included */
   cpuMs: number;
+  /** user + system CPU from plan start to verified tag */
+  copyCpuMs: number;
 }
 
-interface SkopeoRun {
+/** bench/pipe-child.ts: the leanest undici copy, a reference for what the stack itself costs */
+interface PipeRun extends RegistryCpu {
+  totalMs: number;
+  copyCpuMs: number;
+}
+
+interface SkopeoRun extends RegistryCpu {
   wallMs: number;
   maxRssKb: number;
   cpuMs: number;
@@ -84,11 +100,31 @@ async function pushBigImage(registry: RunningRegistry, fileDir: string): Promise
   }
 }
 
+/** The registry process itself (the harness runs it under a watchdog shell), whose CPU we read. */
+const registryPid = (r: RunningRegistry) => childPid(r.pid, "registry");
+
+/** Runs `fn` and adds the CPU registries A and B used meanwhile. */
+async function withRegistryCpu<T>(a: RunningRegistry, b: RunningRegistry, fn: () => Promise<T>): Promise<T & RegistryCpu> {
+  const [aPid, bPid] = [registryPid(a), registryPid(b)];
+  const [a0, b0] = [processCpuMs(aPid), processCpuMs(bPid)];
+  const result = await fn();
+  return { ...result, aCpuMs: processCpuMs(aPid) - a0, bCpuMs: processCpuMs(bPid) - b0 };
+}
+
 async function oursOnce(src: RunningRegistry, digest: string, dst: RunningRegistry, dstRepo: string, legacy = false): Promise<OursRun> {
+  return withRegistryCpu(src, dst, () => childOnce<Omit<OursRun, keyof RegistryCpu | "processMs">>("copy-child.ts", src, digest, dst, dstRepo, { BENCH_COPY_LEGACY: legacy ? "1" : "0" }));
+}
+
+async function pipeOnce(src: RunningRegistry, digest: string, dst: RunningRegistry, dstRepo: string): Promise<PipeRun> {
+  return withRegistryCpu(src, dst, () => childOnce<Omit<PipeRun, keyof RegistryCpu>>("pipe-child.ts", src, digest, dst, dstRepo, {}));
+}
+
+/** Runs a bench/*-child.ts copier in its own Node process; returns its JSON line plus spawn-to-exit time. */
+async function childOnce<T>(script: string, src: RunningRegistry, digest: string, dst: RunningRegistry, dstRepo: string, env: Record<string, string>): Promise<T & { processMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "copy-child.ts"), src.url, SOURCE_REPO, digest, dst.url, dstRepo, TAG], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, script), src.url, SOURCE_REPO, digest, dst.url, dstRepo, TAG], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, BENCH_COPY_LEGACY: legacy ? "1" : "0" },
+    env: { ...process.env, ...env },
   });
   let stdout = "";
   let stderr = "";
@@ -96,11 +132,15 @@ async function oursOnce(src: RunningRegistry, digest: string, dst: RunningRegist
   child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
   const code: number = await new Promise((resolve) => child.once("exit", (c) => resolve(c ?? 1)));
   const processMs = performance.now() - started;
-  if (code !== 0) throw new Error(`copy child exited with ${code}:\n${stderr.slice(-3000)}`);
-  return { ...(JSON.parse(stdout.trim().split("\n").at(-1)!) as Omit<OursRun, "processMs">), processMs };
+  if (code !== 0) throw new Error(`${script} exited with ${code}:\n${stderr.slice(-3000)}`);
+  return { ...(JSON.parse(stdout.trim().split("\n").at(-1)!) as T), processMs };
 }
 
 async function skopeoOnce(src: RunningRegistry, dst: RunningRegistry, dstRepo: string): Promise<SkopeoRun> {
+  return withRegistryCpu(src, dst, () => skopeoCopy(src, dst, dstRepo));
+}
+
+async function skopeoCopy(src: RunningRegistry, dst: RunningRegistry, dstRepo: string): Promise<Omit<SkopeoRun, keyof RegistryCpu>> {
   const timeFile = path.join(os.tmpdir(), `dockmaster-bench-skopeo-${process.pid}.time`);
   const started = performance.now();
   await run("/usr/bin/time", [
@@ -167,6 +207,7 @@ export async function benchCopy(): Promise<BenchResult> {
     const skopeo: SkopeoRun[] = [];
     const skopeoAgain: SkopeoRun[] = [];
     const legacy: OursRun[] = [];
+    const pipe: PipeRun[] = [];
 
     const roundOurs = async (i: number) => {
       const b = await startRegistry({ baseDir: STORE_DIR });
@@ -187,6 +228,13 @@ export async function benchCopy(): Promise<BenchResult> {
         legacy.push(await oursOnce(a, source.digest, b2, `prod/legacy-${i}`, true));
       } finally {
         await b2.stop();
+      }
+      const b3 = await startRegistry({ baseDir: STORE_DIR });
+      try {
+        pipe.push(await pipeOnce(a, source.digest, b3, `prod/pipe-${i}`));
+        log(`round ${i}: bare undici pipe ${ms(pipe.at(-1)!.totalMs)}`);
+      } finally {
+        await b3.stop();
       }
     };
     const roundSkopeo = async (i: number) => {
@@ -233,6 +281,21 @@ export async function benchCopy(): Promise<BenchResult> {
     const baselineRss = Math.max(...ours.map((r) => r.baselineRssKb));
     const oursCpu = median(ours.map((r) => r.cpuMs));
     const skopeoCpu = median(skopeo.map((r) => r.cpuMs));
+    const pipeMs = median(pipe.map((r) => r.totalMs));
+    const pipePaired = pipe.map((r, i) => r.totalMs / skopeo[i]!.wallMs);
+    // Where the machine's CPU went during each tool's copy: the copier itself, registry A serving, registry B receiving.
+    const budget = (runs: { copier: number; aCpuMs: number; bCpuMs: number }[]) => {
+      const copier = median(runs.map((r) => r.copier));
+      const registries = median(runs.map((r) => r.aCpuMs + r.bCpuMs));
+      return { copier, a: median(runs.map((r) => r.aCpuMs)), b: median(runs.map((r) => r.bCpuMs)), registries, bound: (copier + registries) / CORES };
+    };
+    const oursBudget = budget(ours.map((r) => ({ ...r, copier: r.copyCpuMs })));
+    const skopeoBudget = budget(skopeo.map((r) => ({ ...r, copier: r.cpuMs })));
+    const pipeBudget = budget(pipe.map((r) => ({ ...r, copier: r.copyCpuMs })));
+    // With every core busy, wall time ≥ (copier + registries CPU) / cores; to finish in 0.8 × skopeo's
+    // time a copier may therefore use at most this much CPU, given what the registries need.
+    const copierCpuAllowed = CORES * RATIO_TARGET * skopeoMs - oursBudget.registries;
+    const cpuCell = (x: ReturnType<typeof budget>) => `${ms(x.copier)} + ${ms(x.a)} + ${ms(x.b)}`;
 
     const table = markdownTable(
       ["what", "ours", "skopeo copy", "ours / skopeo", "target", "verdict"],
@@ -240,6 +303,10 @@ export async function benchCopy(): Promise<BenchResult> {
         [`full copy A → fresh B, ${mb(source.bytes)} (median of ${ROUNDS}; rounds: ours ${perRound(ours)} · skopeo ${perRound(skopeo)})`, ms(oursMs), ms(skopeoMs), round(ratio, 2), `≤ ${RATIO_TARGET}`, verdict(ratio, RATIO_TARGET)],
         [`same, paired per round (ours / skopeo of the same round: ${pairedRatios.map((r) => round(r, 2)).join(", ")}; median)`, "—", "—", round(median(pairedRatios), 2), `≤ ${RATIO_TARGET}`, verdict(median(pairedRatios), RATIO_TARGET)],
         ["same, ours counted from process spawn to exit (Node + tsx start-up included)", ms(oursProcessMs), ms(skopeoMs), round(oursProcessMs / skopeoMs, 2), "—", "info"],
+        [`reference: the leanest copy Node + undici can make (bench/pipe-child.ts: each GET body handed as-is to its PUT, 6 at a time; no hashing, no checks of any kind; rounds: ${perRound(pipe)}; paired ratios ${pipePaired.map((r) => round(r, 2)).join(", ")})`, ms(pipeMs), ms(skopeoMs), round(pipeMs / skopeoMs, 2), "—", "info"],
+        [`CPU during the copy, median: copier + registry A (serving) + registry B (receiving); the bare pipe: ${cpuCell(pipeBudget)}`, cpuCell(oursBudget), cpuCell(skopeoBudget), "—", "—", "info"],
+        [`least wall time ${CORES} busy cores allow: (copier + A + B CPU) / ${CORES}; the bare pipe: ${ms(pipeBudget.bound)}`, ms(oursBudget.bound), ms(skopeoBudget.bound), round(oursBudget.bound / skopeoBudget.bound, 2), "—", "info"],
+        [`copier CPU that would allow ≤ ${RATIO_TARGET} × skopeo here: ${CORES} × ${RATIO_TARGET} × ${ms(skopeoMs)} − registries' ${ms(oursBudget.registries)}; the bare pipe uses ${ms(pipeBudget.copier)}`, ms(oursBudget.copier), "—", "—", `≤ ${ms(copierCpuAllowed)}`, verdict(oursBudget.copier, copierCpuAllowed)],
         [`ours with the engine's settings before issue #4 (8 MiB PATCH chunks, 4 blobs at a time; rounds: ${perRound(legacy)}), to another fresh registry`, ms(legacyMs), ms(skopeoMs), round(legacyMs / skopeoMs, 2), "—", "info"],
         [`floor: fresh registry B ingesting the 6 layers from curl (\`curl -T\` × 6 in parallel, median; rounds: ${floors.map((f) => ms(f.ingestMs)).join(", ")})`, ms(ingestMs), ms(ingestMs), round(oursMs / ingestMs, 2) + " (ours / floor)", "—", "info"],
         [`floor: registry A serving the 6 layers to curl → /dev/null (median)`, ms(serveMs), ms(serveMs), "—", "—", "info"],
@@ -261,6 +328,14 @@ export async function benchCopy(): Promise<BenchResult> {
         skopeo_ms: round(skopeoMs),
         ratio_ours_skopeo: round(ratio, 3),
         ratio_paired_median: round(median(pairedRatios), 3),
+        pipe_ms: round(pipeMs),
+        ratio_pipe_skopeo: round(pipeMs / skopeoMs, 3),
+        ours_copy_cpu_ms: round(oursBudget.copier),
+        pipe_copy_cpu_ms: round(pipeBudget.copier),
+        registries_cpu_ms_ours: round(oursBudget.registries),
+        registries_cpu_ms_skopeo: round(skopeoBudget.registries),
+        registries_cpu_ms_pipe: round(pipeBudget.registries),
+        copier_cpu_allowed_ms: round(copierCpuAllowed),
         ours_previous_settings_ms: round(legacyMs),
         ours_peak_rss_mb: round(rssMb(peakRss)),
         ours_baseline_rss_mb: round(rssMb(baselineRss)),
@@ -283,6 +358,8 @@ export async function benchCopy(): Promise<BenchResult> {
         `skopeo kept the manifest digest: ${skopeoDigestKept ? "yes" : "NO (it rewrote the manifest)"}; ours verifies the digest by reading the tag back.`,
         "Re-promotion: the same copy run again to the same B repository: ours plans every blob as `skip` (one HEAD each), pushes the manifest and tag again and verifies; skopeo likewise finds every blob present.",
         "Floors (each round, after both tools): what the two registries can do with curl doing almost nothing: A serving the 6 layers at once to /dev/null, and a fresh B receiving them at once from `curl -T` of files on /dev/shm (one monolithic PUT each, B hashing and storing as it must). A copy needs both, through one process, so no copier can finish faster than B's ingest; the table shows how far above that floor each tool is.",
+        "Bare pipe (each round, on its own fresh B): bench/pipe-child.ts hands each blob's undici GET body straight to the undici PUT that uploads it, 6 blobs at a time, then puts the manifest. It hashes nothing and checks nothing, so it is not a copier anyone should run; it is what moving the bytes through Node and undici costs before any of the work a promotion must do (source digest verification, size and progress accounting, stall detection, tag read-back).",
+        `CPU accounting: the copier's own CPU (ours and the bare pipe: process.cpuUsage() from the start of the copy to its end, start-up excluded; skopeo: GNU time's user + system, start-up included), and the CPU registries A and B used meanwhile (utime + stime of each docker-registry process from /proc, 10 ms resolution). The machine has ${CORES} cores; when the sum exceeds ${CORES} × the wall time the copy was CPU-bound, and (sum / ${CORES}) is the least wall time any tool spending that CPU can reach. The registries' share is fixed by the registries (B hashes and stores 300 MiB whoever sends it), so it sets how much CPU a copier may spend to reach the target.`,
         "The machine is shared (see its load average above): every figure here moves by ±30 % from one round to the next, which is why the rounds alternate and medians are reported, per-round figures listed, and the paired per-round ratio shown beside the ratio of medians.",
       ],
     };

@@ -1,0 +1,31 @@
+/** CPU time of other processes, read from /proc (Linux), for benchmarks that must show where a machine's CPU went. */
+import fs from "node:fs";
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux the project runs on
+
+function statFields(pid: number): string[] {
+  // the command name (field 2) may contain spaces, so split after its closing parenthesis
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+/** user + system CPU the process has used so far, in ms (10 ms resolution). */
+export function processCpuMs(pid: number): number {
+  const f = statFields(pid);
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The child of `parentPid` whose command name contains `name` (e.g. the registry under the harness's watchdog shell). */
+export function childPid(parentPid: number, name: string): number {
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const pid = Number(entry);
+      if (Number(statFields(pid)[1]) !== parentPid) continue;
+      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").includes(name)) return pid;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  throw new Error(`no process named like "${name}" under pid ${parentPid}`);
+}
