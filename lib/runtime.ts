@@ -29,7 +29,7 @@ async function boot(): Promise<Runtime> {
     if (sealed > 0) parseSecretKey(process.env.DOCKMASTER_SECRET_KEY);
     await bootstrapAdminFromEnv(db.prisma);
     const interrupted = await failInterruptedPromotions(db.prisma);
-    if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) were interrupted by a restart and marked failed; retry them to resume`);
+    if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) left copying by a stopped server were marked failed; retry them to resume`);
   } catch (err) {
     await db.close();
     throw err;

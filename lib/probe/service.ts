@@ -6,6 +6,7 @@
 import type { Runtime } from "@/lib/runtime";
 import { resolveWebhookUrl } from "./alerts/webhook";
 import { dbProbeContext } from "./context";
+import { failInterruptedPromotions } from "@/lib/promotion/recover";
 import { createJobRunner, runMaintenance } from "./runner";
 import { InProcessScheduler } from "./scheduler/in-process";
 import { PgBossScheduler } from "./scheduler/pg-boss";
@@ -26,8 +27,12 @@ export async function startProbeScheduler(runtime: Runtime): Promise<ProbeSchedu
   const hooks: SchedulerHooks = {
     loadTargets: () => prisma.probeTarget.findMany({ where: { enabled: true }, select: { id: true, intervalSeconds: true, timeoutMs: true } }),
     run: createJobRunner({ prisma, context: dbProbeContext(prisma), webhookUrl }),
+    // the app's one cluster-wide periodic job (once per period across replicas), so it also sweeps
+    // promotions whose runner died with a replica that never restarted
     maintenance: async () => {
       await runMaintenance(prisma, retention, webhookUrl());
+      const interrupted = await failInterruptedPromotions(prisma);
+      if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) stopped making progress and were marked failed; retry them to resume`);
     },
   };
   const url = process.env.DATABASE_URL;

@@ -237,6 +237,10 @@ describe("the workflow against two real registries", () => {
     await db.prisma.promotion.update({ where: { id: p.id }, data: { status: "copying" } });
     expect(await failInterruptedPromotions(db.prisma, 60_000)).toBe(0);
     expect(await failInterruptedPromotions(db.prisma, -1)).toBe(1);
-    expect((await db.prisma.promotion.findUniqueOrThrow({ where: { id: p.id } })).errorKind).toBe("interrupted");
+    const failed = await db.prisma.promotion.findUniqueOrThrow({ where: { id: p.id } });
+    expect(failed).toMatchObject({ status: "failed", errorKind: "interrupted" });
+    expect(failed.error).toMatch(/no progress .* retry to resume/);
+    // a second sweep finds nothing left to mark
+    expect(await failInterruptedPromotions(db.prisma, -1)).toBe(0);
   });
 });
