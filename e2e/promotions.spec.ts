@@ -89,6 +89,10 @@ test("a pipeline drives the REST API with API tokens; the server refuses viewers
   // (which e2e test 2 and test/promotion/workflow.test.ts cover) is even reached.
   expect((await self.json()).error).toBe('Not allowed: no role grants promotion.approve in environment "prod".');
 
+  const tooLong = await request.post(`/api/v1/promotions/${p.id}/approve`, { headers: auth(apprToken), data: { comment: "x".repeat(2001) } });
+  expect(tooLong.status()).toBe(400);
+  expect((await tooLong.json()).error).toMatch(/^invalid request: comment: /);
+
   const approved = await request.post(`/api/v1/promotions/${p.id}/approve`, { headers: auth(apprToken), data: { comment: "ship it" } });
   expect(approved.status()).toBe(200);
   let status = "";

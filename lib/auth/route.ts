@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { getPrisma } from "@/lib/runtime";
 import { UserFacingError } from "@/lib/errors";
 import { AuthError, enforce, type Principal } from "./enforce";
@@ -42,4 +43,15 @@ export function withPermission<P>(
       return Response.json({ error: `internal error: ${(err as Error).message}` }, { status: 500 });
     }
   };
+}
+
+/**
+ * A route's JSON body, validated: malformed JSON or fields the schema refuses are the caller's
+ * mistake (400, naming each field), never an internal error. An empty or unreadable body reads as
+ * undefined, which a schema with a default accepts.
+ */
+export async function jsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const parsed = schema.safeParse(await request.json().catch(() => undefined));
+  if (!parsed.success) throw new UserFacingError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`, 400);
+  return parsed.data;
 }

@@ -1,6 +1,5 @@
-import { withPermission } from "@/lib/auth/route";
+import { jsonBody, withPermission } from "@/lib/auth/route";
 import { promotionDeps } from "@/lib/promotion/default-deps";
-import { PromotionError } from "@/lib/promotion/errors";
 import { listPromotions, promotionRequest, requestPromotion } from "@/lib/promotion/service";
 import { promotionJson } from "@/lib/promotion/view";
 
@@ -14,9 +13,6 @@ export const GET = withPermission(null, async ({ principal }) => {
 
 /** POST {sourceEnv, repository, reference, targetEnv, tag, reason}: request a promotion (201). */
 export const POST = withPermission(null, async ({ principal, request }) => {
-  const body = await request.json().catch(() => null);
-  const parsed = promotionRequest.safeParse(body);
-  if (!parsed.success) throw new PromotionError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`, 400);
-  const p = await requestPromotion(await promotionDeps(), principal, parsed.data);
+  const p = await requestPromotion(await promotionDeps(), principal, await jsonBody(request, promotionRequest));
   return Response.json(promotionJson(p), { status: 201, headers: { location: `/api/v1/promotions/${p.id}` } });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { withPermission } from "@/lib/auth/route";
+import { jsonBody, withPermission } from "@/lib/auth/route";
 import { UserFacingError } from "@/lib/errors";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
@@ -16,7 +16,7 @@ const body = z.object({ comment: z.string().max(2000).optional(), reason: z.stri
  */
 export const POST = withPermission<{ id: string; verb: string }>(null, async ({ principal, params, request }) => {
   const deps = await promotionDeps();
-  const input = body.parse(await request.json().catch(() => ({})));
+  const input = await jsonBody(request, body);
   const id = (await getPromotion(deps, principal, params.id)).id;
   switch (params.verb) {
     case "approve":
