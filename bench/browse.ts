@@ -8,7 +8,7 @@
  *  2. the built app is started on that registry, signed in over HTTP, and the repository list and tag
  *     pages are timed (full response over loopback), ≥ 200 requests per scenario after a warm-up.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -18,8 +18,10 @@ import { promisify } from "node:util";
 import { startApp } from "../e2e/app-server";
 import { createOciProvider, mapConcurrent } from "../lib/registry";
 import { startRegistry, type RunningRegistry } from "../test/harness/registry";
+import { bulkRepositoryName, bulkTagName } from "../test/harness/seed";
 import { writeBulkStorage } from "../test/harness/storage-seed";
 import { AppSession, buildApp } from "./app-session";
+import { registryPid, withProcessCpu } from "./process-cpu";
 import { log, markdownTable, ms, percentile, round, verdict, type BenchResult } from "./stats";
 
 const REPOSITORIES = Number(process.env.BENCH_BROWSE_REPOS ?? 10_000);
@@ -45,18 +47,9 @@ interface Listing {
   registryCpuMs?: number;
 }
 
-/** user + system CPU of the docker-registry process (the child of the harness's watchdog shell). */
-function registryCpuMs(registry: RunningRegistry): number {
-  const pid = execFileSync("pgrep", ["-P", String(registry.pid), "-f", "docker-registry"], { encoding: "utf8" }).trim().split("\n")[0];
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  const ticksPerSecond = 100;
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
-
 async function withRegistryCpu(registry: RunningRegistry, fn: () => Promise<Listing>): Promise<Listing> {
-  const before = registryCpuMs(registry);
-  const listing = await fn();
-  return { ...listing, registryCpuMs: registryCpuMs(registry) - before };
+  const { result, cpuMs } = await withProcessCpu([registryPid(registry)], fn);
+  return { ...result, registryCpuMs: cpuMs[0]! };
 }
 
 /** Our client, as the app uses it: catalog pages in order, then tag lists `concurrency` at a time. */
@@ -173,7 +166,7 @@ async function measureScenario(session: AppSession, s: Scenario): Promise<Scenar
   return { name: s.name, requests: times.length, failures, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times) };
 }
 
-const repoName = (i: number) => `bulk/repo-${String(i).padStart(5, "0")}`;
+const repoName = (i: number) => bulkRepositoryName("bulk", i);
 
 async function measurePages(registry: RunningRegistry): Promise<{ buildMs: number; firstLoadMs: number; scenarios: ScenarioResult[] }> {
   const reuse = process.env.BENCH_REUSE_BUILD === "1" && fs.existsSync(path.join(DIST_DIR, "BUILD_ID"));
@@ -219,9 +212,9 @@ async function measurePages(registry: RunningRegistry): Promise<{ buildMs: numbe
     const scenarios: Scenario[] = [
       { name: "repository list, `?page=` spread over all pages", marker: 'data-testid="repo-list"', path: (i) => `/registries/bulk?page=${1 + ((i * 37) % pages)}` },
       { name: "repository search, 6 different `?q=` × pages 1–3", marker: 'data-testid="repo-total"', path: (i) => `/registries/bulk?q=${encodeURIComponent(queries[i % queries.length]!)}&page=${1 + (Math.floor(i / queries.length) % 3)}` },
-      { name: "tag page of one repository (4 sort/group variants), warm", marker: 'data-testid="tag-row-v0000"', path: (i) => `/registries/bulk/repositories/${tagRepo}${tagVariants[i % tagVariants.length]}` },
+      { name: "tag page of one repository (4 sort/group variants), warm", marker: `data-testid="tag-row-${bulkTagName(0)}"`, path: (i) => `/registries/bulk/repositories/${tagRepo}${tagVariants[i % tagVariants.length]}` },
       // every request a repository never shown before: tag list, 10 HEADs, 10 manifests + configs from the registry
-      { name: "tag page of a different repository each time (cold: registry reads)", marker: 'data-testid="tag-row-v0000"', path: (i) => `/registries/bulk/repositories/${repoName(100 + ((i * 17) % (REPOSITORIES - 100)))}` },
+      { name: "tag page of a different repository each time (cold: registry reads)", marker: `data-testid="tag-row-${bulkTagName(0)}"`, path: (i) => `/registries/bulk/repositories/${repoName(100 + ((i * 17) % (REPOSITORIES - 100)))}` },
     ];
     const results: ScenarioResult[] = [];
     for (const s of scenarios) {

@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { createOciProvider } from "../lib/registry";
 import { buildImage, randomLayer, type BuiltBlob } from "../test/harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../test/harness/registry";
-import { childPid, processCpuMs } from "./process-cpu";
+import { registryPid, withProcessCpu } from "./process-cpu";
 import { log, markdownTable, mb, median, ms, round, verdict, type BenchResult } from "./stats";
 
 const LAYERS = 6;
@@ -100,15 +100,10 @@ async function pushBigImage(registry: RunningRegistry, fileDir: string): Promise
   }
 }
 
-/** The registry process itself (the harness runs it under a watchdog shell), whose CPU we read. */
-const registryPid = (r: RunningRegistry) => childPid(r.pid, "registry");
-
 /** Runs `fn` and adds the CPU registries A and B used meanwhile. */
 async function withRegistryCpu<T>(a: RunningRegistry, b: RunningRegistry, fn: () => Promise<T>): Promise<T & RegistryCpu> {
-  const [aPid, bPid] = [registryPid(a), registryPid(b)];
-  const [a0, b0] = [processCpuMs(aPid), processCpuMs(bPid)];
-  const result = await fn();
-  return { ...result, aCpuMs: processCpuMs(aPid) - a0, bCpuMs: processCpuMs(bPid) - b0 };
+  const { result, cpuMs } = await withProcessCpu([registryPid(a), registryPid(b)], fn);
+  return { ...result, aCpuMs: cpuMs[0]!, bCpuMs: cpuMs[1]! };
 }
 
 async function oursOnce(src: RunningRegistry, digest: string, dst: RunningRegistry, dstRepo: string, legacy = false): Promise<OursRun> {

@@ -1,5 +1,6 @@
 /** CPU time of other processes, read from /proc (Linux), for benchmarks that must show where a machine's CPU went. */
 import fs from "node:fs";
+import type { RunningRegistry } from "../test/harness/registry";
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux the project runs on
 
@@ -28,4 +29,16 @@ export function childPid(parentPid: number, name: string): number {
     }
   }
   throw new Error(`no process named like "${name}" under pid ${parentPid}`);
+}
+
+/** The docker-registry process itself: the harness runs it under a watchdog shell, whose pid it reports. */
+export function registryPid(registry: RunningRegistry): number {
+  return childPid(registry.pid, "registry");
+}
+
+/** Runs `fn` and reports the CPU each of `pids` used meanwhile, in the same order. */
+export async function withProcessCpu<T>(pids: readonly number[], fn: () => Promise<T>): Promise<{ result: T; cpuMs: number[] }> {
+  const before = pids.map(processCpuMs);
+  const result = await fn();
+  return { result, cpuMs: pids.map((pid, i) => processCpuMs(pid) - before[i]!) };
 }
