@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { checkProbeReferences, probesConfig } from "@/lib/probe/config-schema";
+import { configName, ENV_REF, envRefName } from "./names";
 
-const ENV_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
-const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+export { envRefName };
 
 /** A secret must be written as ${ENV_VAR}: plaintext secrets do not belong in a file kept in git. */
 const secretRef = z
@@ -24,7 +24,7 @@ const credentials = z.strictObject({
 });
 
 const registry = z.strictObject({
-  name: z.string().regex(NAME, "must be lowercase letters, digits, '.', '_' or '-' (max 63)"),
+  name: configName,
   kind: z.enum(registryKinds),
   url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
   region: z.string().optional(),
@@ -54,7 +54,7 @@ const gates = z.strictObject({
 });
 
 const environment = z.strictObject({
-  name: z.string().regex(NAME, "must be lowercase letters, digits, '.', '_' or '-' (max 63)"),
+  name: configName,
   order: z.number().int(),
   registry: z.string(),
   namespace: z.string().default(""),
@@ -94,6 +94,3 @@ export type RegistryConfig = DockmasterConfig["registries"][number];
 export type EnvironmentConfig = DockmasterConfig["environments"][number];
 export type GateConfig = z.infer<typeof gates>;
 
-export function envRefName(value: string | undefined): string | undefined {
-  return value ? ENV_REF.exec(value)?.[1] : undefined;
-}

@@ -3,11 +3,9 @@
  * (registries, environments, target names) are checked there once the whole file is parsed.
  */
 import { z } from "zod";
+import { configName, ENV_REF } from "@/lib/config/names";
 import { alertKinds, probeKinds } from "./types";
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-const ENV_REF = /^\$\{[A-Z_][A-Z0-9_]*\}$/;
-const name = z.string().regex(NAME, "must be lowercase letters, digits, '.', '_' or '-' (max 63)");
 
 export const MIN_INTERVAL_SECONDS = 5;
 export const DEFAULT_INTERVAL_SECONDS = 60;
@@ -18,7 +16,7 @@ export const DEFAULT_FAILURE_THRESHOLD = 3;
 
 export const probeTargetConfig = z
   .strictObject({
-    name,
+    name: configName,
     kind: z.enum(probeKinds),
     registry: z.string().optional(),
     intervalSeconds: z.number().int().min(MIN_INTERVAL_SECONDS).max(86_400).optional(),
@@ -50,7 +48,7 @@ export const probeTargetConfig = z
 
 export const alertRuleConfig = z
   .strictObject({
-    name,
+    name: configName,
     kind: z.enum(alertKinds),
     threshold: z.number().positive().optional(),
     /** p99_latency: look-back window (default 15 minutes) */

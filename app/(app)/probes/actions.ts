@@ -3,14 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/auth/action";
+import { formName } from "@/lib/config/names";
 import { acknowledgeAlert } from "@/lib/probe/alerts/list";
 import { createAlertRule, deleteAlertRule, setAlertRuleEnabled } from "@/lib/probe/alerts/rules";
 import { MIN_INTERVAL_SECONDS } from "@/lib/probe/config-schema";
 import { addBasicProbesForRegistries, createProbeTarget, deleteProbeTarget, updateProbeTarget } from "@/lib/probe/targets";
 import { alertKinds, probeKinds, type ProbeParams } from "@/lib/probe/types";
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-const name = z.string().trim().regex(NAME, "lowercase letters, digits, '.', '_' or '-' (max 63)");
 const optional = z
   .string()
   .trim()
@@ -27,7 +26,7 @@ function refresh() {
 
 export const createTargetAction = defineAction({
   input: z.object({
-    name,
+    name: formName,
     kind: z.enum(probeKinds),
     registryName: optional,
     intervalSeconds: interval,
@@ -82,7 +81,7 @@ export const addBasicTargetsAction = defineAction({
 
 export const createRuleAction = defineAction({
   input: z.object({
-    name,
+    name: formName,
     kind: z.enum(alertKinds),
     threshold: z.coerce.number().positive("a positive number"),
     windowSeconds: z.coerce.number().int().min(60).max(7 * 86_400).optional().or(z.literal("").transform(() => undefined)),

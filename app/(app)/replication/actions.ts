@@ -3,11 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/auth/action";
+import { NAME } from "@/lib/config/names";
 import { triggerReplication } from "@/lib/replication/overview";
 
 export const triggerReplicationAction = defineAction({
   input: z.object({
-    registry: z.string().trim().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "a registry name"),
+    registry: z.string().trim().regex(NAME, "a registry name"),
     policyId: z.string().trim().min(1).max(64),
   }),
   permission: "replication.trigger",

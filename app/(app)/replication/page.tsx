@@ -6,7 +6,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
-import { decide } from "@/lib/auth/policy";
+import { can } from "@/lib/auth/session";
 import { shortDigest } from "@/lib/format";
 import { replicationOverview } from "@/lib/replication/overview";
 import { getPrisma } from "@/lib/runtime";
@@ -24,7 +24,7 @@ const when = (iso?: string) => iso?.slice(0, 19).replace("T", " ") ?? "—";
 export default async function ReplicationPage() {
   const access = await authorizePage("replication.view");
   if (!access.ok) return <Forbidden message={access.message} />;
-  const canTrigger = decide(access.principal.grants, "replication.trigger").allowed;
+  const canTrigger = can(access.principal, "replication.trigger");
   const registries = await replicationOverview(await getPrisma());
   return (
     <>

@@ -4,10 +4,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { registryKinds } from "@/lib/config/schema";
 import { defineAction } from "@/lib/auth/action";
+import { formName } from "@/lib/config/names";
 import { createEnvironment, createRegistry, deleteEnvironment, deleteRegistry } from "@/lib/inventory/registries";
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-const name = z.string().trim().regex(NAME, "lowercase letters, digits, '.', '_' or '-' (max 63)");
 
 function refresh() {
   revalidatePath("/settings/registries");
@@ -17,7 +16,7 @@ function refresh() {
 
 export const createRegistryAction = defineAction({
   input: z.object({
-    name,
+    name: formName,
     kind: z.enum(registryKinds),
     url: z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }),
     username: z.string().trim().max(200).optional(),
@@ -44,7 +43,7 @@ export const deleteRegistryAction = defineAction({
 
 export const createEnvironmentAction = defineAction({
   input: z.object({
-    name,
+    name: formName,
     order: z.coerce.number().int(),
     registryId: z.string().min(1, "choose a registry"),
     namespace: z.string().trim().max(255).default(""),
