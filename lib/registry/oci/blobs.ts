@@ -8,7 +8,7 @@ import { parseDigest } from "../reference";
 import { contentLength, readBody } from "./body";
 import { repoUrl, scope, type OciClient } from "./client";
 import { discard, header, type HttpMethod, type RegistryResponse } from "./types";
-import { verifyContent, verifyingStream } from "./verify";
+import { checkAdvertisedDigest, verifyContent, verifyingStream } from "./verify";
 
 const REDIRECTS = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS = 3;
@@ -64,17 +64,7 @@ export async function headBlob(client: OciClient, repository: string, digest: st
   const res = await blobResponse(client, repository, digest, "HEAD", { allowMissing: true });
   res.body.resume();
   if (res.status === 404) return null;
-  const advertised = header(res, "docker-content-digest");
-  if (advertised && advertised !== digest) {
-    throw new RegistryError({
-      kind: "digest_mismatch",
-      status: res.status,
-      registry: client.host,
-      url: res.request.url.toString(),
-      method: "HEAD",
-      message: `registry ${client.host} answered HEAD for blob ${repository}@${digest} with Docker-Content-Digest ${advertised}`,
-    });
-  }
+  checkAdvertisedDigest(res, client.host, digest, (advertised) => `registry ${client.host} answered HEAD for blob ${repository}@${digest} with Docker-Content-Digest ${advertised}`);
   const size = contentLength(res);
   if (size === undefined) {
     throw new RegistryError({

@@ -9,7 +9,7 @@ import { badShape, contentLength, LIMITS, parseJson, readBody } from "./body";
 import { manifestUrl, refLabel, scope, type OciClient } from "./client";
 import { describeIssues, imageIndexSchema, imageManifestSchema } from "./schemas";
 import { header, type RegistryResponse } from "./types";
-import { sha256, verifyContent } from "./verify";
+import { checkAdvertisedDigest, sha256, verifyContent } from "./verify";
 
 function looksLikeIndex(json: unknown): boolean {
   return !!json && typeof json === "object" && Array.isArray((json as { manifests?: unknown }).manifests);
@@ -117,16 +117,7 @@ export async function headManifest(
     const manifest = await getManifest(client, repository, reference, accept);
     return { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size };
   }
-  if (ref.kind === "digest" && advertised !== ref.digest) {
-    throw new RegistryError({
-      kind: "digest_mismatch",
-      status: res.status,
-      registry: client.host,
-      url: url.toString(),
-      method: "HEAD",
-      message: `registry ${client.host} answered HEAD for ${what} with Docker-Content-Digest ${advertised}`,
-    });
-  }
+  if (ref.kind === "digest") checkAdvertisedDigest(res, client.host, ref.digest, (advertised) => `registry ${client.host} answered HEAD for ${what} with Docker-Content-Digest ${advertised}`);
   return { digest: advertised, mediaType, size };
 }
 
@@ -177,17 +168,7 @@ export async function putManifest(
     what,
   });
   res.body.resume();
-  const advertised = header(res, "docker-content-digest");
-  if (advertised && advertised !== digest) {
-    throw new RegistryError({
-      kind: "digest_mismatch",
-      status: res.status,
-      registry: client.host,
-      url: url.toString(),
-      method: "PUT",
-      message: `registry ${client.host} stored ${what} as ${advertised}, but the pushed bytes hash to ${digest}`,
-    });
-  }
+  checkAdvertisedDigest(res, client.host, digest, (advertised) => `registry ${client.host} stored ${what} as ${advertised}, but the pushed bytes hash to ${digest}`);
   const location = header(res, "location");
   return {
     digest,

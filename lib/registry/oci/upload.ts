@@ -10,7 +10,7 @@ import type { BlobHead, StreamUploadSource, UploadOptions } from "../provider";
 import { parseDigest, validateRepositoryName } from "../reference";
 import { repoUrl, scope, type OciClient } from "./client";
 import { discard, header, type RegistryRequest, type RegistryResponse } from "./types";
-import { sha256 } from "./verify";
+import { checkAdvertisedDigest, sha256 } from "./verify";
 
 function sendTo(client: OciClient, req: RegistryRequest): Promise<RegistryResponse> {
   return req.url.origin === client.registryUrl.origin ? client.send(req) : client.sendPlain(req);
@@ -87,27 +87,17 @@ async function finishUpload(client: OciClient, repository: string, location: URL
     method: "PUT",
     url,
     headers: { "content-type": "application/octet-stream" },
-    ...(body ? { body } : { body: new Uint8Array(0) }),
+    body: body ?? new Uint8Array(0),
     scopes: [scope.push(repository)],
     expect: [201],
     what: `blob ${repository}@${digest}`,
   });
   await discard(res);
-  checkAdvertised(client, res, repository, digest);
+  checkStored(client, res, repository, digest);
 }
 
-function checkAdvertised(client: OciClient, res: RegistryResponse, repository: string, digest: string): void {
-  const advertised = header(res, "docker-content-digest");
-  if (advertised && advertised !== digest) {
-    throw new RegistryError({
-      kind: "digest_mismatch",
-      status: res.status,
-      registry: client.host,
-      url: res.request.url.toString(),
-      method: "PUT",
-      message: `registry ${client.host} stored the upload to ${repository} as ${advertised}, expected ${digest}`,
-    });
-  }
+function checkStored(client: OciClient, res: RegistryResponse, repository: string, digest: string): void {
+  checkAdvertisedDigest(res, client.host, digest, (advertised) => `registry ${client.host} stored the upload to ${repository} as ${advertised}, expected ${digest}`);
 }
 
 export async function uploadBlob(
@@ -209,7 +199,7 @@ async function putStream(client: OciClient, repository: string, location: URL, s
       timeoutMs: 0,
     });
     await discard(res);
-    checkAdvertised(client, res, repository, source.digest);
+    checkStored(client, res, repository, source.digest);
   } catch (err) {
     body.destroy();
     const sourceFailure = await piped;

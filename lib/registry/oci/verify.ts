@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import { RegistryError } from "../errors";
 import { parseDigest } from "../reference";
 import { mapNetworkError } from "./network-errors";
-import type { RegistryRequest } from "./types";
+import { header, type RegistryRequest, type RegistryResponse } from "./types";
 
 export type DigestAlgorithm = "sha256" | "sha512";
 
@@ -28,6 +28,17 @@ function mismatch(req: RegistryRequest, what: string, expected: string, actual: 
     method: req.method,
     message: `content of ${what} from registry ${req.url.host} hashes to ${actual}, but ${source} says ${expected}`,
   });
+}
+
+/**
+ * A registry that names another digest in Docker-Content-Digest than the one we asked for, pushed or
+ * uploaded has stored or served something else: digest_mismatch, with `message(advertised)` saying what.
+ */
+export function checkAdvertisedDigest(res: RegistryResponse, registry: string, expected: string, message: (advertised: string) => string): void {
+  const advertised = header(res, "docker-content-digest");
+  if (advertised && advertised !== expected) {
+    throw new RegistryError({ kind: "digest_mismatch", status: res.status, registry, url: res.request.url.toString(), method: res.request.method, message: message(advertised) });
+  }
 }
 
 /**
