@@ -241,6 +241,8 @@ export interface RegistryProvider {
   /** null when the blob does not exist */
   headBlob(repository: string, digest: string): Promise<BlobHead | null>;
   openBlob(repository: string, digest: string): Promise<BlobStream>;
+  /** a whole small blob (a config, an attached report), verified; refused beyond maxBytes (default: a config's cap) */
+  getBlob(repository: string, digest: string, maxBytes?: number): Promise<Uint8Array>;
   listReferrers(repository: string, digest: string, options?: { artifactType?: string }): Promise<ReferrersResult>;
   describeArtifact(repository: string, reference: string): Promise<ArtifactDetails>;
 

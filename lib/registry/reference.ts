@@ -72,10 +72,6 @@ export function isDigest(value: string): boolean {
   }
 }
 
-export function isValidTag(tag: string): boolean {
-  return TAG.test(tag);
-}
-
 export function validateTag(tag: string): string {
   if (!TAG.test(tag)) {
     const reason =
@@ -100,10 +96,6 @@ function repositoryProblem(path: string): string | undefined {
   }
   if (path.length > NAME_TOTAL_LENGTH_MAX) return `repository name is ${path.length} characters; the maximum is ${NAME_TOTAL_LENGTH_MAX}`;
   return undefined;
-}
-
-export function isValidRepositoryName(name: string): boolean {
-  return repositoryProblem(name) === undefined;
 }
 
 /** Validates a repository path as used in `/v2/<name>/...` (no registry host). */

@@ -14,21 +14,6 @@ export function isTrivyArtifactType(t: string | undefined): boolean {
   return !!t && /trivy/i.test(t) && /json/i.test(t);
 }
 
-async function readBlob(p: RegistryProvider, repository: string, digest: string): Promise<Buffer> {
-  const { stream } = await p.openBlob(repository, digest);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_REPORT_BYTES) {
-      stream.destroy();
-      throw new Error(`scan report ${digest} in ${repository} is larger than ${MAX_REPORT_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 const created = (r: Referrer) => r.annotations?.["org.opencontainers.image.created"] ?? "";
 
 export async function trivyReportFromReferrers(p: RegistryProvider, repository: string, digest: string): Promise<ScanReport | null> {
@@ -42,7 +27,7 @@ export async function trivyReportFromReferrers(p: RegistryProvider, repository: 
     if (!layer) continue;
     let parsed: unknown;
     try {
-      parsed = JSON.parse((await readBlob(p, repository, layer.digest)).toString("utf8"));
+      parsed = JSON.parse(new TextDecoder().decode(await p.getBlob(repository, layer.digest, MAX_REPORT_BYTES)));
     } catch {
       continue;
     }

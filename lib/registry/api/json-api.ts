@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_POLICY, retryStep, type RetryHooks, type RetryPolicy } fr
 import { timeoutStep } from "../oci/timeout";
 import { compose, DEFAULT_TIMEOUT_MS, normalizeRegistryUrl } from "../oci/transport";
 import { discard, header, headerValues, type HttpMethod, type RegistryResponse, type Send, type Step } from "../oci/types";
+import { parseNextLink } from "../oci/link-header";
 import { userAgentStep } from "../oci/user-agent";
 
 export interface JsonApiOptions {
@@ -76,16 +77,6 @@ function authorizationStep(options: JsonApiOptions): Step {
   };
 }
 
-function nextLinkOf(res: RegistryResponse, base: URL): string | undefined {
-  for (const value of headerValues(res, "link")) {
-    for (const part of value.split(",")) {
-      const m = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(part);
-      if (m?.[1]) return new URL(m[1], base).toString();
-    }
-  }
-  return undefined;
-}
-
 export function createJsonApi(options: JsonApiOptions): JsonApi {
   const origin = normalizeRegistryUrl(options.url);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -110,7 +101,7 @@ export function createJsonApi(options: JsonApiOptions): JsonApi {
 
   const meta = (res: RegistryResponse, url: URL) => {
     const total = Number(header(res, "x-total-count"));
-    const nextLink = nextLinkOf(res, url);
+    const nextLink = parseNextLink(headerValues(res, "link"), url)?.toString();
     return { status: res.status, headers: res.headers, ...(Number.isFinite(total) && header(res, "x-total-count") !== undefined ? { total } : {}), ...(nextLink ? { nextLink } : {}) };
   };
 

@@ -30,7 +30,6 @@ export type DockerHubProvider = RegistryProvider &
   RateLimitSource & {
     /** returns true when one of them was new (a cached catalog is then stale) */
     addNamespaces(namespaces: string[]): boolean;
-    namespaces(): string[];
   };
 
 /** "76;w=21600" → { value: 76, window: 21600 } */
@@ -65,7 +64,6 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
       for (const n of namespaces) if (n && !n.includes("/")) known.add(n);
       return known.size > before;
     },
-    namespaces: () => [...known].sort(),
     async listRepositories(opts = {}) {
       const all: string[] = [];
       for (const ns of [...known].sort()) all.push(...(await namespaceRepositories(api, ns)).map((r) => `${r.namespace ?? ns}/${r.name ?? ""}`));

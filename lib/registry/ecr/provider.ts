@@ -63,6 +63,7 @@ export function createEcrProvider(conn: RegistryConnection, options: OciClientOp
     getConfig: (repo, digest) => withOci((o) => o.getConfig(repo, digest)),
     headBlob: (repo, digest) => withOci((o) => o.headBlob(repo, digest)),
     openBlob: (repo, digest) => withOci((o) => o.openBlob(repo, digest)),
+    getBlob: (repo, digest, maxBytes) => withOci((o) => o.getBlob(repo, digest, maxBytes)),
     listReferrers: (repo, digest, opts) => withOci((o) => o.listReferrers(repo, digest, opts)),
     describeArtifact: (repo, ref) => withOci((o) => o.describeArtifact(repo, ref)),
     putManifest: (repo, ref, bytes, mediaType) => withOci((o) => o.putManifest(repo, ref, bytes, mediaType)),

@@ -65,7 +65,3 @@ export async function listRepositoryPage(api: JsonApi, options: ListOptions = {}
   const more = res.total !== undefined ? page * pageSize < res.total : items.length === pageSize;
   return { items, ...(more ? { next: String(page + 1) } : {}) };
 }
-
-export async function repositoriesOf(api: JsonApi, project: string): Promise<HarborRepository[]> {
-  return allPages<HarborRepository>(api, { path: `/projects/${encodeURIComponent(project)}/repositories`, what: `repositories of project ${project}` });
-}

@@ -3,6 +3,7 @@ import type { ReplicationExecutionInfo, ReplicationPolicyInfo, ReplicationTaskIn
 import { RegistryError } from "../errors";
 import { allPages } from "../api/paging";
 import { expectArray, type JsonApi } from "../api/json-api";
+import { header } from "../oci/types";
 import { harborTime } from "./names";
 import type { HarborReplicationExecution, HarborReplicationPolicy, HarborReplicationTask } from "./types";
 
@@ -79,7 +80,6 @@ export async function startExecution(api: JsonApi, policyId: string): Promise<{ 
   const id = Number(policyId);
   if (!Number.isInteger(id) || id <= 0) throw new RegistryError({ kind: "not_found", registry: api.host, message: `"${policyId}" is not a Harbor replication policy id` });
   const res = await api.call<unknown>({ method: "POST", path: "/replication/executions", json: { policy_id: id }, expect: [201], what: `start of replication policy ${policyId}` });
-  const location = res.headers.location;
-  const executionId = (Array.isArray(location) ? location[0] : location)?.split("/").at(-1) ?? "";
+  const executionId = header(res, "location")?.split("/").at(-1) ?? "";
   return { executionId };
 }

@@ -3,8 +3,8 @@
  * Other providers reuse the same client functions for content and add their management APIs.
  */
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
-import { getBlobBytes } from "./blob-bytes";
-import { headBlob, openBlob } from "./blobs";
+import { LIMITS } from "./body";
+import { fetchBlobBytes, headBlob, openBlob } from "./blobs";
 import { listRepositories, listTags } from "./catalog";
 import { createOciClient, type OciClient, type OciClientOptions } from "./client";
 import { describeArtifact, getConfig } from "./describe";
@@ -28,7 +28,6 @@ export const OCI_CAPABILITIES: RegistryCapabilities = {
 export interface OciProvider extends RegistryProvider {
   /** the underlying client, for code that needs lower-level calls (copy engine, seeding) */
   readonly client: OciClient;
-  getBlob(repository: string, digest: string, maxBytes?: number): Promise<Uint8Array>;
 }
 
 export function createOciProvider(conn: RegistryConnection, options: OciClientOptions = {}): OciProvider {
@@ -47,7 +46,7 @@ export function createOciProvider(conn: RegistryConnection, options: OciClientOp
     getConfig: (repo, digest) => getConfig(client, repo, digest),
     headBlob: (repo, digest) => headBlob(client, repo, digest),
     openBlob: (repo, digest) => openBlob(client, repo, digest),
-    getBlob: (repo, digest, maxBytes) => getBlobBytes(client, repo, digest, maxBytes),
+    getBlob: async (repo, digest, maxBytes = LIMITS.config) => (await fetchBlobBytes(client, repo, digest, maxBytes)).bytes,
     listReferrers: (repo, digest, opts) => listReferrers(client, repo, digest, opts),
     describeArtifact: (repo, ref) => describeArtifact(client, repo, ref),
     putManifest: (repo, ref, bytes, mediaType) => pushManifest(client, repo, ref, bytes, mediaType),
