@@ -15,8 +15,8 @@ export interface ProbeEnvironment {
 }
 
 export interface ProbeContext {
-  /** A provider with this deadline per call. `fresh` gives one with empty token and connection caches; the caller closes it. */
-  provider(registryName: string, opts: { timeoutMs: number; fresh?: boolean }): Promise<RegistryProvider>;
+  /** A shared provider with this deadline per call (kept open across runs; not closed by the caller). */
+  provider(registryName: string, opts: { timeoutMs: number }): Promise<RegistryProvider>;
   connection(registryName: string): Promise<ProviderConnection>;
   environment(name: string): Promise<ProbeEnvironment | null>;
 }
@@ -54,9 +54,8 @@ export function dbProbeContext(prisma: PrismaClient): ProbeContext {
     return r;
   };
   return {
-    async provider(name, { timeoutMs, fresh }) {
-      const r = await row(name);
-      return fresh ? probeProvider(connectionFor(r), timeoutMs) : cachedProvider(r, timeoutMs);
+    async provider(name, { timeoutMs }) {
+      return cachedProvider(await row(name), timeoutMs);
     },
     async connection(name) {
       return connectionFor(await row(name));
@@ -77,8 +76,7 @@ export function staticProbeContext(connections: ProviderConnection[], environmen
     return c;
   };
   return {
-    async provider(name, { timeoutMs, fresh }) {
-      if (fresh) return probeProvider(conn(name), timeoutMs);
+    async provider(name, { timeoutMs }) {
       const key = `${name}:${timeoutMs}`;
       let p = shared.get(key);
       if (!p) shared.set(key, (p = probeProvider(conn(name), timeoutMs)));

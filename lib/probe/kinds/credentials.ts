@@ -1,4 +1,4 @@
-import type { ProbeContext } from "../context";
+import { probeProvider, type ProbeContext } from "../context";
 import type { ProbeOutcome, ProbeTargetSpec } from "../types";
 
 /**
@@ -7,7 +7,8 @@ import type { ProbeOutcome, ProbeTargetSpec } from "../types";
  */
 export async function credentials(target: ProbeTargetSpec, ctx: ProbeContext): Promise<Omit<ProbeOutcome, "latencyMs">> {
   const conn = await ctx.connection(target.registryName!);
-  const provider = await ctx.provider(target.registryName!, { timeoutMs: target.timeoutMs, fresh: true });
+  // its own provider (closed below), not the shared one whose cached token would skip the check
+  const provider = probeProvider(conn, target.timeoutMs);
   try {
     const ping = await provider.ping();
     return { ok: true, detail: { authScheme: ping.authScheme, credentials: conn.auth.kind } };

@@ -28,7 +28,6 @@ export class PgBossScheduler implements ProbeScheduler {
   private planTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
   private stopped = false;
-  private timeouts = new Map<string, number>();
 
   constructor(
     connectionString: string,
@@ -89,7 +88,7 @@ export class PgBossScheduler implements ProbeScheduler {
     if (this.stopped) return;
     try {
       const targets = await this.hooks.loadTargets();
-      for (const t of targets) this.timeouts.set(t.id, t.timeoutMs);
+      const timeouts = new Map(targets.map((t) => [t.id, t.timeoutMs]));
       const jobs = this.planner.due(targets, Date.now());
       for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
         await this.boss.insert(
@@ -99,7 +98,7 @@ export class PgBossScheduler implements ProbeScheduler {
             data: job,
             startAfter: new Date(job.slot).toISOString(),
             // A replica that dies mid-run leaves the job active; pg-boss expires it after this.
-            expireInSeconds: Math.ceil((this.timeouts.get(job.targetId) ?? 10_000) / 1000) + 30,
+            expireInSeconds: Math.ceil((timeouts.get(job.targetId) ?? 10_000) / 1000) + 30,
             // An hour-old slot is history, not work: drop it if nobody ran it.
             keepUntil: new Date(job.slot + 3_600_000).toISOString(),
             retryLimit: 0,
