@@ -5,6 +5,7 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { providerFor } from "@/lib/inventory/connection";
+import { relativeName } from "@/lib/promotion/mapping";
 import { describeRegistryError, mapConcurrent, type DescribedError, type RegistryProvider } from "@/lib/registry";
 import { allTags, searchRepositories } from "./repositories";
 import { isReferrersTag, resolveTag } from "./tags";
@@ -34,11 +35,6 @@ export interface InventoryLimits {
   environments?: string[];
 }
 
-export function relativeName(repository: string, namespace: string): string {
-  const ns = namespace.replace(/\/+$/, "");
-  return ns && repository.startsWith(`${ns}/`) ? repository.slice(ns.length + 1) : repository;
-}
-
 export async function environmentInventories(prisma: PrismaClient, limits: InventoryLimits = {}): Promise<EnvironmentInventory[]> {
   const maxRepos = limits.maxRepositories ?? 100;
   const maxTags = limits.maxTagsPerRepository ?? 50;
@@ -57,7 +53,7 @@ export async function environmentInventories(prisma: PrismaClient, limits: Inven
       const perRepo = await mapConcurrent(page.items, 4, async (repository) => {
         const tags = (await allTags(provider!, repository)).filter((t) => !isReferrersTag(t));
         if (tags.length > maxTags) truncated = true;
-        return mapConcurrent(tags.slice(0, maxTags), 8, async (tag) => ({ repository, relative: relativeName(repository, env.namespace), tag, digest: (await resolveTag(provider!, repository, tag)).digest }));
+        return mapConcurrent(tags.slice(0, maxTags), 8, async (tag) => ({ repository, relative: relativeName(repository, env.namespace) ?? repository, tag, digest: (await resolveTag(provider!, repository, tag)).digest }));
       });
       return { environment, provider, artifacts: perRepo.flat(), truncated };
     } catch (err) {

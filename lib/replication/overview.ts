@@ -55,11 +55,12 @@ export async function replicationOverview(prisma: PrismaClient): Promise<Registr
       }
       const images: RegistryReplication["images"] = [];
       if (source.imageReplicationStatus) {
-        for (const env of row.environments) {
+        // stop asking the registry once the list is full, not just the innermost loop
+        collect: for (const env of row.environments) {
           const repos = await searchRepositories(provider, { namespace: env.namespace || undefined, pageSize: 20 });
           for (const repository of repos.items) {
             for (const tag of (await allTags(provider, repository)).filter((t) => !isReferrersTag(t)).slice(0, 10)) {
-              if (images.length >= IMAGES_PER_REGISTRY) break;
+              if (images.length >= IMAGES_PER_REGISTRY) break collect;
               const digest = (await resolveTag(provider, repository, tag)).digest;
               images.push({ environment: env.name, repository, tag, digest, statuses: await source.imageReplicationStatus(repository, digest) });
             }
