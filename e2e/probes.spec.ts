@@ -1,7 +1,5 @@
 import { test as base, expect } from "@playwright/test";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createOciProvider } from "../lib/registry";
@@ -9,6 +7,7 @@ import { freePort } from "../test/harness/free-port";
 import { buildImage } from "../test/harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../test/harness/registry";
 import { pushImage } from "../test/harness/seed";
+import { startWebhookReceiver } from "../test/probe/webhook-receiver";
 import { startApp, type AppServer } from "./app-server";
 import { signIn } from "./fixtures";
 
@@ -28,16 +27,7 @@ async function startProbesEnv(): Promise<ProbesEnv & { stop(): Promise<void> }> 
   const registry: RunningRegistry = await startRegistry();
   await pushImage(createOciProvider({ name: "live", url: registry.url, auth: { kind: "anonymous" } }), "team/app", buildImage({ layerCount: 1, layerSize: 512 * 1024 }), "1.0");
   const closed = await freePort();
-  const hookBodies: ProbesEnv["hookBodies"] = [];
-  const hook = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      hookBodies.push(JSON.parse(body));
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  const hook = await startWebhookReceiver();
   const config = path.join(dir, "dockmaster.yaml");
   await writeFile(
     config,
@@ -61,19 +51,18 @@ probes:
       DOCKMASTER_ADMIN_EMAIL: ADMIN.email,
       DOCKMASTER_ADMIN_PASSWORD: ADMIN.password,
       NEXTAUTH_SECRET: "e2e-probes-secret",
-      E2E_PROBE_HOOK: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
+      E2E_PROBE_HOOK: hook.url,
       DOCKMASTER_DISABLE_SCHEDULER: "",
     },
     (l) => process.env.E2E_VERBOSE && console.log(`[probes-app] ${l}`),
   );
   return {
     app,
-    hookBodies,
+    hookBodies: hook.bodies as ProbesEnv["hookBodies"],
     async stop() {
       await app.stop();
       await registry.stop();
-      hook.closeAllConnections();
-      await new Promise((r) => hook.close(r));
+      await hook.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
