@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOciProvider, RegistryError, type RegistryProvider } from "@/lib/registry";
-import { executeCopy, planCopy } from "@/lib/registry/copy";
+import { executeCopy, planCopy, verifyCopy } from "@/lib/registry/copy";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
 import { buildImage } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
@@ -45,6 +45,19 @@ describe("copy engine against two real registries", () => {
     expect(plan.totals).toMatchObject({ skip: 6, copy: 0, bytesToSend: 0 });
     const result = await executeCopy(src, dst, plan, "2.0.0");
     expect(result.progress).toMatchObject({ skipped: 6, copied: 0, bytesSent: 0 });
+  });
+
+  it("verification reads the tag back: another digest or a missing tag fails, naming what was found", async () => {
+    await verifyCopy(dst, "prod/multi", "2.0.0", seeded.multiArch.digest, "b");
+    const wrong = seeded.multiArch.platforms[0]!.digest;
+    await expect(verifyCopy(dst, "prod/multi", "2.0.0", wrong, "b")).rejects.toMatchObject({
+      kind: "digest_mismatch",
+      message: `verification failed: prod/multi:2.0.0 on b resolves to ${seeded.multiArch.digest}, expected ${wrong}`,
+    });
+    await expect(verifyCopy(dst, "prod/multi", "9.9.9", seeded.multiArch.digest, "b")).rejects.toMatchObject({
+      kind: "not_found",
+      message: "verification failed: prod/multi:9.9.9 is missing on b after the copy",
+    });
   });
 
   it("carries referrers (signature and SBOM) along, discoverable in the target", async () => {

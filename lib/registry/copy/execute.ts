@@ -95,16 +95,21 @@ export async function executeCopy(src: RegistryProvider, dst: RegistryProvider, 
   return { digest: plan.digest, progress };
 }
 
-/** Reads the reference back from the target; anything but the expected digest is a failure. */
+/**
+ * Reads the reference back from the target; anything but the expected digest is a failure. The
+ * manifest bytes are fetched and hashed (getManifest), so the digest is computed, not reported.
+ */
 export async function verifyCopy(dst: RegistryProvider, repo: string, reference: string, expected: string, registry: string): Promise<void> {
-  const head = await dst.headManifest(repo, reference);
-  if (!head) throw new RegistryError({ kind: "not_found", registry, message: `verification failed: ${repo}:${reference} is missing on ${registry} after the copy` });
-  if (head.digest !== expected) {
-    throw new RegistryError({ kind: "digest_mismatch", registry, message: `verification failed: ${repo}:${reference} on ${registry} resolves to ${head.digest}, expected ${expected}` });
+  let actual: string;
+  try {
+    actual = (await dst.getManifest(repo, reference)).digest;
+  } catch (err) {
+    if (err instanceof RegistryError && err.kind === "not_found") {
+      throw new RegistryError({ kind: "not_found", registry, cause: err, message: `verification failed: ${repo}:${reference} is missing on ${registry} after the copy` });
+    }
+    throw err;
   }
-  // HEAD trusts the registry's header; read the bytes too so the digest is computed, not reported.
-  const got = await dst.getManifest(repo, expected);
-  if (got.digest !== expected) {
-    throw new RegistryError({ kind: "digest_mismatch", registry, message: `verification failed: manifest bytes of ${repo}@${expected} on ${registry} hash to ${got.digest}` });
+  if (actual !== expected) {
+    throw new RegistryError({ kind: "digest_mismatch", registry, message: `verification failed: ${repo}:${reference} on ${registry} resolves to ${actual}, expected ${expected}` });
   }
 }
