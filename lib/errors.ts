@@ -6,7 +6,7 @@
 export class UserFacingError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 403 | 404 | 409 = 400,
+    readonly status: 400 | 401 | 403 | 404 | 409 = 400,
   ) {
     super(message);
   }

@@ -63,7 +63,7 @@ export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S
     } catch (err) {
       // redirect() and notFound() inside run() are control flow for Next, not failures.
       unstable_rethrow(err);
-      if (err instanceof AuthError || err instanceof UserFacingError) return { status: "error", message: err.message };
+      if (err instanceof UserFacingError) return { status: "error", message: err.message };
       console.error("[action] failed:", err);
       return { status: "error", message: `The action failed on the server: ${(err as Error).message}` };
     }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
+import { UserFacingError } from "@/lib/errors";
 import { decide, type Action, type Grant, type Resource } from "./policy";
 
 /** The caller as the policy sees them: a person in the UI, or a pipeline holding one of their API tokens. */
@@ -13,12 +14,13 @@ export interface Principal {
   viaToken?: string;
 }
 
-export class AuthError extends Error {
+/** Not signed in (401) or not allowed (403): a refusal the caller can act on, like any UserFacingError. */
+export class AuthError extends UserFacingError {
   constructor(
-    readonly status: 401 | 403,
+    override readonly status: 401 | 403,
     message: string,
   ) {
-    super(message);
+    super(message, status);
     this.name = "AuthError";
   }
 }

@@ -38,7 +38,7 @@ export function withPermission<P>(
       }
       return await handler({ principal, params, url, request });
     } catch (err) {
-      if (err instanceof AuthError || err instanceof UserFacingError) return Response.json({ error: err.message }, { status: err.status });
+      if (err instanceof UserFacingError) return Response.json({ error: err.message }, { status: err.status });
       console.error(`[api] ${request.method} ${url.pathname} failed:`, err);
       return Response.json({ error: `internal error: ${(err as Error).message}` }, { status: 500 });
     }
