@@ -9,7 +9,7 @@ import { listAlerts, type AlertView } from "./alerts/list";
 import { estimateQuantile, mergeInto, type Histogram } from "./histogram";
 import { RANGES, type RangeKey } from "./ranges";
 import { epochMs, num, numOrNull, tsParam } from "./sql";
-import { UNSUPPORTED, type ProbeKind, type ProbeParams } from "./types";
+import { toSpec, UNSUPPORTED, type ProbeTargetSpec } from "./types";
 
 export { RANGES, parseRange, rangeKeys, type RangeKey } from "./ranges";
 
@@ -36,15 +36,7 @@ export interface SeriesPoint {
   p99: number | null;
 }
 
-export interface TargetView extends Stats {
-  id: string;
-  name: string;
-  kind: ProbeKind;
-  registryName: string | null;
-  params: ProbeParams;
-  intervalSeconds: number;
-  timeoutMs: number;
-  enabled: boolean;
+export interface TargetView extends Stats, ProbeTargetSpec {
   source: "config" | "ui";
   state: ProbeState;
   stateReason: string;
@@ -217,14 +209,7 @@ export async function probesOverview(prisma: PrismaClient, rangeKey: RangeKey, n
     const [state, stateReason] = targetState(t, l, recent.get(t.id) ?? 0, openByTarget.get(t.name));
     return {
       ...(summary.target.get(t.id) ?? { ...EMPTY, approximate: range.source === "rollup" }),
-      id: t.id,
-      name: t.name,
-      kind: t.kind as ProbeKind,
-      registryName: t.registryName,
-      params: (t.params ?? {}) as ProbeParams,
-      intervalSeconds: t.intervalSeconds,
-      timeoutMs: t.timeoutMs,
-      enabled: t.enabled,
+      ...toSpec(t),
       source: t.source,
       state,
       stateReason,

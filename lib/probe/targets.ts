@@ -2,16 +2,9 @@ import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { UserInputError, type ActorContext } from "@/lib/auth/users";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS } from "./config-schema";
-import type { ProbeKind, ProbeParams } from "./types";
+import type { ProbeTargetSpec } from "./types";
 
-export interface NewProbeTarget {
-  name: string;
-  kind: ProbeKind;
-  registryName: string | null;
-  params: ProbeParams;
-  intervalSeconds: number;
-  timeoutMs: number;
-}
+export type NewProbeTarget = Omit<ProbeTargetSpec, "id" | "enabled">;
 
 /** Rejects references that can never work, before they reach the scheduler. */
 async function checkReferences(prisma: PrismaClient, t: NewProbeTarget) {

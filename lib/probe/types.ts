@@ -74,5 +74,15 @@ export function toSpec(row: {
   timeoutMs: number;
   enabled: boolean;
 }): ProbeTargetSpec {
-  return { ...row, kind: row.kind as ProbeKind, params: (row.params ?? {}) as ProbeParams };
+  // picked field by field: a database row carries more (timestamps, source) than a spec is
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind as ProbeKind,
+    registryName: row.registryName,
+    params: (row.params ?? {}) as ProbeParams,
+    intervalSeconds: row.intervalSeconds,
+    timeoutMs: row.timeoutMs,
+    enabled: row.enabled,
+  };
 }
