@@ -75,11 +75,6 @@ export async function refreshDbGauges(prisma: PrismaClient): Promise<void> {
   m.alerts.reset();
   for (const a of open) m.alerts.inc({ rule: a.rule.name, target: a.target.name });
   m.promotions.reset();
-  try {
-    // Read by SQL rather than the Prisma model: promotions belong to another part of the code base.
-    const rows = await prisma.$queryRawUnsafe<{ status: string; env: string; n: number }[]>(`SELECT "status"::text AS status, "targetEnv" AS env, count(*)::int AS n FROM "Promotion" GROUP BY 1, 2`);
-    for (const r of rows) m.promotions.set({ status: r.status, target_env: r.env }, Number(r.n));
-  } catch {
-    // no promotions table in this database yet
-  }
+  const promotions = await prisma.promotion.groupBy({ by: ["status", "targetEnv"], _count: { _all: true } });
+  for (const r of promotions) m.promotions.set({ status: r.status, target_env: r.targetEnv }, r._count._all);
 }

@@ -126,8 +126,14 @@ probes:
     expect((await listAlerts(db.prisma, { openOnly: true }))[0]).toMatchObject({ acknowledgedBy: "admin@x.io" });
     expect(await db.prisma.auditEvent.count({ where: { action: "probe.alert.acknowledge", targetId: "prod-reg-credentials" } })).toBe(1);
 
+    const promotion = { sourceEnv: "dev", targetEnv: "prod", sourceRepository: "dev/app", targetRepository: "prod/app", targetTag: "1.0", reason: "metrics", requestedById: "u1", requestedByEmail: "dev@x.io", approvalsRequired: 1, gates: [], gatesPassed: true };
+    for (const [i, status] of (["requested", "requested", "verified"] as const).entries()) {
+      await db.prisma.promotion.create({ data: { ...promotion, status, digest: `sha256:${String(i).repeat(64)}` } });
+    }
     await refreshDbGauges(db.prisma);
     const text = await probeMetrics().registry.metrics();
+    expect(text).toContain('dockmaster_promotions{status="requested",target_env="prod"} 2');
+    expect(text).toContain('dockmaster_promotions{status="verified",target_env="prod"} 1');
     expect(text).toContain('dockmaster_probe_up{target="dev-up",kind="reachability",registry="dev-reg"} 1');
     expect(text).toContain('dockmaster_probe_up{target="prod-reg-credentials",kind="credentials",registry="prod-reg"} 0');
     expect(text).toContain('dockmaster_probe_alerts_open{rule="consecutive-failures",target="prod-reg-credentials"} 1');
