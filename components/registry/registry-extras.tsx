@@ -1,14 +1,8 @@
 import { Badge } from "@/components/ui/badge";
-import { describeRegistryError, namespaceSource, rateLimitSource, repositoryInfoSource, type RegistryProvider } from "@/lib/registry";
+import { projectVisible } from "@/lib/browse/access";
+import { load } from "@/lib/browse/result";
+import { namespaceSource, rateLimitSource, repositoryInfoSource, type RegistryProvider } from "@/lib/registry";
 import { formatAge, formatBytes } from "@/lib/format";
-
-async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; data: T } | { ok: false; message: string }> {
-  try {
-    return { ok: true, data: await fn() };
-  } catch (err) {
-    return { ok: false, message: describeRegistryError(err).message };
-  }
-}
 
 const Unavailable = ({ what, message }: { what: string; message: string }) => (
   <p className="text-xs text-amber-700">
@@ -26,13 +20,13 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
   const info = repositoryInfoSource(provider);
   if (!limits && !ns && !info) return null;
   const [rate, projects, volumes, repos] = await Promise.all([
-    limits ? attempt(() => limits.rateLimit(repositories[0])) : null,
-    ns ? attempt(() => ns.listNamespaces()) : null,
-    ns?.storageVolumes ? attempt(() => ns.storageVolumes!()) : null,
-    info ? attempt(() => info.repositoryInfo()) : null,
+    limits ? load(provider.name, () => limits.rateLimit(repositories[0])) : null,
+    ns ? load(provider.name, () => ns.listNamespaces()) : null,
+    ns?.storageVolumes ? load(provider.name, () => ns.storageVolumes!()) : null,
+    info ? load(provider.name, () => info.repositoryInfo()) : null,
   ]);
+  // details only for this page's repositories: searchRepositories already kept them to the caller's namespaces
   const shown = new Set(repositories);
-  const visible = (name: string) => namespaces === null || namespaces.some((n) => name === n || name.startsWith(`${n.replace(/\/+$/, "")}/`));
 
   return (
     <div className="mb-4 grid gap-4 md:grid-cols-2">
@@ -40,7 +34,7 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
         <section className="card p-4 text-sm" data-testid="rate-limit" aria-label="Pull rate limit">
           <h2 className="mb-1 font-semibold">Pull rate limit</h2>
           {!rate.ok ? (
-            <Unavailable what="Rate limit" message={rate.message} />
+            <Unavailable what="Rate limit" message={rate.error.message} />
           ) : !rate.data ? (
             <p className="text-slate-500">This registry sends no rate-limit headers (no limit applies to this account).</p>
           ) : (
@@ -57,7 +51,7 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
         <section className="card p-4 text-sm" data-testid="projects" aria-label="Projects and quotas">
           <h2 className="mb-2 font-semibold">Projects and storage quota</h2>
           {!projects.ok ? (
-            <Unavailable what="Projects" message={projects.message} />
+            <Unavailable what="Projects" message={projects.error.message} />
           ) : (
             <table className="table">
               <thead>
@@ -69,7 +63,7 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
                 </tr>
               </thead>
               <tbody>
-                {projects.data.filter((p) => visible(p.name)).map((p) => {
+                {projects.data.filter((p) => projectVisible(p.name, namespaces)).map((p) => {
                   const limited = p.quotaLimitBytes !== undefined && p.quotaLimitBytes >= 0;
                   const pct = limited && p.quotaLimitBytes ? Math.round(((p.quotaUsedBytes ?? 0) / p.quotaLimitBytes) * 100) : undefined;
                   return (
@@ -99,7 +93,7 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
                 Storage volumes: {volumes.data.map((v) => `${formatBytes(v.freeBytes)} free of ${formatBytes(v.totalBytes)}`).join("; ") || "none reported"}
               </p>
             ) : (
-              <Unavailable what="Storage volumes" message={volumes.message} />
+              <Unavailable what="Storage volumes" message={volumes.error.message} />
             ))}
         </section>
       )}
@@ -107,7 +101,7 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
         <section className="card p-4 text-sm md:col-span-2" data-testid="repository-info" aria-label="Repository details">
           <h2 className="mb-2 font-semibold">Repository details</h2>
           {!repos.ok ? (
-            <Unavailable what="Repository details" message={repos.message} />
+            <Unavailable what="Repository details" message={repos.error.message} />
           ) : (
             <table className="table">
               <thead>
@@ -119,7 +113,7 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
                 </tr>
               </thead>
               <tbody>
-                {repos.data.filter((r) => shown.has(r.name) && visible(r.name)).map((r) => (
+                {repos.data.filter((r) => shown.has(r.name)).map((r) => (
                   <tr key={r.name} data-testid={`repo-info-${r.name}`}>
                     <td>
                       {r.name}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { repositoryVisible, visibleNamespaces } from "./access";
+import { projectVisible, repositoryVisible, visibleNamespaces } from "./access";
 
 const envs = [
   { name: "dev", namespace: "dev" },
@@ -23,5 +23,29 @@ describe("who may browse which part of a registry", () => {
   it("a role on an environment of another registry sees nothing here", () => {
     expect(visibleNamespaces([{ role: "admin", environment: "staging" }], envs)).toBe(false);
     expect(visibleNamespaces([], envs)).toBe(false);
+  });
+});
+
+describe("which registry projects the registry page lists", () => {
+  it("everything for a caller with registry-wide access", () => {
+    expect(projectVisible("team", null)).toBe(true);
+  });
+
+  it("everything for an environment at the registry root", () => {
+    expect(projectVisible("team", [""])).toBe(true);
+    expect(projectVisible("other", ["prod", ""])).toBe(true);
+  });
+
+  it("the project that is an environment's namespace, or lies under it", () => {
+    expect(projectVisible("prod", ["prod"])).toBe(true);
+    expect(projectVisible("prod/sub", ["prod"])).toBe(true);
+    expect(projectVisible("prod/sub", ["prod/"])).toBe(true);
+    expect(projectVisible("production", ["prod"])).toBe(false);
+    expect(projectVisible("dev", ["prod"])).toBe(false);
+    expect(projectVisible("acme", ["acme/prod"])).toBe(false);
+  });
+
+  it("nothing for a caller without namespaces", () => {
+    expect(projectVisible("prod", [])).toBe(false);
   });
 });

@@ -15,3 +15,11 @@ export function visibleNamespaces(grants: readonly Grant[], environments: { name
 export function repositoryVisible(repo: string, namespaces: string[] | null): boolean {
   return namespaces === null || namespaces.some((ns) => inNamespace(repo, ns));
 }
+
+/**
+ * A registry project (a Harbor project, say) is visible when it is one of the caller's namespaces or
+ * lies under one, as repositories do, so a root-namespace ("") environment sees every project.
+ */
+export function projectVisible(name: string, namespaces: string[] | null): boolean {
+  return namespaces === null || namespaces.some((ns) => name === ns || inNamespace(name, ns));
+}
