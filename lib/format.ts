@@ -22,6 +22,11 @@ export function formatAge(iso: string | undefined, now = Date.now()): string {
   return `${(s / (86_400 * 365)).toFixed(1)}y`;
 }
 
+/** An ISO timestamp as "YYYY-MM-DD HH:MM:SS" (UTC, as the string has it); `fallback` when there is none. */
+export function formatTimestamp(iso: string | null | undefined, fallback = "—"): string {
+  return iso == null ? fallback : iso.slice(0, 19).replace("T", " ");
+}
+
 export function shortDigest(d: string): string {
   const [alg, hex] = d.split(":");
   return hex ? `${alg}:${hex.slice(0, 12)}` : d;
@@ -40,4 +45,19 @@ export function shortMediaType(m: string): string {
 /** Repository paths are catch-all route segments: encode each part, keep the slashes. */
 export function repoPath(repo: string): string {
   return repo.split("/").map(encodeURIComponent).join("/");
+}
+
+/** The repository's tag list in the registry browser. */
+export function repositoryHref(registry: string, repo: string): string {
+  return `/registries/${encodeURIComponent(registry)}/repositories/${repoPath(repo)}`;
+}
+
+/** One artifact (by tag or digest) in the registry browser. */
+export function artifactHref(registry: string, repo: string, ref: string): string {
+  return `/registries/${encodeURIComponent(registry)}/artifacts/${repoPath(repo)}?ref=${encodeURIComponent(ref)}`;
+}
+
+/** The vulnerability report of one artifact (by tag or digest). */
+export function scanHref(registry: string, repo: string, ref: string): string {
+  return `/scans/artifact/${encodeURIComponent(registry)}/${repoPath(repo)}?ref=${encodeURIComponent(ref)}`;
 }

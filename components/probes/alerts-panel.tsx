@@ -1,4 +1,4 @@
-import { HiddenFieldsButton } from "@/components/settings/user-forms";
+import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import type { FormAction } from "@/components/form/action-form";
 import { Badge } from "@/components/ui/badge";
 import { formatAge } from "@/lib/format";

@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect } from "react";
+import { fetchJson } from "@/components/fetch-json";
 import type { FormAction } from "@/components/form/action-form";
 import type { ProbesOverview } from "@/lib/probe/overview";
 import { RANGES, rangeKeys } from "@/lib/probe/ranges";
@@ -21,11 +22,7 @@ export function ProbesDashboard({ initial, acknowledge }: { initial: ProbesOverv
   }, [client, initial, range]);
   const q = useQuery({
     queryKey: ["probes", range],
-    queryFn: async (): Promise<ProbesOverview> => {
-      const res = await fetch(`/api/v1/probes?range=${range}`);
-      if (!res.ok) throw new Error((await res.json().catch(() => null))?.error ?? `HTTP ${res.status}`);
-      return res.json();
-    },
+    queryFn: () => fetchJson<ProbesOverview>(`/api/v1/probes?range=${range}`),
     initialData: initial,
     staleTime: 10_000,
     refetchInterval: 15_000,

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
+import { fetchJson } from "@/components/fetch-json";
 import { formatBytes } from "@/lib/format";
 
 interface Live {
@@ -19,11 +20,7 @@ export function PromotionProgress({ id, initial }: { id: string; initial: Live }
   const q = useQuery({
     // Keyed by the status the server rendered: after a refresh shows a new status, polling starts afresh from it.
     queryKey: ["promotion", id, initial.status],
-    queryFn: async (): Promise<Live> => {
-      const res = await fetch(`/api/v1/promotions/${id}`);
-      if (!res.ok) throw new Error((await res.json().catch(() => null))?.error ?? `HTTP ${res.status}`);
-      return res.json();
-    },
+    queryFn: () => fetchJson<Live>(`/api/v1/promotions/${id}`),
     initialData: initial,
     refetchInterval: (query) => (running(query.state.data?.status ?? "") ? 700 : false),
   });

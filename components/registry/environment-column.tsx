@@ -2,16 +2,12 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { fetchLoaded } from "@/components/fetch-json";
 import type { EnvironmentColumn } from "@/lib/browse/overview";
-import type { Loaded } from "@/lib/browse/result";
-import { formatAge, repoPath } from "@/lib/format";
+import { formatAge, repositoryHref } from "@/lib/format";
+import { RegistryErrorPanel } from "./registry-error";
 
-async function fetchColumn(env: string): Promise<Loaded<EnvironmentColumn>> {
-  const res = await fetch(`/api/v1/environments/${encodeURIComponent(env)}/repositories?limit=8`);
-  const body = await res.json().catch(() => null);
-  if (body && typeof body === "object" && "ok" in body) return body as Loaded<EnvironmentColumn>;
-  throw new Error(body?.error ?? `the server answered HTTP ${res.status}`);
-}
+const fetchColumn = (env: string) => fetchLoaded<EnvironmentColumn>(`/api/v1/environments/${encodeURIComponent(env)}/repositories?limit=8`, (status) => `the server answered HTTP ${status}`);
 
 /** Loads on its own, so one environment's registry being down never blanks the others. */
 export function EnvironmentRepos({ env, registry }: { env: string; registry: string }) {
@@ -19,14 +15,7 @@ export function EnvironmentRepos({ env, registry }: { env: string; registry: str
   if (q.isPending) return <p className="text-sm text-slate-400">Loading repositories…</p>;
   if (q.isError) return <p role="alert" className="text-sm text-red-700">Could not load: {q.error.message}</p>;
   const r = q.data;
-  if (!r.ok) {
-    return (
-      <div role="alert" data-testid="registry-error" className="rounded bg-red-50 p-2 text-xs text-red-700">
-        <div className="font-semibold">Registry “{r.registry}”: {r.error.kind.replace("_", " ")}</div>
-        <div className="mt-1 break-words">{r.error.message}</div>
-      </div>
-    );
-  }
+  if (!r.ok) return <RegistryErrorPanel registry={r.registry} error={r.error} compact />;
   return (
     <div>
       <div className="mb-2 text-xs text-slate-500" data-testid="repo-count">
@@ -35,7 +24,7 @@ export function EnvironmentRepos({ env, registry }: { env: string; registry: str
       <ul className="divide-y divide-slate-100 text-sm">
         {r.data.repositories.map((repo) => (
           <li key={repo.name} className="flex items-center justify-between gap-2 py-1.5">
-            <Link href={`/registries/${encodeURIComponent(registry)}/repositories/${repoPath(repo.name)}`} className="truncate text-sky-700 hover:underline">
+            <Link href={repositoryHref(registry, repo.name)} className="truncate text-sky-700 hover:underline">
               {repo.name}
             </Link>
             <span className="shrink-0 text-xs text-slate-500" title={repo.lastPush ? `last push ${repo.lastPush}` : undefined}>

@@ -1,19 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { Loaded } from "@/lib/browse/result";
+import { fetchLoaded } from "@/components/fetch-json";
 
-type Status = Loaded<{ latencyMs: number; authScheme: string; repositories: number }>;
+type Status = { latencyMs: number; authScheme: string; repositories: number };
 
 export function RegistryStatus({ name }: { name: string }) {
   const q = useQuery({
     queryKey: ["registry-status", name],
-    queryFn: async (): Promise<Status> => {
-      const res = await fetch(`/api/v1/registries/${encodeURIComponent(name)}/status`);
-      const body = await res.json().catch(() => null);
-      if (body && "ok" in body) return body as Status;
-      throw new Error(body?.error ?? `HTTP ${res.status}`);
-    },
+    queryFn: () => fetchLoaded<Status>(`/api/v1/registries/${encodeURIComponent(name)}/status`),
     refetchInterval: 60_000,
   });
   if (q.isPending) return <span className="text-xs text-slate-400">checking…</span>;

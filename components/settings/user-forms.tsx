@@ -29,13 +29,3 @@ export function GrantForm({ action, userId, environments }: { action: FormAction
     </ActionForm>
   );
 }
-
-export function HiddenFieldsButton({ action, fields, label, danger }: { action: FormAction; fields: Record<string, string>; label: string; danger?: boolean }) {
-  return (
-    <ActionForm action={action} submitLabel={label} label={label} className="inline-flex items-center gap-2" danger={danger}>
-      {Object.entries(fields).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
-      ))}
-    </ActionForm>
-  );
-}

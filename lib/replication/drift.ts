@@ -23,6 +23,8 @@ export interface DriftRow {
   consistent: boolean;
   /** how many distinct digests */
   variants: number;
+  /** the digest most environments hold (on a tie, the first of them in `cells`) */
+  majority: string;
 }
 
 export interface DriftMatrix {
@@ -37,14 +39,17 @@ export async function driftMatrix(prisma: PrismaClient, limits: InventoryLimits 
   for (const inv of inventories) {
     for (const a of inv.artifacts) {
       const key = `${a.relative}:${a.tag}`;
-      const row = rows.get(key) ?? { repository: a.relative, tag: a.tag, cells: {}, consistent: true, variants: 0 };
+      const row = rows.get(key) ?? { repository: a.relative, tag: a.tag, cells: {}, consistent: true, variants: 0, majority: "" };
       row.cells[inv.environment.name] = { digest: a.digest, repository: a.repository };
       rows.set(key, row);
     }
   }
   const shared = [...rows.values()].filter((r) => Object.keys(r.cells).length > 1);
   for (const r of shared) {
-    r.variants = new Set(Object.values(r.cells).map((c) => c.digest)).size;
+    const counts = new Map<string, number>();
+    for (const c of Object.values(r.cells)) counts.set(c.digest, (counts.get(c.digest) ?? 0) + 1);
+    r.variants = counts.size;
+    r.majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
     r.consistent = r.variants === 1;
   }
   // mismatches first: they are what the page is for

@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { listAudit } from "@/lib/audit/log";
 import { authorizePage } from "@/lib/auth/page";
+import { formatTimestamp } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
 
 export const metadata = { title: "Audit" };
@@ -70,7 +71,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             )}
             {rows.map((r) => (
               <tr key={r.id.toString()}>
-                <td className="whitespace-nowrap font-mono text-xs">{r.at.toISOString().replace("T", " ").slice(0, 19)}</td>
+                <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(r.at.toISOString())}</td>
                 <td>{r.actorEmail ?? "—"}</td>
                 <td className="font-mono text-xs">{r.action}</td>
                 <td className="text-xs">{r.targetType ? `${r.targetType}: ${r.targetId}` : "—"}</td>

@@ -1,13 +1,13 @@
 import Link from "next/link";
+import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
-import { TriggerReplicationForm } from "@/components/replication/trigger-form";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
 import { can } from "@/lib/auth/session";
-import { shortDigest } from "@/lib/format";
+import { formatTimestamp, shortDigest } from "@/lib/format";
 import { replicationOverview } from "@/lib/replication/overview";
 import { getPrisma } from "@/lib/runtime";
 import { triggerReplicationAction } from "./actions";
@@ -19,7 +19,6 @@ const tone = (status: string) => {
   const s = status.toLowerCase();
   return s.startsWith("succe") || s === "complete" ? "green" : s.startsWith("fail") ? "red" : s.includes("progress") ? "amber" : "slate";
 };
-const when = (iso?: string) => iso?.slice(0, 19).replace("T", " ") ?? "—";
 
 export default async function ReplicationPage() {
   const access = await authorizePage("replication.view");
@@ -75,7 +74,7 @@ export default async function ReplicationPage() {
                         <ul className="space-y-1">
                           {p.executions.map((e) => (
                             <li key={e.id} data-testid="replication-execution">
-                              <Badge tone={tone(e.status)}>{e.status}</Badge> {when(e.startedAt)} → {when(e.endedAt)} · {e.trigger ?? "?"} · {e.succeeded}/{e.total} ok
+                              <Badge tone={tone(e.status)}>{e.status}</Badge> {formatTimestamp(e.startedAt)} → {formatTimestamp(e.endedAt)} · {e.trigger ?? "?"} · {e.succeeded}/{e.total} ok
                               {e.failed > 0 ? `, ${e.failed} failed` : ""}
                               {e.message ? ` — ${e.message}` : ""}
                               {r.failedTasks[e.id]?.map((t) => (
@@ -87,7 +86,11 @@ export default async function ReplicationPage() {
                           ))}
                         </ul>
                       </td>
-                      <td>{canTrigger && p.triggerable && <TriggerReplicationForm action={triggerReplicationAction} registry={r.registry} policyId={p.id} policyName={p.name} />}</td>
+                      <td>
+                        {canTrigger && p.triggerable && (
+                          <HiddenFieldsButton action={triggerReplicationAction} fields={{ registry: r.registry, policyId: p.id }} label="Run now" ariaLabel={`Run replication policy ${p.name}`} inline={false} />
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

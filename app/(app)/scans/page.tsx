@@ -6,7 +6,7 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
-import { formatAge, repoPath, shortDigest } from "@/lib/format";
+import { formatAge, scanHref, shortDigest } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
 import { isCveId } from "@/lib/scan/model";
 import { environmentScanView, findCve } from "@/lib/scan/views";
@@ -18,8 +18,6 @@ const query = z.object({
   env: z.string().max(63).optional().catch(undefined),
   cve: z.string().max(40).optional().catch(undefined),
 });
-
-const artifactHref = (registry: string, repository: string, digest: string) => `/scans/artifact/${encodeURIComponent(registry)}/${repoPath(repository)}?ref=${encodeURIComponent(digest)}`;
 
 export default async function ScansPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
   const access = await authorizePage("scan.view");
@@ -71,7 +69,7 @@ async function CveResults({ cve }: { cve: string }) {
                 <tr key={`${h.environment}${h.digest}${h.finding.package}`} data-testid="cve-hit">
                   <td className="font-medium">{h.environment}</td>
                   <td>
-                    <Link className="text-sky-700 hover:underline" href={artifactHref(h.registry, h.repository, h.digest)}>
+                    <Link className="text-sky-700 hover:underline" href={scanHref(h.registry, h.repository, h.digest)}>
                       {h.repository}
                     </Link>
                     <div className="font-mono text-xs text-slate-400">{shortDigest(h.digest)}</div>
@@ -131,7 +129,7 @@ async function EnvironmentScans({ environments, selected }: { environments: stri
                 {view.rows.map((r) => (
                   <tr key={`${r.repository}@${r.digest}`} data-testid="env-scan-row" data-worst={r.worst ?? "none"}>
                     <td>
-                      <Link className="text-sky-700 hover:underline" href={artifactHref(view.environment.registry, r.repository, r.digest)}>
+                      <Link className="text-sky-700 hover:underline" href={scanHref(view.environment.registry, r.repository, r.digest)}>
                         {r.repository}
                       </Link>
                       <div className="font-mono text-xs text-slate-400">{shortDigest(r.digest)}</div>

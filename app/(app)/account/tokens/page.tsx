@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/shell/page-header";
 import { CreateTokenForm } from "@/components/settings/token-forms";
-import { HiddenFieldsButton } from "@/components/settings/user-forms";
+import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import { Badge } from "@/components/ui/badge";
 import { currentPrincipal } from "@/lib/auth/session";
 import { listApiTokens } from "@/lib/auth/tokens";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { CreateRuleForm, CreateTargetForm, UpdateTargetForm } from "@/components/probes/manage-forms";
-import { HiddenFieldsButton } from "@/components/settings/user-forms";
+import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";

@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { AuthError } from "@/lib/auth/enforce";
 import { can, currentPrincipal } from "@/lib/auth/session";
+import { shortDigest } from "@/lib/format";
 import type { GateResult } from "@/lib/promotion/gates";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { PromotionError } from "@/lib/promotion/errors";
@@ -52,7 +53,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           <div>
             <span className="text-slate-500">To </span>
             {p.targetEnv}: {p.targetRepository}:{p.targetTag}
-            {p.previousDigest && <span className="text-xs text-slate-500"> (was {p.previousDigest.slice(0, 19)}…)</span>}
+            {p.previousDigest && <span className="text-xs text-slate-500"> (was {shortDigest(p.previousDigest)}…)</span>}
           </div>
           <div>
             <span className="text-slate-500">Requested by </span>

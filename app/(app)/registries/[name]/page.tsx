@@ -7,7 +7,7 @@ import { Pager } from "@/components/ui/pager";
 import { openRegistryForPage } from "@/lib/browse/page-access";
 import { searchRepositories } from "@/lib/browse/repositories";
 import { load } from "@/lib/browse/result";
-import { repoPath } from "@/lib/format";
+import { repositoryHref } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -38,7 +38,7 @@ export default async function RegistryPage({ params, searchParams }: { params: P
             <ul className="divide-y divide-slate-100" data-testid="repo-list">
               {result.data.items.map((r) => (
                 <li key={r} className="px-4 py-2 text-sm">
-                  <Link className="text-sky-700 hover:underline" href={`/registries/${encodeURIComponent(name)}/repositories/${repoPath(r)}`}>
+                  <Link className="text-sky-700 hover:underline" href={repositoryHref(name, r)}>
                     {r}
                   </Link>
                 </li>

@@ -3,7 +3,7 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
-import { repoPath, shortDigest } from "@/lib/format";
+import { artifactHref, shortDigest } from "@/lib/format";
 import { driftMatrix } from "@/lib/replication/drift";
 import { getPrisma } from "@/lib/runtime";
 
@@ -49,31 +49,26 @@ export default async function DriftPage() {
               </tr>
             </thead>
             <tbody>
-              {m.rows.map((r) => {
-                const counts = new Map<string, number>();
-                for (const c of Object.values(r.cells)) counts.set(c.digest, (counts.get(c.digest) ?? 0) + 1);
-                const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-                return (
-                  <tr key={`${r.repository}:${r.tag}`} data-testid="drift-row" data-consistent={r.consistent} className={r.consistent ? "" : "bg-red-50"}>
-                    <td className="font-medium">
-                      {r.repository}:{r.tag}
-                      {!r.consistent && <span className="ml-2 rounded bg-red-600 px-1.5 py-0.5 text-xs text-white">{r.variants} digests</span>}
-                    </td>
-                    {m.environments.map((e) => {
-                      const c = r.cells[e.name];
-                      if (!c) return <td key={e.name} className="text-xs text-slate-400">—</td>;
-                      const odd = !r.consistent && c.digest !== majority;
-                      return (
-                        <td key={e.name} data-env={e.name} data-digest={c.digest} data-mismatch={!r.consistent} className={odd ? "font-semibold text-red-700" : ""}>
-                          <Link className="font-mono text-xs hover:underline" href={`/registries/${encodeURIComponent(e.registry)}/artifacts/${repoPath(c.repository)}?ref=${encodeURIComponent(c.digest)}`} title={c.digest}>
-                            {shortDigest(c.digest)}
-                          </Link>
-                        </td>
-                      );
-                    })}
-                  </tr>
-                );
-              })}
+              {m.rows.map((r) => (
+                <tr key={`${r.repository}:${r.tag}`} data-testid="drift-row" data-consistent={r.consistent} className={r.consistent ? "" : "bg-red-50"}>
+                  <td className="font-medium">
+                    {r.repository}:{r.tag}
+                    {!r.consistent && <span className="ml-2 rounded bg-red-600 px-1.5 py-0.5 text-xs text-white">{r.variants} digests</span>}
+                  </td>
+                  {m.environments.map((e) => {
+                    const c = r.cells[e.name];
+                    if (!c) return <td key={e.name} className="text-xs text-slate-400">—</td>;
+                    const odd = !r.consistent && c.digest !== r.majority;
+                    return (
+                      <td key={e.name} data-env={e.name} data-digest={c.digest} data-mismatch={!r.consistent} className={odd ? "font-semibold text-red-700" : ""}>
+                        <Link className="font-mono text-xs hover:underline" href={artifactHref(e.registry, c.repository, c.digest)} title={c.digest}>
+                          {shortDigest(c.digest)}
+                        </Link>
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>

@@ -1,6 +1,6 @@
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
-import { HiddenFieldsButton } from "@/components/settings/user-forms";
+import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import { CreateEnvironmentForm, CreateRegistryForm } from "@/components/settings/registry-forms";
 import { Badge } from "@/components/ui/badge";
 import { authorizePage } from "@/lib/auth/page";

@@ -1,6 +1,7 @@
+import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
-import { CreateUserForm, GrantForm, HiddenFieldsButton } from "@/components/settings/user-forms";
+import { CreateUserForm, GrantForm } from "@/components/settings/user-forms";
 import { Badge } from "@/components/ui/badge";
 import { authorizePage } from "@/lib/auth/page";
 import { listUsers } from "@/lib/auth/users";

@@ -10,7 +10,7 @@ import { openRegistryForPage } from "@/lib/browse/page-access";
 import { load } from "@/lib/browse/result";
 import { tagLifecycleFor, tagTable } from "@/lib/browse/tags";
 import { LifecycleCells, lifecycleColumnCount, LifecycleHeaders, LifecyclePolicyNote } from "@/components/registry/lifecycle-cells";
-import { formatAge, formatBytes, repoPath, shortDigest, shortMediaType } from "@/lib/format";
+import { artifactHref, formatAge, formatBytes, formatTimestamp, scanHref, shortDigest, shortMediaType } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +32,6 @@ export default async function RepositoryPage({ params, searchParams }: { params:
   // lifecycle columns (Harbor, ECR, Docker Hub) are optional: their failure never hides the tags
   const lifecycleResult = result.ok ? await load(name, () => tagLifecycleFor(found.provider, repo)) : null;
   const lifecycle = lifecycleResult?.ok ? lifecycleResult.data : null;
-  const scanHref = (digest: string) => `/scans/artifact/${encodeURIComponent(name)}/${repoPath(repo)}?ref=${encodeURIComponent(digest)}`;
 
   const base = { sort: q.sort, dir: q.dir, group: q.group };
   const sortLink = (col: "tag" | "created" | "size", label: string) => {
@@ -45,7 +44,6 @@ export default async function RepositoryPage({ params, searchParams }: { params:
     );
   };
   const groupToggle = new URLSearchParams(Object.entries({ ...base, group: q.group ? undefined : "1" }).filter(([, v]) => v) as [string, string][]);
-  const artifactHref = (ref: string) => `/registries/${encodeURIComponent(name)}/artifacts/${repoPath(repo)}?ref=${encodeURIComponent(ref)}`;
 
   return (
     <>
@@ -87,7 +85,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
                   <tr key={`${r.tags.join(",")}@${r.digest}`} data-testid={`tag-row-${r.tags[0]}`}>
                     <td className="space-x-1">
                       {r.tags.map((t) => (
-                        <Link key={t} href={artifactHref(t)} className="font-medium text-sky-700 hover:underline">
+                        <Link key={t} href={artifactHref(name, repo, t)} className="font-medium text-sky-700 hover:underline">
                           {t}
                         </Link>
                       ))}
@@ -98,11 +96,11 @@ export default async function RepositoryPage({ params, searchParams }: { params:
                     <td className="text-xs">{r.artifactType ? <Badge>{r.artifactType}</Badge> : shortMediaType(r.mediaType)}</td>
                     <td className="whitespace-nowrap text-xs">{formatBytes(r.size)}</td>
                     <td className="text-xs">{r.platforms.join(", ") || "—"}</td>
-                    <td className="whitespace-nowrap font-mono text-xs">{r.created?.slice(0, 19).replace("T", " ") ?? "—"}</td>
+                    <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(r.created)}</td>
                     <td className="text-xs">{formatAge(r.created)}</td>
                     <LifecycleCells lifecycle={lifecycle} tags={r.tags} />
                     <td className="text-xs">
-                      <Link href={scanHref(r.digest)} className="text-sky-700 hover:underline">
+                      <Link href={scanHref(name, repo, r.digest)} className="text-sky-700 hover:underline">
                         report
                       </Link>
                     </td>

@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
 import { load } from "@/lib/browse/result";
-import { formatBytes, formatAge, repoPath, shortDigest } from "@/lib/format";
+import { artifactHref, formatBytes, formatAge, formatTimestamp, shortDigest } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
 import { artifactScanView } from "@/lib/scan/views";
 
@@ -44,7 +44,7 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
         title={`Scan of ${title}`}
         description={`${registry} (${v.registryKind})`}
         actions={
-          <Link className="btn-secondary" href={`/registries/${encodeURIComponent(registry)}/artifacts/${repoPath(repo)}?ref=${encodeURIComponent(v.digest)}`}>
+          <Link className="btn-secondary" href={artifactHref(registry, repo, v.digest)}>
             Artifact details
           </Link>
         }
@@ -55,7 +55,7 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
         {r && (
           <span className="text-slate-500">
             {r.findings.length} findings, {r.fixable} fixable · {r.scanner}
-            {r.scannedAt ? ` · scanned ${formatAge(r.scannedAt)} ago (${r.scannedAt.slice(0, 19).replace("T", " ")})` : ""}
+            {r.scannedAt ? ` · scanned ${formatAge(r.scannedAt)} ago (${formatTimestamp(r.scannedAt)})` : ""}
             {r.status !== "complete" ? ` · scan ${r.status.replace("_", " ")}` : ""}
           </span>
         )}
@@ -77,9 +77,9 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
               ))}
             </dd>
             <dt className="text-slate-500">Pushed</dt>
-            <dd>{m.pushedAt?.slice(0, 19).replace("T", " ") ?? "—"}</dd>
+            <dd>{formatTimestamp(m.pushedAt)}</dd>
             <dt className="text-slate-500">Last pulled</dt>
-            <dd>{m.lastPulledAt?.slice(0, 19).replace("T", " ") ?? "never"}</dd>
+            <dd>{formatTimestamp(m.lastPulledAt, "never")}</dd>
             <dt className="text-slate-500">Labels</dt>
             <dd className="space-x-1">{m.labels.length ? m.labels.map((l) => <Badge key={l.name}>{l.name}</Badge>) : "—"}</dd>
             <dt className="text-slate-500">Accessories</dt>
