@@ -20,7 +20,7 @@ export function contentLength(res: RegistryResponse): number | undefined {
 }
 
 /** A response Dockmaster cannot use, described with the request that produced it. */
-function badResponse(res: RegistryResponse, message: string, cause?: unknown): RegistryError {
+export function badResponse(res: RegistryResponse, message: string, cause?: unknown): RegistryError {
   const req = res.request;
   return new RegistryError({
     kind: "bad_response",

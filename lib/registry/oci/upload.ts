@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { RegistryError } from "../errors";
 import type { BlobHead, StreamUploadSource, UploadOptions } from "../provider";
 import { parseDigest, validateRepositoryName } from "../reference";
+import { badResponse } from "./body";
 import { repoUrl, scope, type OciClient } from "./client";
 import { discard, header, type RegistryRequest, type RegistryResponse } from "./types";
 import { checkAdvertisedDigest, sha256 } from "./verify";
@@ -18,16 +19,7 @@ function sendTo(client: OciClient, req: RegistryRequest): Promise<RegistryRespon
 
 function locationOf(res: RegistryResponse, what: string): URL {
   const location = header(res, "location");
-  if (!location) {
-    throw new RegistryError({
-      kind: "bad_response",
-      status: res.status,
-      registry: res.request.url.host,
-      url: res.request.url.toString(),
-      method: res.request.method,
-      message: `registry ${res.request.url.host} answered ${res.status} for ${what} without a Location header`,
-    });
-  }
+  if (!location) throw badResponse(res, `registry ${res.request.url.host} answered ${res.status} for ${what} without a Location header`);
   return new URL(location, res.request.url);
 }
 
