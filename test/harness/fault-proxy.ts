@@ -7,6 +7,7 @@
  * back at the proxy and follow-up requests stay under test.
  */
 import http from "node:http";
+import { forwardedHeaders, readBody } from "./http-util";
 import { listenOnLoopback } from "./loopback-server";
 
 export type FaultAction =
@@ -64,31 +65,11 @@ interface ActiveRule {
   hits: number;
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"]);
-
 function matches(rule: FaultRule, method: string, path: string): boolean {
   if (rule.method && rule.method.toUpperCase() !== method) return false;
   if (rule.path === undefined) return true;
   if (typeof rule.path === "string") return path.split("?")[0] === rule.path;
   return rule.path.test(path);
-}
-
-function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => resolve(Buffer.concat(chunks)));
-    stream.on("error", reject);
-  });
-}
-
-function forwardedHeaders(headers: http.IncomingHttpHeaders, drop: string[] = []): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || drop.includes(name)) continue;
-    out[name] = value;
-  }
-  return out;
 }
 
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
@@ -141,7 +122,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
           up.pipe(res);
           return;
         }
-        const body = await readAll(up);
+        const body = await readBody(up);
         switch (action.kind) {
           case "drop": {
             res.writeHead(status, forwardedHeaders(up.headers));

@@ -12,8 +12,9 @@ import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { parseBasicAuth } from "./http-util";
+import { listenOnLoopback } from "./loopback-server";
 import { makeTempDir, removeDir } from "./temp-dir";
 import type { RegistryUser, TokenAuthConfig } from "./registry";
 
@@ -96,12 +97,9 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
 
   const authenticate = (authorization: string | undefined): { ok: boolean; user?: string } => {
     if (!authorization) return { ok: true };
-    const match = /^Basic\s+(.+)$/i.exec(authorization);
-    if (!match?.[1]) return { ok: false };
-    const decoded = Buffer.from(match[1], "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    const username = decoded.slice(0, colon);
-    const password = decoded.slice(colon + 1);
+    const credentials = parseBasicAuth(authorization);
+    if (!credentials) return { ok: false };
+    const { username, password } = credentials;
     const known = options.users.some((u) => u.username === username && u.password === password);
     return known ? { ok: true, user: username } : { ok: false };
   };
@@ -150,9 +148,8 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     reply(200, { token, access_token: token, expires_in: expiresIn, issued_at: new Date(now * 1000).toISOString() }, who.user);
   });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  const realm = `http://127.0.0.1:${port}/token`;
+  const listener = await listenOnLoopback(server);
+  const realm = `${listener.url}/token`;
 
   return {
     config: { realm, service, issuer, rootCertBundle: certPath },
@@ -162,8 +159,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
       backdated = { count, secondsAgo };
     },
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listener.close();
       removeDir(dir);
     },
   };

@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../harness/loopback-server";
 
 /** A loopback HTTP endpoint that records the JSON bodies posted to it and answers a chosen status. */
 export async function startWebhookReceiver() {
@@ -13,16 +13,13 @@ export async function startWebhookReceiver() {
       res.writeHead(status, { "content-type": "application/json" }).end("{}");
     });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const listener = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    url: `${listener.url}/hook`,
     bodies,
     answer(s: number) {
       status = s;
     },
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
+    stop: () => listener.close(),
   };
 }

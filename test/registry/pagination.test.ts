@@ -5,11 +5,11 @@
  * registry's one-page answer is asserted as what it is.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../lib/registry/errors";
 import { createOciProvider, type OciProvider } from "../../lib/registry/oci/provider";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
+import { listenOnLoopback, type LoopbackListener } from "../harness/loopback-server";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { bulkTagName, seedBulk } from "../harness/seed";
 
@@ -81,14 +81,14 @@ describe("catalog pagination against Distribution 2.8", () => {
 describe("tag pagination against a registry that honours n", () => {
   const allTags = Array.from({ length: 7 }, (_, i) => `t${i}`);
   const requests: string[] = [];
-  let server: http.Server;
+  let listener: LoopbackListener;
   let base: string;
   let provider: OciProvider;
 
   beforeAll(async () => {
     // Pages of 3 with opaque cursors, alternating absolute and relative Link targets, the way
     // registries other than Distribution paginate: a client that built `last=` itself would fail here.
-    server = http.createServer((req, res) => {
+    const server = http.createServer((req, res) => {
       const url = new URL(req.url ?? "/", base);
       requests.push(url.pathname + url.search);
       if (url.pathname === "/v2/") return res.writeHead(200).end("{}");
@@ -104,13 +104,13 @@ describe("tag pagination against a registry that honours n", () => {
       }
       res.writeHead(200, headers).end(JSON.stringify({ name: "team/app", tags: items }));
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    listener = await listenOnLoopback(server);
+    base = listener.url;
     provider = createOciProvider({ name: "stub", url: base, auth: { kind: "anonymous" } });
   });
   afterAll(async () => {
     await provider?.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await listener.close();
   });
 
   it("follows absolute and relative Link targets verbatim until there is no next", async () => {

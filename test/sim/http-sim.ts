@@ -5,6 +5,7 @@
  * thrown, so a test can assert `sim.violations()` is empty after each case and see all of them at once.
  */
 import http from "node:http";
+import { forwardedHeaders, HOP_BY_HOP, parseBasicAuth, readBody } from "../harness/http-util";
 import { listenOnLoopback } from "../harness/loopback-server";
 
 export interface SimRequest {
@@ -88,17 +89,6 @@ export interface RunningSim {
   stop(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"]);
-
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 function matchesFault(f: Fault, req: SimRequest, tag: string | undefined): boolean {
   if (f.method && f.method.toUpperCase() !== req.method) return false;
   if (f.tag && f.tag !== tag) return false;
@@ -152,8 +142,7 @@ export async function startHttpSim(options: SimOptions): Promise<RunningSim> {
     const upstream = http.request(
       { host: target.hostname, port: target.port, method: req.method, path: req.rawPath + req.url.search, headers },
       (up) => {
-        const out: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+        const out = forwardedHeaders(up.headers);
         Object.assign(out, options.proxy!.extraHeaders?.(req, up.statusCode ?? 502) ?? {});
         forwarded.push({ method: req.method, path: req.rawPath, status: up.statusCode ?? 502 });
         res.writeHead(up.statusCode ?? 502, out);
@@ -220,9 +209,5 @@ export async function startHttpSim(options: SimOptions): Promise<RunningSim> {
 
 /** Basic credentials of a request, if any. */
 export function basicCredentials(req: SimRequest): { username: string; password: string } | undefined {
-  const m = /^Basic\s+(.+)$/i.exec(String(req.headers.authorization ?? ""));
-  if (!m?.[1]) return undefined;
-  const decoded = Buffer.from(m[1], "base64").toString("utf8");
-  const i = decoded.indexOf(":");
-  return i < 0 ? undefined : { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
+  return parseBasicAuth(req.headers.authorization);
 }
