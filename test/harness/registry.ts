@@ -106,9 +106,10 @@ function configYaml(options: StartRegistryOptions, dir: string, port: number, us
   return `${lines.join("\n")}\n`;
 }
 
-function probe(port: number): Promise<number | undefined> {
+/** The status of GET /v2/ on 127.0.0.1:port, or undefined if nothing answers within timeoutMs. */
+export function probe(port: number, timeoutMs = 1000): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const req = http.get({ host: "127.0.0.1", port, path: "/v2/", timeout: 1000 }, (res) => {
+    const req = http.get({ host: "127.0.0.1", port, path: "/v2/", timeout: timeoutMs }, (res) => {
       res.resume();
       resolve(res.statusCode);
     });

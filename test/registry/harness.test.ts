@@ -4,13 +4,12 @@
  */
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createOciProvider } from "../../lib/registry/oci/provider";
 import { startFaultProxy } from "../harness/fault-proxy";
-import { startRegistry } from "../harness/registry";
+import { probe, startRegistry } from "../harness/registry";
 import { bulkRepositoryName, bulkTagName, seedBulk, seedStandardImages } from "../harness/seed";
 import { writeBulkStorage } from "../harness/storage-seed";
 import { makeTempDir, removeDir } from "../harness/temp-dir";
@@ -18,18 +17,9 @@ import { makeTempDir, removeDir } from "../harness/temp-dir";
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, "../..");
 
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: "127.0.0.1", port, path: "/v2/", timeout: 500 }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on("error", () => resolve(false));
-    req.on("timeout", () => {
-      req.destroy();
-      resolve(false);
-    });
-  });
+/** whether anything answers GET /v2/ on the port (any status) within 500 ms */
+async function answers(port: number): Promise<boolean> {
+  return (await probe(port, 500)) !== undefined;
 }
 
 function alive(pid: number): boolean {

@@ -28,13 +28,10 @@ export function scannerSpec(): OpenapiValidator {
 }
 
 /**
- * How Harbor's swagger is to be read where its literal JSON Schema meaning differs from Harbor's own
- * (go-swagger) reading; applied before validation, each one explicit.
+ * Where Harbor's swagger is read as Harbor's own (go-swagger) code reads it rather than by its literal
+ * JSON Schema meaning; applied before validation: `additionalProperties: {type: object}` is go-swagger
+ * for map[string]interface{} (any JSON value), e.g. RetentionRule.params {"latestPushedK": 10}, ExtraAttrs.
  */
-export const HARBOR_SPEC_ERRATA = [
-  "additionalProperties: {type: object} is go-swagger for map[string]interface{} (any JSON value), e.g. RetentionRule.params {\"latestPushedK\": 10}, ExtraAttrs",
-] as const;
-
 function anyValueMaps(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(anyValueMaps);
   if (typeof node !== "object" || node === null) return;
