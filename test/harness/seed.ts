@@ -186,18 +186,41 @@ export function bulkTagName(j: number): string {
   return `v${String(j).padStart(4, "0")}`;
 }
 
+export interface BulkContent {
+  /** the one random layer every image shares */
+  layer: BuiltBlob;
+  /** the image without annotations; its config is the one config every image shares */
+  base: BuiltImage;
+  repositories: string[];
+  /** the image a tag points at: annotated with tag and repository (uniqueManifests, the default) or `base` */
+  imageFor(repository: string, tag: string): BuiltImage;
+}
+
+/** The bulk data set: what seedBulk pushes through the API and storage-seed.ts writes to disk. */
+export function bulkContent(options: BulkSeedOptions): BulkContent {
+  const ns = options.namespace ?? "bulk";
+  const unique = options.uniqueManifests ?? true;
+  const { layer, diffId } = randomLayer("oci", 256);
+  const base = buildImage({ layers: [layer], diffIds: [diffId] });
+  return {
+    layer,
+    base,
+    repositories: Array.from({ length: options.repositories }, (_, i) => bulkRepositoryName(ns, i)),
+    imageFor: (repository, tag) =>
+      unique
+        ? buildImage({ layers: [layer], diffIds: [diffId], annotations: { "org.opencontainers.image.version": tag, "org.opencontainers.image.ref.name": repository } })
+        : base,
+  };
+}
+
 /**
  * Many repositories × many tags sharing one config and one layer: the blobs are uploaded once and
  * cross-mounted into every other repository, so the cost is dominated by manifest PUTs.
  */
 export async function seedBulk(provider: RegistryProvider, options: BulkSeedOptions): Promise<BulkSeedResult> {
   const started = performance.now();
-  const ns = options.namespace ?? "bulk";
   const concurrency = options.concurrency ?? 16;
-  const unique = options.uniqueManifests ?? true;
-  const { layer, diffId } = randomLayer("oci", 256);
-  const base = buildImage({ layers: [layer], diffIds: [diffId] });
-  const repositories = Array.from({ length: options.repositories }, (_, i) => bulkRepositoryName(ns, i));
+  const { layer, base, repositories, imageFor } = bulkContent(options);
   const first = repositories[0];
   if (!first) return { repositories, tags: 0, manifests: 0, durationMs: 0 };
 
@@ -214,9 +237,7 @@ export async function seedBulk(provider: RegistryProvider, options: BulkSeedOpti
   await mapConcurrent(Array.from({ length: total }, (_, k) => k), concurrency, async (k) => {
     const repo = repositories[Math.floor(k / options.tagsPerRepository)] as string;
     const tag = bulkTagName(k % options.tagsPerRepository);
-    const image = unique
-      ? buildImage({ layers: [layer], diffIds: [diffId], annotations: { "org.opencontainers.image.version": tag, "org.opencontainers.image.ref.name": repo } })
-      : base;
+    const image = imageFor(repo, tag);
     const { digest } = await provider.putManifest(repo, tag, image.manifest.bytes, image.manifest.mediaType);
     manifests.add(digest);
     done++;

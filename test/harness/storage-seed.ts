@@ -20,9 +20,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { buildImage, randomLayer, type BuiltBlob } from "./image-builder";
+import type { BuiltBlob } from "./image-builder";
 import type { RunningRegistry } from "./registry";
-import { bulkRepositoryName, bulkTagName, type BulkSeedOptions, type BulkSeedResult } from "./seed";
+import { bulkContent, bulkTagName, type BulkSeedOptions, type BulkSeedResult } from "./seed";
 
 function hexOf(digest: string): string {
   return digest.slice("sha256:".length);
@@ -40,10 +40,7 @@ function writeFile(file: string, content: string | Uint8Array): void {
 export async function writeBulkStorage(registry: Pick<RunningRegistry, "dir">, options: BulkSeedOptions): Promise<BulkSeedResult> {
   const started = performance.now();
   const root = path.join(registry.dir, "data", "docker", "registry", "v2");
-  const ns = options.namespace ?? "bulk";
-  const unique = options.uniqueManifests ?? true;
-  const { layer, diffId } = randomLayer("oci", 256);
-  const base = buildImage({ layers: [layer], diffIds: [diffId] });
+  const { layer, base, repositories, imageFor } = bulkContent(options);
 
   const writeBlob = (blob: Pick<BuiltBlob, "digest" | "bytes">) => {
     const hex = hexOf(blob.digest);
@@ -52,7 +49,6 @@ export async function writeBulkStorage(registry: Pick<RunningRegistry, "dir">, o
   writeBlob(base.config);
   writeBlob(layer);
 
-  const repositories = Array.from({ length: options.repositories }, (_, i) => bulkRepositoryName(ns, i));
   const total = options.repositories * options.tagsPerRepository;
   const manifests = new Set<string>();
   let done = 0;
@@ -63,9 +59,7 @@ export async function writeBulkStorage(registry: Pick<RunningRegistry, "dir">, o
     writeFile(path.join(repoDir, "_layers", "sha256", hexOf(layer.digest), "link"), layer.digest);
     for (let j = 0; j < options.tagsPerRepository; j++) {
       const tag = bulkTagName(j);
-      const image = unique
-        ? buildImage({ layers: [layer], diffIds: [diffId], annotations: { "org.opencontainers.image.version": tag, "org.opencontainers.image.ref.name": repo } })
-        : base;
+      const image = imageFor(repo, tag);
       const digest = image.manifest.digest;
       const hex = hexOf(digest);
       if (!manifests.has(digest)) {
