@@ -8,7 +8,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { listAlerts, type AlertView } from "./alerts/list";
 import { estimateQuantile, mergeInto, type Histogram } from "./histogram";
 import { RANGES, type RangeKey } from "./ranges";
-import { epochMs, num, numOrNull, tsParam } from "./sql";
+import { COUNTABLE, epochMs, num, numOrNull, okLatencyPercentile, tsParam } from "./sql";
 import { toSpec, UNSUPPORTED, type ProbeTargetSpec } from "./types";
 
 export { RANGES, parseRange, rangeKeys, type RangeKey } from "./ranges";
@@ -70,8 +70,6 @@ export interface ProbesOverview {
   alerts: AlertView[];
 }
 
-const COUNTABLE = `"errorClass" IS DISTINCT FROM '${UNSUPPORTED}'`;
-
 interface StatRow {
   targetId: string;
   n: unknown;
@@ -88,7 +86,7 @@ function stats(count: number, okCount: number, p: { p50: number | null; p95: num
 const EMPTY: Stats = { count: 0, okCount: 0, successRate: null, p50: null, p95: null, p99: null, approximate: false };
 
 async function rawStats(prisma: PrismaClient, from: number) {
-  const pct = (q: number) => `percentile_cont(${q}) WITHIN GROUP (ORDER BY r."latencyMs") FILTER (WHERE r."ok")`;
+  const pct = (q: number) => okLatencyPercentile(q, "r.");
   const select = `count(*)::int AS n, (count(*) FILTER (WHERE r."ok"))::int AS ok_n, ${pct(0.5)} AS p50, ${pct(0.95)} AS p95, ${pct(0.99)} AS p99`;
   const where = `r."at" >= ${tsParam(1)} AND r.${COUNTABLE}`;
   const [perTarget, perGroup] = await Promise.all([
@@ -142,9 +140,7 @@ async function series(prisma: PrismaClient, from: number, range: (typeof RANGES)
     range.source === "raw"
       ? await prisma.$queryRawUnsafe<Row[]>(
           `SELECT "targetId", ${epochMs(`date_bin(make_interval(secs => $2::int), "at", TIMESTAMP '2000-01-01')`)} AS t, count(*)::int AS n, (count(*) FILTER (WHERE "ok"))::int AS ok_n,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY "latencyMs") FILTER (WHERE "ok") AS p50,
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs") FILTER (WHERE "ok") AS p95,
-             percentile_cont(0.99) WITHIN GROUP (ORDER BY "latencyMs") FILTER (WHERE "ok") AS p99
+             ${okLatencyPercentile(0.5)} AS p50, ${okLatencyPercentile(0.95)} AS p95, ${okLatencyPercentile(0.99)} AS p99
            FROM "ProbeResult" WHERE "at" >= ${tsParam(1)} AND ${COUNTABLE} GROUP BY 1, 2 ORDER BY 2`,
           from,
           range.bucketSeconds,

@@ -10,7 +10,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { HISTOGRAM_INDEX_SQL } from "./histogram";
 import { ROLLUP_BUCKETS, ROLLUP_BUCKET_SECONDS } from "./ranges";
-import { num, tsParam } from "./sql";
+import { COUNTABLE, epochMs, num, okLatencyPercentile, tsParam } from "./sql";
 
 export { ROLLUP_BUCKETS, ROLLUP_BUCKET_SECONDS } from "./ranges";
 
@@ -24,12 +24,10 @@ export async function rollupRange(db: Db, fromMs: number, toMs: number, bucketSe
     `WITH raw AS (
        SELECT r."targetId", ${bucket} AS b, r."ok", r."latencyMs"
        FROM "ProbeResult" r
-       WHERE r."at" >= ${tsParam(2)} AND r."at" < ${tsParam(3)} AND r."errorClass" IS DISTINCT FROM 'unsupported'
+       WHERE r."at" >= ${tsParam(2)} AND r."at" < ${tsParam(3)} AND r.${COUNTABLE}
      ), stats AS (
        SELECT "targetId", b, count(*)::int AS n, (count(*) FILTER (WHERE "ok"))::int AS ok_n,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY "latencyMs") FILTER (WHERE "ok") AS p50,
-         percentile_cont(0.95) WITHIN GROUP (ORDER BY "latencyMs") FILTER (WHERE "ok") AS p95,
-         percentile_cont(0.99) WITHIN GROUP (ORDER BY "latencyMs") FILTER (WHERE "ok") AS p99,
+         ${okLatencyPercentile(0.5)} AS p50, ${okLatencyPercentile(0.95)} AS p95, ${okLatencyPercentile(0.99)} AS p99,
          max("latencyMs") FILTER (WHERE "ok") AS mx
        FROM raw GROUP BY 1, 2
      ), hist AS (
@@ -57,8 +55,8 @@ export async function rollupPending(db: Db, now = Date.now()): Promise<number> {
   let written = 0;
   for (const bucketSeconds of ROLLUP_BUCKETS) {
     const [row] = await db.$queryRawUnsafe<{ last: unknown; first: unknown }[]>(
-      `SELECT (SELECT (extract(epoch from max("bucketStart")) * 1000)::float8 FROM "ProbeRollup" WHERE "bucketSeconds" = $1::int) AS last,
-              (SELECT (extract(epoch from min("at")) * 1000)::float8 FROM "ProbeResult") AS first`,
+      `SELECT (SELECT ${epochMs(`max("bucketStart")`)} FROM "ProbeRollup" WHERE "bucketSeconds" = $1::int) AS last,
+              (SELECT ${epochMs(`min("at")`)} FROM "ProbeResult") AS first`,
       bucketSeconds,
     );
     const from = row?.last != null ? num(row.last) : row?.first != null ? num(row.first) : null;
