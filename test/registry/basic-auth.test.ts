@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOciProvider } from "../../lib/registry/oci/provider";
+import { startFaultProxy } from "../harness/fault-proxy";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { registryClientSuite } from "./client-suite";
 
@@ -39,6 +40,19 @@ describe("Basic auth failures", () => {
       await expect(provider.ping()).rejects.toMatchObject({ kind: "unauthorized" });
     } finally {
       await provider.close();
+    }
+  });
+
+  it("a ping asks the registry for its challenge once: the unauthenticated GET /v2/ also serves the auth step", async () => {
+    const proxy = await startFaultProxy(registry.url);
+    const provider = createOciProvider({ name: "basic", url: proxy.url, auth: { kind: "basic", username: "ops", password: "s3cret-Pa55" } });
+    try {
+      expect(await provider.ping()).toMatchObject({ authScheme: "basic" });
+      // one unauthenticated (401, the challenge) and one authenticated (200)
+      expect(proxy.requestsTo("/v2/", "GET")).toHaveLength(2);
+    } finally {
+      await provider.close();
+      await proxy.stop();
     }
   });
 

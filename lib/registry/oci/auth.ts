@@ -6,7 +6,7 @@
  */
 import type { RegistryAuth } from "../provider";
 import { challengeScopes, parseAuthChallenges, pickChallenge, type AuthChallenge } from "./auth-challenge";
-import { createChallengeDiscovery, raceAbort } from "./challenge-discovery";
+import { createChallengeDiscovery, raceAbort, type ChallengeDiscovery } from "./challenge-discovery";
 import { basicAuthorization, withAuthorization } from "./basic";
 import { fetchToken, type TokenCredentials } from "./bearer";
 import { createTokenCache, tokenCacheKey, type TokenCache } from "./token-cache";
@@ -19,6 +19,8 @@ export interface AuthStepOptions {
   tokenSend: Send;
   tokenCache?: TokenCache;
   discoveryTimeoutMs?: number;
+  /** shared with the client, so a ping's own unauthenticated GET /v2/ also answers discovery */
+  discovery?: ChallengeDiscovery;
 }
 
 interface Authorization {
@@ -34,7 +36,7 @@ export function authStep(options: AuthStepOptions): Step {
   const credentials: TokenCredentials | undefined =
     auth.kind === "basic" ? { username: auth.username, password: auth.password } : undefined;
 
-  const discovery = createChallengeDiscovery(registryUrl, options.discoveryTimeoutMs ?? 30_000);
+  const discovery = options.discovery ?? createChallengeDiscovery(registryUrl, options.discoveryTimeoutMs ?? 30_000);
 
   const authorize = async (challenge: AuthChallenge | null | undefined, scopes: string[]): Promise<Authorization> => {
     if (!challenge) return {};

@@ -9,8 +9,8 @@ import { discard, headerValues, type Send } from "./types";
 export interface ChallengeDiscovery {
   /** undefined: not known (yet); null: the registry wants no credentials */
   get(next: Send, signal: AbortSignal | undefined): Promise<AuthChallenge | null | undefined>;
-  /** a later 401 taught us a different challenge */
-  learn(challenge: AuthChallenge): void;
+  /** a later 401 taught us a different challenge, or an unauthenticated GET /v2/ made elsewhere (ping) answered: null = no credentials wanted */
+  learn(challenge: AuthChallenge | null): void;
   current(): AuthChallenge | null | undefined;
 }
 

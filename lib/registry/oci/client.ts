@@ -5,6 +5,7 @@
  */
 import type { RegistryConnection } from "../provider";
 import { parseManifestRef, validateRepositoryName } from "../reference";
+import type { ChallengeDiscovery } from "./challenge-discovery";
 import { createTransport, type Transport, type TransportOptions } from "./transport";
 import type { Send } from "./types";
 
@@ -19,6 +20,8 @@ export interface OciClient {
   sendPlain: Send;
   registryUrl: URL;
   host: string;
+  /** the auth step's knowledge of the registry's challenge (see Transport) */
+  challenges: ChallengeDiscovery;
   concurrency: number;
   /** serialises read-modify-write of referrers fallback indexes within this process */
   referrerIndexLocks: Map<string, Promise<unknown>>;
@@ -33,6 +36,7 @@ export function createOciClient(conn: RegistryConnection, options: OciClientOpti
     sendPlain: transport.sendPlain,
     registryUrl: transport.registryUrl,
     host: transport.host,
+    challenges: transport.challenges,
     concurrency: options.concurrency ?? 6,
     referrerIndexLocks: new Map(),
     close: transport.close,

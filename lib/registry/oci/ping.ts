@@ -13,6 +13,8 @@ export async function ping(client: OciClient): Promise<PingResult> {
   await discard(res);
   const challenge = res.status === 401 ? pickChallenge(parseAuthChallenges(headerValues(res, "www-authenticate"))) : undefined;
   const authScheme = challenge?.scheme === "bearer" ? "bearer" : challenge?.scheme === "basic" ? "basic" : "none";
+  // this GET is the one the auth step would send to discover the challenge: tell it the answer
+  client.challenges.learn(challenge ?? null);
 
   if (res.status === 401) {
     const authed = await client.send({ method: "GET", url: new URL("/v2/", client.registryUrl), expect: [200], what: "API root" });

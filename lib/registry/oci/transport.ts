@@ -24,6 +24,7 @@
  */
 import type { RegistryConnection } from "../provider";
 import { authStep } from "./auth";
+import { createChallengeDiscovery, type ChallengeDiscovery } from "./challenge-discovery";
 import { errorStep } from "./error-mapping";
 import { createHttpSender, type HttpOptions } from "./http";
 import { DEFAULT_RETRY_POLICY, retryStep, type RetryHooks, type RetryPolicy } from "./retry";
@@ -45,6 +46,8 @@ export interface Transport {
   sendPlain: Send;
   registryUrl: URL;
   host: string;
+  /** how the registry wants to be authenticated, as the auth step learned it */
+  challenges: ChallengeDiscovery;
   close(): Promise<void>;
 }
 
@@ -79,10 +82,11 @@ export function createTransport(conn: RegistryConnection, options: TransportOpti
 
   const wire = userAgentStep(options.userAgent)(http.send);
   const tokenSend = compose(timeoutStep(timeoutMs), retryStep(policy, options.retryHooks))(wire);
-  const auth = authStep({ auth: conn.auth, registryUrl, tokenSend, discoveryTimeoutMs: timeoutMs });
+  const challenges = createChallengeDiscovery(registryUrl, timeoutMs);
+  const auth = authStep({ auth: conn.auth, registryUrl, tokenSend, discovery: challenges });
 
   const send = compose(errorStep, timeoutStep(timeoutMs), retryStep(policy, options.retryHooks), auth)(wire);
   const sendPlain = compose(errorStep, timeoutStep(timeoutMs), retryStep(policy, options.retryHooks))(wire);
 
-  return { send, sendPlain, registryUrl, host: registryUrl.host, close: () => http.close() };
+  return { send, sendPlain, registryUrl, host: registryUrl.host, challenges, close: () => http.close() };
 }
