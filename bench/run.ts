@@ -5,61 +5,27 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { machineFacts, type MachineFacts } from "./machine";
-import { log, markdownTable, verdict, type BenchResult } from "./stats";
+import { log, type BenchResult } from "./stats";
 
-type BenchFn = () => Promise<BenchResult>;
-
+/**
+ * Each benchmark's module is imported only when it is selected: they pull in Prisma, pg-boss, the
+ * registry client and the test harness, which a run of another benchmark does not need.
+ */
 interface BenchEntry {
   name: string;
-  /** module in bench/, and the exported function's name */
-  file: string;
-  exportName: string;
+  load: () => Promise<() => Promise<BenchResult>>;
 }
 
 const BENCHES: BenchEntry[] = [
-  { name: "browse", file: "browse.ts", exportName: "benchBrowse" },
-  { name: "copy", file: "copy.ts", exportName: "benchCopy" },
-  { name: "probes", file: "probes.ts", exportName: "benchProbes" },
+  { name: "browse", load: async () => (await import("./browse")).benchBrowse },
+  { name: "copy", load: async () => (await import("./copy")).benchCopy },
+  { name: "probes", load: async () => (await import("./probes")).benchProbes },
 ];
-
-/**
- * Targets of benchmarks whose table states them in words but has no verdict column (bench/probes.ts):
- * the verdict is derived here from their figures, so every section of the document ends in PASS/FAIL.
- */
-const FIGURE_TARGETS: Record<string, { figure: string; label: string; max: number; unit: string }[]> = {
-  probes: [
-    { figure: "probe_drift_p95_ms", label: "schedule drift p95", max: 1000, unit: "ms" },
-    { figure: "probe_chart_30d_p95_ms", label: "30-day chart query p95", max: 100, unit: "ms" },
-  ],
-};
-
-function targetTable(name: string, result: BenchResult): string | undefined {
-  const targets = FIGURE_TARGETS[name];
-  if (!targets || /\b(PASS|FAIL)\b/.test(result.table)) return undefined;
-  const rows = targets.map((t) => {
-    const value = result.figures[t.figure];
-    return [t.label, value === undefined ? "not reported" : `${value} ${t.unit}`, `≤ ${t.max} ${t.unit}`, value === undefined ? "FAIL" : verdict(value, t.max)];
-  });
-  return markdownTable(["target", "result", "limit", "verdict"], rows);
-}
 
 const DOC = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");
 const sectionStart = (name: string) => `<!-- bench:${name} -->`;
 const sectionEnd = (name: string) => `<!-- /bench:${name} -->`;
-
-/** Accepts the agreed shape, and tolerates close variants (e.g. notes as one string, a `markdown` table). */
-function normalize(raw: unknown, name: string): BenchResult {
-  const r = (raw ?? {}) as Record<string, unknown>;
-  const table = typeof r.table === "string" ? r.table : typeof r.markdown === "string" ? r.markdown : "";
-  const notes = Array.isArray(r.notes) ? r.notes.map(String) : typeof r.notes === "string" ? [r.notes] : [];
-  const figures: Record<string, number> = {};
-  if (r.figures && typeof r.figures === "object") {
-    for (const [k, v] of Object.entries(r.figures as Record<string, unknown>)) if (typeof v === "number") figures[k] = v;
-  }
-  return { title: typeof r.title === "string" ? r.title : name, table: table || "_(no table returned)_", figures, notes };
-}
 
 function render(name: string, result: BenchResult, seconds: number, facts: MachineFacts): string {
   const lines = [
@@ -71,8 +37,6 @@ function render(name: string, result: BenchResult, seconds: number, facts: Machi
     result.table,
     "",
   ];
-  const targets = targetTable(name, result);
-  if (targets) lines.push(targets, "");
   if (result.notes?.length) lines.push("How it was measured:", "", ...result.notes.map((n) => `- ${n}`), "");
   if (Object.keys(result.figures).length) {
     lines.push("<details><summary>raw figures</summary>", "", "```json", JSON.stringify(result.figures, null, 2), "```", "", "</details>", "");
@@ -120,14 +84,6 @@ function header(facts: MachineFacts): string {
   ].join("\n");
 }
 
-async function loadBench(entry: BenchEntry): Promise<BenchFn | undefined> {
-  const file = path.join(import.meta.dirname, entry.file);
-  if (!fs.existsSync(file)) return undefined;
-  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const fn = mod[entry.exportName] ?? mod.default ?? Object.values(mod).find((v) => typeof v === "function");
-  return typeof fn === "function" ? (fn as BenchFn) : undefined;
-}
-
 // Ctrl-C or a kill: exit through process.exit so the harness and startApp stop their children.
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
@@ -144,15 +100,11 @@ async function main() {
   let failed = 0;
 
   for (const entry of selected) {
-    const fn = await loadBench(entry);
-    if (!fn) {
-      log(`${entry.name}: bench/${entry.file} (export ${entry.exportName}) not found, skipped`);
-      continue;
-    }
-    log(`${entry.name}: running`);
-    const started = performance.now();
     try {
-      const result = normalize(await fn(), entry.name);
+      const bench = await entry.load();
+      log(`${entry.name}: running`);
+      const started = performance.now();
+      const result = await bench();
       const section = render(entry.name, result, (performance.now() - started) / 1000, facts);
       sections.set(entry.name, section);
       console.log(`\n${section.split("\n").filter((l) => !l.startsWith("<!--")).join("\n")}\n`);
