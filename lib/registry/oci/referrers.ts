@@ -42,11 +42,12 @@ export function referrerDescriptor(json: ManifestJson, mediaType: string, digest
   };
 }
 
-async function viaApi(client: OciClient, repository: string, digest: string, artifactType?: string): Promise<Referrer[] | null> {
+/** null when the registry has no referrers API (404); otherwise up to `maxPages` pages of referrers. */
+async function viaApi(client: OciClient, repository: string, digest: string, artifactType?: string, maxPages = MAX_REFERRER_PAGES): Promise<Referrer[] | null> {
   let url = repoUrl(client, repository, "referrers", digest);
   if (artifactType) url.searchParams.set("artifactType", artifactType);
   const referrers: Referrer[] = [];
-  for (let page = 0; page < MAX_REFERRER_PAGES; page++) {
+  for (let page = 0; page < maxPages; page++) {
     const res = await client.send({
       method: "GET",
       url,
@@ -106,7 +107,8 @@ export async function listReferrers(
 
 /** Whether the registry serves the referrers API (a 404 there means it does not). */
 export async function hasReferrersApi(client: OciClient, repository: string, digest: string): Promise<boolean> {
-  return (await viaApi(client, repository, digest)) !== null;
+  // the first answer tells: reading further pages would not change it
+  return (await viaApi(client, repository, digest, undefined, 1)) !== null;
 }
 
 /**
