@@ -2,7 +2,7 @@ import type { LifecycleReport } from "../capabilities";
 import type { JsonApi } from "../api/json-api";
 import { listArtifacts } from "./artifacts";
 import { harborTime, splitRepository } from "./names";
-import { describeRule, projectRetention } from "./retention";
+import { projectRetention, summarizeRules } from "./retention";
 
 /** Per tag: pushed, last pulled, immutable (Harbor's rules), and the latest retention dry run's verdict. */
 export async function harborTagLifecycle(api: JsonApi, repository: string): Promise<LifecycleReport> {
@@ -28,7 +28,7 @@ export async function harborTagLifecycle(api: JsonApi, repository: string): Prom
       ? {
           policy: {
             kind: "harbor-retention" as const,
-            summary: (retention.policy.rules ?? []).filter((r) => !r.disabled).map(describeRule).join("; ") || "no active rules",
+            summary: summarizeRules(retention.policy),
             ...(retention.latestDryRun?.startedAt ? { evaluatedAt: retention.latestDryRun.startedAt } : {}),
             ...(retention.latestDryRun?.status ? { status: retention.latestDryRun.status } : { status: "no dry run yet" }),
           },

@@ -1,24 +1,16 @@
 import type { NamespaceInfo, StorageVolume } from "../capabilities";
 import { mapConcurrent } from "../concurrency";
-import { InvalidInputError, RegistryError } from "../errors";
+import { InvalidInputError } from "../errors";
 import type { ListOptions, Page } from "../provider";
 import { allPages } from "../api/paging";
 import { expectArray, expectObject, type JsonApi } from "../api/json-api";
-import { describeRule, immutableRules } from "./retention";
-import type { HarborProject, HarborProjectSummary, HarborRepository, HarborRetentionPolicy, HarborSystemInfo } from "./types";
+import { describeRule, fetchRetentionPolicy, immutableRules, summarizeRules } from "./retention";
+import type { HarborProject, HarborProjectSummary, HarborRepository, HarborSystemInfo } from "./types";
 
 /** The project's retention rules in one line; undefined when it has no policy (or we may not read it). */
 async function retentionSummary(api: JsonApi, p: HarborProject): Promise<string | undefined> {
-  const id = p.metadata?.retention_id;
-  if (!id) return undefined;
-  try {
-    const res = await api.call<unknown>({ path: `/retentions/${encodeURIComponent(id)}`, what: `retention policy of ${p.name}` });
-    const rules = expectObject<HarborRetentionPolicy>(api, res.data, `retention policy of ${p.name}`).rules ?? [];
-    return rules.filter((r) => !r.disabled).map(describeRule).join("; ") || "no active rules";
-  } catch (err) {
-    if (err instanceof RegistryError && (err.kind === "forbidden" || err.kind === "not_found")) return undefined;
-    throw err;
-  }
+  const found = await fetchRetentionPolicy(api, p);
+  return found ? summarizeRules(found.policy) : undefined;
 }
 
 /** Projects with their quota (from each project's summary). */

@@ -41,18 +41,30 @@ export interface RetentionView {
   latestDryRun?: { executionId: number; startedAt?: string; status?: string; decisions: Array<RetentionDecision & { repository: string }> };
 }
 
-export async function projectRetention(api: JsonApi, project: string): Promise<RetentionView | null> {
-  const p = expectObject<HarborProject>(api, (await api.call<unknown>({ path: `/projects/${encodeURIComponent(project)}`, what: `project ${project}` })).data, `project ${project}`);
-  const id = p.metadata?.retention_id;
+/** The retention policy a project points at; null when it has none, or the account may not read it. */
+export async function fetchRetentionPolicy(api: JsonApi, project: HarborProject): Promise<{ id: string; policy: HarborRetentionPolicy } | null> {
+  const id = project.metadata?.retention_id;
   if (!id) return null;
-  let policy: HarborRetentionPolicy;
   try {
-    policy = expectObject<HarborRetentionPolicy>(api, (await api.call<unknown>({ path: `/retentions/${encodeURIComponent(id)}`, what: `retention policy of ${project}` })).data, `retention policy of ${project}`);
+    const what = `retention policy of ${project.name}`;
+    return { id, policy: expectObject<HarborRetentionPolicy>(api, (await api.call<unknown>({ path: `/retentions/${encodeURIComponent(id)}`, what })).data, what) };
   } catch (err) {
     // a retention id without a readable policy: the account may not see it
     if (err instanceof RegistryError && (err.kind === "forbidden" || err.kind === "not_found")) return null;
     throw err;
   }
+}
+
+/** The active rules in one line, as the UI shows them. */
+export function summarizeRules(policy: HarborRetentionPolicy): string {
+  return (policy.rules ?? []).filter((r) => !r.disabled).map(describeRule).join("; ") || "no active rules";
+}
+
+export async function projectRetention(api: JsonApi, project: string): Promise<RetentionView | null> {
+  const p = expectObject<HarborProject>(api, (await api.call<unknown>({ path: `/projects/${encodeURIComponent(project)}`, what: `project ${project}` })).data, `project ${project}`);
+  const found = await fetchRetentionPolicy(api, { ...p, name: p.name ?? project });
+  if (!found) return null;
+  const { id, policy } = found;
   const executions = expectArray<HarborRetentionExecution>(
     api,
     (await api.call<unknown>({ path: `/retentions/${encodeURIComponent(id)}/executions`, query: { page: 1, page_size: 20 }, what: `retention executions of ${project}` })).data,
