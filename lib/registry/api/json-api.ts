@@ -6,6 +6,7 @@
  */
 import { RegistryError } from "../errors";
 import { LIMITS, parseJson, readBody } from "../oci/body";
+import { withAuthorization } from "../oci/basic";
 import { errorStep } from "../oci/error-mapping";
 import { createHttpSender, type HttpOptions } from "../oci/http";
 import { DEFAULT_RETRY_POLICY, retryStep, type RetryHooks, type RetryPolicy } from "../oci/retry";
@@ -66,14 +67,14 @@ export interface JsonApi {
 function authorizationStep(options: JsonApiOptions): Step {
   return (next) => async (req) => {
     const value = await options.authorization?.();
-    const res = await next(value ? { ...req, headers: { ...req.headers, authorization: value } } : req);
+    const res = await next(value ? withAuthorization(req, value) : req);
     if (res.status !== 401 || !value || !options.onUnauthorized) return res;
     // a token may have been revoked or expired early: one fresh attempt, never a loop
     options.onUnauthorized();
     const fresh = await options.authorization?.();
     if (!fresh || fresh === value) return res;
     await discard(res);
-    return next({ ...req, headers: { ...req.headers, authorization: fresh } });
+    return next(withAuthorization(req, fresh));
   };
 }
 
