@@ -6,7 +6,7 @@ import { RegistryError } from "../errors";
 import type { BlobHead, BlobStream } from "../provider";
 import { parseDigest } from "../reference";
 import { contentLength, readBody } from "./body";
-import { repoUrl, scope, type OciClient } from "./client";
+import { repoUrl, scope, sendByOrigin, type OciClient } from "./client";
 import { discard, header, type HttpMethod, type RegistryResponse } from "./types";
 import { checkAdvertisedDigest, verifyContent, verifyingStream } from "./verify";
 
@@ -24,14 +24,10 @@ async function blobResponse(
   const what = `blob ${repository}@${digest}`;
   let url = repoUrl(client, repository, "blobs", digest);
   const ok = options.allowMissing ? [200, 404] : [200];
-  let res = await client.send({
-    method,
-    url,
-    scopes: [scope.pull(repository)],
-    expect: [...ok, ...REDIRECTS],
-    what,
-    ...(options.stream ? { stream: true } : {}),
-  });
+  // a redirect to object storage is followed without our credentials (sendByOrigin)
+  const get = (target: URL) =>
+    sendByOrigin(client, { method, url: target, scopes: [scope.pull(repository)], expect: [...ok, ...REDIRECTS], what, ...(options.stream ? { stream: true } : {}) });
+  let res = await get(url);
   for (let hop = 0; REDIRECTS.includes(res.status); hop++) {
     const location = header(res, "location");
     await discard(res);
@@ -46,16 +42,7 @@ async function blobResponse(
       });
     }
     url = new URL(location, url);
-    const sameOrigin = url.origin === client.registryUrl.origin;
-    const request = {
-      method,
-      url,
-      expect: [...ok, ...REDIRECTS],
-      what,
-      ...(options.stream ? { stream: true } : {}),
-      ...(sameOrigin ? { scopes: [scope.pull(repository)] } : {}),
-    };
-    res = await (sameOrigin ? client.send(request) : client.sendPlain(request));
+    res = await get(url);
   }
   return res;
 }

@@ -7,7 +7,7 @@ import type { RegistryConnection } from "../provider";
 import { parseManifestRef, validateRepositoryName } from "../reference";
 import type { ChallengeDiscovery } from "./challenge-discovery";
 import { createTransport, type Transport, type TransportOptions } from "./transport";
-import type { Send } from "./types";
+import type { RegistryRequest, RegistryResponse, Send } from "./types";
 
 export interface OciClientOptions extends TransportOptions {
   /** fan-out limit for multi-request operations such as describeArtifact; default 6 */
@@ -26,6 +26,14 @@ export interface OciClient {
   /** serialises read-modify-write of referrers fallback indexes within this process */
   referrerIndexLocks: Map<string, Promise<unknown>>;
   close(): Promise<void>;
+}
+
+/**
+ * Sends with our credentials only to the registry itself; a URL on another origin (a blob redirect
+ * to object storage, an upload location elsewhere) goes without them.
+ */
+export function sendByOrigin(client: OciClient, req: RegistryRequest): Promise<RegistryResponse> {
+  return req.url.origin === client.registryUrl.origin ? client.send(req) : client.sendPlain(req);
 }
 
 export function createOciClient(conn: RegistryConnection, options: OciClientOptions = {}): OciClient {

@@ -9,13 +9,9 @@ import { RegistryError } from "../errors";
 import type { BlobHead, StreamUploadSource, UploadOptions } from "../provider";
 import { parseDigest, validateRepositoryName } from "../reference";
 import { badResponse } from "./body";
-import { repoUrl, scope, type OciClient } from "./client";
-import { discard, header, type RegistryRequest, type RegistryResponse } from "./types";
+import { repoUrl, scope, sendByOrigin, type OciClient } from "./client";
+import { discard, header, type RegistryResponse } from "./types";
 import { checkAdvertisedDigest, sha256 } from "./verify";
-
-function sendTo(client: OciClient, req: RegistryRequest): Promise<RegistryResponse> {
-  return req.url.origin === client.registryUrl.origin ? client.send(req) : client.sendPlain(req);
-}
 
 function locationOf(res: RegistryResponse, what: string): URL {
   const location = header(res, "location");
@@ -39,7 +35,7 @@ export async function startUpload(client: OciClient, repository: string): Promis
 
 export async function cancelUpload(client: OciClient, location: URL, repository: string): Promise<void> {
   try {
-    const res = await sendTo(client, { method: "DELETE", url: location, scopes: [scope.push(repository)], expect: [204, 200, 202, 404] });
+    const res = await sendByOrigin(client, { method: "DELETE", url: location, scopes: [scope.push(repository)], expect: [204, 200, 202, 404] });
     await discard(res);
   } catch {
     // abandoned sessions are garbage-collected by the registry; the original error matters more
@@ -48,7 +44,7 @@ export async function cancelUpload(client: OciClient, location: URL, repository:
 
 async function patchChunk(client: OciClient, repository: string, location: URL, chunk: Uint8Array, offset: number): Promise<URL> {
   const end = offset + chunk.length - 1;
-  const res = await sendTo(client, {
+  const res = await sendByOrigin(client, {
     method: "PATCH",
     url: location,
     headers: { "content-type": "application/octet-stream", "content-range": `${offset}-${end}` },
@@ -75,7 +71,7 @@ async function patchChunk(client: OciClient, repository: string, location: URL, 
 async function finishUpload(client: OciClient, repository: string, location: URL, digest: string, body?: Uint8Array): Promise<void> {
   const url = new URL(location);
   url.searchParams.set("digest", digest);
-  const res = await sendTo(client, {
+  const res = await sendByOrigin(client, {
     method: "PUT",
     url,
     headers: { "content-type": "application/octet-stream" },
@@ -176,7 +172,7 @@ async function putStream(client: OciClient, repository: string, location: URL, s
   const url = new URL(location);
   url.searchParams.set("digest", source.digest);
   try {
-    const res = await sendTo(client, {
+    const res = await sendByOrigin(client, {
       method: "PUT",
       url,
       headers: { "content-type": "application/octet-stream", ...(source.size !== undefined ? { "content-length": String(source.size) } : {}) },
