@@ -3,17 +3,13 @@
  */
 import { InvalidInputError, RegistryError } from "../errors";
 import { isImageManifestMediaType, isIndexMediaType, MANIFEST_ACCEPT, MediaType, stripMediaTypeParams } from "../media-types";
-import type { ManifestHead, ManifestJson, ManifestResult } from "../provider";
+import { isIndexJson, type ManifestHead, type ManifestJson, type ManifestResult } from "../provider";
 import { parseManifestRef } from "../reference";
 import { badShape, contentLength, LIMITS, parseJson, readBody } from "./body";
-import { manifestUrl, refLabel, scope, type OciClient } from "./client";
+import { manifestUrl, refLabel, repoUrl, scope, type OciClient } from "./client";
 import { describeIssues, imageIndexSchema, imageManifestSchema } from "./schemas";
 import { header, type RegistryResponse } from "./types";
 import { checkAdvertisedDigest, sha256, verifyContent } from "./verify";
-
-function looksLikeIndex(json: unknown): boolean {
-  return !!json && typeof json === "object" && Array.isArray((json as { manifests?: unknown }).manifests);
-}
 
 /**
  * Validates parsed manifest JSON. Returns the effective media type: the document's own `mediaType`,
@@ -31,7 +27,7 @@ export function validateManifestJson(
   }
   if (!mediaType || (!isIndexMediaType(mediaType) && !isImageManifestMediaType(mediaType))) {
     // OCI allows omitting mediaType; generic servers may send application/json
-    const guessed = looksLikeIndex(json) ? MediaType.OciIndex : MediaType.OciManifest;
+    const guessed = isIndexJson(json as ManifestJson) ? MediaType.OciIndex : MediaType.OciManifest;
     if (mediaType && mediaType !== "application/json" && mediaType !== "application/octet-stream") {
       return { ok: false, unsupported: true, problem: `unsupported manifest media type "${mediaType}"` };
     }
@@ -62,23 +58,28 @@ function manifestFromResponse(res: RegistryResponse, bytes: Uint8Array, digest: 
   return { digest, mediaType: checked.mediaType, size: bytes.length, bytes, json: checked.json };
 }
 
+/** GET or HEAD of a manifest: the one request both reads make, with what they need to check the answer. */
+async function readManifest(client: OciClient, method: "GET" | "HEAD", repository: string, reference: string, accept: readonly string[], expect: number[]) {
+  const ref = parseManifestRef(reference);
+  const what = `manifest ${refLabel(repository, reference)}`;
+  const res = await client.send({
+    method,
+    url: repoUrl(client, repository, "manifests", reference),
+    headers: { accept: accept.join(", ") },
+    scopes: [scope.pull(repository)],
+    expect,
+    what,
+  });
+  return { res, ref, what };
+}
+
 export async function getManifest(
   client: OciClient,
   repository: string,
   reference: string,
   accept: readonly string[] = MANIFEST_ACCEPT,
 ): Promise<ManifestResult> {
-  const url = manifestUrl(client, repository, reference);
-  const ref = parseManifestRef(reference);
-  const what = `manifest ${refLabel(repository, reference)}`;
-  const res = await client.send({
-    method: "GET",
-    url,
-    headers: { accept: accept.join(", ") },
-    scopes: [scope.pull(repository)],
-    expect: [200],
-    what,
-  });
+  const { res, ref, what } = await readManifest(client, "GET", repository, reference, accept, [200]);
   const bytes = await readBody(res, LIMITS.manifest);
   const digest = verifyContent(bytes, {
     requested: ref.kind === "digest" ? ref.digest : undefined,
@@ -95,17 +96,7 @@ export async function headManifest(
   reference: string,
   accept: readonly string[] = MANIFEST_ACCEPT,
 ): Promise<ManifestHead | null> {
-  const url = manifestUrl(client, repository, reference);
-  const ref = parseManifestRef(reference);
-  const what = `manifest ${refLabel(repository, reference)}`;
-  const res = await client.send({
-    method: "HEAD",
-    url,
-    headers: { accept: accept.join(", ") },
-    scopes: [scope.pull(repository)],
-    expect: [200, 404],
-    what,
-  });
+  const { res, ref, what } = await readManifest(client, "HEAD", repository, reference, accept, [200, 404]);
   res.body.resume();
   if (res.status === 404) return null;
 
