@@ -1,12 +1,9 @@
-/** The ECR API calls Dockmaster makes, each mapping SDK errors to RegistryError and following nextToken. */
+/** The ECR API calls Dockmaster makes, each mapping SDK errors to RegistryError and following nextToken (the SDK's paginators). */
 import {
   DescribeImageReplicationStatusCommand,
-  DescribeImageScanFindingsCommand,
-  DescribeImagesCommand,
   DescribeRegistryCommand,
   DescribeRepositoriesCommand,
   GetLifecyclePolicyCommand,
-  GetLifecyclePolicyPreviewCommand,
   type DescribeRegistryCommandOutput,
   type ECRClient,
   type ImageDetail,
@@ -15,6 +12,10 @@ import {
   type ImageScanStatus,
   type LifecyclePolicyPreviewResult,
   type Repository,
+  paginateDescribeImages,
+  paginateDescribeImageScanFindings,
+  paginateDescribeRepositories,
+  paginateGetLifecyclePolicyPreview,
 } from "@aws-sdk/client-ecr";
 import { isEcrError, mapEcrError } from "./errors";
 
@@ -24,6 +25,15 @@ export interface EcrApi {
 }
 
 const MAX_PAGES = 200;
+
+/** The pages of an SDK paginator, at most MAX_PAGES: a service that keeps sending tokens must not hold us forever. */
+async function* bounded<T>(paginator: AsyncIterable<T>): AsyncGenerator<T> {
+  let n = 0;
+  for await (const page of paginator) {
+    yield page;
+    if (++n >= MAX_PAGES) return;
+  }
+}
 
 async function call<T>(api: EcrApi, what: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -39,15 +49,11 @@ export async function repositoryPage(api: EcrApi, pageSize: number, nextToken?: 
 }
 
 export async function allRepositories(api: EcrApi): Promise<Repository[]> {
-  const out: Repository[] = [];
-  let token: string | undefined;
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const page = await repositoryPage(api, 1000, token);
-    out.push(...page.repositories);
-    token = page.nextToken;
-    if (!token) break;
-  }
-  return out;
+  return call(api, "repositories", async () => {
+    const out: Repository[] = [];
+    for await (const page of bounded(paginateDescribeRepositories({ client: api.client, pageSize: 1000 }, {}))) out.push(...(page.repositories ?? []));
+    return out;
+  });
 }
 
 export async function describeRepository(api: EcrApi, name: string): Promise<Repository> {
@@ -58,25 +64,19 @@ export async function describeRepository(api: EcrApi, name: string): Promise<Rep
 }
 
 export async function allImages(api: EcrApi, repositoryName: string): Promise<ImageDetail[]> {
-  const out: ImageDetail[] = [];
-  let nextToken: string | undefined;
-  for (let i = 0; i < MAX_PAGES; i++) {
-    const page = await call(api, `images of ${repositoryName}`, () => api.client.send(new DescribeImagesCommand({ repositoryName, maxResults: 1000, ...(nextToken ? { nextToken } : {}) })));
-    out.push(...(page.imageDetails ?? []));
-    nextToken = page.nextToken;
-    if (!nextToken) break;
-  }
-  return out;
+  return call(api, `images of ${repositoryName}`, async () => {
+    const out: ImageDetail[] = [];
+    for await (const page of bounded(paginateDescribeImages({ client: api.client, pageSize: 1000 }, { repositoryName }))) out.push(...(page.imageDetails ?? []));
+    return out;
+  });
 }
 
 /** All findings of the latest scan (basic or enhanced, whichever the registry runs); null if never scanned. */
 export async function scanFindings(api: EcrApi, repositoryName: string, imageDigest: string): Promise<{ status?: ImageScanStatus; findings: ImageScanFindings } | null> {
   const merged: ImageScanFindings = {};
   let status: ImageScanStatus | undefined;
-  let nextToken: string | undefined;
   try {
-    for (let i = 0; i < MAX_PAGES; i++) {
-      const page = await api.client.send(new DescribeImageScanFindingsCommand({ repositoryName, imageId: { imageDigest }, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+    for await (const page of bounded(paginateDescribeImageScanFindings({ client: api.client, pageSize: 1000 }, { repositoryName, imageId: { imageDigest } }))) {
       status = page.imageScanStatus;
       const f = page.imageScanFindings;
       if (f) {
@@ -86,8 +86,6 @@ export async function scanFindings(api: EcrApi, repositoryName: string, imageDig
         if (f.findings) merged.findings = [...(merged.findings ?? []), ...f.findings];
         if (f.enhancedFindings) merged.enhancedFindings = [...(merged.enhancedFindings ?? []), ...f.enhancedFindings];
       }
-      nextToken = page.nextToken;
-      if (!nextToken) break;
     }
   } catch (err) {
     if (isEcrError(err, "ScanNotFoundException")) return null;
@@ -109,14 +107,10 @@ export async function lifecyclePolicy(api: EcrApi, repositoryName: string): Prom
 export async function lifecyclePreview(api: EcrApi, repositoryName: string): Promise<{ status?: string; results: LifecyclePolicyPreviewResult[] } | null> {
   const results: LifecyclePolicyPreviewResult[] = [];
   let status: string | undefined;
-  let nextToken: string | undefined;
   try {
-    for (let i = 0; i < MAX_PAGES; i++) {
-      const page = await api.client.send(new GetLifecyclePolicyPreviewCommand({ repositoryName, maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+    for await (const page of bounded(paginateGetLifecyclePolicyPreview({ client: api.client, pageSize: 100 }, { repositoryName }))) {
       status = page.status;
       results.push(...(page.previewResults ?? []));
-      nextToken = page.nextToken;
-      if (!nextToken) break;
     }
   } catch (err) {
     if (isEcrError(err, "LifecyclePolicyPreviewNotFoundException")) return null;
