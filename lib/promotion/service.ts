@@ -21,6 +21,13 @@ export const promotionRequest = z.object({
 });
 export type PromotionRequest = z.infer<typeof promotionRequest>;
 
+/** What a decision on a promotion (approve, reject, override, rollback) may carry: the same limits in the UI and the API. */
+export const decisionFields = {
+  comment: z.string().max(2000).optional(),
+  reason: z.string().max(2000).default(""),
+  justification: z.string().max(4000).default(""),
+};
+
 async function load(deps: PromotionDeps, id: string) {
   const p = await deps.prisma.promotion.findUnique({ where: { id }, include: { approvals: true } });
   if (!p) throw new PromotionError(`no promotion ${id}`, 404);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { defineAction } from "@/lib/auth/action";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
-import { approvePromotion, overrideGates, promotionRequest, rejectPromotion, requestPromotion, retryPromotion } from "@/lib/promotion/service";
+import { approvePromotion, decisionFields, overrideGates, promotionRequest, rejectPromotion, requestPromotion, retryPromotion } from "@/lib/promotion/service";
 
 const id = z.object({ id: z.string().min(1) });
 
@@ -21,7 +21,7 @@ export const requestPromotionAction = defineAction({
 });
 
 export const approveAction = defineAction({
-  input: id.extend({ comment: z.string().max(2000).optional() }),
+  input: id.extend({ comment: decisionFields.comment }),
   permission: "checked-by-service",
   async run(input, { principal }) {
     const { ready } = await approvePromotion(await promotionDeps(), principal, input.id, input.comment);
@@ -31,7 +31,7 @@ export const approveAction = defineAction({
 });
 
 export const rejectAction = defineAction({
-  input: id.extend({ reason: z.string().max(2000).default("") }),
+  input: id.extend({ reason: decisionFields.reason }),
   permission: "checked-by-service",
   async run(input, { principal }) {
     await rejectPromotion(await promotionDeps(), principal, input.id, input.reason);
@@ -41,7 +41,7 @@ export const rejectAction = defineAction({
 });
 
 export const overrideAction = defineAction({
-  input: id.extend({ justification: z.string().max(4000).default("") }),
+  input: id.extend({ justification: decisionFields.justification }),
   permission: "checked-by-service",
   async run(input, { principal }) {
     const { ready } = await overrideGates(await promotionDeps(), principal, input.id, input.justification);
@@ -61,7 +61,7 @@ export const retryAction = defineAction({
 });
 
 export const rollbackAction = defineAction({
-  input: id.extend({ reason: z.string().max(2000).default("") }),
+  input: id.extend({ reason: decisionFields.reason }),
   permission: "checked-by-service",
   async run(input, { principal }) {
     await rollbackPromotion(await promotionDeps(), principal, input.id, input.reason);

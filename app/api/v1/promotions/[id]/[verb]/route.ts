@@ -3,12 +3,13 @@ import { jsonBody, withPermission } from "@/lib/auth/route";
 import { UserFacingError } from "@/lib/errors";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
-import { approvePromotion, getPromotion, overrideGates, rejectPromotion, retryPromotion } from "@/lib/promotion/service";
+import { approvePromotion, decisionFields, getPromotion, overrideGates, rejectPromotion, retryPromotion } from "@/lib/promotion/service";
 import { promotionJson } from "@/lib/promotion/view";
 
 export const dynamic = "force-dynamic";
 
-const body = z.object({ comment: z.string().max(2000).optional(), reason: z.string().max(2000).optional(), justification: z.string().max(4000).optional() }).default({});
+// an absent body is an empty one: retry needs none, and the others say what is missing
+const body = z.object(decisionFields).prefault({});
 
 /**
  * POST /api/v1/promotions/:id/{approve|reject|override|retry|rollback}. Each verb's permission is
@@ -23,16 +24,16 @@ export const POST = withPermission<{ id: string; verb: string }>(null, async ({ 
       await approvePromotion(deps, principal, id, input.comment);
       break;
     case "reject":
-      await rejectPromotion(deps, principal, id, input.reason ?? "");
+      await rejectPromotion(deps, principal, id, input.reason);
       break;
     case "override":
-      await overrideGates(deps, principal, id, input.justification ?? "");
+      await overrideGates(deps, principal, id, input.justification);
       break;
     case "retry":
       await retryPromotion(deps, principal, id);
       break;
     case "rollback":
-      await rollbackPromotion(deps, principal, id, input.reason ?? "");
+      await rollbackPromotion(deps, principal, id, input.reason);
       break;
     default:
       throw new UserFacingError(`unknown action ${params.verb}; use approve, reject, override, retry or rollback`, 404);
