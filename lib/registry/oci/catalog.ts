@@ -6,7 +6,6 @@
  */
 import { InvalidInputError } from "../errors";
 import type { ListOptions, Page } from "../provider";
-import { validateRepositoryName } from "../reference";
 import { badShape, LIMITS, parseJson, readBody } from "./body";
 import { repoUrl, scope, type OciClient } from "./client";
 import { parseNextLink } from "./link-header";
@@ -53,7 +52,6 @@ export async function listRepositories(client: OciClient, options: ListOptions =
 }
 
 export async function listTags(client: OciClient, repository: string, options: ListOptions = {}): Promise<Page<string>> {
-  validateRepositoryName(repository);
   const base = repoUrl(client, repository, "tags", "list");
   const url = options.cursor ? cursorUrl(client, options.cursor, base.pathname) : firstPageUrl(base, options);
   const res = await client.send({

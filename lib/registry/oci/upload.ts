@@ -258,7 +258,6 @@ export async function uploadBlobStream(
   options: UploadOptions = {},
 ): Promise<BlobHead> {
   const { algorithm } = parseDigest(source.digest);
-  validateRepositoryName(repository);
   const session = { location: await startUpload(client, repository) };
   try {
     const size = options.chunkSize
