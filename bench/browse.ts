@@ -174,25 +174,18 @@ async function measurePages(registry: RunningRegistry): Promise<{ buildMs: numbe
   log(reuse ? `reusing the build in ${DIST_DIR}` : `building the app into ${DIST_DIR} (log: ${buildLog})`);
   const buildMs = reuse ? Number.NaN : await buildApp(DIST_DIR, buildLog);
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dockmaster-bench-app-"));
-  const config = path.join(dir, "dockmaster.yaml");
-  fs.writeFileSync(
-    config,
-    `registries:\n  - name: bulk\n    kind: oci\n    url: ${registry.url}\nenvironments:\n  - { name: bench, order: 1, registry: bulk, namespace: bulk }\n`,
-  );
   let appLog = "";
-  const app = await startApp(
-    {
+  const app = await startApp({
+    configYaml: `registries:\n  - name: bulk\n    kind: oci\n    url: ${registry.url}\nenvironments:\n  - { name: bench, order: 1, registry: bulk, namespace: bulk }\n`,
+    env: {
       DOCKMASTER_DIST_DIR: DIST_DIR,
-      DOCKMASTER_DATA_DIR: path.join(dir, "pglite"),
-      DOCKMASTER_CONFIG: config,
       DOCKMASTER_ADMIN_EMAIL: ADMIN.email,
       DOCKMASTER_ADMIN_PASSWORD: ADMIN.password,
       DOCKMASTER_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
       NEXTAUTH_SECRET: "bench-secret",
     },
-    (line) => (appLog += `${line}\n`),
-  );
+    log: (line) => (appLog += `${line}\n`),
+  });
   try {
     const session = new AppSession(app.url);
     await session.signIn(ADMIN.email, ADMIN.password);
@@ -224,7 +217,6 @@ async function measurePages(registry: RunningRegistry): Promise<{ buildMs: numbe
     return { buildMs, firstLoadMs: first.ms, scenarios: results };
   } finally {
     await app.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { freePort } from "../test/harness/free-port";
 
 export interface AppServer {
@@ -6,8 +9,38 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** Starts the production build (scripts/server.mjs) with its own data directory and config, waits for /api/health. */
-export async function startApp(env: Record<string, string>, log: (line: string) => void = () => undefined): Promise<AppServer> {
+export interface AppOptions {
+  /** the app's dockmaster.yaml */
+  configYaml: string;
+  /** more environment: the first admin, secrets, the values of ${ENV} references in the config */
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+/**
+ * Starts the production build (scripts/server.mjs) on a fresh embedded database with `configYaml`,
+ * both in a temp dir of its own that stop() removes, and waits for /api/health.
+ */
+export async function startApp(options: AppOptions): Promise<AppServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), "dockmaster-app-"));
+  const config = path.join(dir, "dockmaster.yaml");
+  await writeFile(config, options.configYaml);
+  try {
+    const app = await startServer({ ...options.env, DOCKMASTER_DATA_DIR: path.join(dir, "pglite"), DOCKMASTER_CONFIG: config }, options.log ?? (() => undefined));
+    return {
+      url: app.url,
+      async stop() {
+        await app.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startServer(env: Record<string, string>, log: (line: string) => void): Promise<AppServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["scripts/server.mjs"], {

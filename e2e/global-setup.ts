@@ -1,6 +1,3 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { createOciProvider } from "../lib/registry";
 import { freePort } from "../test/harness/free-port";
 import { startRegistry } from "../test/harness/registry";
@@ -23,7 +20,6 @@ export interface E2ESeed {
  * port, and the built app on a fresh embedded database configured by a dockmaster.yaml written here.
  */
 export default async function globalSetup() {
-  const dir = await mkdtemp(path.join(tmpdir(), "dockmaster-e2e-"));
   const dev = await startRegistry({ auth: "none" });
   const prod = await startRegistry({ auth: "htpasswd", users: [{ username: "ci", password: "prod-registry-secret" }] });
   const devSeed = await seedStandardImages(createOciProvider({ name: "dev", url: dev.url, auth: { kind: "anonymous" } }), { namespace: "dev" });
@@ -33,10 +29,8 @@ export default async function globalSetup() {
   );
   const closedPort = await freePort();
 
-  const config = path.join(dir, "dockmaster.yaml");
-  await writeFile(
-    config,
-    `registries:
+  const app = await startApp({
+    configYaml: `registries:
   - name: local-dev
     kind: oci
     url: ${dev.url}
@@ -54,19 +48,15 @@ environments:
   - { name: staging, order: 2, registry: offline, namespace: staging }
   - { name: prod, order: 3, registry: local-prod, namespace: prod, protected: true }
 `,
-  );
-  const app = await startApp(
-    {
-      DOCKMASTER_DATA_DIR: path.join(dir, "pglite"),
-      DOCKMASTER_CONFIG: config,
+    env: {
       DOCKMASTER_ADMIN_EMAIL: ADMIN.email,
       DOCKMASTER_ADMIN_PASSWORD: ADMIN.password,
       DOCKMASTER_SECRET_KEY: Buffer.alloc(32, 9).toString("base64"),
       NEXTAUTH_SECRET: "e2e-secret",
       E2E_PROD_PASSWORD: "prod-registry-secret",
     },
-    (l) => process.env.E2E_VERBOSE && console.log(`[app] ${l}`),
-  );
+    log: (l) => process.env.E2E_VERBOSE && console.log(`[app] ${l}`),
+  });
   const seed: E2ESeed = {
     devRegistry: dev.host,
     prodRegistry: prod.host,
@@ -84,6 +74,5 @@ environments:
   return async () => {
     await app.stop();
     await Promise.all([dev.stop(), prod.stop()]);
-    await rm(dir, { recursive: true, force: true });
   };
 }

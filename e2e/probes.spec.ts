@@ -1,7 +1,4 @@
 import { test as base, expect } from "@playwright/test";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { createOciProvider } from "../lib/registry";
 import { freePort } from "../test/harness/free-port";
 import { buildImage } from "../test/harness/image-builder";
@@ -23,15 +20,12 @@ interface ProbesEnv {
  * docker-registry and a closed port, alerts posted to a webhook receiver on loopback.
  */
 async function startProbesEnv(): Promise<ProbesEnv & { stop(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "dockmaster-e2e-probes-"));
   const registry: RunningRegistry = await startRegistry();
   await pushImage(createOciProvider({ name: "live", url: registry.url, auth: { kind: "anonymous" } }), "team/app", buildImage({ layerCount: 1, layerSize: 512 * 1024 }), "1.0");
   const closed = await freePort();
   const hook = await startWebhookReceiver();
-  const config = path.join(dir, "dockmaster.yaml");
-  await writeFile(
-    config,
-    `registries:
+  const app = await startApp({
+    configYaml: `registries:
   - { name: live, kind: oci, url: "${registry.url}" }
   - { name: dead, kind: oci, url: "http://127.0.0.1:${closed}" }
 probes:
@@ -43,19 +37,15 @@ probes:
     - { name: live-pull, kind: pull_latency, registry: live, repository: team/app, tag: "1.0" }
     - { name: dead-up, kind: reachability, registry: dead }
 `,
-  );
-  const app = await startApp(
-    {
-      DOCKMASTER_DATA_DIR: path.join(dir, "pglite"),
-      DOCKMASTER_CONFIG: config,
+    env: {
       DOCKMASTER_ADMIN_EMAIL: ADMIN.email,
       DOCKMASTER_ADMIN_PASSWORD: ADMIN.password,
       NEXTAUTH_SECRET: "e2e-probes-secret",
       E2E_PROBE_HOOK: hook.url,
       DOCKMASTER_DISABLE_SCHEDULER: "",
     },
-    (l) => process.env.E2E_VERBOSE && console.log(`[probes-app] ${l}`),
-  );
+    log: (l) => process.env.E2E_VERBOSE && console.log(`[probes-app] ${l}`),
+  });
   return {
     app,
     hookBodies: hook.bodies as ProbesEnv["hookBodies"],
@@ -63,7 +53,6 @@ probes:
       await app.stop();
       await registry.stop();
       await hook.stop();
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -5,9 +5,6 @@
  * instance configured with the simulators; every simulator response is checked against its vendor spec.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { startWorld, type World } from "../test/sim/world";
 import { startApp, type AppServer } from "./app-server";
 
@@ -15,7 +12,6 @@ const ADMIN = { email: "providers-admin@e2e.test", password: "providers e2e pass
 
 let world: World;
 let app: AppServer;
-let dir: string;
 
 /** this spec's own app, not the suite's E2E_BASE_URL one */
 const at = (p: string) => `${app.url}${p}`;
@@ -24,29 +20,24 @@ test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  dir = await mkdtemp(path.join(tmpdir(), "dockmaster-providers-e2e-"));
   world = await startWorld();
-  const config = path.join(dir, "dockmaster.yaml");
-  await writeFile(config, world.configYaml);
-  app = await startApp(
-    {
-      DOCKMASTER_DATA_DIR: path.join(dir, "pglite"),
-      DOCKMASTER_CONFIG: config,
+  app = await startApp({
+    configYaml: world.configYaml,
+    env: {
       DOCKMASTER_ADMIN_EMAIL: ADMIN.email,
       DOCKMASTER_ADMIN_PASSWORD: ADMIN.password,
       DOCKMASTER_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
       NEXTAUTH_SECRET: "providers-e2e-secret",
       ...world.env,
     },
-    (l) => process.env.E2E_VERBOSE && console.log(`[providers app] ${l}`),
-  );
+    log: (l) => process.env.E2E_VERBOSE && console.log(`[providers app] ${l}`),
+  });
 });
 
 test.afterAll(async () => {
   await app?.stop();
   const violations = world?.violations() ?? [];
   await world?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
   expect(violations, "simulator responses that broke their vendor's spec").toEqual([]);
 });
 
