@@ -72,14 +72,15 @@ export function isDigest(value: string): boolean {
   }
 }
 
+/** Returns a reason string when the tag is invalid, undefined when it is fine. */
+function tagProblem(tag: string): string | undefined {
+  if (TAG.test(tag)) return undefined;
+  return tag.length > 128 ? `tag is ${tag.length} characters long; the maximum is 128` : "a tag must start with a letter, digit or '_' and contain only letters, digits, '_', '.' and '-'";
+}
+
 export function validateTag(tag: string): string {
-  if (!TAG.test(tag)) {
-    const reason =
-      tag.length > 128
-        ? `tag is ${tag.length} characters long; the maximum is 128`
-        : "a tag must start with a letter, digit or underscore and contain only letters, digits, '_', '.' and '-'";
-    throw new InvalidInputError(`invalid tag "${tag}": ${reason}`, tag);
-  }
+  const problem = tagProblem(tag);
+  if (problem) throw new InvalidInputError(`invalid tag "${tag}": ${problem}`, tag);
   return tag;
 }
 
@@ -184,14 +185,8 @@ export function parseReference(input: string, options: ParseReferenceOptions = {
     tag = rest.slice(lastColon + 1);
     rest = rest.slice(0, lastColon);
     if (tag.length === 0) invalid(input, "tag after ':' is empty");
-    if (!TAG.test(tag)) {
-      invalid(
-        input,
-        tag.length > 128
-          ? `tag is ${tag.length} characters long; the maximum is 128`
-          : `tag "${tag}" must start with a letter, digit or '_' and contain only letters, digits, '_', '.' and '-'`,
-      );
-    }
+    const problem = tagProblem(tag);
+    if (problem) invalid(input, problem);
   }
 
   if (rest.length === 0) invalid(input, "repository name is empty");
