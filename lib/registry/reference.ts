@@ -186,7 +186,7 @@ export function parseReference(input: string, options: ParseReferenceOptions = {
     rest = rest.slice(0, lastColon);
     if (tag.length === 0) invalid(input, "tag after ':' is empty");
     const problem = tagProblem(tag);
-    if (problem) invalid(input, problem);
+    if (problem) invalid(input, `tag "${tag}": ${problem}`);
   }
 
   if (rest.length === 0) invalid(input, "repository name is empty");
