@@ -10,7 +10,7 @@ import { RegistryError } from "../../lib/registry/errors";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { buildImage } from "../harness/image-builder";
 import { pushImage, seedStandardImages, type SeededStandardImages } from "../harness/seed";
-import { CVES, harborReport } from "../sim/fixtures";
+import { CVES, HARBOR_IMMUTABLE_1X, HARBOR_RETAIN_LATEST, harborReport } from "../sim/fixtures";
 import { startHarborSim, type HarborSim } from "../sim/harbor/server";
 import { harborSpec } from "../sim/spec/specs";
 
@@ -35,9 +35,9 @@ beforeAll(async () => {
 
   sim.setProject("library", {
     quotaBytes: 10 * 1024 ** 3,
-    immutableRules: [{ id: 1, priority: 0, disabled: false, action: "immutable", template: "immutable_template", tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: "1.*" }], scope_selectors: { repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: "**" }] } }],
+    immutableRules: [HARBOR_IMMUTABLE_1X],
     retention: {
-      rules: [{ id: 1, priority: 1, disabled: false, action: "retain", template: "latestPushedK", params: { latestPushedK: 1 } as never, tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: "**" }], scope_selectors: { repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: "**" }] } }],
+      rules: [HARBOR_RETAIN_LATEST],
       dryRun: { startTime: "2026-02-02T03:00:00Z", removals: [{ repository: "library/single", tag: "0.9.0" }] },
     },
   });

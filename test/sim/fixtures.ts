@@ -108,3 +108,8 @@ export function ecrEnhancedFindings(cves: CveFixture[], image: { repository: str
     fixAvailable: c.fixed ? "YES" : "NO",
   }));
 }
+
+/** Harbor tag rules the provider test and the e2e world both configure: tags 1.* immutable in every repository… */
+export const HARBOR_IMMUTABLE_1X = { id: 1, priority: 0, disabled: false, action: "immutable", template: "immutable_template", tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: "1.*" }], scope_selectors: { repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: "**" }] } };
+/** …and retention keeping the latest pushed tag of each repository. */
+export const HARBOR_RETAIN_LATEST = { id: 1, priority: 1, disabled: false, action: "retain", template: "latestPushedK", params: { latestPushedK: 1 } as never, tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: "**" }], scope_selectors: { repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: "**" }] } };

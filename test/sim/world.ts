@@ -17,7 +17,7 @@ import { pushImage, pushReferrer } from "../harness/seed";
 import { startTokenServer, type RunningTokenServer } from "../harness/token-server";
 import { startHubSim, type HubSim } from "./dockerhub/server";
 import { startEcrSim, type EcrSim } from "./ecr/server";
-import { CVES, ecrBasicFindings, ecrEnhancedFindings, harborReport } from "./fixtures";
+import { CVES, ecrBasicFindings, ecrEnhancedFindings, HARBOR_IMMUTABLE_1X, HARBOR_RETAIN_LATEST, harborReport } from "./fixtures";
 import { startHarborSim, type HarborSim } from "./harbor/server";
 import { SPECS_DIR } from "./spec/specs";
 
@@ -107,9 +107,9 @@ export async function startWorld(): Promise<World> {
 
     harbor.setProject("prod", {
       quotaBytes: 2 * 1024 ** 3,
-      immutableRules: [{ id: 1, priority: 0, disabled: false, action: "immutable", template: "immutable_template", tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: "1.*" }], scope_selectors: { repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: "**" }] } }],
+      immutableRules: [HARBOR_IMMUTABLE_1X],
       retention: {
-        rules: [{ id: 1, priority: 1, disabled: false, action: "retain", template: "latestPushedK", params: { latestPushedK: 1 } as never, tag_selectors: [{ kind: "doublestar", decoration: "matches", pattern: "**" }], scope_selectors: { repository: [{ kind: "doublestar", decoration: "repoMatches", pattern: "**" }] } }],
+        rules: [HARBOR_RETAIN_LATEST],
         dryRun: { startTime: "2026-02-02T03:00:00Z", removals: [{ repository: "prod/web", tag: "1.0" }] },
       },
     });
