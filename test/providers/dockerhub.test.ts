@@ -4,7 +4,7 @@
  * registry side on a real docker-registry behind the distribution token service.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createJsonApi } from "../../lib/registry/api/json-api";
+import { createJsonApi } from "../../lib/registry/transport/json-api";
 import { createDockerHubProvider, matchesImmutableRule, parseRateLimitHeader, type DockerHubProvider } from "../../lib/registry/dockerhub/provider";
 import { createHubSession } from "../../lib/registry/dockerhub/session";
 import { hubApiUrl } from "../../lib/registry/dockerhub/api";

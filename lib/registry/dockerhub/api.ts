@@ -2,8 +2,8 @@
 import type { RepositoryInfo } from "../capabilities";
 import type { OciClientOptions } from "../oci/client";
 import type { RegistryConnection } from "../provider";
-import { createJsonApi, expectObject, type JsonApi } from "../api/json-api";
-import { allPages } from "../api/paging";
+import { createJsonApi, expectObject, type JsonApi } from "../transport/json-api";
+import { allPages } from "../transport/paging";
 import { createHubSession } from "./session";
 
 /** Docker Hub's registry and its API live on different hosts; anything else (a mirror, a simulator) serves both. */

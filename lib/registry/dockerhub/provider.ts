@@ -8,7 +8,7 @@ import type { LifecycleReport, LifecycleSource, RateLimitInfo, RateLimitSource, 
 import { InvalidInputError } from "../errors";
 import { manifestUrl, scope, type OciClientOptions } from "../oci/client";
 import { createOciProvider } from "../oci/provider";
-import { discard, header } from "../oci/types";
+import { discard, header } from "../transport/types";
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
 import { MANIFEST_ACCEPT } from "../media-types";
 import { createHubApi, namespaceRepositories, repositoryDetails, repositoryTags, toRepositoryInfo } from "./api";

@@ -3,7 +3,7 @@
  * valid for about ten minutes. We keep it until a minute before its `exp`, and drop it on a 401.
  */
 import { RegistryError } from "../errors";
-import type { JsonApi } from "../api/json-api";
+import type { JsonApi } from "../transport/json-api";
 
 export interface HubCredentials {
   username: string;

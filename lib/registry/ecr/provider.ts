@@ -7,7 +7,7 @@ import type { LifecycleSource, RepositoryInfoSource, ReplicationSource, ScanSour
 import { RegistryError } from "../errors";
 import type { OciClientOptions } from "../oci/client";
 import type { OciProvider } from "../oci/provider";
-import { normalizeRegistryUrl } from "../oci/transport";
+import { normalizeRegistryUrl } from "../transport/transport";
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
 import { allRepositories, imageReplication, registryReplication, repositoryPage, scanFindings, type EcrApi } from "./api";
 import { createEcrApiClient, type EcrClientOptions } from "./client";

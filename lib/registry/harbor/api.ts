@@ -1,7 +1,7 @@
 import type { OciClientOptions } from "../oci/client";
-import { basicAuthorization } from "../oci/basic";
+import { basicAuthorization } from "../transport/basic";
 import type { RegistryConnection } from "../provider";
-import { createJsonApi, type JsonApi } from "../api/json-api";
+import { createJsonApi, type JsonApi } from "../transport/json-api";
 
 /** Harbor's REST API (/api/v2.0) with the connection's Basic credentials (a user or robot account). */
 export function createHarborApi(conn: RegistryConnection, options: OciClientOptions = {}): JsonApi {

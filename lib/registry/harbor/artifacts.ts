@@ -4,8 +4,8 @@
  */
 import type { ArtifactMetadata } from "../capabilities";
 import { RegistryError } from "../errors";
-import { allPages } from "../api/paging";
-import { expectObject, type JsonApi } from "../api/json-api";
+import { allPages } from "../transport/paging";
+import { expectObject, type JsonApi } from "../transport/json-api";
 import { harborTime, splitRepository } from "./names";
 import type { HarborArtifact, HarborNativeReportSummary } from "./types";
 

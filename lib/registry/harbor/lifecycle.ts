@@ -1,5 +1,5 @@
 import type { LifecycleReport } from "../capabilities";
-import type { JsonApi } from "../api/json-api";
+import type { JsonApi } from "../transport/json-api";
 import { listArtifacts } from "./artifacts";
 import { harborTime, splitRepository } from "./names";
 import { projectRetention, summarizeRules } from "./retention";

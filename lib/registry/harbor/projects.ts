@@ -2,8 +2,8 @@ import type { NamespaceInfo, StorageVolume } from "../capabilities";
 import { mapConcurrent } from "../concurrency";
 import { InvalidInputError } from "../errors";
 import type { ListOptions, Page } from "../provider";
-import { allPages } from "../api/paging";
-import { expectArray, expectObject, type JsonApi } from "../api/json-api";
+import { allPages } from "../transport/paging";
+import { expectArray, expectObject, type JsonApi } from "../transport/json-api";
 import { describeRule, fetchRetentionPolicy, immutableRules, summarizeRules } from "./retention";
 import type { HarborProject, HarborProjectSummary, HarborRepository, HarborSystemInfo } from "./types";
 

@@ -1,9 +1,9 @@
 /** Harbor replication: policies, executions and their tasks, and starting an execution of a policy. */
 import type { ReplicationExecutionInfo, ReplicationPolicyInfo, ReplicationTaskInfo } from "../capabilities";
 import { RegistryError } from "../errors";
-import { allPages } from "../api/paging";
-import { expectArray, type JsonApi } from "../api/json-api";
-import { header } from "../oci/types";
+import { allPages } from "../transport/paging";
+import { expectArray, type JsonApi } from "../transport/json-api";
+import { header } from "../transport/types";
 import { harborTime } from "./names";
 import type { HarborReplicationExecution, HarborReplicationPolicy, HarborReplicationTask } from "./types";
 

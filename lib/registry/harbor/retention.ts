@@ -4,8 +4,8 @@
  * the "would be removed" answer comes from parsing that table.
  */
 import { RegistryError } from "../errors";
-import { allPages } from "../api/paging";
-import { expectArray, expectObject, type JsonApi } from "../api/json-api";
+import { allPages } from "../transport/paging";
+import { expectArray, expectObject, type JsonApi } from "../transport/json-api";
 import type { HarborImmutableRule, HarborProject, HarborRetentionExecution, HarborRetentionPolicy, HarborRetentionRule, HarborRetentionTask } from "./types";
 
 export interface RetentionDecision {

@@ -1,6 +1,6 @@
 import type { HarborVulnerabilityReport, VendorScanReport } from "../capabilities";
 import { RegistryError } from "../errors";
-import { expectObject, type JsonApi } from "../api/json-api";
+import { expectObject, type JsonApi } from "../transport/json-api";
 import { splitRepository } from "./names";
 
 /** Report formats we read, preferred first (see specs/harbor-scanner notes). */

@@ -5,9 +5,9 @@
 import { RegistryError } from "../errors";
 import type { BlobHead, BlobStream } from "../provider";
 import { parseDigest } from "../reference";
-import { contentLength, readBody } from "./body";
+import { contentLength, readBody } from "../transport/body";
 import { repoUrl, scope, sendByOrigin, type OciClient } from "./client";
-import { discard, header, type HttpMethod, type RegistryResponse } from "./types";
+import { discard, header, type HttpMethod, type RegistryResponse } from "../transport/types";
 import { checkAdvertisedDigest, verifyContent, verifyingStream } from "./verify";
 
 const REDIRECTS = [301, 302, 303, 307, 308];

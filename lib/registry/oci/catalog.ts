@@ -6,11 +6,11 @@
  */
 import { InvalidInputError } from "../errors";
 import type { ListOptions, Page } from "../provider";
-import { badShape, LIMITS, parseJson, readBody } from "./body";
+import { badShape, LIMITS, parseJson, readBody } from "../transport/body";
 import { repoUrl, scope, type OciClient } from "./client";
-import { parseNextLink } from "./link-header";
+import { parseNextLink } from "../transport/link-header";
 import { catalogSchema, describeIssues, tagListSchema } from "./schemas";
-import { headerValues } from "./types";
+import { headerValues } from "../transport/types";
 
 /**
  * A cursor comes back from the browser, so it is untrusted: it must point at the same registry and

@@ -5,9 +5,9 @@
  */
 import type { RegistryConnection } from "../provider";
 import { parseManifestRef, validateRepositoryName } from "../reference";
-import type { ChallengeDiscovery } from "./challenge-discovery";
-import { createTransport, type Transport, type TransportOptions } from "./transport";
-import type { RegistryRequest, RegistryResponse, Send } from "./types";
+import type { ChallengeDiscovery } from "../transport/challenge-discovery";
+import { createTransport, type Transport, type TransportOptions } from "../transport/transport";
+import type { RegistryRequest, RegistryResponse, Send } from "../transport/types";
 
 export interface OciClientOptions extends TransportOptions {
   /** fan-out limit for multi-request operations such as describeArtifact; default 6 */

@@ -14,7 +14,7 @@ import type {
   PlatformSummary,
 } from "../provider";
 import { isIndexJson } from "../provider";
-import { badShape, LIMITS, parseJson } from "./body";
+import { badShape, LIMITS, parseJson } from "../transport/body";
 import { fetchBlobBytes } from "./blobs";
 import type { OciClient } from "./client";
 import { getManifest } from "./manifests";

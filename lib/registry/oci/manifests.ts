@@ -5,10 +5,10 @@ import { InvalidInputError, RegistryError } from "../errors";
 import { isImageManifestMediaType, isIndexMediaType, MANIFEST_ACCEPT, MediaType, stripMediaTypeParams } from "../media-types";
 import { isIndexJson, type ManifestHead, type ManifestJson, type ManifestResult } from "../provider";
 import { parseManifestRef } from "../reference";
-import { badShape, contentLength, LIMITS, parseJson, readBody } from "./body";
+import { badShape, contentLength, LIMITS, parseJson, readBody } from "../transport/body";
 import { manifestUrl, refLabel, repoUrl, scope, type OciClient } from "./client";
 import { describeIssues, imageIndexSchema, imageManifestSchema } from "./schemas";
-import { header, type RegistryResponse } from "./types";
+import { header, type RegistryResponse } from "../transport/types";
 import { checkAdvertisedDigest, sha256, verifyContent } from "./verify";
 
 /**

@@ -3,9 +3,9 @@
  * credentials (for bearer registries this includes a token exchange).
  */
 import type { PingResult } from "../provider";
-import { parseAuthChallenges, pickChallenge } from "./auth-challenge";
+import { parseAuthChallenges, pickChallenge } from "../transport/auth-challenge";
 import type { OciClient } from "./client";
-import { discard, header, headerValues } from "./types";
+import { discard, header, headerValues } from "../transport/types";
 
 export async function ping(client: OciClient): Promise<PingResult> {
   const started = performance.now();

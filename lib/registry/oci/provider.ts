@@ -3,7 +3,7 @@
  * Other providers reuse the same client functions for content and add their management APIs.
  */
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
-import { LIMITS } from "./body";
+import { LIMITS } from "../transport/body";
 import { fetchBlobBytes, headBlob, openBlob } from "./blobs";
 import { listRepositories, listTags } from "./catalog";
 import { createOciClient, type OciClient, type OciClientOptions } from "./client";

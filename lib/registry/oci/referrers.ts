@@ -11,12 +11,12 @@ import { MediaType } from "../media-types";
 import type { Descriptor, ImageIndexJson, ManifestJson, Referrer, ReferrersResult } from "../provider";
 import { isIndexJson } from "../provider";
 import { referrersTagFor } from "../reference";
-import { badShape, LIMITS, parseJson, readBody } from "./body";
+import { badShape, LIMITS, parseJson, readBody } from "../transport/body";
 import { repoUrl, scope, type OciClient } from "./client";
-import { parseNextLink } from "./link-header";
+import { parseNextLink } from "../transport/link-header";
 import { getManifest, putManifest } from "./manifests";
 import { describeIssues, imageIndexSchema } from "./schemas";
-import { discard, header, headerValues } from "./types";
+import { discard, header, headerValues } from "../transport/types";
 
 const MAX_REFERRER_PAGES = 100;
 

@@ -8,9 +8,9 @@ import { createHash } from "node:crypto";
 import { RegistryError } from "../errors";
 import type { BlobHead, StreamUploadSource, UploadOptions } from "../provider";
 import { parseDigest, validateRepositoryName } from "../reference";
-import { badResponse } from "./body";
+import { badResponse } from "../transport/body";
 import { repoUrl, scope, sendByOrigin, type OciClient } from "./client";
-import { discard, header, type RegistryResponse } from "./types";
+import { discard, header, type RegistryResponse } from "../transport/types";
 import { checkAdvertisedDigest, sha256 } from "./verify";
 
 function locationOf(res: RegistryResponse, what: string): URL {

@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { RegistryError } from "../errors";
 import { parseDigest } from "../reference";
-import { mapNetworkError } from "./network-errors";
-import { header, type RegistryRequest, type RegistryResponse } from "./types";
+import { mapNetworkError } from "../transport/network-errors";
+import { header, type RegistryRequest, type RegistryResponse } from "../transport/types";
 
 export type DigestAlgorithm = "sha256" | "sha512";
 

@@ -5,16 +5,16 @@
  * The authorization step is the vendor's (Basic for Harbor, a refreshed JWT for Hub).
  */
 import { RegistryError } from "../errors";
-import { LIMITS, parseJson, readBody } from "../oci/body";
-import { withAuthorization } from "../oci/basic";
-import { errorStep } from "../oci/error-mapping";
-import { createHttpSender, type HttpOptions } from "../oci/http";
-import { DEFAULT_RETRY_POLICY, retryStep, type RetryHooks, type RetryPolicy } from "../oci/retry";
-import { timeoutStep } from "../oci/timeout";
-import { compose, DEFAULT_TIMEOUT_MS, normalizeRegistryUrl } from "../oci/transport";
-import { discard, header, headerValues, type HttpMethod, type RegistryResponse, type Send, type Step } from "../oci/types";
-import { parseNextLink } from "../oci/link-header";
-import { userAgentStep } from "../oci/user-agent";
+import { LIMITS, parseJson, readBody } from "./body";
+import { withAuthorization } from "./basic";
+import { errorStep } from "./error-mapping";
+import { createHttpSender, type HttpOptions } from "./http";
+import { DEFAULT_RETRY_POLICY, retryStep, type RetryHooks, type RetryPolicy } from "./retry";
+import { timeoutStep } from "./timeout";
+import { compose, DEFAULT_TIMEOUT_MS, normalizeRegistryUrl } from "./transport";
+import { discard, header, headerValues, type HttpMethod, type RegistryResponse, type Send, type Step } from "./types";
+import { parseNextLink } from "./link-header";
+import { userAgentStep } from "./user-agent";
 
 export interface JsonApiOptions {
   /** "https://harbor.example.com"; paths are resolved against its origin */

@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RegistryAuth } from "../provider";
 import { mayReceiveCredentials } from "./bearer";
-import { listTags } from "./catalog";
-import { createOciClient, type OciClient } from "./client";
+import { listTags } from "../oci/catalog";
+import { createOciClient, type OciClient } from "../oci/client";
 
 interface StubState {
   scheme: "bearer" | "basic";
