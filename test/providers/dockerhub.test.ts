@@ -3,12 +3,15 @@
  * with personal-access-token sign-in, each response checked against Hub's OpenAPI document, and the
  * registry side on a real docker-registry behind the distribution token service.
  */
+import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LifecyclePolicyNote } from "../../components/registry/lifecycle-cells";
 import { RegistryExtras } from "../../components/registry/registry-extras";
 import { createJsonApi } from "../../lib/registry/transport/json-api";
 import { createDockerHubProvider, matchesImmutableRule, parseRateLimitHeader, type DockerHubProvider } from "../../lib/registry/dockerhub/provider";
 import { createHubSession } from "../../lib/registry/dockerhub/session";
+import { searchRepositories } from "../../lib/browse/repositories";
 import { hubApiUrl } from "../../lib/registry/dockerhub/api";
 import { createOciProvider } from "../../lib/registry/oci/provider";
 import { buildImage, buildIndex } from "../harness/image-builder";
@@ -217,7 +220,18 @@ describe("Docker Hub paging: a page past the end is 404", () => {
       const listed = await p.listRepositories({ pageSize: 1000 });
       expect(listed.items).toHaveLength(200);
       expect(listed.truncated).toBe(true);
+      // what the registry page and the environment views read: they say "partial"
+      expect(await searchRepositories(p, { namespace: "twohundred" })).toMatchObject({ total: 100, truncated: true });
       expect((await p.tagLifecycle("tagged/many")).truncated).toBeUndefined();
+      // one tag more than a page: the tag lifecycle is partial, and the repository page says so
+      const pusher = createOciProvider({ name: "push", url: sim.url, auth });
+      const image = buildImage({ layerCount: 1 });
+      await pushImage(pusher, "tagged/many", image, "t100");
+      await pusher.close();
+      const report = await p.tagLifecycle("tagged/many");
+      expect(report).toMatchObject({ truncated: true });
+      expect(report.tags).toHaveLength(100);
+      expect(renderToStaticMarkup(createElement(LifecyclePolicyNote, { lifecycle: { report, byTag: {} } }))).toContain("Tag lifecycle is partial");
     } finally {
       await p.close();
     }

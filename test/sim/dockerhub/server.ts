@@ -94,10 +94,11 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
     return [...new Set([...(await backing.repositories()), ...repos.keys()])].filter((r) => r.startsWith(`${namespace}/`) && r.split("/").length === 2).sort();
   }
 
-  async function entry(repository: string) {
+  /** `inRegistry`: the registry's repositories, when known; a fixture-only repository has no images to read */
+  async function entry(repository: string, inRegistry?: Set<string>) {
     const [namespace, name] = repository.split("/") as [string, string];
     const f = repos.get(repository) ?? {};
-    const images = await backing.images(repository).catch(() => []);
+    const images = inRegistry && !inRegistry.has(repository) ? [] : await backing.images(repository).catch(() => []);
     return {
       name,
       namespace,
@@ -198,7 +199,10 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
       if (hasBearer && !user) return json(401, { detail: "token expired or invalid", message: "token expired or invalid" });
       const q = req.url.searchParams.get("name");
       const visible = (await namespaceRepos(namespace)).filter((r) => (!repos.get(r)?.private || user) && (!q || r.slice(namespace.length + 1).includes(q)));
-      return page(req, visible, (slice) => Promise.all(slice.map(entry)));
+      return page(req, visible, async (slice) => {
+        const inRegistry = new Set(await backing.repositories());
+        return Promise.all(slice.map((r) => entry(r, inRegistry)));
+      });
     }
     const repository = `${namespace}/${p[4]}`;
     if (!(await namespaceRepos(namespace)).includes(repository)) return json(404, { message: `repository ${repository} not found` });
