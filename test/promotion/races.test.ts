@@ -117,7 +117,7 @@ describe.each(dbKinds)("promotion status races on %s", (kind) => {
     await person("approver", [{ role: "approver", env: "prod" }, { role: "viewer", env: null }]);
     await person("approver2", [{ role: "approver", env: "prod" }, { role: "viewer", env: null }]);
     await person("admin", [{ role: "admin", env: null }]);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await provider?.close();
@@ -206,7 +206,7 @@ describe.each(dbKinds)("promotion status races on %s", (kind) => {
       scheduled.length = 0;
       const p = await request();
       // copies take a while, so decisions land before, during and after them
-      beforePut = () => jitter();
+      beforePut = async () => void (await jitter());
       const act = async <T,>(fn: () => Promise<T>) => (await jitter(), fn());
       const [approve, reject, retry, rollback] = await Promise.allSettled([
         act(async () => {
