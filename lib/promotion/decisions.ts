@@ -55,11 +55,13 @@ function stateDecision(verb: DecisionVerb, p: DecidablePromotion, me: string): D
   const voted = p.approvals.some((a) => a.userId === me);
   switch (verb) {
     case "approve":
+      if (awaiting) return awaiting;
       if (mine) return refuse("requester", "You cannot approve your own promotion request; another approver must.");
-      return awaiting ?? (voted ? refuse("decided", "you have already decided on this promotion") : ok);
+      return voted ? refuse("decided", "you have already decided on this promotion") : ok;
     case "reject":
+      if (awaiting) return awaiting;
       if (mine) return refuse("requester", "You cannot decide on your own promotion request; another approver must.");
-      return awaiting ?? (voted ? refuse("decided", "you have already decided on this promotion") : ok);
+      return voted ? refuse("decided", "you have already decided on this promotion") : ok;
     case "override":
       if (awaiting) return awaiting;
       if (p.gatesPassed) return refuse("nothing", "every gate passed; there is nothing to override");
