@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RegistryProvider } from "@/lib/registry";
+import { configSchema } from "@/lib/config/schema";
 import { evaluateGates, type ScanLookup } from "./gates";
 
 const now = new Date("2026-11-30T12:00:00Z");
@@ -28,5 +29,18 @@ describe("the scan-age gate", () => {
     expect((await gates(scanDated("2026-11-30T12:03:00Z"))).find((g) => g.id === "scan-age")).toMatchObject({ status: "pass", detail: "scanned 2026-11-30T12:03:00Z (0.0 days ago)" });
     expect((await gates(scanDated("2026-11-25T12:00:00Z"))).find((g) => g.id === "scan-age")).toMatchObject({ status: "pass" });
     expect((await gates(scanDated("2026-11-20T12:00:00Z"))).find((g) => g.id === "scan-age")).toMatchObject({ status: "fail" });
+  });
+});
+
+describe("gates.scanSources in the configuration", () => {
+  const config = (scanSources: unknown) => ({
+    registries: [{ name: "r", kind: "oci", url: "https://registry.test" }],
+    environments: [{ name: "prod", order: 1, registry: "r", gates: { maxFindings: { critical: 0 }, scanSources } }],
+  });
+  it("accepts registry and referrer, nothing else, and not an empty list", () => {
+    expect(configSchema.parse(config(["registry"])).environments[0]!.gates!.scanSources).toEqual(["registry"]);
+    expect(configSchema.safeParse(config(["registry", "referrer"])).success).toBe(true);
+    expect(configSchema.safeParse(config(["signature"])).success).toBe(false);
+    expect(configSchema.safeParse(config([])).success).toBe(false);
   });
 });
