@@ -119,6 +119,8 @@ export async function approvePromotion(deps: PromotionDeps, principal: Principal
     // status first: it locks the row, so a concurrent reject or approval waits, then finds it moved
     if (ready) await transition(tx, p.id, ["requested"], "approved");
     else await whileStatus(tx, p.id, ["requested"]);
+    // read under that lock: the same person's second click waited for the first to commit
+    if (await tx.promotionApproval.findFirst({ where: { promotionId: p.id, userId: principal.id } })) throw new PromotionError("you have already decided on this promotion");
     await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "approve", comment: comment || null } });
     await recordStep(tx, p, { kind: "approve", actor: principal, message: `approved (${approvals} of ${p.approvalsRequired})${comment ? `: ${comment}` : ""}` });
     if (!ready && approvals >= p.approvalsRequired) {

@@ -200,6 +200,19 @@ describe.each(dbKinds)("promotion status races on %s", (kind) => {
     expect(s.kinds.filter((k) => k === "rollback")).toHaveLength(1);
   });
 
+  it("the same approver twice at once (a double click): one approval counts, the other is refused", async () => {
+    const p = await request({ approvals: 2 });
+    const both = rendezvous(2);
+    const results = await Promise.allSettled([approvePromotion(stalled(both), people.approver!, p.id), approvePromotion(stalled(both), people.approver!, p.id)]);
+
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.filter(conflict)).toHaveLength(1);
+    const s = await state(p.id);
+    expect(s.status).toBe("requested");
+    expect(s.approvals).toHaveLength(1);
+    expect(s.kinds.filter((k) => k === "approve")).toHaveLength(1);
+  });
+
   it("every decision fired at random moments against running copies ends in a state the timeline explains", async () => {
     const jitter = () => new Promise((r) => setTimeout(r, Math.random() * 25));
     for (let i = 0; i < 12; i++) {
