@@ -67,6 +67,10 @@ export function normalizeRegistryUrl(raw: string): URL {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new TypeError(`registry URL "${raw}" must use http or https`);
   }
+  // credentials belong in the registry's auth settings; the URL is shown and logged everywhere
+  if (url.username || url.password) {
+    throw new TypeError(`registry URL for ${url.host} must not contain credentials (user:password@); configure them as the registry's username and secret instead`);
+  }
   return new URL(url.origin);
 }
 
