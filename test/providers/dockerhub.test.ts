@@ -29,8 +29,8 @@ const digests: Record<string, string> = {};
 beforeAll(async () => {
   tokens = await startTokenServer({ users: [USER], anonymousPull: true });
   registry = await startRegistry({ auth: "token", token: tokens.config });
-  sim = await startHubSim({ registryUrl: registry.url, users: [USER] });
-  const pusher = createOciProvider({ name: "push", url: sim.url, auth });
+  sim = await startHubSim({ registryUrl: registry.url, users: [USER], tokenRealm: tokens.realm });
+  const pusher = createOciProvider({ name: "push", url: sim.url, auth, tokenRealms: [tokens.realm] });
   digests.web10 = await pushImage(pusher, "acme/web", buildImage({ layerCount: 1, created: "2025-11-01T00:00:00Z" }), "1.0");
   const platforms = [{ os: "linux", architecture: "amd64" }, { os: "linux", architecture: "arm64" }].map((platform) => buildImage({ platform, layerCount: 1 }));
   digests.web11 = await pushIndex(pusher, "acme/web", buildIndex(platforms), platforms, "1.1");
@@ -42,7 +42,7 @@ beforeAll(async () => {
   sim.setRepository("acme/secret", { private: true, pullCount: 2 });
   sim.setTag("acme/web", "1.0", { lastPushed: "2025-11-01T00:00:00.000000Z", lastPulled: "2026-02-01T12:00:00.000000Z" });
   sim.setTag("acme/web", "1.1", { lastPushed: "2026-01-20T00:00:00.000000Z" });
-  hub = createDockerHubProvider({ name: "hub", url: sim.url, auth, namespaces: ["acme"] }, fast);
+  hub = createDockerHubProvider({ name: "hub", url: sim.url, auth, namespaces: ["acme"], tokenRealms: [tokens.realm] }, fast);
 });
 
 afterEach(() => {
@@ -135,7 +135,7 @@ describe("Docker Hub provider against the simulator", () => {
 
 describe("Docker Hub provider failures", () => {
   it("401: a wrong personal access token fails the sign-in as unauthorized", async () => {
-    const wrong = createDockerHubProvider({ name: "hub", url: sim.url, auth: { kind: "basic", username: USER.username, password: "dckr_pat_wrong" }, namespaces: ["acme"] }, fast);
+    const wrong = createDockerHubProvider({ name: "hub", url: sim.url, auth: { kind: "basic", username: USER.username, password: "dckr_pat_wrong" }, namespaces: ["acme"], tokenRealms: [tokens.realm] }, fast);
     try {
       await expect(wrong.repositoryInfo()).rejects.toMatchObject({ kind: "unauthorized", status: 401 });
     } finally {

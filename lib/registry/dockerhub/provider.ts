@@ -50,8 +50,11 @@ export function matchesImmutableRule(rules: string[], tag: string): boolean {
   });
 }
 
+/** registry-1.docker.io sends its clients to this token service: allowed for the Hub provider only. */
+export const HUB_TOKEN_REALM = "https://auth.docker.io";
+
 export function createDockerHubProvider(conn: RegistryConnection & { namespaces?: string[] }, options: OciClientOptions = {}): DockerHubProvider {
-  const oci = createOciProvider(conn, options);
+  const oci = createOciProvider({ ...conn, tokenRealms: [...(conn.tokenRealms ?? []), HUB_TOKEN_REALM] }, options);
   const api = createHubApi(conn, options);
   const known = new Set<string>([...(conn.auth.kind === "basic" ? [conn.auth.username] : []), ...(conn.namespaces ?? [])].filter(Boolean));
 
