@@ -102,7 +102,9 @@ export function createJsonApi(options: JsonApiOptions): JsonApi {
 
   const meta = (res: RegistryResponse, url: URL) => {
     const total = Number(header(res, "x-total-count"));
-    const nextLink = parseNextLink(headerValues(res, "link"), url)?.toString();
+    // a next link is only ever a hint that more pages exist; one to another origin is not even that
+    const next = parseNextLink(headerValues(res, "link"), url);
+    const nextLink = next && next.origin === origin.origin ? next.toString() : undefined;
     return { status: res.status, headers: res.headers, ...(Number.isFinite(total) && header(res, "x-total-count") !== undefined ? { total } : {}), ...(nextLink ? { nextLink } : {}) };
   };
 
