@@ -40,7 +40,7 @@ function truncation(reason: TruncationReason, pages: number, items: number, dead
     reason === "repeated-cursor"
       ? "the registry sent the same next page again"
       : reason === "deadline"
-        ? `reading every page took longer than ${Math.round(deadlineMs / 1000)} s`
+        ? `reading every page took longer than ${deadlineMs >= 1000 ? `${Math.round(deadlineMs / 1000)} s` : `${deadlineMs} ms`}`
         : "the registry kept returning more pages";
   return { reason, message: `${why}; showing the first ${items}`, pages, items };
 }
