@@ -30,7 +30,7 @@ function smallDetail(detail: unknown): boolean {
 
 /**
  * `{"errors":[{code,message,detail}]}`; tolerates the `{message}` shape some proxies use. Bounded: a few
- * entries, short single-line messages, codes in the spec's UPPER_SNAKE form, small details only.
+ * entries, short single-line messages, codes that look like codes (UPPER_SNAKE in the spec), small details only.
  */
 export function parseErrorBody(text: string): RegistryErrorDetail[] {
   if (!text) return [];
@@ -47,7 +47,7 @@ export function parseErrorBody(text: string): RegistryErrorDetail[] {
       .filter((e): e is Record<string, unknown> => !!e && typeof e === "object")
       .slice(0, MAX_DETAILS)
       .map((e) => ({
-        code: typeof e.code === "string" && /^[A-Z0-9_]{1,64}$/.test(e.code) ? e.code : "UNKNOWN",
+        code: typeof e.code === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(e.code) ? e.code : "UNKNOWN",
         message: typeof e.message === "string" ? clean(e.message, MAX_MESSAGE) : "",
         ...(e.detail !== undefined && smallDetail(e.detail) ? { detail: e.detail } : {}),
       }));
