@@ -51,7 +51,7 @@ export function matchesImmutableRule(rules: string[], tag: string): boolean {
 }
 
 /** registry-1.docker.io sends its clients to this token service: allowed for the Hub provider only. */
-export const HUB_TOKEN_REALM = "https://auth.docker.io";
+const HUB_TOKEN_REALM = "https://auth.docker.io";
 
 export function createDockerHubProvider(conn: RegistryConnection & { namespaces?: string[] }, options: OciClientOptions = {}): DockerHubProvider {
   const oci = createOciProvider({ ...conn, tokenRealms: [...(conn.tokenRealms ?? []), HUB_TOKEN_REALM] }, options);

@@ -75,7 +75,7 @@ function statusPhrase(status: number, details: RegistryErrorDetail[]): string {
   return `${status} ${STATUS_CODES[status] ?? "unexpected status"}`;
 }
 
-export interface ErrorMappingOptions {
+interface ErrorMappingOptions {
   /**
    * The answer came from a host other than the registry (object storage after a redirect, a token
    * service): its body is not the registry's to speak for, so nothing of it is repeated or kept.

@@ -25,7 +25,7 @@ export interface RealmCheck {
   hasCredentials: boolean;
 }
 
-export interface RealmDecision {
+interface RealmDecision {
   sendCredentials: boolean;
 }
 
