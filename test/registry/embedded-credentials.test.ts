@@ -45,6 +45,7 @@ describe("credentials embedded in a registry URL", () => {
   it("are refused by the transport, whatever the caller", () => {
     expect(() => normalizeRegistryUrl("https://robot:s3cret-pw@registry.example.com")).toThrow(/must not contain credentials/);
     expect(() => normalizeRegistryUrl("robot:s3cret-pw@registry.example.com")).toThrow(/must not contain credentials/);
+    expect(() => normalizeRegistryUrl("ftp://robot:s3cret-pw@registry.example.com")).toThrow(/^registry URL for registry\.example\.com must not contain credentials/);
     try {
       normalizeRegistryUrl("https://robot:s3cret-pw@registry.example.com");
     } catch (err) {

@@ -66,12 +66,12 @@ export function normalizeRegistryUrl(raw: string): URL {
   const host = hasScheme ? "" : (trimmed.split("/")[0] ?? "");
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
   const url = new URL(hasScheme ? trimmed : `${loopback ? "http" : "https"}://${trimmed}`);
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError(`registry URL "${raw}" must use http or https`);
-  }
   // credentials belong in the registry's auth settings; the URL is shown and logged everywhere
   if (url.username || url.password) {
     throw new TypeError(`registry URL for ${url.host} must not contain credentials (user:password@); configure them as the registry's username and secret instead`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`registry URL "${raw}" must use http or https`);
   }
   return new URL(url.origin);
 }
