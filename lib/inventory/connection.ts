@@ -28,14 +28,25 @@ export function connectionFor(r: Registry, env: Record<string, string | undefine
       throw new RegistryError({ kind: "unreachable", registry: r.name, message: `registry "${r.name}": cannot read its CA file ${r.caFile}: ${(err as Error).message}` });
     }
   }
-  const base = { kind: r.kind, name: r.name, url: r.url, auth, tls: { insecureSkipVerify: r.insecureSkipVerify, caPem } };
+  const tokenRealms = configuredTokenRealms(r);
+  const base = { kind: r.kind, name: r.name, url: r.url, auth, tls: { insecureSkipVerify: r.insecureSkipVerify, caPem }, ...(tokenRealms.length ? { tokenRealms } : {}) };
   if (r.kind === "ecr") return { ...base, auth: { kind: "anonymous" }, aws: awsSettings(r, secret, env) };
   if (r.kind === "dockerhub") return { ...base, namespaces: hubNamespaces(r) };
   return base;
 }
 
-type RegistryOptions = { region?: unknown; accessKeyIdEnv?: unknown; endpoint?: unknown; namespaces?: unknown } | null;
+type RegistryOptions = { region?: unknown; accessKeyIdEnv?: unknown; endpoint?: unknown; namespaces?: unknown; tokenRealms?: unknown } | null;
 const registryOptions = (r: Registry): NonNullable<RegistryOptions> => (r.options && typeof r.options === "object" && !Array.isArray(r.options) ? (r.options as NonNullable<RegistryOptions>) : {});
+
+/**
+ * `tokenRealms:` of the registry's dockmaster.yaml entry: token services on other hosts that may
+ * receive its credentials. The Settings form cannot set it, so a registry added there only ever
+ * authenticates against its own host (see lib/registry/transport/realm-policy.ts).
+ */
+function configuredTokenRealms(r: Registry): string[] {
+  const listed = registryOptions(r).tokenRealms;
+  return Array.isArray(listed) ? listed.filter((x): x is string => typeof x === "string") : [];
+}
 
 /**
  * ECR signs API calls with an AWS key pair: the access key id comes from the variable named in

@@ -20,6 +20,11 @@ export interface RegistryConnection {
   url: string;
   auth: RegistryAuth;
   tls?: { insecureSkipVerify?: boolean; caPem?: string };
+  /**
+   * Token services (Bearer realms) on another host that may receive this registry's credentials, as
+   * origins or URLs ("https://auth.example.com"). The registry's own host never needs listing.
+   */
+  tokenRealms?: string[];
   /** overall deadline per call, including retries and token exchange; default 30 s */
   timeoutMs?: number;
   /** ECR only: the AWS API behind the registry (keys absent: the SDK's default credential chain) */

@@ -58,8 +58,11 @@ export interface DockerHubOptions extends OciClientOptions {
   maxListPages?: number;
 }
 
+/** registry-1.docker.io sends its clients to this token service: allowed for the Hub provider only. */
+const HUB_TOKEN_REALM = "https://auth.docker.io";
+
 export function createDockerHubProvider(conn: RegistryConnection & { namespaces?: string[] }, options: DockerHubOptions = {}): DockerHubProvider {
-  const oci = createOciProvider(conn, options);
+  const oci = createOciProvider({ ...conn, tokenRealms: [...(conn.tokenRealms ?? []), HUB_TOKEN_REALM] }, options);
   const api = createHubApi(conn, options);
   const known = new Set<string>([...(conn.auth.kind === "basic" ? [conn.auth.username] : []), ...(conn.namespaces ?? [])].filter(Boolean));
 
