@@ -1,5 +1,6 @@
 import type { RegistryProvider } from "@/lib/registry";
 import { NAME_TTL_MS, namedCache } from "./cache";
+import { inNamespace } from "@/lib/inventory/namespace";
 
 const catalogs = namedCache<{ names: string[] }>("catalog", { max: 200, ttlMs: NAME_TTL_MS });
 const tagLists = namedCache<{ tags: string[] }>("tags", { max: 20_000, ttlMs: NAME_TTL_MS });
@@ -51,10 +52,6 @@ export interface RepoPage {
   page: number;
   pageCount: number;
   pageSize: number;
-}
-
-export function inNamespace(repo: string, namespace: string | undefined): boolean {
-  return !namespace || repo.startsWith(`${namespace.replace(/\/+$/, "")}/`);
 }
 
 /** Server-side search and pagination over the cached catalog. */

@@ -1,3 +1,4 @@
+import { joinNamespace } from "@/lib/inventory/namespace";
 import { RegistryError } from "@/lib/registry";
 import type { ProbeContext } from "../context";
 import type { ProbeOutcome, ProbeTargetSpec } from "../types";
@@ -12,7 +13,7 @@ export async function tagConsistency(target: ProbeTargetSpec, ctx: ProbeContext)
     environments.map(async (name) => {
       const env = await ctx.environment(name);
       if (!env) throw new RegistryError({ kind: "not_found", message: `environment "${name}" is not configured (any more)` });
-      const repo = env.namespace ? `${env.namespace}/${repository}` : repository;
+      const repo = joinNamespace(env.namespace, repository);
       const provider = await ctx.provider(env.registryName, { timeoutMs: target.timeoutMs });
       try {
         const head = await provider.headManifest(repo, tag);

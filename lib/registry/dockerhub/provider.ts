@@ -11,6 +11,7 @@ import { createOciProvider } from "../oci/provider";
 import { discard, header } from "../transport/types";
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
 import { MANIFEST_ACCEPT } from "../media-types";
+import { joinNamespace, normalizeNamespace } from "../namespace";
 import { createHubApi, namespaceRepositories, repositoryDetails, repositoryTags, toRepositoryInfo } from "./api";
 
 export const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
@@ -66,7 +67,7 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
     },
     async listRepositories(opts = {}) {
       const all: string[] = [];
-      for (const ns of [...known].sort()) all.push(...(await namespaceRepositories(api, ns)).map((r) => `${r.namespace ?? ns}/${r.name ?? ""}`));
+      for (const ns of [...known].sort()) all.push(...(await namespaceRepositories(api, ns)).map((r) => joinNamespace(r.namespace ?? ns, r.name ?? "")));
       all.sort();
       let start = 0;
       if (opts.cursor) {
@@ -78,7 +79,7 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
       return { items, ...(start + size < all.length ? { next: String(start + size) } : {}) };
     },
     async repositoryInfo(opts = {}) {
-      const namespaces = opts.namespace ? [opts.namespace.replace(/\/+$/, "")] : [...known];
+      const namespaces = opts.namespace ? [normalizeNamespace(opts.namespace)] : [...known];
       const out = [];
       for (const ns of namespaces) out.push(...(await namespaceRepositories(api, ns)).map(toRepositoryInfo));
       return out;
