@@ -15,13 +15,9 @@ import { joinNamespace, normalizeNamespace } from "../namespace";
 import { createHubApi, namespaceRepositories, repositoryDetails, repositoryTags, toRepositoryInfo } from "./api";
 
 export const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
-  catalog: true,
   referrers: true,
-  deleteManifest: false,
   scanReports: false,
   replication: false,
-  quotas: false,
-  retention: false,
   blobMount: true,
 };
 

@@ -16,13 +16,9 @@ import { ecrTagLifecycle } from "./lifecycle";
 import { createTokenSource } from "./token";
 
 export const ECR_CAPABILITIES: RegistryCapabilities = {
-  catalog: true,
   referrers: true,
-  deleteManifest: true,
   scanReports: true,
   replication: true,
-  quotas: false,
-  retention: true,
   blobMount: false,
 };
 
