@@ -95,7 +95,7 @@ describe("a probe kind described in one file", () => {
   describe("in the target service", () => {
     let db: TestDatabase;
     beforeAll(async () => {
-      db = await openTestDatabase("pglite");
+      db = await openTestDatabase("postgres");
       await db.prisma.registry.create({ data: { name: "local", kind: "oci", url: "http://127.0.0.1:5000" } });
     });
     afterAll(async () => {
