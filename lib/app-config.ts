@@ -7,7 +7,7 @@ import { loadConfig, parseConfig } from "@/lib/config/load";
 import { configSchema } from "@/lib/config/schema";
 import { checkProbeReferences, probesConfig } from "@/lib/probe/config-schema";
 
-export const appConfigSchema = configSchema.safeExtend({ probes: probesConfig.optional() }).superRefine((cfg, ctx) => checkProbeReferences(cfg, ctx));
+const appConfigSchema = configSchema.safeExtend({ probes: probesConfig.optional() }).superRefine((cfg, ctx) => checkProbeReferences(cfg, ctx));
 
 export type AppConfig = typeof appConfigSchema._output;
 

@@ -5,22 +5,24 @@
  * every repository of its registry. The string rules themselves live in lib/registry/namespace.ts
  * (lib/registry may not import from here) and are re-used, not repeated.
  *
- * Layering: dependencies point downward only.
+ * Layering: dependencies point downward only (lib/inventory/layering.test.ts checks the rules).
  *   app/, components/                    pages, server actions, route handlers
  *   lib/runtime.ts, lib/boot-on-start.ts, lib/app-config.ts
  *                                        wiring: start-up, the whole dockmaster.yaml, periodic maintenance
  *                                        (the one place that calls both probe and promotion)
  *   lib/probe, lib/promotion             features; neither imports the other
- *   lib/browse, lib/scan                 reading registries for the UI, with caches
+ *   lib/browse, lib/scan, lib/replication  reading registries for the UI, with caches
  *   lib/inventory                        registries and environments as stored: connections, namespaces
  *   lib/config, lib/auth, lib/audit, lib/db, lib/crypto
  *   lib/registry                         registry clients; imports nothing of the above
+ * The one exception: request entry helpers (lib/auth/action.ts, lib/browse/page-access.ts,
+ * lib/promotion/default-deps.ts) take the process's database from lib/runtime.ts's getPrisma().
  * A lower layer that must tell a higher one something (inventory: "this catalog changed") offers a
  * listener (see ./changes.ts) instead of importing it.
  */
 import { inNamespace, joinNamespace, normalizeNamespace, relativeName, topNamespace } from "@/lib/registry/namespace";
 
-export { inNamespace, joinNamespace, normalizeNamespace, relativeName, topNamespace };
+export { inNamespace, joinNamespace, relativeName, topNamespace };
 
 /**
  * The same relative name in another namespace: "dev/app" from "dev" to "prod" is "prod/app".

@@ -3,7 +3,7 @@ import { writeAudit } from "@/lib/audit/log";
 import { UserInputError, type ActorContext } from "@/lib/auth/users";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS } from "./config-schema";
 import { checkTarget } from "./kinds/check";
-import { probeKindSpec } from "./kinds";
+import { probeKindSpec, type ProbeKind } from "./kinds";
 import type { ProbeTargetSpec } from "./types";
 
 export type NewProbeTarget = Omit<ProbeTargetSpec, "id" | "enabled">;
@@ -72,7 +72,7 @@ export async function addBasicProbesForRegistries(prisma: PrismaClient, ctx: Act
   const names = new Set(existing.map((t) => t.name));
   const covered = new Set(existing.map((t) => `${t.registryName}/${t.kind}`));
   const wanted: NewProbeTarget[] = registries.flatMap((r) =>
-    (["reachability", "credentials"] as const)
+    (["reachability", "credentials"] satisfies ProbeKind[])
       .filter((kind) => !covered.has(`${r.name}/${kind}`) && !names.has(`${r.name}-${kind}`))
       .map((kind) => ({ name: `${r.name}-${kind}`.slice(0, 63), kind, registryName: r.name, params: {}, intervalSeconds: DEFAULT_INTERVAL_SECONDS, timeoutMs: DEFAULT_TIMEOUT_MS })),
   );

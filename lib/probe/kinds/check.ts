@@ -1,12 +1,12 @@
 import type { ProbeKindSpec } from "./spec";
 
-export interface TargetProblem {
+interface TargetProblem {
   /** relative to the target: ["registry"], ["repository"], ["environments", 1] */
   path: (string | number)[];
   message: string;
 }
 
-export interface TargetToCheck {
+interface TargetToCheck {
   registry: string | null | undefined;
   params: Record<string, unknown>;
 }

@@ -14,7 +14,7 @@ import { storageQuota } from "./storage-quota";
 import { tagConsistency } from "./tag-consistency";
 import { tlsExpiry } from "./tls-expiry";
 
-export const probeKindSpecs = [reachability, credentials, pullLatency, storageQuota, tagConsistency, tlsExpiry] as const;
+const probeKindSpecs = [reachability, credentials, pullLatency, storageQuota, tagConsistency, tlsExpiry] as const;
 
 export type ProbeKind = (typeof probeKindSpecs)[number]["kind"];
 

@@ -9,7 +9,7 @@ import type { z } from "zod";
 import type { ProbeContext } from "../context";
 import type { AlertKind, ProbeOutcome, ProbeTargetSpec } from "../types";
 
-export type KindOutcome = Omit<ProbeOutcome, "latencyMs">;
+type KindOutcome = Omit<ProbeOutcome, "latencyMs">;
 
 /** One setting in the "Add a probe" form; `name` is the param it sets. */
 export interface FormField {
