@@ -10,7 +10,7 @@ import { ConfigError } from "@/lib/config/load";
 import { ruleApplies } from "@/lib/probe/alerts/evaluate";
 import { staticProbeContext } from "@/lib/probe/context";
 import { newTargetForm } from "@/lib/probe/form";
-import { kindForms, kindLabel, probeKinds, runProbe } from "@/lib/probe/kinds";
+import { kindForms, kindLabel, probeKinds, probeKindSpec, runProbe } from "@/lib/probe/kinds";
 import { createProbeTarget } from "@/lib/probe/targets";
 import { openTestDatabase, type TestDatabase } from "../support/db";
 
@@ -72,6 +72,14 @@ describe("a probe kind described in one file", () => {
     const fields = Object.fromEntries((bad.error?.issues ?? []).map((i) => [String(i.path[0]), i.message]));
     expect(fields.registryName).toMatch(/is required for kind disk_free/);
     expect(fields.mount).toMatch(/\//);
+  });
+
+  it("every kind's form asks only for settings its schema knows, and every kind may fail", () => {
+    for (const form of kindForms()) {
+      const spec = probeKindSpec(form.kind)!;
+      expect(form.fields.map((f) => f.name).filter((n) => !(n in spec.params.shape))).toEqual([]);
+      expect(spec.alerts).toContain("consecutive_failures");
+    }
   });
 
   it("says which alert kinds apply to it", () => {

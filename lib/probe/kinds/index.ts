@@ -45,11 +45,12 @@ export interface KindForm {
 }
 
 export function kindForms(): KindForm[] {
-  return probeKindSpecs.map((s) => ({
+  return [...byKind.values()].map((s) => ({
     kind: s.kind,
     label: s.label,
     registry: s.registry,
-    fields: s.form.map((f) => ({ ...f, required: !(s.params.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[f.name]!.safeParse(undefined).success })),
+    // required when the kind's schema refuses the field left out
+    fields: s.form.map((f) => ({ ...f, required: !s.params.shape[f.name]?.safeParse(undefined).success })),
   }));
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isIndexJson, type Descriptor, type ImageManifestJson, type RegistryProvider } from "@/lib/registry";
 import { defineProbeKind } from "./spec";
 
-export const DEFAULT_SAMPLE_BYTES = 1024 * 1024;
+const DEFAULT_SAMPLE_BYTES = 1024 * 1024;
 
 async function imageManifest(provider: RegistryProvider, repository: string, tag: string): Promise<ImageManifestJson> {
   const top = await provider.getManifest(repository, tag);
