@@ -5,7 +5,7 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { providerFor } from "@/lib/inventory/connection";
-import { relativeName } from "@/lib/promotion/mapping";
+import { relativeName } from "@/lib/inventory/namespace";
 import { describeRegistryError, mapConcurrent, type DescribedError, type RegistryProvider } from "@/lib/registry";
 import { searchRepositories, tagListing } from "./repositories";
 import { isReferrersTag, resolveTag } from "./tags";

@@ -1,5 +1,6 @@
 import { collectPages, type Listing, type ListingLimits, type RegistryProvider, type Truncation } from "@/lib/registry";
 import { NAME_TTL_MS, namedCache } from "./cache";
+import { inNamespace } from "@/lib/inventory/namespace";
 
 const catalogs = namedCache<Listing<string>>("catalog", { max: 200, ttlMs: NAME_TTL_MS });
 const tagLists = namedCache<Listing<string>>("tags", { max: 20_000, ttlMs: NAME_TTL_MS });
@@ -49,10 +50,6 @@ export interface RepoPage {
   pageSize: number;
   /** the registry's catalog was not read to its end */
   truncated?: Truncation;
-}
-
-export function inNamespace(repo: string, namespace: string | undefined): boolean {
-  return !namespace || repo.startsWith(`${namespace.replace(/\/+$/, "")}/`);
 }
 
 /** Server-side search and pagination over the cached catalog. */

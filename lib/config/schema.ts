@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { checkProbeReferences, probesConfig } from "@/lib/probe/config-schema";
 import { configName, ENV_REF, envRefName } from "./names";
 
 export { envRefName };
@@ -100,10 +99,8 @@ export const configSchema = z
   .strictObject({
     registries: z.array(registry).default([]),
     environments: z.array(environment).default([]),
-    probes: probesConfig.optional(),
   })
   .superRefine((cfg, ctx) => {
-    checkProbeReferences(cfg, ctx);
     const seen = new Set<string>();
     cfg.registries.forEach((r, i) => {
       if (seen.has(r.name)) ctx.addIssue({ code: "custom", path: ["registries", i, "name"], message: `duplicate registry name "${r.name}"` });

@@ -2,7 +2,8 @@ import type { Registry } from "@/lib/db/generated/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { createProvider, RegistryError, type ProviderConnection, type RegistryProvider } from "@/lib/registry";
 import { readFileSync } from "node:fs";
-import { forgetRepository } from "@/lib/browse/cache";
+import { catalogChanged } from "./changes";
+import { topNamespace } from "./namespace";
 
 /**
  * Turns a registry row into a live provider. The secret is resolved here, on the server, at the
@@ -74,7 +75,7 @@ function awsSettings(r: Registry, secret: string | undefined, env: Record<string
 function hubNamespaces(r: Registry & { environments?: { namespace: string }[] }): string[] {
   const o = registryOptions(r);
   const configured = Array.isArray(o.namespaces) ? o.namespaces.filter((n): n is string => typeof n === "string") : [];
-  return [...new Set([...configured, ...(r.environments ?? []).map((e) => e.namespace.split("/")[0] ?? "")].filter(Boolean))];
+  return [...new Set([...configured, ...(r.environments ?? []).map((e) => topNamespace(e.namespace))].filter(Boolean))];
 }
 
 const holder = globalThis as unknown as { __dmProviders?: Map<string, { version: number; provider: RegistryProvider }> };
@@ -87,7 +88,7 @@ export function providerFor(r: Registry): RegistryProvider {
   if (cached && cached.version === version) {
     // a Docker Hub provider learns the namespaces of environments added to its registry later
     const hub = cached.provider as RegistryProvider & { addNamespaces?: (n: string[]) => boolean };
-    if (r.kind === "dockerhub" && hub.addNamespaces?.(hubNamespaces(r))) forgetRepository(r.name, "");
+    if (r.kind === "dockerhub" && hub.addNamespaces?.(hubNamespaces(r))) catalogChanged(r.name);
     return cached.provider;
   }
   if (cached) void cached.provider.close().catch(() => undefined);

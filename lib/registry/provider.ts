@@ -31,14 +31,15 @@ export interface RegistryConnection {
   aws?: { region: string; accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; endpoint?: string };
 }
 
+/**
+ * Flags that something reads: referrers (lib/scan), scanReports and replication (the guards in
+ * capabilities.ts), blobMount (the copy plan). Everything else a provider offers shows as the
+ * optional interfaces of capabilities.ts, found by their methods.
+ */
 export interface RegistryCapabilities {
-  catalog: boolean;
   referrers: boolean;
-  deleteManifest: boolean;
   scanReports: boolean;
   replication: boolean;
-  quotas: boolean;
-  retention: boolean;
   /** cross-repository blob mount within the same registry */
   blobMount: boolean;
 }
