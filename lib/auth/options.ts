@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { writeAudit } from "@/lib/audit/log";
 import { getPrisma } from "@/lib/runtime";
+import { endSessionsOnSignOut } from "./account";
 import { clientIpFrom } from "./request";
 import { signInWithPassword } from "./signin";
 
@@ -47,15 +47,19 @@ export async function getAuthOptions(): Promise<AuthOptions> {
       }),
     ],
     callbacks: {
+      // At sign-in `user` is what signInWithPassword returned; afterwards the claims stay as issued.
+      jwt({ token, user }) {
+        if (user) token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion;
+        return token;
+      },
       session({ session, token }) {
-        if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+        if (session.user && token.sub) Object.assign(session.user, { id: token.sub, sessionVersion: token.sessionVersion });
         return session;
       },
     },
     events: {
       async signOut({ token }) {
-        const prisma = await getPrisma();
-        await writeAudit(prisma, { actor: { id: token?.sub ?? null, email: token?.email ?? null }, action: "auth.signout", outcome: "success" });
+        await endSessionsOnSignOut(await getPrisma(), { userId: token?.sub ?? null, email: token?.email ?? null, sessionVersion: token?.sessionVersion });
       },
     },
   };

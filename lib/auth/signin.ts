@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { verifyPassword } from "./password";
-import { beginAttempt, recordFailure, recordSuccess } from "./throttle";
+import { MAX_PASSWORD_LENGTH, verifyPassword } from "./password";
+import { beginAttempt, recordFailure, recordSuccess, throttledMessage } from "./throttle";
 import { normalizeEmail } from "./users";
 
-const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
+const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 
 export const SIGNIN_FAILED = "Wrong email or password.";
 
@@ -20,8 +20,7 @@ export async function signInWithPassword(prisma: PrismaClient, raw: unknown, ip:
   if (!attempt.allowed) {
     const { until } = attempt;
     await writeAudit(prisma, { actor: { email }, action: "auth.signin", outcome: "denied", sourceIp: ip, detail: { reason: "throttled", until } });
-    const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
-    throw new Error(`Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+    throw new Error(throttledMessage(until));
   }
 
   const user = await prisma.user.findUnique({ where: { email } });
@@ -39,5 +38,6 @@ export async function signInWithPassword(prisma: PrismaClient, raw: unknown, ip:
   }
   await recordSuccess(prisma, email, ip);
   await writeAudit(prisma, { actor: { id: user.id, email }, action: "auth.signin", outcome: "success", sourceIp: ip });
-  return { id: user.id, email: user.email, name: user.name ?? user.email };
+  // sessionVersion goes into the JWT (options.ts): the session lives only while it still matches.
+  return { id: user.id, email: user.email, name: user.name ?? user.email, sessionVersion: user.sessionVersion };
 }

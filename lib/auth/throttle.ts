@@ -86,3 +86,9 @@ export async function recordSuccess(db: Db, email: string, ip: string | null) {
   await db.loginThrottle.deleteMany({ where: { key: `account:${email.toLowerCase()}` } });
   if (ip) await giveBack(db, [`ip:${ip}`]);
 }
+
+/** What a refused caller is told. */
+export function throttledMessage(until: Date, now = new Date()): string {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));
+  return `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
