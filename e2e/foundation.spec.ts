@@ -1,8 +1,8 @@
-import { ADMIN, expect, signIn, signOut, test } from "./fixtures";
+import { ADMIN, createUserViaUi, expect, signIn, signOut, test } from "./fixtures";
 
 const VIEWER = { email: "viewer@e2e.test", password: "viewer password 1" };
 
-test("admin signs in, sees the shell, and signs out", async ({ page }) => {
+test("admin signs in, sees the shell, and signs out", async ({ page, browser, baseURL }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
   await signIn(page, ADMIN.email, ADMIN.password);
@@ -13,9 +13,21 @@ test("admin signs in, sees the shell, and signs out", async ({ page }) => {
     await expect(nav.getByRole("link", { name: item })).toBeVisible();
   }
   await expect(page.getByRole("heading", { name: "Environments", exact: true })).toBeVisible();
+  // A copy of the session cookie, taken before sign-out, must die with the session.
+  const captured = await page.context().cookies();
+  expect(captured.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
   await signOut(page);
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/signin/);
+
+  const replay = await browser.newContext({ baseURL });
+  await replay.addCookies(captured);
+  const rp = await replay.newPage();
+  await rp.goto("/settings");
+  await expect(rp).toHaveURL(/\/signin/);
+  const api = await rp.request.get("/api/v1/promotions");
+  expect(api.status()).toBe(401);
+  await replay.close();
 });
 
 test("a wrong password shows an error and is audited", async ({ page }) => {
@@ -67,4 +79,25 @@ test("a viewer cannot reach admin pages by URL, nor run an admin action by posti
   await page.goto("/audit?action=permission.denied");
   await expect(page.getByTestId("audit-table")).toContainText(VIEWER.email);
   await expect(page.getByTestId("audit-table")).toContainText("user.manage");
+});
+
+test("a person changes their password on the Account page and signs in again with it", async ({ page }) => {
+  const person = { email: "changer@e2e.test", password: "changer password 1" };
+  const next = "changer password 2";
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await createUserViaUi(page, { ...person, role: "viewer" });
+  await signOut(page);
+
+  await signIn(page, person.email, person.password);
+  await page.getByRole("link", { name: "Account" }).click();
+  const form = page.getByRole("form", { name: "Change password" });
+  await form.getByLabel("Current password").fill(person.password);
+  await form.getByLabel("New password").fill(next);
+  await form.getByLabel("Repeat new password").fill(next);
+  await form.getByRole("button", { name: "Change password" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+
+  await signIn(page, person.email, person.password, { expectFailure: true });
+  await expect(page.getByTestId("signin-error")).toHaveText("Wrong email or password.");
+  await signIn(page, person.email, next);
 });

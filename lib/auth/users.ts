@@ -114,26 +114,19 @@ export async function listUsers(prisma: PrismaClient) {
 
 type LoadedGrants = { email: string; name: string | null; grants: Grant[] };
 
-async function readAccount(prisma: PrismaClient, userId: string): Promise<(LoadedGrants & { sessionVersion: number }) | null> {
+async function readAccount(prisma: PrismaClient, userId: string): Promise<{ loaded: LoadedGrants; sessionVersion: number } | null> {
   const user = await prisma.user.findUnique({
     where: { id: userId },
     select: { email: true, name: true, disabled: true, sessionVersion: true, grants: { select: { role: true, environment: { select: { name: true } } } } },
   });
   if (!user || user.disabled) return null;
-  return {
-    email: user.email,
-    name: user.name,
-    sessionVersion: user.sessionVersion,
-    grants: user.grants.map((g) => ({ role: g.role, environment: g.environment?.name ?? null })),
-  };
+  const grants = user.grants.map((g) => ({ role: g.role, environment: g.environment?.name ?? null }));
+  return { loaded: { email: user.email, name: user.name, grants }, sessionVersion: user.sessionVersion };
 }
 
 /** The caller's grants as the policy sees them; null for an unknown or disabled account. */
 export async function loadGrants(prisma: PrismaClient, userId: string): Promise<LoadedGrants | null> {
-  const account = await readAccount(prisma, userId);
-  if (!account) return null;
-  const { sessionVersion: _, ...loaded } = account;
-  return loaded;
+  return (await readAccount(prisma, userId))?.loaded ?? null;
 }
 
 /**
@@ -143,7 +136,5 @@ export async function loadGrants(prisma: PrismaClient, userId: string): Promise<
  */
 export async function loadSessionGrants(prisma: PrismaClient, userId: string, sessionVersion: number): Promise<LoadedGrants | null> {
   const account = await readAccount(prisma, userId);
-  if (!account || account.sessionVersion !== sessionVersion) return null;
-  const { sessionVersion: _, ...loaded } = account;
-  return loaded;
+  return account && account.sessionVersion === sessionVersion ? account.loaded : null;
 }
