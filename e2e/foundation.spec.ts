@@ -1,4 +1,4 @@
-import { ADMIN, createUserViaUi, expect, signIn, signOut, test } from "./fixtures";
+import { ADMIN, expect, signIn, signOut, test } from "./fixtures";
 
 const VIEWER = { email: "viewer@e2e.test", password: "viewer password 1" };
 
@@ -79,25 +79,4 @@ test("a viewer cannot reach admin pages by URL, nor run an admin action by posti
   await page.goto("/audit?action=permission.denied");
   await expect(page.getByTestId("audit-table")).toContainText(VIEWER.email);
   await expect(page.getByTestId("audit-table")).toContainText("user.manage");
-});
-
-test("a person changes their password on the Account page and signs in again with it", async ({ page }) => {
-  const person = { email: "changer@e2e.test", password: "changer password 1" };
-  const next = "changer password 2";
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await createUserViaUi(page, { ...person, role: "viewer" });
-  await signOut(page);
-
-  await signIn(page, person.email, person.password);
-  await page.getByRole("link", { name: "Account" }).click();
-  const form = page.getByRole("form", { name: "Change password" });
-  await form.getByLabel("Current password").fill(person.password);
-  await form.getByLabel("New password").fill(next);
-  await form.getByLabel("Repeat new password").fill(next);
-  await form.getByRole("button", { name: "Change password" }).click();
-  await expect(page).toHaveURL(/\/signin/);
-
-  await signIn(page, person.email, person.password, { expectFailure: true });
-  await expect(page.getByTestId("signin-error")).toHaveText("Wrong email or password.");
-  await signIn(page, person.email, next);
 });
