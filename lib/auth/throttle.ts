@@ -62,8 +62,10 @@ export async function beginAttempt(db: Db, email: string, ip: string | null, pol
   return { allowed: false, until: new Date(Math.max(...refusedUntil)) };
 }
 
+// One key per statement: a statement locking several rows in scan order could deadlock with
+// beginAttempt's insert, which locks the account row before the IP row.
 async function giveBack(db: Db, keys: string[]) {
-  await db.$executeRawUnsafe(`UPDATE "LoginThrottle" SET "failures" = GREATEST("failures" - 1, 0) WHERE "key" = ANY($1::text[])`, keys);
+  for (const key of keys) await db.$executeRawUnsafe(`UPDATE "LoginThrottle" SET "failures" = GREATEST("failures" - 1, 0) WHERE "key" = $1`, key);
 }
 
 /** The check failed: its claim stays counted, and a key at its limit is locked. */
