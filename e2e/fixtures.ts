@@ -20,7 +20,8 @@ export async function signIn(page: Page, email: string, password: string, { expe
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  // exact: Settings → Users also has "Sign out everywhere" buttons.
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
 }
 

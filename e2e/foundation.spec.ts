@@ -2,7 +2,7 @@ import { ADMIN, expect, signIn, signOut, test } from "./fixtures";
 
 const VIEWER = { email: "viewer@e2e.test", password: "viewer password 1" };
 
-test("admin signs in, sees the shell, and signs out", async ({ page }) => {
+test("admin signs in, sees the shell, and signs out", async ({ page, browser, baseURL }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
   await signIn(page, ADMIN.email, ADMIN.password);
@@ -13,9 +13,21 @@ test("admin signs in, sees the shell, and signs out", async ({ page }) => {
     await expect(nav.getByRole("link", { name: item })).toBeVisible();
   }
   await expect(page.getByRole("heading", { name: "Environments", exact: true })).toBeVisible();
+  // A copy of the session cookie, taken before sign-out, must die with the session.
+  const captured = await page.context().cookies();
+  expect(captured.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
   await signOut(page);
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/signin/);
+
+  const replay = await browser.newContext({ baseURL });
+  await replay.addCookies(captured);
+  const rp = await replay.newPage();
+  await rp.goto("/settings");
+  await expect(rp).toHaveURL(/\/signin/);
+  const api = await rp.request.get("/api/v1/promotions");
+  expect(api.status()).toBe(401);
+  await replay.close();
 });
 
 test("a wrong password shows an error and is audited", async ({ page }) => {

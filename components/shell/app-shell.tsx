@@ -37,6 +37,9 @@ export function AppShell({ user, roles, children }: { user: string; roles: strin
               {roles}
             </div>
           </div>
+          <a href="/account" className="text-sm text-sky-700 hover:underline">
+            Account
+          </a>
           <a href="/account/tokens" className="text-sm text-sky-700 hover:underline">
             API tokens
           </a>

@@ -1,17 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { z } from "zod";
-import { writeAudit } from "@/lib/audit/log";
 import { getPrisma } from "@/lib/runtime";
-import { verifyPassword } from "./password";
+import { endSessionsOnSignOut } from "./account";
 import { clientIpFrom } from "./request";
-import { lockedUntil, recordFailure, recordSuccess } from "./throttle";
-import { normalizeEmail } from "./users";
-
-const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
-
-export const SIGNIN_FAILED = "Wrong email or password.";
+import { signInWithPassword } from "./signin";
 
 /**
  * The JWT signing secret: NEXTAUTH_SECRET when given, else one generated on first start and kept in
@@ -37,36 +30,8 @@ async function readOrCreateSecret(): Promise<string> {
   return (await prisma.setting.findUniqueOrThrow({ where: { key: "auth.secret" } })).value as string;
 }
 
-async function authorize(raw: unknown, headers: Record<string, string | string[] | undefined>) {
-  const prisma = await getPrisma();
-  const ip = clientIpFrom({ get: (n) => { const v = headers[n]; return Array.isArray(v) ? v.join(",") : (v ?? null); } });
-  const parsed = credentials.safeParse(raw);
-  if (!parsed.success) throw new Error(SIGNIN_FAILED);
-  const email = normalizeEmail(parsed.data.email);
-
-  const until = await lockedUntil(prisma, email, ip);
-  if (until) {
-    await writeAudit(prisma, { actor: { email }, action: "auth.signin", outcome: "denied", sourceIp: ip, detail: { reason: "throttled", until } });
-    const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
-    throw new Error(`Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
-  }
-
-  const user = await prisma.user.findUnique({ where: { email } });
-  const ok = await verifyPassword(user?.passwordHash, parsed.data.password);
-  if (!ok || !user || user.disabled) {
-    await recordFailure(prisma, email, ip);
-    await writeAudit(prisma, {
-      actor: { id: user?.id ?? null, email },
-      action: "auth.signin",
-      outcome: "failure",
-      sourceIp: ip,
-      detail: { reason: !user ? "unknown account" : user.disabled && ok ? "account disabled" : "wrong password" },
-    });
-    throw new Error(SIGNIN_FAILED);
-  }
-  await recordSuccess(prisma, email);
-  await writeAudit(prisma, { actor: { id: user.id, email }, action: "auth.signin", outcome: "success", sourceIp: ip });
-  return { id: user.id, email: user.email, name: user.name ?? user.email };
+function ipOf(headers: Record<string, string | string[] | undefined>): string | null {
+  return clientIpFrom({ get: (n) => { const v = headers[n]; return Array.isArray(v) ? v.join(",") : (v ?? null); } });
 }
 
 export async function getAuthOptions(): Promise<AuthOptions> {
@@ -78,19 +43,23 @@ export async function getAuthOptions(): Promise<AuthOptions> {
       CredentialsProvider({
         name: "Dockmaster account",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: (raw, req) => authorize(raw, (req?.headers ?? {}) as Record<string, string>),
+        authorize: async (raw, req) => signInWithPassword(await getPrisma(), raw, ipOf(req?.headers ?? {})),
       }),
     ],
     callbacks: {
+      // At sign-in `user` is what signInWithPassword returned; afterwards the claims stay as issued.
+      jwt({ token, user }) {
+        if (user) token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion;
+        return token;
+      },
       session({ session, token }) {
-        if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+        if (session.user && token.sub) Object.assign(session.user, { id: token.sub, sessionVersion: token.sessionVersion });
         return session;
       },
     },
     events: {
       async signOut({ token }) {
-        const prisma = await getPrisma();
-        await writeAudit(prisma, { actor: { id: token?.sub ?? null, email: token?.email ?? null }, action: "auth.signout", outcome: "success" });
+        await endSessionsOnSignOut(await getPrisma(), { userId: token?.sub ?? null, email: token?.email ?? null, sessionVersion: token?.sessionVersion });
       },
     },
   };

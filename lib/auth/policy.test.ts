@@ -15,6 +15,7 @@ const expected: Record<Action, Role[]> = {
   "replication.view": ["viewer", "developer", "approver", "admin"],
   "probe.view": ["viewer", "developer", "approver", "admin"],
   "token.manage": ["viewer", "developer", "approver", "admin"],
+  "account.manage": ["viewer", "developer", "approver", "admin"],
   "audit.view": ["approver", "admin"],
   "registry.manage": ["admin"],
   "environment.manage": ["admin"],

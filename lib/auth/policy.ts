@@ -23,6 +23,7 @@ export const globalActions = [
   "replication.view",
   "probe.view",
   "token.manage",
+  "account.manage",
   "audit.view",
   "registry.manage",
   "environment.manage",
@@ -34,7 +35,7 @@ export const globalActions = [
 ] as const;
 
 /** About the caller's own account: any grant, global or scoped, counts. */
-export const selfActions = ["token.manage"] as const;
+export const selfActions = ["token.manage", "account.manage"] as const;
 
 export type EnvironmentAction = (typeof environmentActions)[number];
 export type GlobalAction = (typeof globalActions)[number];
@@ -44,7 +45,8 @@ export const actions: readonly Action[] = [...environmentActions, ...globalActio
 /** What each role may do. Roles are cumulative in this order, except where the matrix says otherwise. */
 const allowed: Record<Role, ReadonlySet<Action>> = (() => {
   // token.manage: a person's own API tokens, which never carry more than that person's roles.
-  const viewer: Action[] = ["environment.view", "promotion.view", "registry.view", "scan.view", "replication.view", "probe.view", "token.manage"];
+  // account.manage: a person's own password and sessions.
+  const viewer: Action[] = ["environment.view", "promotion.view", "registry.view", "scan.view", "replication.view", "probe.view", "token.manage", "account.manage"];
   const developer: Action[] = [...viewer, "promotion.request"];
   // Approvers sign off on and back out promotions; they read the audit trail they are part of.
   // They are also the ones on call, so they may acknowledge probe alerts.

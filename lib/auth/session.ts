@@ -5,21 +5,25 @@ import { AuthError, enforce, type Principal } from "./enforce";
 import { decide, type Action, type Resource } from "./policy";
 import { getAuthOptions } from "./options";
 import { requestIp } from "./request";
-import { loadGrants } from "./users";
+import { loadSessionGrants } from "./users";
 
 export { AuthError, type Principal };
 
 /**
  * The signed-in caller with the grants read from the database on this request (revocation is
- * immediate). cache() makes the layout and the page of one render share one lookup.
+ * immediate), or null. This is the one place a session cookie becomes a Principal: pages, server
+ * actions and route handlers all come through here, so a session whose version the account has
+ * moved past (signed out, disabled, signed out everywhere, password changed) is refused everywhere.
+ * cache() makes the layout and the page of one render share one lookup.
  */
 export const currentPrincipal = cache(async function currentPrincipal(): Promise<Principal | null> {
   const session = await getServerSession(await getAuthOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const loaded = await loadGrants(await getPrisma(), id);
+  const claims = session?.user as { id?: unknown; sessionVersion?: unknown } | undefined;
+  // A JWT without a version (issued before versions existed) cannot be checked: refused.
+  if (typeof claims?.id !== "string" || typeof claims.sessionVersion !== "number") return null;
+  const loaded = await loadSessionGrants(await getPrisma(), claims.id, claims.sessionVersion);
   if (!loaded) return null;
-  return { id, ...loaded, ip: await requestIp() };
+  return { id: claims.id, ...loaded, ip: await requestIp() };
 });
 
 /** Every server action and route handler goes through here (see enforce.ts). */

@@ -86,7 +86,8 @@ export async function setUserDisabled(prisma: PrismaClient, ctx: ActorContext, u
   return prisma.$transaction(async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: { grants: true } });
     if (disabled && user.id === ctx.actor?.id) throw new UserInputError("you cannot disable your own account");
-    await tx.user.update({ where: { id: userId }, data: { disabled } });
+    // Disabling also ends the account's sessions, so enabling it later does not revive old cookies.
+    await tx.user.update({ where: { id: userId }, data: disabled ? { disabled, sessionVersion: { increment: 1 } } : { disabled } });
     await writeAudit(tx, {
       actor: ctx.actor,
       action: disabled ? "user.disable" : "user.enable",
@@ -111,16 +112,29 @@ export async function listUsers(prisma: PrismaClient) {
   });
 }
 
-/** The caller's grants as the policy sees them; null for an unknown or disabled account. */
-export async function loadGrants(prisma: PrismaClient, userId: string): Promise<{ email: string; name: string | null; grants: Grant[] } | null> {
+type LoadedGrants = { email: string; name: string | null; grants: Grant[] };
+
+async function readAccount(prisma: PrismaClient, userId: string): Promise<{ loaded: LoadedGrants; sessionVersion: number } | null> {
   const user = await prisma.user.findUnique({
     where: { id: userId },
-    select: { email: true, name: true, disabled: true, grants: { select: { role: true, environment: { select: { name: true } } } } },
+    select: { email: true, name: true, disabled: true, sessionVersion: true, grants: { select: { role: true, environment: { select: { name: true } } } } },
   });
   if (!user || user.disabled) return null;
-  return {
-    email: user.email,
-    name: user.name,
-    grants: user.grants.map((g) => ({ role: g.role, environment: g.environment?.name ?? null })),
-  };
+  const grants = user.grants.map((g) => ({ role: g.role, environment: g.environment?.name ?? null }));
+  return { loaded: { email: user.email, name: user.name, grants }, sessionVersion: user.sessionVersion };
+}
+
+/** The caller's grants as the policy sees them; null for an unknown or disabled account. */
+export async function loadGrants(prisma: PrismaClient, userId: string): Promise<LoadedGrants | null> {
+  return (await readAccount(prisma, userId))?.loaded ?? null;
+}
+
+/**
+ * The same for a browser session: null also when the session was issued before the account's
+ * sessions were last ended (its version is behind), which is how sign-out, disabling, "sign out
+ * everywhere" and a password change take effect at once although JWT cookies live on.
+ */
+export async function loadSessionGrants(prisma: PrismaClient, userId: string, sessionVersion: number): Promise<LoadedGrants | null> {
+  const account = await readAccount(prisma, userId);
+  return account && account.sessionVersion === sessionVersion ? account.loaded : null;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 // The server action runs for real against a real database; only Next's request scope (cookies,
 // headers, cache) and next-auth's cookie decoding are replaced, since there is no HTTP request here.
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "192.0.2.44" }) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
@@ -46,7 +46,7 @@ describe("admin-only server actions are refused on the server", () => {
 
   it("refuses a viewer calling createUserAction directly, writes nothing but an audit row", async () => {
     const { createUserAction } = await import("@/app/(app)/settings/users/actions");
-    session.current = { user: { id: ids.viewer } };
+    session.current = { user: { id: ids.viewer, sessionVersion: 0 } };
     const res = await createUserAction(undefined, form(newUser));
     expect(res).toEqual({ status: "error", message: "Not allowed: no role grants user.manage." });
     expect(await prisma.user.findUnique({ where: { email: "mallory@x.io" } })).toBeNull();
@@ -56,7 +56,7 @@ describe("admin-only server actions are refused on the server", () => {
 
   it("refuses a viewer even when the input is invalid (no validation oracle)", async () => {
     const { grantRoleAction } = await import("@/app/(app)/settings/users/actions");
-    session.current = { user: { id: ids.viewer } };
+    session.current = { user: { id: ids.viewer, sessionVersion: 0 } };
     const res = await grantRoleAction(undefined, form({ userId: ids.viewer, role: "superuser" }));
     expect(res).toMatchObject({ status: "error", message: "Not allowed: no role grants user.manage." });
     expect(await prisma.roleGrant.count({ where: { userId: ids.viewer } })).toBe(1);
@@ -71,14 +71,14 @@ describe("admin-only server actions are refused on the server", () => {
   it("refuses a disabled admin: grants are read from the database on every call", async () => {
     const { createUserAction } = await import("@/app/(app)/settings/users/actions");
     await prisma.user.update({ where: { id: ids.admin }, data: { disabled: true } });
-    session.current = { user: { id: ids.admin } };
+    session.current = { user: { id: ids.admin, sessionVersion: 0 } };
     expect(await createUserAction(undefined, form(newUser))).toEqual({ status: "error", message: "You are not signed in." });
     await prisma.user.update({ where: { id: ids.admin }, data: { disabled: false } });
   });
 
   it("lets an admin create the user, audited with actor and address", async () => {
     const { createUserAction } = await import("@/app/(app)/settings/users/actions");
-    session.current = { user: { id: ids.admin } };
+    session.current = { user: { id: ids.admin, sessionVersion: 0 } };
     const res = await createUserAction(undefined, form({ ...newUser, role: "viewer" }));
     expect(res).toEqual({ status: "ok", message: "Created mallory@x.io." });
     expect(await prisma.user.findUnique({ where: { email: "mallory@x.io" } })).not.toBeNull();
@@ -88,14 +88,14 @@ describe("admin-only server actions are refused on the server", () => {
 
   it("shows field errors to an admin for bad input", async () => {
     const { createUserAction } = await import("@/app/(app)/settings/users/actions");
-    session.current = { user: { id: ids.admin } };
+    session.current = { user: { id: ids.admin, sessionVersion: 0 } };
     const res = await createUserAction(undefined, form({ ...newUser, email: "not-an-email", password: "short" }));
     expect(res).toMatchObject({ status: "error", fieldErrors: { email: ["enter a valid email address"], password: ["at least 12 characters"] } });
   });
 
   it("refuses a viewer adding a registry", async () => {
     const { createRegistryAction } = await import("@/app/(app)/settings/registries/actions");
-    session.current = { user: { id: ids.viewer } };
+    session.current = { user: { id: ids.viewer, sessionVersion: 0 } };
     const res = await createRegistryAction(undefined, form({ name: "evil", kind: "oci", url: "http://evil" }));
     expect(res).toEqual({ status: "error", message: "Not allowed: no role grants registry.manage." });
     expect(await prisma.registry.count()).toBe(0);

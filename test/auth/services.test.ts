@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "@/lib/audit/log";
 import { bootstrapAdminFromEnv, completeSetup, setupRequired } from "@/lib/auth/bootstrap";
 import { verifyPassword } from "@/lib/auth/password";
-import { lockedUntil, recordFailure, recordSuccess } from "@/lib/auth/throttle";
+import { beginAttempt, recordFailure, recordSuccess } from "@/lib/auth/throttle";
 import { createUser, grantRole, loadGrants, revokeGrant, setUserDisabled } from "@/lib/auth/users";
 import { parseConfig } from "@/lib/config/load";
 import { syncConfig } from "@/lib/config/sync";
@@ -55,31 +55,37 @@ describe.each(dbKinds)("account and config services on %s", (kind) => {
     await expect(bootstrapAdminFromEnv(db.prisma, { DOCKMASTER_ADMIN_EMAIL: "x@y.z" })).rejects.toThrow("DOCKMASTER_ADMIN_EMAIL is set but DOCKMASTER_ADMIN_PASSWORD is not");
   });
 
+  // One failed sign-in as the sign-in flow makes it: claim the check, then record its failure.
+  async function fail(email: string, ip: string | null, at: Date) {
+    expect(await beginAttempt(db.prisma, email, ip, undefined, at)).toEqual({ allowed: true });
+    await recordFailure(db.prisma, email, ip, undefined, at);
+  }
+
   it("locks an account after 5 failures and an IP after 20, and a success clears only the account", async () => {
     const t0 = new Date("2026-01-01T00:00:00Z");
-    for (let i = 0; i < 4; i++) await recordFailure(db.prisma, "victim@x.io", "192.0.2.1", undefined, t0);
-    expect(await lockedUntil(db.prisma, "victim@x.io", "192.0.2.1", t0)).toBeNull();
-    await recordFailure(db.prisma, "Victim@x.io", "192.0.2.1", undefined, t0);
-    expect(await lockedUntil(db.prisma, "victim@x.io", "198.51.100.7", t0)).toEqual(new Date(t0.getTime() + 15 * 60_000));
+    for (let i = 0; i < 4; i++) await fail("victim@x.io", "192.0.2.1", t0);
+    await fail("Victim@x.io", "192.0.2.1", t0);
+    expect(await beginAttempt(db.prisma, "victim@x.io", "198.51.100.7", undefined, t0)).toEqual({ allowed: false, until: new Date(t0.getTime() + 15 * 60_000) });
     // After the lock expires the account may try again.
-    expect(await lockedUntil(db.prisma, "victim@x.io", null, new Date(t0.getTime() + 16 * 60_000))).toBeNull();
+    expect(await beginAttempt(db.prisma, "victim@x.io", null, undefined, new Date(t0.getTime() + 16 * 60_000))).toEqual({ allowed: true });
 
     // A password spray: one IP, many accounts, each below the account limit.
-    for (let i = 0; i < 20; i++) await recordFailure(db.prisma, `user${i}@x.io`, "203.0.113.5", undefined, t0);
-    expect(await lockedUntil(db.prisma, "fresh@x.io", "203.0.113.5", t0)).not.toBeNull();
-    expect(await lockedUntil(db.prisma, "fresh@x.io", "203.0.113.6", t0)).toBeNull();
+    for (let i = 0; i < 20; i++) await fail(`user${i}@x.io`, "203.0.113.5", t0);
+    expect(await beginAttempt(db.prisma, "fresh@x.io", "203.0.113.5", undefined, t0)).toMatchObject({ allowed: false });
+    expect(await beginAttempt(db.prisma, "fresh2@x.io", "203.0.113.6", undefined, t0)).toEqual({ allowed: true });
 
-    await recordSuccess(db.prisma, "victim@x.io");
-    expect(await lockedUntil(db.prisma, "victim@x.io", null, t0)).toBeNull();
-    expect(await lockedUntil(db.prisma, "user0@x.io", "203.0.113.5", t0)).not.toBeNull();
+    await recordSuccess(db.prisma, "user0@x.io", null);
+    expect(await beginAttempt(db.prisma, "user0@x.io", null, undefined, t0)).toEqual({ allowed: true });
+    expect(await beginAttempt(db.prisma, "user0@x.io", "203.0.113.5", undefined, t0)).toMatchObject({ allowed: false });
   });
 
   it("restarts the window once it has passed", async () => {
     const t0 = new Date("2026-02-01T00:00:00Z");
-    for (let i = 0; i < 4; i++) await recordFailure(db.prisma, "slow@x.io", null, undefined, t0);
+    for (let i = 0; i < 4; i++) await fail("slow@x.io", null, t0);
     const later = new Date(t0.getTime() + 20 * 60_000);
-    await recordFailure(db.prisma, "slow@x.io", null, undefined, later);
-    expect(await lockedUntil(db.prisma, "slow@x.io", null, later)).toBeNull();
+    await fail("slow@x.io", null, later);
+    for (let i = 0; i < 3; i++) await fail("slow@x.io", null, later);
+    expect(await beginAttempt(db.prisma, "slow@x.io", null, undefined, later)).toEqual({ allowed: true });
   });
 
   it("manages users and roles with an audit row for each change, and keeps one admin", async () => {

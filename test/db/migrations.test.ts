@@ -40,11 +40,13 @@ describe.each(dbKinds)("migrations on %s", (kind) => {
       data: { name: "prod", order: 3, registryId: reg.id, namespace: "prod", protected: true, policy: { approvals: 2 }, source: "ui" },
     });
     const user = await p.user.create({
-      data: { email: "a@x.io", name: "A", passwordHash: "h", disabled: false, grants: { create: [{ role: "approver", environmentId: env.id }, { role: "viewer" }] } },
+      data: { email: "a@x.io", name: "A", passwordHash: "h", disabled: false, sessionVersion: 3, grants: { create: [{ role: "approver", environmentId: env.id }, { role: "viewer" }] } },
       include: { grants: { include: { environment: true } } },
     });
     expect(user.grants.map((g) => [g.role, g.environment?.name ?? null]).sort()).toEqual([["approver", "prod"], ["viewer", null]]);
     expect(user.updatedAt).toBeInstanceOf(Date);
+    expect(user.sessionVersion).toBe(3);
+    expect((await p.user.create({ data: { email: "fresh@x.io", passwordHash: "h" } })).sessionVersion).toBe(0);
 
     const ev = await p.auditEvent.create({
       data: { actorId: user.id, actorEmail: user.email, action: "x.y", targetType: "t", targetId: "1", outcome: "success", sourceIp: "127.0.0.1", detail: { a: [1, 2] } },

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { startHarborSim, type HarborSim } from "../sim/harbor/server";
 import { freePort } from "../harness/free-port";
 
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "192.0.2.77" }) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
@@ -60,7 +60,7 @@ afterAll(async () => {
 describe("triggerReplicationAction", () => {
   it.each(["viewer", "approver"])("refuses a %s on the server: nothing starts, the refusal is audited", async (role) => {
     const { triggerReplicationAction } = await import("@/app/(app)/replication/actions");
-    session.current = { user: { id: ids[role]! } };
+    session.current = { user: { id: ids[role]!, sessionVersion: 0 } };
     const res = await triggerReplicationAction(undefined, form({ registry: "harbor", policyId: "1" }));
     expect(res).toEqual({ status: "error", message: "Not allowed: no role grants replication.trigger." });
     expect(sim.startedExecutions).toHaveLength(0);
@@ -70,7 +70,7 @@ describe("triggerReplicationAction", () => {
 
   it("lets an admin start the policy on Harbor, audited with the execution id", async () => {
     const { triggerReplicationAction } = await import("@/app/(app)/replication/actions");
-    session.current = { user: { id: ids.admin! } };
+    session.current = { user: { id: ids.admin!, sessionVersion: 0 } };
     const res = await triggerReplicationAction(undefined, form({ registry: "harbor", policyId: "1" }));
     expect(res).toEqual({ status: "ok", message: "Started execution 1 of “nightly”." });
     expect(sim.startedExecutions).toEqual([{ id: 1, policyId: 1, user: "admin" }]);
@@ -80,7 +80,7 @@ describe("triggerReplicationAction", () => {
 
   it("refuses to start a disabled policy, and says why; the failure is audited", async () => {
     const { triggerReplicationAction } = await import("@/app/(app)/replication/actions");
-    session.current = { user: { id: ids.admin! } };
+    session.current = { user: { id: ids.admin!, sessionVersion: 0 } };
     const res = await triggerReplicationAction(undefined, form({ registry: "harbor", policyId: "2" }));
     expect(res).toMatchObject({ status: "error", message: expect.stringContaining('replication policy "paused" is disabled') });
     expect(sim.startedExecutions).toHaveLength(1);
@@ -90,7 +90,7 @@ describe("triggerReplicationAction", () => {
 
   it("reports Harbor refusing the start as a message, not a crash", async () => {
     const { triggerReplicationAction } = await import("@/app/(app)/replication/actions");
-    session.current = { user: { id: ids.admin! } };
+    session.current = { user: { id: ids.admin!, sessionVersion: 0 } };
     sim.fault({ method: "POST", path: "/api/v2.0/replication/executions", status: 403, body: { errors: [{ code: "FORBIDDEN", message: "robot lacks replication:create" }] } });
     const res = await triggerReplicationAction(undefined, form({ registry: "harbor", policyId: "1" }));
     expect(res).toMatchObject({ status: "error", message: expect.stringContaining("robot lacks replication:create") });

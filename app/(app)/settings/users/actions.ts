@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/auth/action";
-import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { endAllSessions } from "@/lib/auth/account";
+import { newPasswordSchema } from "@/lib/auth/password";
 import { roles } from "@/lib/auth/policy";
 import { createUser, grantRole, revokeGrant, setUserDisabled } from "@/lib/auth/users";
 
@@ -16,7 +17,7 @@ export const createUserAction = defineAction({
   input: z.object({
     email: z.email("enter a valid email address"),
     name: z.string().trim().max(200).optional(),
-    password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`),
+    password: newPasswordSchema,
     role: z.enum(roles),
     environmentId: scope,
   }),
@@ -55,5 +56,15 @@ export const setDisabledAction = defineAction({
     await setUserDisabled(prisma, { actor, ip }, input.userId, input.disabled);
     revalidatePath("/settings/users");
     return { message: input.disabled ? "Account disabled." : "Account enabled." };
+  },
+});
+
+export const endSessionsAction = defineAction({
+  input: z.object({ userId: z.string().min(1) }),
+  permission: "user.manage",
+  async run(input, { prisma, actor, ip }) {
+    await endAllSessions(prisma, { actor, ip }, input.userId);
+    revalidatePath("/settings/users");
+    return { message: "Signed out everywhere." };
   },
 });

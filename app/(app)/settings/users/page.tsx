@@ -7,7 +7,7 @@ import { authorizePage } from "@/lib/auth/page";
 import { listUsers } from "@/lib/auth/users";
 import { listEnvironments } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
-import { createUserAction, grantRoleAction, revokeGrantAction, setDisabledAction } from "./actions";
+import { createUserAction, endSessionsAction, grantRoleAction, revokeGrantAction, setDisabledAction } from "./actions";
 
 export const metadata = { title: "Users and roles" };
 
@@ -65,6 +65,9 @@ export default async function UsersPage() {
                       label={u.disabled ? "Enable" : "Disable"}
                       danger={!u.disabled}
                     />
+                  </div>
+                  <div className="mt-2">
+                    <HiddenFieldsButton action={endSessionsAction} fields={{ userId: u.id }} label="Sign out everywhere" ariaLabel={`Sign out ${u.email} everywhere`} />
                   </div>
                 </td>
               </tr>

@@ -1,0 +1,31 @@
+import { ChangePasswordForm } from "@/components/settings/user-forms";
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/shell/page-header";
+import { authorizePage } from "@/lib/auth/page";
+import { changePasswordAction } from "./actions";
+
+export const metadata = { title: "Account" };
+export const dynamic = "force-dynamic";
+
+export default async function AccountPage() {
+  const access = await authorizePage("account.manage");
+  if (!access.ok) return <Forbidden message={access.message} />;
+  return (
+    <>
+      <PageHeader title="Account" description={`Signed in as ${access.principal.email}.`} />
+      <section className="card mb-6 p-5">
+        <h2 className="mb-1 font-semibold">Change password</h2>
+        <p className="mb-4 text-sm text-slate-600">
+          Changing your password signs you out in every browser, this one included; sign in again with the new password.
+        </p>
+        <ChangePasswordForm action={changePasswordAction} />
+      </section>
+      <section className="card p-5">
+        <h2 className="mb-1 font-semibold">API tokens</h2>
+        <p className="text-sm text-slate-600">
+          Tokens for pipelines are not sessions: they stay valid after a password change. <a href="/account/tokens" className="text-sky-700 hover:underline">Manage API tokens</a>
+        </p>
+      </section>
+    </>
+  );
+}
