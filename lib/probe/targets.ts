@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { UserInputError, type ActorContext } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
+import { type ActorContext } from "@/lib/auth/users";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS } from "./config-schema";
 import type { ProbeTargetSpec } from "./types";
 
@@ -8,18 +9,18 @@ export type NewProbeTarget = Omit<ProbeTargetSpec, "id" | "enabled">;
 
 /** Rejects references that can never work, before they reach the scheduler. */
 async function checkReferences(prisma: PrismaClient, t: NewProbeTarget) {
-  if (t.registryName && !(await prisma.registry.findUnique({ where: { name: t.registryName } }))) throw new UserInputError(`there is no registry named "${t.registryName}"`);
+  if (t.registryName && !(await prisma.registry.findUnique({ where: { name: t.registryName } }))) throw new InvalidInputError(`there is no registry named "${t.registryName}"`);
   for (const env of t.params.environments ?? []) {
-    if (!(await prisma.environment.findUnique({ where: { name: env } }))) throw new UserInputError(`there is no environment named "${env}"`);
+    if (!(await prisma.environment.findUnique({ where: { name: env } }))) throw new InvalidInputError(`there is no environment named "${env}"`);
   }
-  if (t.kind === "tag_consistency" && (!t.params.environments || t.params.environments.length < 2)) throw new UserInputError("tag consistency compares two or more environments");
-  if (t.kind === "tag_consistency" && (!t.params.repository || !t.params.tag)) throw new UserInputError("tag consistency needs a repository and a tag");
-  if (t.kind === "pull_latency" && (!t.params.repository || !t.params.tag)) throw new UserInputError("pull latency needs a repository and a tag");
-  if (t.kind !== "tag_consistency" && !t.registryName && !(t.kind === "tls_expiry" && t.params.url)) throw new UserInputError(`a ${t.kind} probe needs a registry`);
+  if (t.kind === "tag_consistency" && (!t.params.environments || t.params.environments.length < 2)) throw new InvalidInputError("tag consistency compares two or more environments");
+  if (t.kind === "tag_consistency" && (!t.params.repository || !t.params.tag)) throw new InvalidInputError("tag consistency needs a repository and a tag");
+  if (t.kind === "pull_latency" && (!t.params.repository || !t.params.tag)) throw new InvalidInputError("pull latency needs a repository and a tag");
+  if (t.kind !== "tag_consistency" && !t.registryName && !(t.kind === "tls_expiry" && t.params.url)) throw new InvalidInputError(`a ${t.kind} probe needs a registry`);
 }
 
 export async function createProbeTarget(prisma: PrismaClient, ctx: ActorContext, input: NewProbeTarget) {
-  if (await prisma.probeTarget.findUnique({ where: { name: input.name } })) throw new UserInputError(`a probe target named "${input.name}" already exists`);
+  if (await prisma.probeTarget.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`a probe target named "${input.name}" already exists`);
   await checkReferences(prisma, input);
   return prisma.$transaction(async (tx) => {
     const row = await tx.probeTarget.create({ data: { ...input, params: input.params as Prisma.InputJsonValue, source: "ui" } });
@@ -30,8 +31,8 @@ export async function createProbeTarget(prisma: PrismaClient, ctx: ActorContext,
 
 async function uiTarget(tx: Pick<PrismaClient, "probeTarget">, id: string) {
   const row = await tx.probeTarget.findUnique({ where: { id } });
-  if (!row) throw new UserInputError("that probe target no longer exists");
-  if (row.source === "config") throw new UserInputError(`probe target "${row.name}" is declared in dockmaster.yaml; change it there`);
+  if (!row) throw new InvalidInputError("that probe target no longer exists");
+  if (row.source === "config") throw new InvalidInputError(`probe target "${row.name}" is declared in dockmaster.yaml; change it there`);
   return row;
 }
 
