@@ -1,6 +1,6 @@
 /**
  * Refusals the caller can act on. A service throws one of these with a *kind* (what went wrong),
- * never an HTTP status: lib/http-errors.ts maps kinds to statuses once, for route handlers and
+ * never an HTTP status: lib/error-contract.ts maps kinds to statuses once, for route handlers and
  * server actions alike. Anything else that escapes is an internal error: logged with a request id,
  * reported to the caller generically.
  */
