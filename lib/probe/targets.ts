@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { InvalidInputError } from "@/lib/errors";
-import { type ActorContext } from "@/lib/auth/users";
+import type { ActorContext } from "@/lib/auth/users";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS } from "./config-schema";
 import type { ProbeTargetSpec } from "./types";
 

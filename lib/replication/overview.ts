@@ -5,7 +5,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { InvalidInputError } from "@/lib/errors";
-import { type ActorContext } from "@/lib/auth/users";
+import type { ActorContext } from "@/lib/auth/users";
 import { providerFor } from "@/lib/inventory/connection";
 import { allTags, searchRepositories } from "@/lib/browse/repositories";
 import { isReferrersTag, resolveTag } from "@/lib/browse/tags";

@@ -1,7 +1,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { InvalidInputError } from "@/lib/errors";
-import { type ActorContext } from "@/lib/auth/users";
+import type { ActorContext } from "@/lib/auth/users";
 import type { AlertKind } from "../types";
 
 export interface NewAlertRule {
