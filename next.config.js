@@ -17,7 +17,17 @@ module.exports = {
           { key: "X-Frame-Options", value: "DENY" },
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
+          // Dockmaster needs no device or sensor; a page that is ever compromised cannot ask for them either.
+          {
+            key: "Permissions-Policy",
+            value: "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), browsing-topics=()",
+          },
         ],
+      },
+      {
+        // Pages get a per-request nonce policy from proxy.ts; JSON answers never run or embed anything.
+        source: "/api/:path*",
+        headers: [{ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" }],
       },
     ];
   },

@@ -1,13 +1,63 @@
 /**
- * A refusal the caller can act on (invalid input, wrong state, self-approval…): its message is shown
- * as it is, in a form or as an API error with this HTTP status. Anything else that escapes a server
- * action or route is logged and reported as an internal error.
+ * Refusals the caller can act on. A service throws one of these with a *kind* (what went wrong),
+ * never an HTTP status: lib/error-contract.ts maps kinds to statuses once, for route handlers and
+ * server actions alike. Anything else that escapes is an internal error: logged with a request id,
+ * reported to the caller generically.
  */
+export type UserFacingKind = "invalid_input" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "too_large" | "unsupported_media_type";
+
+// Next.js bundles server code per layer (route handlers, server components, actions), so one process
+// can hold two copies of these classes; a registered symbol keeps instanceof true across copies.
+const USER_FACING = Symbol.for("dockmaster.UserFacingError");
+const INVALID_INPUT = Symbol.for("dockmaster.InvalidInputError");
+
+function branded(value: unknown, brand: symbol): boolean {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
 export class UserFacingError extends Error {
+  static [Symbol.hasInstance](this: unknown, value: unknown): boolean {
+    // Subclasses (AuthError, PromotionError…) keep the ordinary prototype check; the base class
+    // answers by brand so a copy from another bundle layer still counts.
+    if (this !== UserFacingError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return branded(value, USER_FACING);
+  }
+  readonly [USER_FACING] = true;
+
   constructor(
     message: string,
-    readonly status: 400 | 401 | 403 | 404 | 409 = 400,
+    readonly kind: UserFacingKind = "invalid_input",
   ) {
     super(message);
+    this.name = "UserFacingError";
+  }
+}
+
+/**
+ * The caller supplied a value that is invalid on its face (a form field, a reference, a digest, a
+ * page cursor…). The one "invalid input" error: lib/registry throws it too (it knows nothing of
+ * HTTP, only that the input can never work).
+ */
+export class InvalidInputError extends UserFacingError {
+  static override [Symbol.hasInstance](this: unknown, value: unknown): boolean {
+    if (this !== InvalidInputError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return branded(value, INVALID_INPUT);
+  }
+  readonly [INVALID_INPUT] = true;
+  /** the offending value, when there is one */
+  readonly input?: string;
+
+  constructor(message: string, input?: string) {
+    super(message, "invalid_input");
+    this.name = "InvalidInputError";
+    this.input = input;
+  }
+}
+
+/** The thing asked for does not exist (or the caller may not know it exists). */
+export class NotFoundError extends UserFacingError {
+  constructor(message: string) {
+    super(message, "not_found");
+    this.name = "NotFoundError";
   }
 }

@@ -6,7 +6,7 @@ import { fieldErrorsOf, type ActionState } from "@/lib/auth/action-state";
 import { completeSetup, setupRequired } from "@/lib/auth/bootstrap";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { requestIp } from "@/lib/auth/request";
-import { UserInputError } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
 import { getPrisma } from "@/lib/runtime";
 
 const input = z
@@ -32,7 +32,7 @@ export async function createFirstAdmin(_prev: ActionState | undefined, form: For
   try {
     await completeSetup(prisma, parsed.data, await requestIp(), "setup-page");
   } catch (err) {
-    if (err instanceof UserInputError) return { status: "error", message: err.message };
+    if (err instanceof InvalidInputError) return { status: "error", message: err.message };
     throw err;
   }
   redirect("/signin");

@@ -4,6 +4,7 @@ import { createColumnHelper, flexRender, getCoreRowModel, getFilteredRowModel, g
 import { useMemo, useState } from "react";
 import { SEVERITIES, severityRank, type Finding, type Severity } from "@/lib/scan/model";
 import { SeverityBadge } from "./severity-badge";
+import { firstWebLink } from "./web-link";
 
 const column = createColumnHelper<Finding>();
 
@@ -12,7 +13,7 @@ const columns = [
     header: "Vulnerability",
     cell: (c) => {
       const f = c.row.original;
-      const link = f.links[0];
+      const link = firstWebLink(f.links);
       return (
         <div>
           {link ? (

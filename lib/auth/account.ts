@@ -2,7 +2,8 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./password";
 import { beginAttempt, recordFailure, recordSuccess, throttledMessage } from "./throttle";
-import { UserInputError, type ActorContext } from "./users";
+import { InvalidInputError } from "@/lib/errors";
+import type { ActorContext } from "./users";
 
 /**
  * Ending sessions: every session JWT carries the user's sessionVersion from sign-in, and
@@ -37,19 +38,19 @@ export async function endSessionsOnSignOut(prisma: PrismaClient, token: { userId
  * session of the account, the caller's included, so each browser signs in again with the new one.
  */
 export async function changePassword(prisma: PrismaClient, ctx: ActorContext, userId: string, input: { current: string; password: string }) {
-  if (input.password.length < MIN_PASSWORD_LENGTH) throw new UserInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (input.password.length < MIN_PASSWORD_LENGTH) throw new InvalidInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
   const audit = { actor: ctx.actor, action: "user.password.change", target: { type: "user", id: user.email }, sourceIp: ctx.ip } as const;
 
   const attempt = await beginAttempt(prisma, user.email, ctx.ip);
   if (!attempt.allowed) {
     await writeAudit(prisma, { ...audit, outcome: "denied", detail: { reason: "throttled", until: attempt.until } });
-    throw new UserInputError(throttledMessage(attempt.until));
+    throw new InvalidInputError(throttledMessage(attempt.until));
   }
   if (!(await verifyPassword(user.passwordHash, input.current))) {
     await recordFailure(prisma, user.email, ctx.ip);
     await writeAudit(prisma, { ...audit, outcome: "failure", detail: { reason: "wrong current password" } });
-    throw new UserInputError("The current password is wrong.");
+    throw new InvalidInputError("The current password is wrong.");
   }
   await recordSuccess(prisma, user.email, ctx.ip);
   const passwordHash = await hashPassword(input.password);

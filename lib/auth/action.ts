@@ -5,7 +5,7 @@ import { getPrisma } from "@/lib/runtime";
 import type { Action, Resource } from "./policy";
 import { AuthError, currentPrincipal, requirePermission, type Principal } from "./session";
 import { fieldErrorsOf, type ActionState } from "./action-state";
-import { UserFacingError } from "@/lib/errors";
+import { toCallerError } from "@/lib/error-contract";
 import type { ActorContext } from "./users";
 
 export type { ActionState } from "./action-state";
@@ -39,7 +39,7 @@ function formToObject(form: FormData): Record<string, unknown> {
 /**
  * A server action in three steps, the same for every mutation: who is calling and may they
  * (checked on the server, whatever the UI showed), is the input valid, then the lib service.
- * Known errors become messages for the form; anything else is logged and reported generically.
+ * Failures follow the one error contract (lib/error-contract.ts), as in the REST API.
  */
 export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S, T>) {
   return async function action(_prev: ActionState<T> | undefined, form: FormData): Promise<ActionState<T>> {
@@ -63,9 +63,9 @@ export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S
     } catch (err) {
       // redirect() and notFound() inside run() are control flow for Next, not failures.
       unstable_rethrow(err);
-      if (err instanceof UserFacingError) return { status: "error", message: err.message };
-      console.error("[action] failed:", err);
-      return { status: "error", message: `The action failed on the server: ${(err as Error).message}` };
+      // the same contract as the REST API: refusals and registry failures say what went wrong,
+      // anything else only a request id that finds the full error in the log
+      return { status: "error", message: toCallerError(err, "[action]").message };
     }
   };
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { createUser, normalizeEmail, UserInputError } from "./users";
+import { InvalidInputError } from "@/lib/errors";
+import { createUser, normalizeEmail } from "./users";
 
 const SETUP_KEY = "setup.completed";
 
@@ -16,9 +17,9 @@ export async function completeSetup(prisma: PrismaClient, input: { email: string
   try {
     await prisma.setting.create({ data: { key: SETUP_KEY, value: { at: new Date().toISOString(), via } } });
   } catch {
-    throw new UserInputError("setup has already been completed");
+    throw new InvalidInputError("setup has already been completed");
   }
-  if ((await prisma.user.count()) > 0) throw new UserInputError("setup has already been completed");
+  if ((await prisma.user.count()) > 0) throw new InvalidInputError("setup has already been completed");
   try {
     return await createUser(prisma, { actor: { id: null, email: `system:${via}` }, ip }, { ...input, grants: [{ role: "admin", environmentId: null }] });
   } catch (err) {

@@ -16,11 +16,8 @@ export interface Principal {
 
 /** Not signed in (401) or not allowed (403): a refusal the caller can act on, like any UserFacingError. */
 export class AuthError extends UserFacingError {
-  constructor(
-    override readonly status: 401 | 403,
-    message: string,
-  ) {
-    super(message, status);
+  constructor(status: 401 | 403, message: string) {
+    super(message, status === 401 ? "unauthenticated" : "forbidden");
     this.name = "AuthError";
   }
 }

@@ -1,17 +1,29 @@
 import type { z } from "zod";
+import { toCallerError } from "@/lib/error-contract";
+import { InvalidInputError, UserFacingError } from "@/lib/errors";
 import { getPrisma } from "@/lib/runtime";
-import { UserFacingError } from "@/lib/errors";
 import { AuthError, enforce, type Principal } from "./enforce";
+import { appOrigins } from "./origin";
 import type { Action, Resource } from "./policy";
 import { clientIpFrom } from "./request";
 import { currentPrincipal } from "./session";
 import { principalFromToken } from "./tokens";
 
+/** Request bodies on /api/v1 are small JSON documents; anything larger is refused unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function bearerToken(request: Request): string | null {
+  const auth = request.headers.get("authorization");
+  return auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : null;
+}
+
 /** API callers: a bearer API token if present (pipelines), else the browser session. */
 export async function routePrincipal(request: Request): Promise<Principal | null> {
-  const auth = request.headers.get("authorization");
-  if (auth?.toLowerCase().startsWith("bearer ")) {
-    const principal = await principalFromToken(await getPrisma(), auth.slice(7).trim(), clientIpFrom(request.headers));
+  const token = bearerToken(request);
+  if (token !== null) {
+    const principal = await principalFromToken(await getPrisma(), token, clientIpFrom(request.headers));
     if (!principal) throw new AuthError(401, "The API token is unknown, revoked or expired.");
     return principal;
   }
@@ -19,17 +31,62 @@ export async function routePrincipal(request: Request): Promise<Principal | null
 }
 
 /**
+ * CSRF: the browser attaches the session cookie to requests any site makes, so a cookie-authenticated
+ * write is accepted only when the browser says it came from this app. `Origin` is sent on every
+ * cross-origin request and on same-origin writes; older browsers omit it on same-origin requests, so
+ * `Sec-Fetch-Site: same-origin` (or `none`: typed by the user) also proves it. Nothing proving it
+ * means refused. Requiring application/json as well means a cross-origin page cannot even send the
+ * request without a CORS preflight, which this app never grants. Bearer tokens are not sent by
+ * browsers on their own, so API-token callers need neither.
+ */
+function refuseCrossSiteWrite(request: Request, url: URL): void {
+  const origin = request.headers.get("origin");
+  const site = request.headers.get("sec-fetch-site");
+  const sameOrigin = origin !== null ? appOrigins(url).includes(origin) : site === "same-origin" || site === "none";
+  if (!sameOrigin) {
+    throw new UserFacingError("cross-origin request refused: a browser session may change data only from Dockmaster's own pages (or use an API token)", "forbidden");
+  }
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") throw new UserFacingError("send the request body as Content-Type: application/json", "unsupported_media_type");
+}
+
+const tooLarge = () => new UserFacingError(`request body too large: at most ${MAX_BODY_BYTES / 1024} KiB`, "too_large");
+
+function refuseDeclaredOversize(request: Request): void {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Path parameters reach the database as they are: a NUL byte there is a Postgres error, not a lookup. */
+function checkedParams<P>(params: P): P {
+  for (const value of Object.values(params ?? {})) {
+    for (const part of Array.isArray(value) ? value : [value]) {
+      if (typeof part === "string" && (CONTROL.test(part) || part.length > 1024)) throw new InvalidInputError("invalid path: control characters or an over-long segment", part);
+    }
+  }
+  return params;
+}
+
+/**
  * Route handlers in three steps like server actions: who is calling and may they (on the server),
- * then the handler. Refusals are JSON with 401/403, never a partial answer.
+ * then the handler. Failures are answered by the one error contract (lib/error-contract.ts): JSON
+ * `{error}` with the status the error's kind means, never a partial answer, never an internal message.
  */
 export function withPermission<P>(
   permission: Action | ((params: P, url: URL) => [Action, Resource]) | null,
   handler: (ctx: { principal: Principal; params: P; url: URL; request: Request }) => Promise<Response>,
 ) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
-    const params = await context.params;
     const url = new URL(request.url);
     try {
+      const params = checkedParams(await context.params);
+      if (!SAFE_METHODS.has(request.method)) {
+        if (bearerToken(request) === null) refuseCrossSiteWrite(request, url);
+        refuseDeclaredOversize(request);
+      }
       const principal = await routePrincipal(request);
       if (!principal) throw new AuthError(401, "You are not signed in.");
       if (permission) {
@@ -38,20 +95,54 @@ export function withPermission<P>(
       }
       return await handler({ principal, params, url, request });
     } catch (err) {
-      if (err instanceof UserFacingError) return Response.json({ error: err.message }, { status: err.status });
-      console.error(`[api] ${request.method} ${url.pathname} failed:`, err);
-      return Response.json({ error: `internal error: ${(err as Error).message}` }, { status: 500 });
+      const e = toCallerError(err, `[api] ${request.method} ${url.pathname}`);
+      const body = { error: e.message, ...(e.registry ? { registry: e.registry } : {}), ...(e.requestId ? { requestId: e.requestId } : {}) };
+      return Response.json(body, { status: e.status, headers: e.requestId ? { "x-request-id": e.requestId } : undefined });
     }
   };
 }
 
+/** The body as text, at most MAX_BODY_BYTES read: a client that sends more (declared or not) is cut off. */
+async function readLimited(request: Request): Promise<string> {
+  refuseDeclaredOversize(request);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new InvalidInputError("invalid request: the body is not UTF-8");
+  }
+}
+
 /**
- * A route's JSON body, validated: malformed JSON or fields the schema refuses are the caller's
- * mistake (400, naming each field), never an internal error. An empty or unreadable body reads as
- * undefined, which a schema with a default accepts.
+ * A route's JSON body, validated: it must be a JSON object (malformed JSON, an array, a string…
+ * are the caller's mistake, 400, never read as "no fields"), and fields the schema refuses are
+ * named one by one. Only an empty body reads as undefined, which a schema with a default accepts.
  */
 export async function jsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  const parsed = schema.safeParse(await request.json().catch(() => undefined));
-  if (!parsed.success) throw new UserFacingError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`, 400);
+  const text = await readLimited(request);
+  let value: unknown;
+  if (text.trim() !== "") {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new InvalidInputError("invalid request: the body is not valid JSON");
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new InvalidInputError("invalid request: the body must be a JSON object");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidInputError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
   return parsed.data;
 }

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import type { Principal } from "./enforce";
-import { loadGrants, UserInputError, type ActorContext } from "./users";
+import { InvalidInputError } from "@/lib/errors";
+import { loadGrants, type ActorContext } from "./users";
 
 const PREFIX = "dm_";
 
@@ -33,7 +34,7 @@ export async function createApiToken(prisma: PrismaClient, ctx: ActorContext, us
 export async function revokeApiToken(prisma: PrismaClient, ctx: ActorContext, tokenId: string, ownerId: string | null) {
   await prisma.$transaction(async (tx) => {
     const t = await tx.apiToken.findUnique({ where: { id: tokenId } });
-    if (!t || (ownerId && t.userId !== ownerId)) throw new UserInputError("no such token");
+    if (!t || (ownerId && t.userId !== ownerId)) throw new InvalidInputError("no such token");
     await tx.apiToken.update({ where: { id: tokenId }, data: { revokedAt: new Date() } });
     await writeAudit(tx, { actor: ctx.actor, action: "token.revoke", target: { type: "token", id: tokenId }, outcome: "success", sourceIp: ctx.ip, detail: { name: t.name } });
   });

@@ -1,4 +1,4 @@
-import { UserFacingError } from "@/lib/errors";
+import { InvalidInputError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
@@ -8,10 +8,6 @@ import type { Grant, Role } from "./policy";
 export interface ActorContext {
   actor: { id: string | null; email: string | null } | null;
   ip: string | null;
-}
-
-export class UserInputError extends UserFacingError {
-  override name = "UserInputError";
 }
 
 export function normalizeEmail(email: string): string {
@@ -25,9 +21,9 @@ export async function createUser(
 ) {
   const email = normalizeEmail(input.email);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new UserInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new InvalidInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  if (await prisma.user.findUnique({ where: { email } })) throw new UserInputError(`a user with email ${email} already exists`);
+  if (await prisma.user.findUnique({ where: { email } })) throw new InvalidInputError(`a user with email ${email} already exists`);
   const passwordHash = await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
     const user = await tx.user.create({
@@ -68,7 +64,7 @@ export async function revokeGrant(prisma: PrismaClient, ctx: ActorContext, grant
     const grant = await tx.roleGrant.findUniqueOrThrow({ where: { id: grantId }, include: { user: true } });
     if (grant.role === "admin" && grant.environmentId === null) {
       const admins = await tx.roleGrant.count({ where: { role: "admin", environmentId: null, user: { disabled: false } } });
-      if (admins <= 1) throw new UserInputError("cannot remove the last administrator");
+      if (admins <= 1) throw new InvalidInputError("cannot remove the last administrator");
     }
     await tx.roleGrant.delete({ where: { id: grantId } });
     await writeAudit(tx, {
@@ -85,7 +81,7 @@ export async function revokeGrant(prisma: PrismaClient, ctx: ActorContext, grant
 export async function setUserDisabled(prisma: PrismaClient, ctx: ActorContext, userId: string, disabled: boolean) {
   return prisma.$transaction(async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: { grants: true } });
-    if (disabled && user.id === ctx.actor?.id) throw new UserInputError("you cannot disable your own account");
+    if (disabled && user.id === ctx.actor?.id) throw new InvalidInputError("you cannot disable your own account");
     // Disabling also ends the account's sessions, so enabling it later does not revive old cookies.
     await tx.user.update({ where: { id: userId }, data: disabled ? { disabled, sessionVersion: { increment: 1 } } : { disabled } });
     await writeAudit(tx, {

@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import type { ActorContext } from "@/lib/auth/users";
-import { UserInputError } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
 import { encryptSecret } from "@/lib/crypto/secrets";
 
 /** What the UI may see of a registry: never the secret, only where it comes from. */
@@ -44,7 +44,7 @@ export interface NewRegistry {
 }
 
 export async function createRegistry(prisma: PrismaClient, ctx: ActorContext, input: NewRegistry) {
-  if (await prisma.registry.findUnique({ where: { name: input.name } })) throw new UserInputError(`a registry named "${input.name}" already exists`);
+  if (await prisma.registry.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`a registry named "${input.name}" already exists`);
   // Sealing throws when DOCKMASTER_SECRET_KEY is missing: better no registry than a plaintext secret.
   const secretCiphertext = input.secret ? encryptSecret(input.secret) : null;
   return prisma.$transaction(async (tx) => {
@@ -74,8 +74,8 @@ export async function createRegistry(prisma: PrismaClient, ctx: ActorContext, in
 export async function deleteRegistry(prisma: PrismaClient, ctx: ActorContext, id: string) {
   return prisma.$transaction(async (tx) => {
     const row = await tx.registry.findUniqueOrThrow({ where: { id }, include: { environments: { select: { name: true } } } });
-    if (row.source === "config") throw new UserInputError(`registry "${row.name}" is declared in dockmaster.yaml; remove it there`);
-    if (row.environments.length) throw new UserInputError(`registry "${row.name}" is used by environment(s) ${row.environments.map((e) => e.name).join(", ")}`);
+    if (row.source === "config") throw new InvalidInputError(`registry "${row.name}" is declared in dockmaster.yaml; remove it there`);
+    if (row.environments.length) throw new InvalidInputError(`registry "${row.name}" is used by environment(s) ${row.environments.map((e) => e.name).join(", ")}`);
     await tx.registry.delete({ where: { id } });
     await writeAudit(tx, { actor: ctx.actor, action: "registry.delete", target: { type: "registry", id: row.name }, outcome: "success", sourceIp: ctx.ip, detail: { kind: row.kind, url: row.url } });
   });
@@ -90,10 +90,10 @@ export interface NewEnvironment {
 }
 
 export async function createEnvironment(prisma: PrismaClient, ctx: ActorContext, input: NewEnvironment) {
-  if (await prisma.environment.findUnique({ where: { name: input.name } })) throw new UserInputError(`an environment named "${input.name}" already exists`);
+  if (await prisma.environment.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`an environment named "${input.name}" already exists`);
   return prisma.$transaction(async (tx) => {
     const registry = await tx.registry.findUnique({ where: { id: input.registryId } });
-    if (!registry) throw new UserInputError("the chosen registry no longer exists");
+    if (!registry) throw new InvalidInputError("the chosen registry no longer exists");
     const row = await tx.environment.create({ data: { ...input, policy: {} as Prisma.InputJsonValue, source: "ui" } });
     await writeAudit(tx, { actor: ctx.actor, action: "environment.create", target: { type: "environment", id: input.name }, outcome: "success", sourceIp: ctx.ip, detail: { ...input, registry: registry.name } });
     return row;
@@ -103,7 +103,7 @@ export async function createEnvironment(prisma: PrismaClient, ctx: ActorContext,
 export async function deleteEnvironment(prisma: PrismaClient, ctx: ActorContext, id: string) {
   return prisma.$transaction(async (tx) => {
     const row = await tx.environment.findUniqueOrThrow({ where: { id } });
-    if (row.source === "config") throw new UserInputError(`environment "${row.name}" is declared in dockmaster.yaml; remove it there`);
+    if (row.source === "config") throw new InvalidInputError(`environment "${row.name}" is declared in dockmaster.yaml; remove it there`);
     await tx.environment.delete({ where: { id } });
     await writeAudit(tx, { actor: ctx.actor, action: "environment.delete", target: { type: "environment", id: row.name }, outcome: "success", sourceIp: ctx.ip });
   });

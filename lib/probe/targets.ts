@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { UserInputError, type ActorContext } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
+import type { ActorContext } from "@/lib/auth/users";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS } from "./config-schema";
 import { checkTarget } from "./kinds/check";
 import { probeKindSpec, type ProbeKind } from "./kinds";
@@ -14,19 +15,19 @@ export type NewProbeTarget = Omit<ProbeTargetSpec, "id" | "enabled">;
  */
 async function checkedParams(prisma: PrismaClient, t: NewProbeTarget): Promise<Record<string, unknown>> {
   const spec = probeKindSpec(t.kind);
-  if (!spec) throw new UserInputError(`there is no probe kind "${t.kind}"`);
+  if (!spec) throw new InvalidInputError(`there is no probe kind "${t.kind}"`);
   const { problems, params } = checkTarget(spec, { registry: t.registryName, params: t.params });
-  if (problems.length || !params) throw new UserInputError(problems.map((p) => `${p.path.join(".")} ${p.message}`).join("; "));
-  if (t.registryName && !(await prisma.registry.findUnique({ where: { name: t.registryName } }))) throw new UserInputError(`there is no registry named "${t.registryName}"`);
+  if (problems.length || !params) throw new InvalidInputError(problems.map((p) => `${p.path.join(".")} ${p.message}`).join("; "));
+  if (t.registryName && !(await prisma.registry.findUnique({ where: { name: t.registryName } }))) throw new InvalidInputError(`there is no registry named "${t.registryName}"`);
   const environments = Array.isArray(params.environments) ? (params.environments as string[]) : [];
   for (const env of environments) {
-    if (!(await prisma.environment.findUnique({ where: { name: env } }))) throw new UserInputError(`there is no environment named "${env}"`);
+    if (!(await prisma.environment.findUnique({ where: { name: env } }))) throw new InvalidInputError(`there is no environment named "${env}"`);
   }
   return params;
 }
 
 export async function createProbeTarget(prisma: PrismaClient, ctx: ActorContext, input: NewProbeTarget) {
-  if (await prisma.probeTarget.findUnique({ where: { name: input.name } })) throw new UserInputError(`a probe target named "${input.name}" already exists`);
+  if (await prisma.probeTarget.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`a probe target named "${input.name}" already exists`);
   const params = await checkedParams(prisma, input);
   return prisma.$transaction(async (tx) => {
     const row = await tx.probeTarget.create({ data: { ...input, params: params as Prisma.InputJsonValue, source: "ui" } });
@@ -37,8 +38,8 @@ export async function createProbeTarget(prisma: PrismaClient, ctx: ActorContext,
 
 async function uiTarget(tx: Pick<PrismaClient, "probeTarget">, id: string) {
   const row = await tx.probeTarget.findUnique({ where: { id } });
-  if (!row) throw new UserInputError("that probe target no longer exists");
-  if (row.source === "config") throw new UserInputError(`probe target "${row.name}" is declared in dockmaster.yaml; change it there`);
+  if (!row) throw new InvalidInputError("that probe target no longer exists");
+  if (row.source === "config") throw new InvalidInputError(`probe target "${row.name}" is declared in dockmaster.yaml; change it there`);
   return row;
 }
 

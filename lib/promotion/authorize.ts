@@ -16,5 +16,5 @@ export async function requireDecision(deps: PromotionDeps, principal: Principal,
   if (decision.kind === "requester") {
     await recordStep(deps.prisma, p, { kind: verb, actor: principal, outcome: "denied", message: `refused: the requester cannot ${verb} their own promotion` });
   }
-  throw new PromotionError(decision.reason, decision.status);
+  throw new PromotionError(decision.reason, decision.status === 403 ? "forbidden" : "conflict");
 }

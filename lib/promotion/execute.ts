@@ -1,7 +1,7 @@
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Principal } from "@/lib/auth/enforce";
 import { forgetRepository } from "@/lib/browse/cache";
-import { describeRegistryError, RegistryError } from "@/lib/registry";
+import { describeRegistryError } from "@/lib/registry";
 import { executeCopy, planCopy, verifyCopy, type CopyProgress } from "@/lib/registry/copy";
 import type { PromotionDeps } from "./deps";
 import { PromotionError } from "./errors";
@@ -36,7 +36,7 @@ export async function runPromotion(deps: PromotionDeps, id: string): Promise<"ve
   try {
     const source = await deps.environment(p.sourceEnv);
     const target = await deps.environment(p.targetEnv);
-    if (!source || !target) throw new PromotionError(`environment ${!source ? p.sourceEnv : p.targetEnv} no longer exists`, 404);
+    if (!source || !target) throw new PromotionError(`environment ${!source ? p.sourceEnv : p.targetEnv} no longer exists`, "not_found");
     const before = (await target.provider.headManifest(p.targetRepository, p.targetTag))?.digest ?? null;
     const plan = await planCopy(source.provider, p.sourceRepository, p.digest, target.provider, p.targetRepository);
     await prisma.$transaction(async (tx) => {
@@ -85,16 +85,16 @@ function superseded(p: { number: number }, err: StatusConflict): "superseded" {
 /** Re-points the target tag at the digest it held before the promotion, and verifies it. */
 export async function rollbackPromotion(deps: PromotionDeps, principal: Principal, id: string, reason: string) {
   const p = await deps.prisma.promotion.findUnique({ where: { id }, include: { approvals: true } });
-  if (!p) throw new PromotionError(`no promotion ${id}`, 404);
+  if (!p) throw new PromotionError(`no promotion ${id}`, "not_found");
   await requireDecision(deps, principal, p, "rollback");
-  if (!p.previousDigest) throw new PromotionError(`promotion #${p.number} has no earlier digest to restore`, 409);
-  if (reason.trim().length < 3) throw new PromotionError("a rollback needs a reason", 400);
+  if (!p.previousDigest) throw new PromotionError(`${p.targetRepository}:${p.targetTag} did not exist before promotion #${p.number}; there is no earlier digest to restore`);
+  if (reason.trim().length < 3) throw new PromotionError("a rollback needs a reason", "invalid_input");
   const target = await deps.environment(p.targetEnv);
-  if (!target) throw new PromotionError(`environment ${p.targetEnv} no longer exists`, 404);
+  if (!target) throw new PromotionError(`environment ${p.targetEnv} no longer exists`, "not_found");
   try {
     const now = await target.provider.headManifest(p.targetRepository, p.targetTag);
     if (now?.digest !== p.digest) {
-      throw new PromotionError(`${p.targetRepository}:${p.targetTag} now points at ${now?.digest ?? "nothing"}, not at this promotion's digest; someone moved it since — roll back by hand`, 409);
+      throw new PromotionError(`${p.targetRepository}:${p.targetTag} now points at ${now?.digest ?? "nothing"}, not at this promotion's digest; someone moved it since — roll back by hand`);
     }
     const previous = await target.provider.getManifest(p.targetRepository, p.previousDigest);
     await target.provider.putManifest(p.targetRepository, p.targetTag, previous.bytes, previous.mediaType);
@@ -104,7 +104,8 @@ export async function rollbackPromotion(deps: PromotionDeps, principal: Principa
     if (err instanceof PromotionError) throw err;
     const d = describeRegistryError(err);
     await recordStep(deps.prisma, p, { kind: "rollback", actor: principal, outcome: "failure", message: `rollback failed (${d.kind}): ${d.message}` });
-    throw new PromotionError(`rollback failed: ${d.message}`, err instanceof RegistryError && err.kind === "not_found" ? 404 : 409);
+    // the error contract (lib/error-contract.ts) says which registry failed and how
+    throw err;
   }
   await deps.prisma.$transaction(async (tx) => {
     await transition(tx, id, ["verified"], "rolled_back");

@@ -4,7 +4,8 @@ import { enforce, type Principal } from "@/lib/auth/enforce";
 import { requireDecision } from "./authorize";
 import { decide } from "@/lib/auth/policy";
 import type { GateConfig } from "@/lib/config/schema";
-import { describeRegistryError, isDigest } from "@/lib/registry";
+import { promotionKey } from "@/lib/ids";
+import { isDigest } from "@/lib/registry";
 import type { PromotionDeps } from "./deps";
 import { PromotionError } from "./errors";
 import { approvalsRequired, evaluateGates } from "./gates";
@@ -33,7 +34,7 @@ export const decisionFields = {
 
 async function load(deps: PromotionDeps, id: string) {
   const p = await deps.prisma.promotion.findUnique({ where: { id }, include: { approvals: true } });
-  if (!p) throw new PromotionError(`no promotion ${id}`, 404);
+  if (!p) throw new PromotionError(`no promotion ${id}`, "not_found");
   return p;
 }
 
@@ -41,28 +42,21 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
   const { prisma } = deps;
   await enforce(prisma, principal, "promotion.request", { environment: input.targetEnv });
   await enforce(prisma, principal, "environment.view", { environment: input.sourceEnv });
-  if (input.sourceEnv === input.targetEnv) throw new PromotionError("source and target environment are the same", 400);
+  if (input.sourceEnv === input.targetEnv) throw new PromotionError("source and target environment are the same", "invalid_input");
   const source = await deps.environment(input.sourceEnv);
   const target = await deps.environment(input.targetEnv);
-  if (!source) throw new PromotionError(`no environment named ${input.sourceEnv}`, 404);
-  if (!target) throw new PromotionError(`no environment named ${input.targetEnv}`, 404);
+  if (!source) throw new PromotionError(`no environment named ${input.sourceEnv}`, "not_found");
+  if (!target) throw new PromotionError(`no environment named ${input.targetEnv}`, "not_found");
   const targetRepository = targetRepositoryFor(input.repository, source.env.namespace, target.env.namespace);
-  if (!targetRepository) throw new PromotionError(`${input.repository} is not in ${input.sourceEnv}'s namespace "${source.env.namespace}"`, 400);
+  if (!targetRepository) throw new PromotionError(`${input.repository} is not in ${input.sourceEnv}'s namespace "${source.env.namespace}"`, "invalid_input");
 
-  let digest: string;
-  let mediaType: string | null = null;
-  let currentTargetDigest: string | null = null;
-  try {
-    const head = await source.provider.headManifest(input.repository, input.reference);
-    if (!head) throw new PromotionError(`${input.repository}:${input.reference} does not exist in ${input.sourceEnv}`, 404);
-    if (isDigest(input.reference) && head.digest !== input.reference) throw new PromotionError(`the registry answered ${head.digest} for ${input.reference}`, 409);
-    digest = head.digest;
-    mediaType = head.mediaType;
-    currentTargetDigest = (await target.provider.headManifest(targetRepository, input.tag))?.digest ?? null;
-  } catch (err) {
-    if (err instanceof PromotionError) throw err;
-    throw new PromotionError(`cannot read the registries: ${describeRegistryError(err).message}`, 409);
-  }
+  // A malformed repository or reference (InvalidInputError) and a failing registry (RegistryError)
+  // propagate as they are: the error contract answers 400, or 502/504 naming the registry.
+  const head = await source.provider.headManifest(input.repository, input.reference);
+  if (!head) throw new PromotionError(`${input.repository}:${input.reference} does not exist in ${input.sourceEnv}`, "not_found");
+  if (isDigest(input.reference) && head.digest !== input.reference) throw new PromotionError(`the registry answered ${head.digest} for ${input.reference}`, "conflict");
+  const { digest, mediaType } = head;
+  const currentTargetDigest = (await target.provider.headManifest(targetRepository, input.tag))?.digest ?? null;
 
   const policy = (target.env.policy ?? {}) as GateConfig;
   const gates = await evaluateGates({
@@ -134,7 +128,7 @@ export async function approvePromotion(deps: PromotionDeps, principal: Principal
 export async function rejectPromotion(deps: PromotionDeps, principal: Principal, id: string, reason: string) {
   const p = await load(deps, id);
   await requireDecision(deps, principal, p, "reject");
-  if (reason.trim().length < 3) throw new PromotionError("a rejection needs a reason", 400);
+  if (reason.trim().length < 3) throw new PromotionError("a rejection needs a reason", "invalid_input");
   await deps.prisma.$transaction(async (tx) => {
     await transition(tx, p.id, ["requested"], "rejected", { finishedAt: new Date() });
     await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "reject", comment: reason } });
@@ -145,7 +139,7 @@ export async function rejectPromotion(deps: PromotionDeps, principal: Principal,
 export async function overrideGates(deps: PromotionDeps, principal: Principal, id: string, justification: string) {
   const p = await load(deps, id);
   await requireDecision(deps, principal, p, "override");
-  if (justification.trim().length < 10) throw new PromotionError("overriding a failed gate needs a written justification (at least 10 characters)", 400);
+  if (justification.trim().length < 10) throw new PromotionError("overriding a failed gate needs a written justification (at least 10 characters)", "invalid_input");
   const approvals = p.approvals.filter((a) => a.decision === "approve").length;
   const ready = approvals >= p.approvalsRequired;
   const override = { by: principal.email, at: new Date().toISOString(), justification };
@@ -179,11 +173,13 @@ export async function listPromotions(deps: PromotionDeps, principal: Principal) 
 }
 
 export async function getPromotion(deps: PromotionDeps, principal: Principal, id: string) {
+  const key = promotionKey(id);
+  if (!key) throw new PromotionError("no such promotion", "not_found");
   const p = await deps.prisma.promotion.findFirst({
-    where: { OR: [{ id }, ...(/^\d+$/.test(id) ? [{ number: Number(id) }] : [])] },
+    where: { OR: [{ id: key.id }, ...(key.number !== null ? [{ number: key.number }] : [])] },
     include: { approvals: { orderBy: { createdAt: "asc" } }, events: { orderBy: { id: "asc" } } },
   });
-  if (!p) throw new PromotionError(`no promotion ${id}`, 404);
+  if (!p) throw new PromotionError(`no promotion ${id}`, "not_found");
   await enforce(deps.prisma, principal, "promotion.view", { environment: p.targetEnv });
   return p;
 }

@@ -32,7 +32,7 @@ export class StatusConflict extends PromotionError {
     message: string,
     readonly current: PromotionStatus,
   ) {
-    super(message, 409);
+    super(message, "conflict");
   }
 }
 
@@ -69,7 +69,7 @@ async function compareAndSet(tx: Tx, id: string, from: readonly PromotionStatus[
   });
   if (moved.count === 1) return;
   const now = await tx.promotion.findUnique({ where: { id }, select: { number: true, status: true } });
-  if (!now) throw new PromotionError(`no promotion ${id}`, 404);
+  if (!now) throw new PromotionError(`no promotion ${id}`, "not_found");
   const expected = from.join(" or ");
   throw new StatusConflict(
     from.includes(now.status) ? `promotion #${now.number} changed while you acted (it is still ${now.status}); reload and try again` : `promotion #${now.number} is ${now.status} now, no longer ${expected}; reload to see what happened`,

@@ -4,6 +4,8 @@
  * never work, e.g. a malformed reference). The UI switches on `kind`, so kinds stay few and stable.
  */
 
+import { InvalidInputError } from "../errors";
+
 export type RegistryErrorKind =
   | "unreachable"
   | "timeout"
@@ -38,9 +40,8 @@ export interface RegistryErrorInit {
 }
 
 // Next.js bundles server code per layer (route handlers, server components), so one process can hold
-// two copies of these classes while sharing cached providers; a registered symbol keeps instanceof true.
+// two copies of this class while sharing cached providers; a registered symbol keeps instanceof true.
 const REGISTRY_ERROR = Symbol.for("dockmaster.RegistryError");
-const INVALID_INPUT = Symbol.for("dockmaster.InvalidInputError");
 
 export class RegistryError extends Error {
   static [Symbol.hasInstance](value: unknown): boolean {
@@ -75,19 +76,8 @@ export class RegistryError extends Error {
   }
 }
 
-/** The caller supplied a value that is invalid on its face (reference, digest, page cursor…). */
-export class InvalidInputError extends Error {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[INVALID_INPUT] === true;
-  }
-  readonly [INVALID_INPUT] = true;
-  readonly input: string;
-  constructor(message: string, input: string) {
-    super(message);
-    this.name = "InvalidInputError";
-    this.input = input;
-  }
-}
+// The one "invalid input" error is shared with the rest of the app (lib/errors.ts: no HTTP, no Next in it).
+export { InvalidInputError };
 
 export function isRegistryError(e: unknown): e is RegistryError {
   return e instanceof RegistryError;

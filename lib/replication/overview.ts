@@ -4,7 +4,8 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { UserInputError, type ActorContext } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
+import type { ActorContext } from "@/lib/auth/users";
 import { providerFor } from "@/lib/inventory/connection";
 import { allTags, searchRepositories } from "@/lib/browse/repositories";
 import { isReferrersTag, resolveTag } from "@/lib/browse/tags";
@@ -78,23 +79,23 @@ export async function replicationOverview(prisma: PrismaClient): Promise<Registr
 /** Starts a run of a replication policy on the registry; audited whether it works or not. */
 export async function triggerReplication(prisma: PrismaClient, ctx: ActorContext, registry: string, policyId: string): Promise<{ executionId: string; policy: string }> {
   const row = await prisma.registry.findUnique({ where: { name: registry } });
-  if (!row) throw new UserInputError(`no registry named "${registry}"`);
+  if (!row) throw new InvalidInputError(`no registry named "${registry}"`);
   const source = replicationSource(providerFor(row));
-  if (!source?.triggerReplication) throw new UserInputError(`registry "${registry}" has no replication that Dockmaster can start`);
+  if (!source?.triggerReplication) throw new InvalidInputError(`registry "${registry}" has no replication that Dockmaster can start`);
   const audit = (outcome: "success" | "failure", detail: Record<string, unknown>) =>
     writeAudit(prisma, { actor: ctx.actor, action: "replication.trigger", target: { type: "registry", id: registry }, outcome, sourceIp: ctx.ip, detail: { policyId, ...detail } });
   let policy: ReplicationPolicyInfo | undefined;
   try {
     policy = (await source.replicationPolicies()).find((p) => p.id === policyId);
-    if (!policy) throw new UserInputError(`registry "${registry}" has no replication policy ${policyId}`);
-    if (!policy.triggerable) throw new UserInputError(`replication policy "${policy.name}" is disabled; enable it in ${registry} first`);
+    if (!policy) throw new InvalidInputError(`registry "${registry}" has no replication policy ${policyId}`);
+    if (!policy.triggerable) throw new InvalidInputError(`replication policy "${policy.name}" is disabled; enable it in ${registry} first`);
     const { executionId } = await source.triggerReplication(policyId);
     await audit("success", { policy: policy.name, executionId });
     return { executionId, policy: policy.name };
   } catch (err) {
-    const message = err instanceof UserInputError ? err.message : describeRegistryError(err).message;
+    const message = err instanceof InvalidInputError ? err.message : describeRegistryError(err).message;
     await audit("failure", { ...(policy ? { policy: policy.name } : {}), error: message });
-    throw new UserInputError(`Could not start replication: ${message}`);
+    throw new InvalidInputError(`Could not start replication: ${message}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UserInputError } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
 import { parseAppConfig as parseConfig } from "@/lib/app-config";
 import { acknowledgeAlert, listAlerts } from "@/lib/probe/alerts/list";
 import { createAlertRule, deleteAlertRule, setAlertRuleEnabled } from "@/lib/probe/alerts/rules";
@@ -74,7 +74,7 @@ probes:
   it("creates, changes and deletes UI targets and rules, each audited; file entries stay read-only", async () => {
     const t = await createProbeTarget(db.prisma, ctx, { name: "prod-pull", kind: "pull_latency", registryName: "prod-reg", params: { repository: "prod/app", tag: "1.0" }, intervalSeconds: 60, timeoutMs: 5000 });
     await expect(createProbeTarget(db.prisma, ctx, { name: "bad", kind: "reachability", registryName: "nope", params: {}, intervalSeconds: 60, timeoutMs: 5000 })).rejects.toThrow(/no registry named "nope"/);
-    await expect(createProbeTarget(db.prisma, ctx, { name: "bad", kind: "tag_consistency", registryName: null, params: { environments: ["dev", "qa"], repository: "a", tag: "b" }, intervalSeconds: 60, timeoutMs: 5000 })).rejects.toThrow(UserInputError);
+    await expect(createProbeTarget(db.prisma, ctx, { name: "bad", kind: "tag_consistency", registryName: null, params: { environments: ["dev", "qa"], repository: "a", tag: "b" }, intervalSeconds: 60, timeoutMs: 5000 })).rejects.toThrow(InvalidInputError);
     await updateProbeTarget(db.prisma, ctx, t.id, { intervalSeconds: 120, enabled: false });
     expect(await db.prisma.probeTarget.findUniqueOrThrow({ where: { id: t.id } })).toMatchObject({ intervalSeconds: 120, enabled: false });
     const fromFile = await db.prisma.probeTarget.findUniqueOrThrow({ where: { name: "dev-up" } });

@@ -50,7 +50,7 @@ function holdingPuts(provider: RegistryProvider, onPut: () => Promise<void>): Re
   });
 }
 
-const conflict = (r: PromiseSettledResult<unknown>) => r.status === "rejected" && r.reason instanceof PromotionError && r.reason.status === 409;
+const conflict = (r: PromiseSettledResult<unknown>) => r.status === "rejected" && r.reason instanceof PromotionError && r.reason.kind === "conflict";
 
 describe.each(dbKinds)("promotion status races on %s", (kind) => {
   let db: TestDatabase;

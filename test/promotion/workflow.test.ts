@@ -104,7 +104,7 @@ describe("who may do what (refused on the server)", () => {
     const p = await request("devlead");
     const err = await approvePromotion(deps, people.devlead!, p.id).catch((e) => e);
     expect(err).toBeInstanceOf(PromotionError);
-    expect(err.status).toBe(403);
+    expect(err.kind).toBe("forbidden");
     expect((await db.prisma.promotion.findUniqueOrThrow({ where: { id: p.id } })).status).toBe("requested");
     expect(scheduled).toEqual([]);
   });

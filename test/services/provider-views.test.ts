@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "@/lib/audit/log";
-import { UserInputError } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
 import { tagLifecycleFor } from "@/lib/browse/tags";
 import { parseConfig } from "@/lib/config/load";
 import { syncConfig } from "@/lib/config/sync";
@@ -134,7 +134,7 @@ describe.each(dbKinds)("provider-backed views on %s", (kind) => {
     const started = await triggerReplication(db.prisma, admin, "harbor", "1");
     expect(started.policy).toBe("prod-to-dr");
     expect(world.harbor.startedExecutions.length - before).toBe(1);
-    await expect(triggerReplication(db.prisma, admin, "ecr", "rule-1")).rejects.toBeInstanceOf(UserInputError);
+    await expect(triggerReplication(db.prisma, admin, "ecr", "rule-1")).rejects.toBeInstanceOf(InvalidInputError);
     await expect(triggerReplication(db.prisma, admin, "harbor", "99")).rejects.toThrow("has no replication policy 99");
     const { rows } = await listAudit(db.prisma, { action: "replication.trigger" });
     expect(rows.map((r) => [r.outcome, r.targetId, (r.detail as { executionId?: string }).executionId ?? null])).toEqual([

@@ -1,4 +1,6 @@
+import { newRequestId } from "@/lib/error-contract";
 import { checkHealth } from "@/lib/health";
+import { logError } from "@/lib/log";
 import { getRuntime } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +14,9 @@ export async function GET() {
     const health = await checkHealth(await getRuntime());
     return Response.json(health, { status: health.status === "down" ? 503 : 200, headers: { "cache-control": "no-store" } });
   } catch (err) {
-    return Response.json({ status: "down", error: `start-up failed: ${(err as Error).message}` }, { status: 503 });
+    // the reason names files, hosts and settings: the log gets it, a public caller only the id
+    const requestId = newRequestId();
+    logError(`[health] start-up failed (request id ${requestId}):`, err);
+    return Response.json({ status: "down", error: `start-up failed (request id ${requestId})` }, { status: 503, headers: { "cache-control": "no-store" } });
   }
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { UserInputError, type ActorContext } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
+import type { ActorContext } from "@/lib/auth/users";
 
 export interface AlertView {
   id: string;
@@ -50,8 +51,8 @@ export async function listAlerts(prisma: PrismaClient, opts: { openOnly?: boolea
 export async function acknowledgeAlert(prisma: PrismaClient, ctx: ActorContext, id: string) {
   return prisma.$transaction(async (tx) => {
     const alert = await tx.probeAlert.findUnique({ where: { id }, include: { target: { select: { name: true } } } });
-    if (!alert) throw new UserInputError("that alert no longer exists");
-    if (alert.acknowledgedAt) throw new UserInputError(`already acknowledged by ${alert.acknowledgedBy ?? "someone"}`);
+    if (!alert) throw new InvalidInputError("that alert no longer exists");
+    if (alert.acknowledgedAt) throw new InvalidInputError(`already acknowledged by ${alert.acknowledgedBy ?? "someone"}`);
     await tx.probeAlert.update({ where: { id }, data: { acknowledgedAt: new Date(), acknowledgedBy: ctx.actor?.email ?? null } });
     await writeAudit(tx, { actor: ctx.actor, action: "probe.alert.acknowledge", target: { type: "probe", id: alert.target.name }, outcome: "success", sourceIp: ctx.ip, detail: { alert: id, message: alert.message } });
   });

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { UserInputError, type ActorContext } from "@/lib/auth/users";
+import { InvalidInputError } from "@/lib/errors";
+import type { ActorContext } from "@/lib/auth/users";
 import type { AlertKind } from "../types";
 
 export interface NewAlertRule {
@@ -12,9 +13,9 @@ export interface NewAlertRule {
 }
 
 export async function createAlertRule(prisma: PrismaClient, ctx: ActorContext, input: NewAlertRule) {
-  if (await prisma.probeAlertRule.findUnique({ where: { name: input.name } })) throw new UserInputError(`an alert rule named "${input.name}" already exists`);
-  if (input.targetName && !(await prisma.probeTarget.findUnique({ where: { name: input.targetName } }))) throw new UserInputError(`there is no probe target named "${input.targetName}"`);
-  if (input.kind === "consecutive_failures" && (!Number.isInteger(input.threshold) || input.threshold < 1)) throw new UserInputError("the number of consecutive failures must be a whole number of at least 1");
+  if (await prisma.probeAlertRule.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`an alert rule named "${input.name}" already exists`);
+  if (input.targetName && !(await prisma.probeTarget.findUnique({ where: { name: input.targetName } }))) throw new InvalidInputError(`there is no probe target named "${input.targetName}"`);
+  if (input.kind === "consecutive_failures" && (!Number.isInteger(input.threshold) || input.threshold < 1)) throw new InvalidInputError("the number of consecutive failures must be a whole number of at least 1");
   return prisma.$transaction(async (tx) => {
     const row = await tx.probeAlertRule.create({ data: { ...input, source: "ui" } });
     await writeAudit(tx, { actor: ctx.actor, action: "probe.rule.create", target: { type: "alert-rule", id: input.name }, outcome: "success", sourceIp: ctx.ip, detail: { ...input } });
@@ -24,8 +25,8 @@ export async function createAlertRule(prisma: PrismaClient, ctx: ActorContext, i
 
 async function uiRule(tx: Pick<PrismaClient, "probeAlertRule">, id: string) {
   const row = await tx.probeAlertRule.findUnique({ where: { id } });
-  if (!row) throw new UserInputError("that alert rule no longer exists");
-  if (row.source === "config") throw new UserInputError(`alert rule "${row.name}" is declared in dockmaster.yaml; change it there`);
+  if (!row) throw new InvalidInputError("that alert rule no longer exists");
+  if (row.source === "config") throw new InvalidInputError(`alert rule "${row.name}" is declared in dockmaster.yaml; change it there`);
   return row;
 }
 

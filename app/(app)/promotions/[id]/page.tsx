@@ -28,7 +28,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
     p = await getPromotion(await promotionDeps(), me, id);
   } catch (err) {
     if (err instanceof AuthError) return <Forbidden message={err.message} />;
-    if (err instanceof PromotionError && err.status === 404) notFound();
+    if (err instanceof PromotionError && err.kind === "not_found") notFound();
     throw err;
   }
   const gates = p.gates as unknown as GateResult[];

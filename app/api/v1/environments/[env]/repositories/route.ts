@@ -1,7 +1,8 @@
 import { withPermission } from "@/lib/auth/route";
 import { environmentProvider } from "@/lib/browse/lookup";
 import { environmentColumn } from "@/lib/browse/overview";
-import { load } from "@/lib/browse/result";
+import { loadedResponse } from "@/lib/error-contract";
+import { NotFoundError } from "@/lib/errors";
 import { getPrisma } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
@@ -11,8 +12,7 @@ export const GET = withPermission<{ env: string }>(
   async ({ params, url }) => {
     const limit = Math.min(Math.max(Number(url.searchParams.get("limit") ?? 8) || 8, 1), 50);
     const found = await environmentProvider(await getPrisma(), params.env);
-    if (!found) return Response.json({ error: `no environment named ${params.env}` }, { status: 404 });
-    const result = await load(found.env.registry.name, () => environmentColumn(found.provider, found.env.namespace, limit));
-    return Response.json(result, { status: result.ok ? 200 : 502 });
+    if (!found) throw new NotFoundError(`no environment named ${params.env}`);
+    return loadedResponse(found.env.registry.name, () => environmentColumn(found.provider, found.env.namespace, limit));
   },
 );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { jsonBody, withPermission } from "@/lib/auth/route";
-import { UserFacingError } from "@/lib/errors";
+import { NotFoundError } from "@/lib/errors";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
 import { approvePromotion, decisionFields, getPromotion, overrideGates, rejectPromotion, retryPromotion } from "@/lib/promotion/service";
@@ -36,7 +36,7 @@ export const POST = withPermission<{ id: string; verb: string }>(null, async ({ 
       await rollbackPromotion(deps, principal, id, input.reason);
       break;
     default:
-      throw new UserFacingError(`unknown action ${params.verb}; use approve, reject, override, retry or rollback`, 404);
+      throw new NotFoundError(`unknown action ${params.verb}; use approve, reject, override, retry or rollback`);
   }
   return Response.json(promotionJson(await getPromotion(deps, principal, id)));
 });
