@@ -5,6 +5,7 @@
  */
 import type {
   ArtifactMetadataSource,
+  CredentialSource,
   LifecycleSource,
   NamespaceSource,
   ReplicationSource,
@@ -15,6 +16,7 @@ import type { OciClientOptions } from "../oci/client";
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
 import { createHarborApi } from "./api";
 import { getArtifact, toArtifactMetadata } from "./artifacts";
+import { verifyHarborLogin } from "./credentials";
 import { harborTagLifecycle } from "./lifecycle";
 import { listProjects, listRepositoryPage, storageVolumes } from "./projects";
 import { listExecutions, listPolicies, listTasks, startExecution } from "./replication";
@@ -31,7 +33,7 @@ export const HARBOR_CAPABILITIES: RegistryCapabilities = {
   blobMount: true,
 };
 
-export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & ArtifactMetadataSource & { readonly oci: OciProvider };
+export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & ArtifactMetadataSource & CredentialSource & { readonly oci: OciProvider };
 
 export function createHarborProvider(conn: RegistryConnection, options: OciClientOptions = {}): HarborProvider {
   const oci = createOciProvider(conn, options);
@@ -50,6 +52,7 @@ export function createHarborProvider(conn: RegistryConnection, options: OciClien
     tagLifecycle: (repo) => harborTagLifecycle(api, repo),
     listNamespaces: () => listProjects(api),
     storageVolumes: () => storageVolumes(api),
+    verifyCredentials: () => verifyHarborLogin(api, conn),
     artifactMetadata: async (repo, ref) => {
       const a = await getArtifact(api, repo, ref);
       return a ? toArtifactMetadata(a) : null;
