@@ -182,5 +182,8 @@ test("a Harbor guest account and rejected credentials: panels say 'not permitted
 
   await page.goto(at("/replication"));
   await expect(page.getByTestId("replication-harbor-guest").getByTestId("not-permitted")).toContainText("Replication: not permitted for this account");
-  await expect(page.getByTestId("replication-harbor").getByTestId("replication-execution").first()).toContainText("Failed");
+  // rejected credentials are not a missing permission: the registry's 401 is shown as such
+  await expect(page.getByTestId("replication-harbor-stale").getByTestId("registry-error")).toContainText("unauthorized");
+  // the admin account on the same Harbor still sees its policy
+  await expect(page.getByTestId("replication-harbor").getByTestId("replication-policy")).toHaveCount(1);
 });

@@ -45,7 +45,7 @@ export default async function ReplicationPage() {
               {r.registry} <Badge>{r.kind}</Badge>
             </h2>
             {r.error &&
-              (r.error.kind === "forbidden" || r.error.kind === "unauthorized" ? (
+              (r.error.kind === "forbidden" ? (
                 // e.g. Harbor: replication needs system access, which project members and project robots lack
                 <p className="text-sm text-slate-500" data-testid="not-permitted">
                   Replication: {NOT_PERMITTED}
