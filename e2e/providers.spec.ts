@@ -159,3 +159,31 @@ test("replication: Harbor's failed run, a run started by the admin, then the dri
   await expect(web11.locator("[data-env=prod]")).toHaveClass(/text-red-700/);
   await expect(page.getByTestId("drift-row").filter({ hasText: "web:1.0" })).toHaveAttribute("data-consistent", "true");
 });
+
+// --- Harbor accounts with fewer rights (issue 16): the world's "harbor-guest" and "harbor-stale" registries
+test("a Harbor guest account and rejected credentials: panels say 'not permitted', nothing fails", async ({ page }) => {
+  await page.goto(at("/registries/harbor-guest"));
+  const prod = page.getByTestId("project-prod");
+  // a guest reads the quota, but not the retention or immutable-tag rules, nor the system volumes
+  await expect(prod.getByTestId("quota")).toContainText("of 2.0 GiB");
+  await expect(prod.getByTestId("project-policies")).toContainText("Retention: unknown (not permitted for this account)");
+  await expect(prod.getByTestId("project-policies")).toContainText("Immutable tags: unknown (not permitted for this account)");
+  await expect(page.getByTestId("storage-volumes")).toContainText("Storage volumes: not permitted for this account");
+  await expect(page.getByTestId("registry-error")).toHaveCount(0);
+  await expect(page.getByTestId("credentials-rejected")).toHaveCount(0);
+  await page.getByRole("link", { name: "prod/web" }).click();
+  await expect(page.getByTestId("lifecycle-policy")).toContainText("Retention policy: unknown · not permitted for this account");
+  await expect(page.getByTestId("tag-row-1.1").getByTestId("lifecycle-immutable")).toHaveText("immutable");
+
+  // a password Harbor no longer accepts: public content still lists, the page says why it is partial
+  await page.goto(at("/registries/harbor-stale"));
+  await expect(page.getByTestId("credentials-rejected")).toContainText("credentials rejected (Harbor answered as anonymous)");
+  await expect(page.getByTestId("project-prod").getByTestId("quota")).toContainText("unknown");
+
+  await page.goto(at("/replication"));
+  await expect(page.getByTestId("replication-harbor-guest").getByTestId("not-permitted")).toContainText("Replication: not permitted for this account");
+  // rejected credentials are not a missing permission: the registry's 401 is shown as such
+  await expect(page.getByTestId("replication-harbor-stale").getByTestId("registry-error")).toContainText("unauthorized");
+  // the admin account on the same Harbor still sees its policy
+  await expect(page.getByTestId("replication-harbor").getByTestId("replication-policy")).toHaveCount(1);
+});

@@ -114,11 +114,13 @@ export interface NamespaceInfo {
   repositoryCount?: number;
   public?: boolean;
   quotaUsedBytes?: number;
-  /** absent or -1 when unlimited */
+  /** -1 when unlimited; absent when unknown (not reported to this account), never read as unlimited */
   quotaLimitBytes?: number;
   /** read-only summaries of the namespace's policies (Harbor: retention rules, tag immutability rules) */
   retention?: string;
   immutability?: string[];
+  /** parts the registry did not tell this account, with the reason ("not permitted for this account") */
+  unknown?: Partial<Record<"quota" | "retention" | "immutability", string>>;
 }
 
 export interface StorageVolume {
@@ -187,6 +189,13 @@ export interface ArtifactMetadataSource {
   artifactMetadata(repository: string, reference: string): Promise<ArtifactMetadata | null>;
 }
 
+/** Whether the registry accepted the configured credentials as a login (Harbor falls back to anonymous silently). */
+export type CredentialCheck = { ok: true } | { ok: false; reason: "anonymous_fallback"; message: string };
+
+export interface CredentialSource {
+  verifyCredentials(): Promise<CredentialCheck>;
+}
+
 export interface RateLimitInfo {
   limit?: number;
   remaining?: number;
@@ -218,5 +227,7 @@ export const repositoryInfoSource = (p: RegistryProvider): (RegistryProvider & R
   has(p, "repositoryInfo") ? (p as RegistryProvider & RepositoryInfoSource) : null;
 export const artifactMetadataSource = (p: RegistryProvider): (RegistryProvider & ArtifactMetadataSource) | null =>
   has(p, "artifactMetadata") ? (p as RegistryProvider & ArtifactMetadataSource) : null;
+export const credentialSource = (p: RegistryProvider): (RegistryProvider & CredentialSource) | null =>
+  has(p, "verifyCredentials") ? (p as RegistryProvider & CredentialSource) : null;
 export const rateLimitSource = (p: RegistryProvider): (RegistryProvider & RateLimitSource) | null =>
   has(p, "rateLimit") ? (p as RegistryProvider & RateLimitSource) : null;

@@ -7,6 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHarborProvider, type HarborProvider } from "../../lib/registry/harbor/provider";
 import { createOciProvider } from "../../lib/registry/oci/provider";
 import { RegistryError } from "../../lib/registry/errors";
+import { vulnerabilitySummary } from "../../lib/registry/harbor/artifacts";
+import { staticProbeContext } from "../../lib/probe/context";
+import { runProbe } from "../../lib/probe/kinds";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { buildImage } from "../harness/image-builder";
 import { pushImage, seedStandardImages, type SeededStandardImages } from "../harness/seed";
@@ -23,6 +26,8 @@ let sim: HarborSim;
 let harbor: HarborProvider;
 let seeded: SeededStandardImages;
 let oldDigest: string;
+/** ret/app: one artifact tagged 0.1 and stable (removed by the dry run), one tagged 0.2 */
+let retOld: string;
 
 beforeAll(async () => {
   registry = await startRegistry({ auth: "htpasswd", users });
@@ -31,7 +36,26 @@ beforeAll(async () => {
   const pusher = createOciProvider({ name: "push", url: sim.url, auth });
   seeded = await seedStandardImages(pusher, { namespace: "library" });
   oldDigest = await pushImage(pusher, "library/single", buildImage({ layerCount: 1, created: "2025-06-01T00:00:00Z" }), "0.9.0");
+  // retention fixtures: an artifact with two tags, a second repository, a project whose logs were swept
+  const retOldImage = buildImage({ layerCount: 1, created: "2025-07-01T00:00:00Z" });
+  retOld = await pushImage(pusher, "ret/app", retOldImage, "0.1");
+  await pushImage(pusher, "ret/app", retOldImage, "stable");
+  await pushImage(pusher, "ret/app", buildImage({ layerCount: 1, created: "2025-08-01T00:00:00Z" }), "0.2");
+  await pushImage(pusher, "ret/other", buildImage({ layerCount: 1, created: "2025-08-02T00:00:00Z" }), "1");
+  await pushImage(pusher, "swept/app", buildImage({ layerCount: 1, created: "2025-08-03T00:00:00Z" }), "1");
+  // a repository name with a slash inside its project (URL-encoded twice in Harbor's API)
+  await pushImage(pusher, "nested/team/app", buildImage({ layerCount: 1, created: "2025-08-04T00:00:00Z" }), "1.0");
   await pusher.close();
+  sim.setProject("ret", {
+    retention: {
+      rules: [HARBOR_RETAIN_LATEST],
+      // 25 scheduled runs after the dry run push it past the first page of executions
+      dryRun: { startTime: "2026-02-02T03:00:00Z", removals: [{ repository: "ret/app", tag: "0.1" }], laterRuns: 25 },
+    },
+  });
+  sim.setProject("swept", { public: false, retention: { rules: [HARBOR_RETAIN_LATEST], dryRun: { startTime: "2026-01-01T03:00:00Z", removals: [{ repository: "swept/app", tag: "1" }], logExpired: true } } });
+  // a project whose name is a number: Harbor reads it as an id without X-Is-Resource-Name
+  sim.setProject("2024", { quotaBytes: 1024 ** 3 });
 
   sim.setProject("library", {
     quotaBytes: 10 * 1024 ** 3,
@@ -87,7 +111,7 @@ describe("Harbor provider against the simulator", () => {
       all.push(...page.items);
       cursor = page.next;
     }
-    expect(all.sort()).toEqual(["library/docker", "library/multi", "library/signed", "library/single"]);
+    expect(all.sort()).toEqual(["library/docker", "library/multi", "library/signed", "library/single", "nested/team/app", "ret/app", "ret/other", "swept/app"]);
   });
 
   it("reads tags and manifests through the OCI client behind Harbor's /v2/", async () => {
@@ -163,7 +187,7 @@ describe("Harbor provider against the simulator", () => {
 
   it("reports tag lifecycle: immutable per Harbor's rules, pull times, and the retention dry run's removals", async () => {
     const life = await harbor.tagLifecycle("library/single");
-    expect(life.policy).toMatchObject({ kind: "harbor-retention", evaluatedAt: "2026-02-02T03:00:00Z", status: "Succeed" });
+    expect(life.policy).toMatchObject({ kind: "harbor-retention", evaluatedAt: "2026-02-02T03:00:00Z", status: "Success" });
     expect(life.policy!.summary).toContain("latestPushedK");
     const byTag = Object.fromEntries(life.tags.map((t) => [t.tag, t]));
     expect(byTag["1.0.0"]).toMatchObject({ digest: seeded.single.digest, immutable: true, lastPulledAt: "2026-02-03T09:30:00Z" });
@@ -174,10 +198,18 @@ describe("Harbor provider against the simulator", () => {
 });
 
 describe("Harbor provider failures", () => {
-  it("401: wrong credentials are reported as unauthorized", async () => {
+  it("wrong credentials: Harbor answers as anonymous (public content, 200); the projects degrade instead of failing", async () => {
     const wrong = createHarborProvider({ name: "harbor", url: sim.url, auth: { kind: "basic", username: "admin", password: "nope" } }, fastRetry);
     try {
-      await expect(wrong.listNamespaces()).rejects.toMatchObject({ kind: "unauthorized", status: 401 });
+      // the private project "swept" is missing: the catalog quietly shrinks to public content
+      const repos = await wrong.listRepositories({ pageSize: 100 });
+      expect(repos.items).toContain("library/single");
+      expect(repos.items).not.toContain("swept/app");
+      const projects = await wrong.listNamespaces();
+      expect(projects.map((p) => p.name)).not.toContain("swept");
+      const library = projects.find((p) => p.name === "library")!;
+      expect(library.quotaLimitBytes).toBeUndefined();
+      expect(library.unknown).toMatchObject({ quota: expect.any(String), retention: expect.stringContaining("not permitted"), immutability: expect.stringContaining("not permitted") });
     } finally {
       await wrong.close();
     }
@@ -242,5 +274,118 @@ describe("the swagger check itself", () => {
   it("checked every API response the simulator sent in this file", () => {
     expect(sim.checkedCount()).toBeGreaterThan(30);
     expect(sim.exchanges.filter((x) => !x.fault).every((x) => x.path.startsWith("/api/v2.0/"))).toBe(true);
+  });
+});
+
+describe("Harbor behaviour beyond the schema (issue 16)", () => {
+  const raw = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${sim.url}/api/v2.0${path}`, { headers: { authorization: `Basic ${Buffer.from("admin:Harbor12345").toString("base64")}`, ...headers } });
+
+  it("retention dry run: one row per artifact with comma-joined tags; every tag of a removed artifact would be removed", async () => {
+    const life = await harbor.tagLifecycle("ret/app");
+    const byTag = Object.fromEntries(life.tags.map((t) => [t.tag, t]));
+    expect(byTag["0.1"]).toMatchObject({ digest: retOld, wouldBeRemoved: { by: "retention dry run 2026-02-02" } });
+    expect(byTag["stable"]!.wouldBeRemoved?.by).toBe("retention dry run 2026-02-02");
+    expect(byTag["0.2"]!.wouldBeRemoved).toBeUndefined();
+  });
+
+  it("retention: finds the latest dry run past the 20 newest executions, and reads only the viewed repository's task log", async () => {
+    const before = sim.exchanges.length;
+    const life = await harbor.tagLifecycle("ret/app");
+    expect(life.policy).toMatchObject({ evaluatedAt: "2026-02-02T03:00:00Z", status: "Success" });
+    const logs = sim.exchanges.slice(before).filter((x) => /\/retentions\/\d+\/executions\/\d+\/tasks\/\d+$/.test(x.path));
+    expect(logs).toHaveLength(1);
+  });
+
+  it("retention: an expired task log (404) says so instead of failing the lifecycle view", async () => {
+    const life = await harbor.tagLifecycle("swept/app");
+    expect(life.policy).toMatchObject({ kind: "harbor-retention", status: "dry-run log expired (run a new dry run)" });
+    expect(life.tags.map((t) => [t.tag, t.wouldBeRemoved])).toEqual([["1", undefined]]);
+  });
+
+  it("scan overview: the client asks for the report types by X-Accept-Vulnerabilities; the simulator keys by the native type without it", async () => {
+    const before = sim.exchanges.length;
+    expect((await harbor.artifactMetadata("library/single", "1.0.0"))?.scan).toMatchObject({ severity: "Critical", total: 3 });
+    const artifactCalls = sim.exchanges.slice(before).filter((x) => x.path.includes("/artifacts/"));
+    expect(artifactCalls.length).toBeGreaterThan(0);
+    for (const x of artifactCalls) expect(String(x.requestHeaders?.["x-accept-vulnerabilities"])).toContain("application/vnd.security.vulnerability.report; version=1.1");
+    const plain = (await (await raw("/projects/library/repositories/single/artifacts/1.0.0?with_scan_overview=true")).json()) as { scan_overview: Record<string, unknown> };
+    expect(Object.keys(plain.scan_overview)).toEqual(["application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0"]);
+  });
+
+  it("scan overview: mime types are matched exactly, an unknown report type is not taken for a vulnerability summary", () => {
+    const summary = { scan_status: "Success", severity: "High" };
+    expect(vulnerabilitySummary({ scan_overview: { "application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0": summary } })).toBe(summary);
+    expect(vulnerabilitySummary({ scan_overview: { "application/vnd.example.sbom.report; version=1.0": summary } })).toBeUndefined();
+  });
+
+  it("storage volumes of total 0 are 'not reported', not a full disk", async () => {
+    sim.setVolumes([{ total: 0, free: 0 }]);
+    try {
+      expect(await harbor.storageVolumes!()).toEqual([]);
+    } finally {
+      sim.setVolumes([{ total: 100 * 1024 ** 3, free: 60 * 1024 ** 3 }]);
+    }
+  });
+
+  it("a numeric project name is sent with X-Is-Resource-Name: true (Harbor would read it as an id)", async () => {
+    expect((await raw("/projects/2024/summary")).status).toBe(404);
+    const p2024 = (await harbor.listNamespaces()).find((p) => p.name === "2024");
+    expect(p2024).toMatchObject({ quotaLimitBytes: 1024 ** 3 });
+  });
+
+  it("page_size over 100 is rejected like Harbor's swagger validation (422), and the client never asks for more", async () => {
+    const res = await raw("/projects?page_size=101");
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(await res.json())).toContain("page_size in query should be less than or equal to 100");
+    // every other request of this file came from the client
+    const sizes = sim.exchanges.filter((x) => !x.path.endsWith("page_size=101")).map((x) => Number(new URL(x.path, "http://x").searchParams.get("page_size") ?? 0));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+  });
+
+  it("repository names are URL-encoded twice: the simulator refuses a singly-encoded slash, the client gets through", async () => {
+    expect((await raw("/projects/nested/repositories/team%2Fapp/artifacts")).status).toBe(404);
+    expect((await raw("/projects/nested/repositories/team%252Fapp/artifacts")).status).toBe(200);
+    expect((await harbor.artifactMetadata("nested/team/app", "1.0"))?.tags).toEqual(["1.0"]);
+  });
+});
+
+describe("Harbor credentials: the anonymous fallback is detected", () => {
+  const provider = (username: string, password: string) => createHarborProvider({ name: "harbor", url: sim.url, auth: { kind: "basic", username, password } }, fastRetry);
+
+  it("verifyCredentials: a user or robot login is accepted; a wrong password or a disabled robot is 'answered as anonymous'", async () => {
+    sim.addAccount({ username: "robot$library+ci", password: "robot-secret", kind: "project-robot", projects: ["library"] });
+    sim.addAccount({ username: "robot$library+old", password: "rotated-away", kind: "project-robot", projects: ["library"], disabled: true });
+    const cases: Array<[string, string, boolean]> = [
+      ["admin", "Harbor12345", true],
+      ["robot$library+ci", "robot-secret", true],
+      ["admin", "nope", false],
+      ["robot$library+ci", "old-secret", false],
+      ["robot$library+old", "rotated-away", false],
+    ];
+    for (const [user, password, ok] of cases) {
+      const p = provider(user, password);
+      try {
+        const check = await p.verifyCredentials();
+        expect(check.ok, `${user}:${password}`).toBe(ok);
+        if (!check.ok) expect(check).toMatchObject({ reason: "anonymous_fallback", message: "credentials rejected (Harbor answered as anonymous)" });
+      } finally {
+        await p.close();
+      }
+    }
+  });
+
+  it("the credentials probe fails with its own error class when Harbor answered as anonymous", async () => {
+    const ctx = staticProbeContext([
+      { kind: "harbor", name: "harbor-right", url: sim.url, auth },
+      { kind: "harbor", name: "harbor-wrong", url: sim.url, auth: { kind: "basic", username: "admin", password: "nope" } },
+    ]);
+    const target = (registryName: string) => ({ id: registryName, name: registryName, kind: "credentials" as const, registryName, params: {}, intervalSeconds: 60, timeoutMs: 3000, enabled: true });
+    try {
+      expect(await runProbe(target("harbor-right"), ctx)).toMatchObject({ ok: true });
+      expect(await runProbe(target("harbor-wrong"), ctx)).toMatchObject({ ok: false, errorClass: "anonymous_fallback", message: "credentials rejected (Harbor answered as anonymous)" });
+    } finally {
+      await ctx.close();
+    }
   });
 });

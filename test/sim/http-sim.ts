@@ -35,6 +35,8 @@ export interface Exchange {
   /** extra request facts a spec check may need (e.g. the AWS operation name) */
   tag?: string;
   fault?: "status" | "malformed";
+  /** the request's headers, for tests asserting what a client sent (e.g. X-Accept-Vulnerabilities) */
+  requestHeaders?: http.IncomingHttpHeaders;
 }
 
 export interface Fault {
@@ -132,6 +134,7 @@ export async function startHttpSim(options: SimOptions): Promise<RunningSim> {
       body: req.method === "HEAD" ? Buffer.alloc(0) : body,
       ...(tag ? { tag } : {}),
       ...(fault ? { fault } : {}),
+      requestHeaders: req.headers,
     });
   };
 

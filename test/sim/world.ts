@@ -3,6 +3,9 @@
  *   dev     → Docker Hub simulator, namespace "acme"  (token-auth registry; a Trivy report attached as a referrer)
  *   staging → ECR simulator, repositories "staging/…" (htpasswd registry with AWS:<token>)
  *   prod    → Harbor simulator, project "prod"        (htpasswd registry behind the simulator)
+ * plus "harbor-guest": the same Harbor through a guest account of project "prod" (no environment),
+ * whose panels must say "not permitted" instead of failing, and "harbor-stale": the admin account with
+ * a password that is no longer valid, which Harbor answers as anonymous.
  * The same images are pushed to several environments (same digests), except where drift is wanted:
  * web:1.1 differs in prod, api:v1 differs in staging.
  */
@@ -26,6 +29,8 @@ export const WORLD_SECRETS = {
   HUB_PAT: "dckr_pat_world_4c1d2e",
   HARBOR_USER: "admin",
   HARBOR_PASSWORD: "Harbor12345",
+  HARBOR_GUEST_USER: "prod-guest",
+  HARBOR_GUEST_PASSWORD: "Guest-world-5e7a",
   ECR_TOKEN: "ecr-world-token-91b2",
   AWS_KEY: "AKIAWORLDEXAMPLE0001",
   AWS_SECRET: "world/secret/key/EXAMPLE0000000000000000",
@@ -55,10 +60,12 @@ export async function startWorld(): Promise<World> {
     const tokens: RunningTokenServer = keep(await startTokenServer({ users: [{ username: s.HUB_USER, password: s.HUB_PAT }], anonymousPull: true }));
     const hubRegistry: RunningRegistry = keep(await startRegistry({ auth: "token", token: tokens.config }));
     const ecrRegistry = keep(await startRegistry({ auth: "htpasswd", users: [{ username: "AWS", password: s.ECR_TOKEN }] }));
-    const harborRegistry = keep(await startRegistry({ auth: "htpasswd", users: [{ username: s.HARBOR_USER, password: s.HARBOR_PASSWORD }] }));
+    // --- Harbor: the guest may pull too (Harbor's /v2/ lets a guest pull its project)
+    const harborGuest = { username: s.HARBOR_GUEST_USER, password: s.HARBOR_GUEST_PASSWORD };
+    const harborRegistry = keep(await startRegistry({ auth: "htpasswd", users: [{ username: s.HARBOR_USER, password: s.HARBOR_PASSWORD }, harborGuest] }));
     const hub = keep(await startHubSim({ registryUrl: hubRegistry.url, users: [{ username: s.HUB_USER, password: s.HUB_PAT }], tokenRealm: tokens.realm }));
     const ecr = keep(await startEcrSim({ registryUrl: ecrRegistry.url, registryPassword: s.ECR_TOKEN, accessKeyId: s.AWS_KEY, secretAccessKey: s.AWS_SECRET, region: s.AWS_REGION }));
-    const harbor = keep(await startHarborSim({ registryUrl: harborRegistry.url, users: [{ username: s.HARBOR_USER, password: s.HARBOR_PASSWORD }] }));
+    const harbor = keep(await startHarborSim({ registryUrl: harborRegistry.url, users: [{ username: s.HARBOR_USER, password: s.HARBOR_PASSWORD }], accounts: [{ ...harborGuest, kind: "guest", projects: ["prod"] }] }));
 
     const pushers: Record<string, RegistryProvider> = {
       dev: createOciProvider({ name: "dev", url: hub.url, auth: { kind: "basic", username: s.HUB_USER, password: s.HUB_PAT }, tokenRealms: [tokens.realm] }),
@@ -150,6 +157,18 @@ export async function startWorld(): Promise<World> {
     credentials:
       username: ${s.HARBOR_USER}
       password: \${WORLD_HARBOR_PASSWORD}
+  - name: harbor-guest
+    kind: harbor
+    url: ${harbor.url}
+    credentials:
+      username: ${s.HARBOR_GUEST_USER}
+      password: \${WORLD_HARBOR_GUEST_PASSWORD}
+  - name: harbor-stale
+    kind: harbor
+    url: ${harbor.url}
+    credentials:
+      username: ${s.HARBOR_USER}
+      password: \${WORLD_HARBOR_STALE_PASSWORD}
 environments:
   - { name: dev, order: 1, registry: hub, namespace: acme }
   - { name: staging, order: 2, registry: ecr, namespace: staging }
@@ -160,6 +179,8 @@ environments:
       WORLD_AWS_KEY: s.AWS_KEY,
       WORLD_AWS_SECRET: s.AWS_SECRET,
       WORLD_HARBOR_PASSWORD: s.HARBOR_PASSWORD,
+      WORLD_HARBOR_GUEST_PASSWORD: s.HARBOR_GUEST_PASSWORD,
+      WORLD_HARBOR_STALE_PASSWORD: "rotated-away",
       // the AWS SDK's own setting for a service endpoint: the ECR API is the simulator
       AWS_ENDPOINT_URL_ECR: ecr.url,
     };

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
+import { NOT_PERMITTED } from "@/components/registry/panel-state";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
@@ -43,7 +44,15 @@ export default async function ReplicationPage() {
             <h2 className="mb-3 font-semibold">
               {r.registry} <Badge>{r.kind}</Badge>
             </h2>
-            {r.error && <RegistryErrorPanel registry={r.registry} error={r.error} />}
+            {r.error &&
+              (r.error.kind === "forbidden" ? (
+                // e.g. Harbor: replication needs system access, which project members and project robots lack
+                <p className="text-sm text-slate-500" data-testid="not-permitted">
+                  Replication: {NOT_PERMITTED}
+                </p>
+              ) : (
+                <RegistryErrorPanel registry={r.registry} error={r.error} />
+              ))}
             {!r.error && r.policies.length === 0 && <p className="text-sm text-slate-500">No replication policies.</p>}
             {r.policies.length > 0 && (
               <table className="table" data-testid="replication-policies">

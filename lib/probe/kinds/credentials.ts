@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { credentialSource } from "@/lib/registry";
 import { probeProvider } from "../context";
 import { defineProbeKind } from "./spec";
 
 /**
  * The configured credentials are accepted: an authenticated GET /v2/ on a provider with empty caches,
  * so every run performs the Basic check or the full token exchange instead of reusing a cached token.
+ * Where the registry can silently treat rejected credentials as anonymous (Harbor), its own login
+ * check runs first and such a fallback is a failure of its own class.
  */
 export const credentials = defineProbeKind({
   kind: "credentials",
@@ -18,6 +21,8 @@ export const credentials = defineProbeKind({
     // its own provider (closed below), not the shared one whose cached token would skip the check
     const provider = probeProvider(conn, target.timeoutMs);
     try {
+      const login = await credentialSource(provider)?.verifyCredentials();
+      if (login && !login.ok) return { ok: false, errorClass: login.reason, message: login.message, detail: { credentials: conn.auth.kind } };
       const ping = await provider.ping();
       return { ok: true, detail: { authScheme: ping.authScheme, credentials: conn.auth.kind } };
     } finally {

@@ -7,20 +7,26 @@ import { RegistryError } from "../errors";
 import { allPages } from "../transport/paging";
 import { expectObject, type JsonApi } from "../transport/json-api";
 import { harborTime, splitRepository } from "./names";
+import { VULNERABILITY_REPORT_MIME_TYPES } from "./scans";
 import type { HarborArtifact, HarborNativeReportSummary } from "./types";
 
 const DETAIL = { with_tag: true, with_label: true, with_scan_overview: true, with_immutable_status: true, with_accessory: true };
+/**
+ * The report types the scan overview may be keyed by, preferred first. Without this header Harbor keys
+ * it by its native type only (src/server/v2.0/handler/artifact.go → the vulnerability assembler).
+ */
+const SCAN_HEADERS = { "x-accept-vulnerabilities": VULNERABILITY_REPORT_MIME_TYPES.join(", ") };
 
 export async function listArtifacts(api: JsonApi, repository: string): Promise<HarborArtifact[]> {
   const { project, param } = splitRepository(repository);
-  return allPages<HarborArtifact>(api, { path: `/projects/${encodeURIComponent(project)}/repositories/${param}/artifacts`, query: DETAIL, what: `artifacts of ${repository}` });
+  return allPages<HarborArtifact>(api, { path: `/projects/${encodeURIComponent(project)}/repositories/${param}/artifacts`, query: DETAIL, headers: SCAN_HEADERS, what: `artifacts of ${repository}` });
 }
 
 /** null when Harbor has no such artifact */
 export async function getArtifact(api: JsonApi, repository: string, reference: string): Promise<HarborArtifact | null> {
   const { project, param } = splitRepository(repository);
   try {
-    const res = await api.call<unknown>({ path: `/projects/${encodeURIComponent(project)}/repositories/${param}/artifacts/${encodeURIComponent(reference)}`, query: DETAIL, what: `artifact ${repository}@${reference}` });
+    const res = await api.call<unknown>({ path: `/projects/${encodeURIComponent(project)}/repositories/${param}/artifacts/${encodeURIComponent(reference)}`, query: DETAIL, headers: SCAN_HEADERS, what: `artifact ${repository}@${reference}` });
     return expectObject<HarborArtifact>(api, res.data, `artifact ${repository}@${reference}`);
   } catch (err) {
     if (err instanceof RegistryError && err.kind === "not_found") return null;
@@ -28,10 +34,11 @@ export async function getArtifact(api: JsonApi, repository: string, reference: s
   }
 }
 
-/** The first vulnerability summary of the overview (Harbor keys it by report mime type). */
-export function vulnerabilitySummary(a: HarborArtifact): HarborNativeReportSummary | undefined {
-  const entries = Object.entries(a.scan_overview ?? {});
-  return (entries.find(([mime]) => mime.includes("vulnerability")) ?? entries[0])?.[1];
+/** The vulnerability summary of the overview, keyed by one of the report mime types we read (matched exactly). */
+export function vulnerabilitySummary(a: Pick<HarborArtifact, "scan_overview">): HarborNativeReportSummary | undefined {
+  const overview = (a.scan_overview ?? {}) as Record<string, HarborNativeReportSummary | undefined>;
+  for (const mime of VULNERABILITY_REPORT_MIME_TYPES) if (overview[mime]) return overview[mime];
+  return undefined;
 }
 
 export function toArtifactMetadata(a: HarborArtifact): ArtifactMetadata {

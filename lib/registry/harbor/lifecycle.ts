@@ -1,15 +1,28 @@
 import type { LifecycleReport } from "../capabilities";
 import type { JsonApi } from "../transport/json-api";
 import { listArtifacts } from "./artifacts";
-import { harborTime, splitRepository } from "./names";
-import { projectRetention, summarizeRules } from "./retention";
+import { harborTime } from "./names";
+import { DRY_RUN_LOG_EXPIRED, repositoryRetention, summarizeRules, type RetentionView } from "./retention";
+
+function policyOf(view: RetentionView): LifecycleReport["policy"] | undefined {
+  if (view.kind === "none") return undefined;
+  if (view.kind === "not_permitted") return { kind: "harbor-retention", summary: "unknown", status: view.reason };
+  const dry = view.latestDryRun;
+  return {
+    kind: "harbor-retention",
+    summary: summarizeRules(view.policy),
+    ...(dry?.startedAt ? { evaluatedAt: dry.startedAt } : {}),
+    status: dry?.logExpired ? DRY_RUN_LOG_EXPIRED : (dry?.status ?? "no dry run yet"),
+  };
+}
 
 /** Per tag: pushed, last pulled, immutable (Harbor's rules), and the latest retention dry run's verdict. */
 export async function harborTagLifecycle(api: JsonApi, repository: string): Promise<LifecycleReport> {
-  const { project } = splitRepository(repository);
-  const [artifacts, retention] = await Promise.all([listArtifacts(api, repository), projectRetention(api, project)]);
-  const removals = new Map((retention?.latestDryRun?.decisions ?? []).filter((d) => d.repository === repository && d.action === "delete").map((d) => [`${d.digest} ${d.tag}`, d]));
-  const by = retention?.latestDryRun ? `retention dry run ${retention.latestDryRun.startedAt?.slice(0, 10) ?? ""}`.trim() : "";
+  const [artifacts, retention] = await Promise.all([listArtifacts(api, repository), repositoryRetention(api, repository)]);
+  const dry = retention.kind === "found" ? retention.latestDryRun : undefined;
+  // retention deletes artifacts: every tag of a DEL artifact goes with it
+  const removed = new Set((dry?.decisions ?? []).filter((d) => d.action === "delete").map((d) => d.digest));
+  const by = dry ? `retention dry run ${dry.startedAt?.slice(0, 10) ?? ""}`.trim() : "";
   const tags = artifacts.flatMap((a) =>
     (a.tags ?? []).map((t) => ({
       tag: t.name ?? "",
@@ -17,22 +30,9 @@ export async function harborTagLifecycle(api: JsonApi, repository: string): Prom
       ...(harborTime(t.push_time ?? a.push_time) ? { pushedAt: harborTime(t.push_time ?? a.push_time) } : {}),
       ...(harborTime(t.pull_time ?? a.pull_time) ? { lastPulledAt: harborTime(t.pull_time ?? a.pull_time) } : {}),
       immutable: t.immutable ?? false,
-      ...(removals.has(`${a.digest} ${t.name}`) ? { wouldBeRemoved: { by, detail: "marked DEL by the project's retention policy" } } : {}),
+      ...(a.digest && removed.has(a.digest) ? { wouldBeRemoved: { by, detail: "marked DEL by the project's retention policy" } } : {}),
     })),
   );
-  return {
-    tags,
-    immutability: true,
-    pullTimes: true,
-    ...(retention
-      ? {
-          policy: {
-            kind: "harbor-retention" as const,
-            summary: summarizeRules(retention.policy),
-            ...(retention.latestDryRun?.startedAt ? { evaluatedAt: retention.latestDryRun.startedAt } : {}),
-            ...(retention.latestDryRun?.status ? { status: retention.latestDryRun.status } : { status: "no dry run yet" }),
-          },
-        }
-      : {}),
-  };
+  const policy = policyOf(retention);
+  return { tags, immutability: true, pullTimes: true, ...(policy ? { policy } : {}) };
 }

@@ -18,6 +18,12 @@ export function splitRepository(repository: string): HarborRepoName {
   return { project: repository.slice(0, slash), name, param: encodeURIComponent(encodeURIComponent(name)) };
 }
 
+/**
+ * For endpoints taking a project name or id: Harbor reads a number as the id unless told otherwise
+ * (src/server/v2.0/handler/project.go parseProjectNameOrID), so a project named "2024" needs this.
+ */
+export const PROJECT_NAME_HEADERS: Record<string, string> = { "x-is-resource-name": "true" };
+
 /** Harbor reports "never" as Go's zero time. */
 export function harborTime(value: string | undefined): string | undefined {
   if (!value || value.startsWith("0001-01-01")) return undefined;

@@ -5,6 +5,7 @@
  */
 import type {
   ArtifactMetadataSource,
+  CredentialSource,
   LifecycleSource,
   NamespaceSource,
   QuotaSource,
@@ -16,6 +17,7 @@ import type { OciClientOptions } from "../oci/client";
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
 import { createHarborApi } from "./api";
 import { getArtifact, toArtifactMetadata } from "./artifacts";
+import { verifyHarborLogin } from "./credentials";
 import { harborTagLifecycle } from "./lifecycle";
 import { listProjects, listRepositoryPage, storageVolumes } from "./projects";
 import { projectQuota } from "./quota";
@@ -29,7 +31,7 @@ export const HARBOR_CAPABILITIES: RegistryCapabilities = {
   blobMount: true,
 };
 
-export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & QuotaSource & ArtifactMetadataSource & { readonly oci: OciProvider };
+export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & QuotaSource & ArtifactMetadataSource & CredentialSource & { readonly oci: OciProvider };
 
 export function createHarborProvider(conn: RegistryConnection, options: OciClientOptions = {}): HarborProvider {
   const oci = createOciProvider(conn, options);
@@ -49,6 +51,7 @@ export function createHarborProvider(conn: RegistryConnection, options: OciClien
     listNamespaces: () => listProjects(api),
     storageVolumes: () => storageVolumes(api),
     storageQuota: (namespace) => projectQuota(api, namespace),
+    verifyCredentials: () => verifyHarborLogin(api, conn),
     artifactMetadata: async (repo, ref) => {
       const a = await getArtifact(api, repo, ref);
       return a ? toArtifactMetadata(a) : null;

@@ -8,6 +8,12 @@
  * labels, push/pull time, scan overview, accessories), vulnerability additions, replication
  * policies / executions / tasks and starting one, retention policy + dry-run executions with their
  * task logs, immutable tag rules, system volumes.
+ *
+ * Behaviour beyond the schema, as Harbor has it (each cited where it is simulated): accounts with
+ * Harbor's role policies (./rbac.ts), wrong or disabled credentials answered as anonymous rather than
+ * 401, page_size capped at 100, repository names URL-encoded twice, numeric project names only with
+ * X-Is-Resource-Name, scan overviews keyed by the X-Accept-Vulnerabilities mime type, retention logs
+ * one row per artifact that expire.
  */
 import type { components } from "../../../lib/registry/harbor/generated/harbor-v2";
 import type { components as scanner } from "../../../lib/registry/harbor/generated/scanner-v1.1";
@@ -16,6 +22,9 @@ import { openBacking, type Backing, type BackingImage } from "../backing";
 import { basicCredentials, startHttpSim, type RunningSim, type SimReply, type SimRequest } from "../http-sim";
 import { harborSpec, VULNERABILITY_MIME_TYPES } from "../spec/specs";
 import { globMatch } from "../glob";
+import { projectPermissions, seesProject, systemPermissions, type Caller, type HarborAccount, type ProjectPermission, type SystemPermission } from "./rbac";
+
+export type { HarborAccount, HarborAccountKind } from "./rbac";
 
 type S = components["schemas"];
 export type HarborReport = scanner["schemas"]["HarborVulnerabilityReport"];
@@ -31,8 +40,17 @@ export interface ArtifactMeta {
 
 export interface RetentionFixture {
   rules: S["RetentionRule"][];
-  /** the latest dry run: which repository:tag it would delete */
-  dryRun?: { startTime: string; removals: Array<{ repository: string; tag: string }> };
+  /** the latest dry run: which artifacts it would delete, each named by one of its tags */
+  dryRun?: {
+    startTime: string;
+    removals: Array<{ repository: string; tag: string }>;
+    /** Harbor's job status values (src/pkg/task/...: Success, Error, Running, Stopped); default Success */
+    status?: "Success" | "Error" | "Running" | "Stopped";
+    /** the job log was swept (logger_sweeper_duration, 1 day by default): reading it is a 404 */
+    logExpired?: boolean;
+    /** scheduled real runs after the dry run, which push it down the executions list */
+    laterRuns?: number;
+  };
 }
 
 export interface ReplicationPolicyFixture {
@@ -66,12 +84,40 @@ export interface HarborSim extends RunningSim {
   /** what POST /replication/executions started, in order */
   startedExecutions: Array<{ id: number; policyId: number; user: string }>;
   setVolumes(volumes: Array<{ total: number; free: number }>): void;
+  /** adds (or replaces, by username) an account with a role in its projects; see ./rbac.ts */
+  addAccount(account: HarborAccount): void;
+  /** Harbor's "per-project quota" setting (quota_per_project_enable); on by default */
+  setQuotaPerProject(enabled: boolean): void;
+}
+
+/** Harbor's own scan report type: what scan_overview is keyed by when no X-Accept-Vulnerabilities is sent */
+const NATIVE_REPORT_MIME = "application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0";
+/** the simulator's one dry-run execution id; later runs get the ids after it */
+const DRY_RUN_EXECUTION_ID = 1;
+/** GET /retentions/metadatas: the templates and selectors the simulator's rules use */
+const RETENTION_METADATA = {
+  templates: [{ rule_template: "latestPushedK", display_text: "retain the most recently pushed # artifacts", action: "retain", params: [{ type: "int", unit: "COUNT", required: true }] }],
+  scope_selectors: [{ display_text: "Repositories", kind: "doublestar", decorations: ["repoMatches", "repoExcludes"] }],
+  tag_selectors: [{ display_text: "Tags", kind: "doublestar", decorations: ["matches", "excludes"] }],
+};
+
+/**
+ * Statuses the real Harbor answers that its swagger does not document: go-swagger's parameter
+ * validation (422, any operation: goharbor/harbor#13765), RequireAuthenticated in the retention API's
+ * Prepare (401 on the metadata, src/server/v2.0/handler/retention.go), and a swept job log (404).
+ */
+function undocumentedButReal(operationId: string | undefined, status: number): boolean {
+  if (status === 422) return true;
+  if (operationId === "getRentenitionMetadata") return status === 401;
+  if (operationId === "getRetentionTaskLog") return status === 404 || status === 401;
+  return false;
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): SimReply => ({ status, json: body, headers });
 const errors = (status: number, code: string, message: string): SimReply => json(status, { errors: [{ code, message }] });
 
-export async function startHarborSim(options: { registryUrl: string; users: RegistryUser[]; version?: string }): Promise<HarborSim> {
+/** `users` are system admins; `accounts` adds the other kinds (project roles, robots). */
+export async function startHarborSim(options: { registryUrl: string; users: RegistryUser[]; accounts?: HarborAccount[]; version?: string }): Promise<HarborSim> {
   const user0 = options.users[0]!;
   const backing = openBacking(options.registryUrl, { kind: "basic", username: user0.username, password: user0.password });
   const spec = harborSpec();
@@ -86,6 +132,8 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
   const tasks = new Map<number, S["ReplicationTask"][]>();
   const startedExecutions: HarborSim["startedExecutions"] = [];
   let volumes = [{ total: 100 * 1024 ** 3, free: 60 * 1024 ** 3 }];
+  let quotaPerProject = true;
+  const accounts = new Map<string, HarborAccount>([...options.users.map((u) => ({ ...u, kind: "admin" as const })), ...(options.accounts ?? [])].map((a) => [a.username, a]));
   const created = "2026-01-01T00:00:00Z";
 
   const idFor = (map: Map<string, number>, key: string) => {
@@ -159,14 +207,24 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
     }));
   }
 
-  function overview(m: ArtifactMeta | undefined): S["ScanOverview"] | undefined {
+  /**
+   * The mime type the overview is keyed by: the first type of X-Accept-Vulnerabilities Harbor knows,
+   * and without the header Harbor's native report type (src/server/v2.0/handler/artifact.go hands
+   * the header to the vulnerability assembler; the swagger's default is the native type).
+   */
+  function overviewMime(req: SimRequest): string {
+    const accepted = String(req.headers["x-accept-vulnerabilities"] ?? "").split(",").map((x) => x.trim());
+    return VULNERABILITY_MIME_TYPES.find((m) => accepted.includes(m)) ?? NATIVE_REPORT_MIME;
+  }
+
+  function overview(m: ArtifactMeta | undefined, mime: string): S["ScanOverview"] | undefined {
     if (!m?.report && !m?.scanStatus) return undefined;
     const vulns = m.report?.vulnerabilities ?? [];
     const counts: Record<string, number> = {};
     for (const v of vulns) counts[v.severity ?? "Unknown"] = (counts[v.severity ?? "Unknown"] ?? 0) + 1;
     const generated = m.report?.generated_at ?? created;
     return {
-      [VULNERABILITY_MIME_TYPES[0]]: {
+      [mime]: {
         report_id: `report-${vulns.length}-${generated}`,
         scan_status: m.scanStatus ?? "Success",
         severity: m.report?.severity ?? "None",
@@ -180,7 +238,7 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
     };
   }
 
-  async function artifactJson(image: BackingImage, q: URLSearchParams): Promise<S["Artifact"]> {
+  async function artifactJson(image: BackingImage, q: URLSearchParams, req: SimRequest): Promise<S["Artifact"]> {
     const project = image.repository.split("/")[0]!;
     const m = meta.get(image.digest);
     const push = m?.pushTime ?? image.created ?? created;
@@ -219,21 +277,33 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
       out.labels = (m?.labels ?? []).map((l, i) => ({ id: i + 1, name: l.name, color: l.color ?? "#0095D3", description: l.description ?? "", scope: "g", project_id: 0, creation_time: created, update_time: created }));
     }
     if (flag("with_scan_overview")) {
-      const o = overview(m);
+      const o = overview(m, overviewMime(req));
       if (o) out.scan_overview = o;
     }
     if (flag("with_accessory")) out.accessories = await accessories(image);
     return out;
   }
 
-  const authorized = (req: SimRequest) => {
+  /**
+   * The account a request acts as. Wrong, disabled or expired credentials are NOT a 401: Harbor's
+   * security generators (src/server/middleware/security/basic_auth.go, robot.go) just produce no
+   * context, and the request carries on as anonymous (public content only). goharbor/harbor#20930.
+   */
+  const callerOf = (req: SimRequest): Caller => {
     const c = basicCredentials(req);
-    return !!c && options.users.some((u) => u.username === c.username && u.password === c.password) ? c.username : undefined;
+    const account = c ? accounts.get(c.username) : undefined;
+    return account && account.password === c!.password && !account.disabled ? account : undefined;
   };
+
+  const isPublic = (project: string) => projectOptions.get(project)?.public ?? true;
+  /** src/server/v2.0/handler/base.go RequireProjectAccess / RequireSystemAccess: 401 for anonymous, 403 otherwise */
+  const denied = (caller: Caller): SimReply => (caller ? errors(403, "FORBIDDEN", "forbidden") : errors(401, "UNAUTHORIZED", "unauthorized"));
+  const may = (caller: Caller, project: string, perm: ProjectPermission) => projectPermissions(caller, project, isPublic(project)).has(perm);
+  const maySystem = (caller: Caller, perm: SystemPermission) => systemPermissions(caller).has(perm);
 
   function paged<T>(req: SimRequest, items: T[]): SimReply {
     const page = Math.max(1, Number(req.url.searchParams.get("page") ?? 1));
-    const size = Math.min(100, Math.max(1, Number(req.url.searchParams.get("page_size") ?? 10)));
+    const size = Math.max(1, Number(req.url.searchParams.get("page_size") ?? 10));
     const slice = items.slice((page - 1) * size, page * size);
     const headers: Record<string, string> = { "x-total-count": String(items.length) };
     if (page * size < items.length) {
@@ -245,8 +315,28 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
     return json(200, slice, headers);
   }
 
-  /** repository path segment: Harbor wants it URL-encoded twice when it contains "/" */
-  const repoParam = (project: string, raw: string) => `${project}/${decodeURIComponent(decodeURIComponent(raw))}`;
+  /**
+   * The repository path segment, URL-encoded twice when the name contains "/" (the swagger: "a/b ->
+   * a%252Fb"). Encoded once, the router sees the decoded "/" as a path separator and no route matches:
+   * Harbor answers 404, so undefined here.
+   */
+  const repoParam = (project: string, raw: string): string | undefined => {
+    const once = decodeURIComponent(raw);
+    return once.includes("/") ? undefined : `${project}/${decodeURIComponent(once)}`;
+  };
+
+  /**
+   * A project path parameter: src/server/v2.0/handler/project.go parseProjectNameOrID reads a number
+   * as the project id unless X-Is-Resource-Name is true, so a project named "2024" needs the header.
+   */
+  async function resolveProject(req: SimRequest, raw: string): Promise<string | undefined> {
+    const value = decodeURIComponent(raw);
+    const names = await projectNames();
+    if (/^\d+$/.test(value) && String(req.headers["x-is-resource-name"] ?? "").toLowerCase() !== "true") {
+      return names.find((n) => projectIds.get(n) === Number(value));
+    }
+    return names.includes(value) ? value : undefined;
+  }
 
   async function findImage(repository: string, reference: string): Promise<BackingImage | undefined> {
     return backing.image(repository, reference).catch(() => undefined);
@@ -255,34 +345,55 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
   async function handle(req: SimRequest): Promise<SimReply> {
     const path = req.rawPath;
     if (!path.startsWith("/api/v2.0/")) return errors(404, "NOT_FOUND", `no route ${path}`);
-    const user = authorized(req);
-    if (!user) return errors(401, "UNAUTHORIZED", "unauthorized");
+    const caller = callerOf(req);
     const p = path.slice("/api/v2.0".length).split("/").slice(1);
     const q = req.url.searchParams;
     const route = p.join("/");
+    // go-swagger validates page_size against the swagger's maximum (100) before any handler runs
+    // (goharbor/harbor#13765): 422 with a validation failure list
+    const pageSize = q.get("page_size");
+    if (pageSize !== null && Number(pageSize) > 100) {
+      return errors(422, "UNPROCESSABLE_ENTITY", "validation failure list:\npage_size in query should be less than or equal to 100");
+    }
 
     if (req.method === "GET" && route === "projects") {
-      let names = await projectNames();
+      // src/controller/project ListProjects via the handler: public projects plus the caller's own; all for admins
+      let names = (await projectNames()).filter((n) => seesProject(caller, n, isPublic(n)));
       const name = q.get("name");
       if (name) names = names.filter((n) => n.includes(name));
       return paged(req, await Promise.all(names.map(projectJson)));
     }
-    if (req.method === "GET" && p[0] === "projects" && p.length === 2) {
-      if (!(await projectNames()).includes(p[1]!)) return errors(404, "NOT_FOUND", `project ${p[1]} not found`);
-      return json(200, await projectJson(p[1]!));
-    }
-    if (req.method === "GET" && p[0] === "projects" && p[2] === "summary" && p.length === 3) {
-      const name = p[1]!;
-      if (!(await projectNames()).includes(name)) return errors(404, "NOT_FOUND", `project ${name} not found`);
-      let used = 0;
-      for (const repo of await reposOf(name)) for (const img of await backing.images(repo)) used += img.size;
-      // Harbor leaves the quota out for an account that may not read it (quotaHidden)
-      const quota = projectOptions.get(name)?.quotaHidden ? {} : { quota: { hard: { storage: projectOptions.get(name)?.quotaBytes ?? -1 }, used: { storage: used } } };
-      return json(200, { repo_count: (await reposOf(name)).length, project_admin_count: 1, maintainer_count: 0, developer_count: 0, guest_count: 0, limited_guest_count: 0, ...quota });
+    if (p[0] === "projects" && p.length >= 2 && p[2] !== "repositories") {
+      const project = await resolveProject(req, p[1]!);
+      if (!project) return errors(404, "NOT_FOUND", `project ${p[1]} not found`);
+      if (req.method === "GET" && p.length === 2) {
+        if (!may(caller, project, "project:read")) return denied(caller);
+        return json(200, await projectJson(project));
+      }
+      if (req.method === "GET" && p[2] === "summary" && p.length === 3) {
+        if (!may(caller, project, "project:read")) return denied(caller);
+        let used = 0;
+        for (const repo of await reposOf(project)) for (const img of await backing.images(repo)) used += img.size;
+        const summary: S["ProjectSummary"] = { repo_count: (await reposOf(project)).length, project_admin_count: 1, maintainer_count: 0, developer_count: 0, guest_count: 0, limited_guest_count: 0 };
+        // src/server/v2.0/handler/project.go GetProjectSummary: the quota only with quota:read, and
+        // getProjectQuotaSummary adds nothing when per-project quotas are off (quotaHidden: one project as
+        // such an account would see it)
+        if (quotaPerProject && may(caller, project, "quota:read") && !projectOptions.get(project)?.quotaHidden) summary.quota = { hard: { storage: projectOptions.get(project)?.quotaBytes ?? -1 }, used: { storage: used } };
+        return json(200, summary);
+      }
+      if (req.method === "GET" && p[2] === "immutabletagrules" && p.length === 3) {
+        // src/server/v2.0/handler/immutable.go: RequireProjectAccess(ActionList, ResourceImmutableTag)
+        if (!may(caller, project, "immutable-tag:list")) return denied(caller);
+        return paged(req, projectOptions.get(project)?.immutableRules ?? []);
+      }
     }
     if (req.method === "GET" && (route === "repositories" || (p[0] === "projects" && p[2] === "repositories" && p.length === 3))) {
-      const repos = p.length === 3 ? await reposOf(p[1]!) : await backing.repositories();
-      if (p.length === 3 && !(await projectNames()).includes(p[1]!)) return errors(404, "NOT_FOUND", `project ${p[1]} not found`);
+      if (p.length === 3) {
+        if (!(await projectNames()).includes(p[1]!)) return errors(404, "NOT_FOUND", `project ${p[1]} not found`);
+        if (!may(caller, p[1]!, "repository:list")) return denied(caller);
+      }
+      // src/server/v2.0/handler/repository.go ListAllRepositories: only projects the caller may list
+      const repos = (p.length === 3 ? await reposOf(p[1]!) : await backing.repositories()).filter((r) => may(caller, r.split("/")[0]!, "repository:list"));
       const rows: S["Repository"][] = [];
       for (const r of repos) {
         const images = await backing.images(r);
@@ -292,50 +403,59 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
     }
     if (p[0] === "projects" && p[2] === "repositories" && p[4] === "artifacts") {
       const repository = repoParam(p[1]!, p[3]!);
+      if (!repository) return errors(404, "NOT_FOUND", `no route ${path}: repository names containing "/" must be URL-encoded twice`);
+      if (!(await projectNames()).includes(p[1]!)) return errors(404, "NOT_FOUND", `project ${p[1]} not found`);
+      if (!may(caller, p[1]!, "artifact:read")) return denied(caller);
       if (req.method === "GET" && p.length === 5) {
         const images = await backing.images(repository).catch(() => null);
         if (!images) return errors(404, "NOT_FOUND", `repository ${repository} not found`);
         const sorted = images.sort((a, b) => (meta.get(b.digest)?.pushTime ?? b.created ?? "").localeCompare(meta.get(a.digest)?.pushTime ?? a.created ?? ""));
-        return paged(req, await Promise.all(sorted.map((i) => artifactJson(i, q))));
+        return paged(req, await Promise.all(sorted.map((i) => artifactJson(i, q, req))));
       }
       const reference = decodeURIComponent(p[5] ?? "");
       const image = await findImage(repository, reference);
       if (!image) return errors(404, "NOT_FOUND", `artifact ${repository}@${reference} not found`);
-      if (req.method === "GET" && p.length === 6) return json(200, await artifactJson(image, q));
+      if (req.method === "GET" && p.length === 6) return json(200, await artifactJson(image, q, req));
       if (req.method === "GET" && p[6] === "additions" && p[7] === "vulnerabilities" && p.length === 8) {
         const report = meta.get(image.digest)?.report;
         if (!report) return json(200, {});
-        const accepted = String(req.headers["x-accept-vulnerabilities"] ?? VULNERABILITY_MIME_TYPES.join(", "));
-        const mime = VULNERABILITY_MIME_TYPES.find((m) => accepted.includes(m)) ?? VULNERABILITY_MIME_TYPES[0];
-        return json(200, { [mime]: report });
+        return json(200, { [overviewMime(req)]: report });
       }
       if (req.method === "GET" && p[6] === "accessories" && p.length === 7) return paged(req, await accessories(image));
     }
-    if (req.method === "GET" && p[0] === "projects" && p[2] === "immutabletagrules" && p.length === 3) {
-      return paged(req, projectOptions.get(p[1]!)?.immutableRules ?? []);
+    if (req.method === "GET" && route === "retentions/metadatas") {
+      // src/server/v2.0/handler/retention.go Prepare: RequireAuthenticated for every retention call,
+      // and no further permission for the metadata: a cheap "am I logged in?" for users and robots
+      if (!caller) return denied(caller);
+      return json(200, RETENTION_METADATA);
     }
     if (p[0] === "retentions" && p.length >= 2) {
+      if (!caller) return denied(caller);
       const id = Number(p[1]);
       const project = [...projectIds.entries()].find(([name, pid]) => pid === id && projectOptions.get(name)?.retention)?.[0];
       const retention = project ? projectOptions.get(project)!.retention! : undefined;
-      if (!retention || !project) return errors(403, "FORBIDDEN", `no retention policy ${p[1]}`);
+      if (!retention || !project) return errors(404, "NOT_FOUND", `no retention policy ${p[1]}`);
+      // src/server/v2.0/handler/retention.go requireAccess: tag-retention read for the policy and the
+      // task log, list for executions and tasks
+      const readOrList = p.length === 2 || p.length === 6 ? "tag-retention:read" : "tag-retention:list";
+      if (!may(caller, project, readOrList)) return denied(caller);
       if (req.method === "GET" && p.length === 2) {
         return json(200, { id, algorithm: "or", rules: retention.rules, trigger: { kind: "Schedule", settings: { cron: "0 0 0 * * *" }, references: {} }, scope: { level: "project", ref: idFor(projectIds, project) } });
       }
       const dry = retention.dryRun;
-      if (req.method === "GET" && p[2] === "executions" && p.length === 3) {
-        return paged(req, dry ? [{ id: 1, policy_id: id, start_time: dry.startTime, end_time: dry.startTime, status: "Succeed", trigger: "MANUAL", dry_run: true }] : []);
-      }
-      if (req.method === "GET" && p[2] === "executions" && p[3] === "1" && p[4] === "tasks" && dry) {
+      const execs = dry ? retentionExecutions(id, dry) : [];
+      if (req.method === "GET" && p[2] === "executions" && p.length === 3) return paged(req, execs);
+      if (req.method === "GET" && p[2] === "executions" && p[4] === "tasks" && dry && Number(p[3]) === DRY_RUN_EXECUTION_ID) {
         const repos = await reposOf(project);
         if (p.length === 5) {
           return paged(
             req,
             await Promise.all(
               repos.map(async (r, i) => {
-                const total = (await backing.images(r)).reduce((n, img) => n + img.tags.length, 0);
-                const removed = dry.removals.filter((x) => x.repository === r).length;
-                return { id: i + 1, execution_id: 1, repository: r.slice(project.length + 1), job_id: `job-${i + 1}`, status: "Success", status_code: 3, status_revision: 1, start_time: dry.startTime, end_time: dry.startTime, total, retained: total - removed };
+                // total / retained count artifacts, as saveRetainNum in src/pkg/retention/job.go does
+                const total = (await backing.images(r)).length;
+                const removed = (await removedDigests(r, dry.removals)).size;
+                return { id: i + 1, execution_id: DRY_RUN_EXECUTION_ID, repository: r.slice(project.length + 1), job_id: `job-${i + 1}`, status: dry.status ?? "Success", status_code: 3, status_revision: 1, start_time: dry.startTime, end_time: dry.startTime, total, retained: total - removed };
               }),
             ),
           );
@@ -343,11 +463,18 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
         if (p.length === 6) {
           const repo = repos[Number(p[5]) - 1];
           if (!repo) return errors(404, "NOT_FOUND", "no such task");
-          return { status: 200, text: retentionLog(await backing.images(repo), dry.removals.filter((x) => x.repository === repo).map((x) => x.tag)) };
+          // job logs are swept after logger_sweeper_duration (src/jobservice/logger/sweeper); core then
+          // answers the log request with NOT_FOUND
+          if (dry.logExpired) return errors(404, "NOT_FOUND", `log of task ${p[5]} not found`);
+          return { status: 200, text: retentionLog(await backing.images(repo), await removedDigests(repo, dry.removals)) };
         }
       }
+      if (req.method === "GET" && p[2] === "executions") return errors(404, "NOT_FOUND", "execution not found");
     }
     if (p[0] === "replication") {
+      // src/server/v2.0/handler/replication.go: RequireSystemAccess on every endpoint
+      const need: SystemPermission = req.method === "POST" ? "replication:create" : p[1] === "policies" ? (p.length === 2 ? "replication-policy:list" : "replication-policy:read") : p.length === 2 ? "replication:list" : "replication:read";
+      if (!maySystem(caller, need)) return denied(caller);
       if (req.method === "GET" && route === "replication/policies") return paged(req, policies);
       if (req.method === "GET" && p[1] === "policies" && p.length === 3) {
         const policy = policies.find((x) => x.id === Number(p[2]));
@@ -368,7 +495,7 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
         if (!policy) return errors(400, "BAD_REQUEST", `policy ${String(body.policy_id)} not found`);
         const id = executions.length + 1;
         executions.push({ id, policy_id: policy.id, status: "InProgress", trigger: "manual", start_time: new Date().toISOString(), status_text: "", total: 0, failed: 0, succeed: 0, in_progress: 0, stopped: 0 });
-        startedExecutions.push({ id, policyId: policy.id, user });
+        startedExecutions.push({ id, policyId: policy.id, user: caller!.username });
         return { status: 201, headers: { location: `/api/v2.0/replication/executions/${id}` } };
       }
       if (req.method === "GET" && p[1] === "executions" && p.length === 3) {
@@ -380,15 +507,44 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
         return paged(req, tasks.get(Number(p[2])) ?? []);
       }
     }
-    if (req.method === "GET" && route === "systeminfo/volumes") return json(200, { storage: volumes });
+    if (req.method === "GET" && route === "systeminfo/volumes") {
+      // src/server/v2.0/handler/systeminfo.go GetVolumes: RequireSystemAccess(read, system-volumes)
+      if (!maySystem(caller, "system-volumes:read")) return denied(caller);
+      return json(200, { storage: volumes });
+    }
     if (req.method === "GET" && route === "systeminfo") return json(200, { harbor_version: options.version ?? "v2.15.2-sim", registry_url: "127.0.0.1", auth_mode: "db_auth", read_only: false });
     return errors(404, "NOT_FOUND", `the simulator does not implement ${req.method} ${path}`);
+  }
+
+  /** the digests of the artifacts a dry run removes: retention works on artifacts, a removal names one by any of its tags */
+  async function removedDigests(repository: string, removals: Array<{ repository: string; tag: string }>): Promise<Set<string>> {
+    const tags = removals.filter((x) => x.repository === repository).map((x) => x.tag);
+    return new Set((await backing.images(repository)).filter((img) => img.tags.some((t) => tags.includes(t))).map((img) => img.digest));
+  }
+
+  /** newest first: the dry run, then `laterRuns` scheduled real runs after it (src/pkg/retention launcher) */
+  function retentionExecutions(policyId: number, dry: NonNullable<RetentionFixture["dryRun"]>) {
+    const at = (minutes: number) => new Date(Date.parse(dry.startTime) + minutes * 60_000).toISOString().replace(".000Z", "Z");
+    const later = Array.from({ length: dry.laterRuns ?? 0 }, (_, i) => ({ id: DRY_RUN_EXECUTION_ID + 1 + i, policy_id: policyId, start_time: at(60 * (i + 1)), end_time: at(60 * (i + 1) + 1), status: "Success", trigger: "SCHEDULE", dry_run: false }));
+    return [...later.reverse(), { id: DRY_RUN_EXECUTION_ID, policy_id: policyId, start_time: dry.startTime, end_time: dry.startTime, status: dry.status ?? "Success", trigger: "MANUAL", dry_run: true }];
   }
 
   const sim = await startHttpSim({
     name: "harbor",
     handle,
-    check: (x) => (x.path.startsWith("/api/v2.0/") ? spec.check({ method: x.method, path: x.path, status: x.status, ...(x.contentType ? { contentType: x.contentType } : {}), body: x.body }).problems : []),
+    check: (x) => {
+      if (!x.path.startsWith("/api/v2.0/")) return [];
+      const result = spec.check({ method: x.method, path: x.path, status: x.status, ...(x.contentType ? { contentType: x.contentType } : {}), body: x.body });
+      if (!undocumentedButReal(result.operationId, x.status)) return result.problems;
+      // a status the real Harbor sends that its swagger does not list: the body must still be Harbor's error shape
+      let body: unknown;
+      try {
+        body = JSON.parse(x.body.toString("utf8"));
+      } catch {
+        return [`${x.method} ${x.path} → ${x.status}: error body is not JSON`];
+      }
+      return [...result.problems.filter((p) => !p.includes("is not documented for this operation")), ...spec.checkSchema("Errors", body)];
+    },
     errorReply: (status, message) => errors(status, status === 401 ? "UNAUTHORIZED" : status === 403 ? "FORBIDDEN" : status === 404 ? "NOT_FOUND" : "UNKNOWN", message),
     proxy: { matches: (path) => path === "/v2" || path.startsWith("/v2/"), target: options.registryUrl },
   });
@@ -443,6 +599,12 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
     setVolumes(v) {
       volumes = v;
     },
+    addAccount(a) {
+      accounts.set(a.username, a);
+    },
+    setQuotaPerProject(enabled) {
+      quotaPerProject = enabled;
+    },
     stop: async () => {
       await sim.stop();
       await backing.close();
@@ -450,12 +612,16 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
   };
 }
 
-/** The dry-run task log as Harbor's retention job writes it: one table row per tag, RETAIN or DEL. */
-function retentionLog(images: BackingImage[], removedTags: string[]): string {
-  const rows = images.flatMap((img) => img.tags.map((t) => [img.digest, t, "image", "", img.created ?? "", "", img.created ?? "", removedTags.includes(t) ? "DEL" : "RETAIN"]));
+/**
+ * The dry-run task log as Harbor's retention job writes it (src/pkg/retention/job.go logResults): one
+ * table row per candidate ARTIFACT, its tags joined by commas in the Tag cell (empty when untagged),
+ * RETAIN or DEL for the whole artifact; tablewriter with left/right borders and no top/bottom line.
+ */
+function retentionLog(images: BackingImage[], removed: Set<string>): string {
+  const rows = images.map((img) => [img.digest, img.tags.join(","), "image", "", img.created ?? "", "", img.created ?? "", removed.has(img.digest) ? "DEL" : "RETAIN"]);
   const header = ["Digest", "Tag", "Kind", "Labels", "PushedTime", "PulledTime", "CreatedTime", "Retention"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+`;
+  const line = `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`;
   const row = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  return ["2026-01-01T00:00:00Z [INFO] [/pkg/retention/job.go:NNN]: ", line, row(header), line, ...rows.map(row), line, ""].join("\n");
+  return ["2026-01-01T00:00:00Z [INFO] [/pkg/retention/job.go:NNN]: ", row(header), line, ...rows.map(row), ""].join("\n");
 }
