@@ -11,7 +11,7 @@ import { normalizeEmail } from "./users";
 
 const credentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) });
 
-export const SIGNIN_FAILED = "Wrong email or password.";
+const SIGNIN_FAILED = "Wrong email or password.";
 
 /**
  * The JWT signing secret: NEXTAUTH_SECRET when given, else one generated on first start and kept in

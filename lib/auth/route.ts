@@ -8,7 +8,7 @@ import { currentPrincipal } from "./session";
 import { principalFromToken } from "./tokens";
 
 /** API callers: a bearer API token if present (pipelines), else the browser session. */
-export async function routePrincipal(request: Request): Promise<Principal | null> {
+async function routePrincipal(request: Request): Promise<Principal | null> {
   const auth = request.headers.get("authorization");
   if (auth?.toLowerCase().startsWith("bearer ")) {
     const principal = await principalFromToken(await getPrisma(), auth.slice(7).trim(), clientIpFrom(request.headers));

@@ -11,7 +11,7 @@ export interface ThrottlePolicy {
   maxPerIp: number;
 }
 
-export const defaultThrottle: ThrottlePolicy = {
+const defaultThrottle: ThrottlePolicy = {
   windowMs: 15 * 60_000,
   lockMs: 15 * 60_000,
   maxPerAccount: 5,
@@ -20,7 +20,7 @@ export const defaultThrottle: ThrottlePolicy = {
 
 type Db = Pick<PrismaClient, "loginThrottle">;
 
-export function throttleKeys(email: string, ip: string | null): { key: string; max: keyof ThrottlePolicy }[] {
+function throttleKeys(email: string, ip: string | null): { key: string; max: keyof ThrottlePolicy }[] {
   const keys: { key: string; max: keyof ThrottlePolicy }[] = [{ key: `account:${email.toLowerCase()}`, max: "maxPerAccount" }];
   if (ip) keys.push({ key: `ip:${ip}`, max: "maxPerIp" });
   return keys;

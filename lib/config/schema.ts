@@ -90,7 +90,5 @@ export const configSchema = z
   });
 
 export type DockmasterConfig = z.infer<typeof configSchema>;
-export type RegistryConfig = DockmasterConfig["registries"][number];
-export type EnvironmentConfig = DockmasterConfig["environments"][number];
 export type GateConfig = z.infer<typeof gates>;
 

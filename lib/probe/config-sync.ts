@@ -8,7 +8,7 @@ import type { DockmasterConfig } from "@/lib/config/schema";
 import { DEFAULT_FAILURE_THRESHOLD, DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS, type AlertRuleConfig, type ProbeTargetConfig } from "./config-schema";
 import type { ProbeParams } from "./types";
 
-export const DEFAULT_RULE: AlertRuleConfig = { name: "consecutive-failures", kind: "consecutive_failures", threshold: DEFAULT_FAILURE_THRESHOLD, enabled: true };
+const DEFAULT_RULE: AlertRuleConfig = { name: "consecutive-failures", kind: "consecutive_failures", threshold: DEFAULT_FAILURE_THRESHOLD, enabled: true };
 
 function paramsOf(t: ProbeTargetConfig): ProbeParams {
   const p: ProbeParams = {};

@@ -14,13 +14,10 @@ export * from "./errors";
 export * from "./provider";
 export * from "./reference";
 export * from "./media-types";
-export { mapConcurrent, createLimiter } from "./concurrency";
-export { createOciProvider, type OciProvider } from "./oci/provider";
+export { mapConcurrent } from "./concurrency";
+export { createOciProvider } from "./oci/provider";
 export type { OciClientOptions } from "./oci/client";
 export * from "./capabilities";
-export { createHarborProvider, type HarborProvider } from "./harbor/provider";
-export { createEcrProvider, type EcrProvider } from "./ecr/provider";
-export { createDockerHubProvider, type DockerHubProvider } from "./dockerhub/provider";
 
 export type ProviderConnection = RegistryConnection & {
   kind: RegistryKind;

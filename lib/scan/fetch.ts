@@ -5,7 +5,7 @@ import { fromHarborReport } from "./harbor";
 import type { ScanReport } from "./model";
 import { trivyReportFromReferrers } from "./referrers";
 
-export function normalizeVendorReport(v: VendorScanReport): ScanReport {
+function normalizeVendorReport(v: VendorScanReport): ScanReport {
   return v.format === "harbor" ? fromHarborReport(v.report) : fromEcrFindings(v.findings, v.scanType, v.status);
 }
 

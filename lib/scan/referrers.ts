@@ -10,7 +10,7 @@ import type { ScanReport } from "./model";
 export const TRIVY_REPORT_ARTIFACT_TYPE = "application/vnd.aquasecurity.trivy.report+json";
 const MAX_REPORT_BYTES = 32 * 1024 * 1024;
 
-export function isTrivyArtifactType(t: string | undefined): boolean {
+function isTrivyArtifactType(t: string | undefined): boolean {
   return !!t && /trivy/i.test(t) && /json/i.test(t);
 }
 

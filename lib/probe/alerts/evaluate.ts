@@ -11,10 +11,10 @@ import type { AlertEvent } from "./webhook";
 
 type Verdict = { firing: true; message: string; value: number | null } | { firing: false; message: string } | null;
 
-export const DEFAULT_P99_WINDOW_SECONDS = 900;
+const DEFAULT_P99_WINDOW_SECONDS = 900;
 
 /** A rule without a target applies to the kinds where it means something. */
-export function ruleApplies(rule: Pick<ProbeAlertRule, "kind" | "targetName">, target: Pick<ProbeTargetSpec, "name" | "kind">): boolean {
+function ruleApplies(rule: Pick<ProbeAlertRule, "kind" | "targetName">, target: Pick<ProbeTargetSpec, "name" | "kind">): boolean {
   if (rule.targetName) return rule.targetName === target.name;
   switch (rule.kind as AlertKind) {
     case "consecutive_failures":

@@ -13,8 +13,8 @@ import PgBoss from "pg-boss";
 import { Planner, jobIdOf, type ProbeJob } from "./slots";
 import { defaults, type ProbeScheduler, type SchedulerHooks, type SchedulerOptions } from "./types";
 
-export const RUN_QUEUE = "dockmaster-probe-run";
-export const MAINTENANCE_QUEUE = "dockmaster-probe-maintenance";
+const RUN_QUEUE = "dockmaster-probe-run";
+const MAINTENANCE_QUEUE = "dockmaster-probe-maintenance";
 const MAINTENANCE_CRON = "*/5 * * * *";
 const INSERT_CHUNK = 500;
 

@@ -13,7 +13,7 @@ import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from 
 import { MANIFEST_ACCEPT } from "../media-types";
 import { createHubApi, namespaceRepositories, repositoryDetails, repositoryTags, toRepositoryInfo } from "./api";
 
-export const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
+const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
   catalog: true,
   referrers: true,
   deleteManifest: false,

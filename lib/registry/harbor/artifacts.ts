@@ -29,7 +29,7 @@ export async function getArtifact(api: JsonApi, repository: string, reference: s
 }
 
 /** The first vulnerability summary of the overview (Harbor keys it by report mime type). */
-export function vulnerabilitySummary(a: HarborArtifact): HarborNativeReportSummary | undefined {
+function vulnerabilitySummary(a: HarborArtifact): HarborNativeReportSummary | undefined {
   const entries = Object.entries(a.scan_overview ?? {});
   return (entries.find(([mime]) => mime.includes("vulnerability")) ?? entries[0])?.[1];
 }

@@ -20,7 +20,7 @@ import { listProjects, listRepositoryPage, storageVolumes } from "./projects";
 import { listExecutions, listPolicies, listTasks, startExecution } from "./replication";
 import { getVulnerabilityReport } from "./scans";
 
-export const HARBOR_CAPABILITIES: RegistryCapabilities = {
+const HARBOR_CAPABILITIES: RegistryCapabilities = {
   catalog: true,
   referrers: true,
   deleteManifest: true,

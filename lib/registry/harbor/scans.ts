@@ -4,7 +4,7 @@ import { expectObject, type JsonApi } from "../transport/json-api";
 import { splitRepository } from "./names";
 
 /** Report formats we read, preferred first (see specs/harbor-scanner notes). */
-export const VULNERABILITY_REPORT_MIME_TYPES = [
+const VULNERABILITY_REPORT_MIME_TYPES = [
   "application/vnd.security.vulnerability.report; version=1.1",
   "application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0",
 ] as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { errorFromResponse, parseErrorBody } from "./error-mapping";
-import { fakeResponse, getRequest } from "./test-responses";
+import { fakeResponse, getRequest } from "@/test/support/responses";
 
 describe("parseErrorBody", () => {
   it("reads the distribution error list and tolerates junk", () => {
