@@ -11,13 +11,13 @@ function statFields(pid: number): string[] {
 }
 
 /** user + system CPU the process has used so far, in ms (10 ms resolution). */
-export function processCpuMs(pid: number): number {
+function processCpuMs(pid: number): number {
   const f = statFields(pid);
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** The child of `parentPid` whose command name contains `name` (e.g. the registry under the harness's watchdog shell). */
-export function childPid(parentPid: number, name: string): number {
+function childPid(parentPid: number, name: string): number {
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {

@@ -43,7 +43,7 @@ export function shortMediaType(m: string): string {
 }
 
 /** Repository paths are catch-all route segments: encode each part, keep the slashes. */
-export function repoPath(repo: string): string {
+function repoPath(repo: string): string {
   return repo.split("/").map(encodeURIComponent).join("/");
 }
 

@@ -1,4 +1,5 @@
-// `npm test`: the whole suite, in the order that fails fastest — types, unit and integration
+// `npm test`: the whole suite, in the order that fails fastest — types, lint (ESLint) and unused
+// code (knip), unit and integration
 // (vitest, against PGlite, the machine's PostgreSQL and real docker-registry instances), then a
 // production build and the browser tests (Playwright in Debian's Chromium). Ends with one line:
 // "tests: N passed, N failed".
@@ -36,6 +37,9 @@ const results = [];
 const counts = { passed: 0, failed: 0 };
 
 results.push(["typecheck", run("typecheck", bin("tsc"), ["--noEmit"])]);
+// A warning fails the run like an error: a lint rule either holds or is disabled at the line, with its reason.
+results.push(["lint", run("lint (ESLint)", bin("eslint"), ["--max-warnings", "0", "."])]);
+results.push(["knip", run("unused files, exports and dependencies (knip)", bin("knip"), [])]);
 
 const vitestOk = run("unit + integration", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"]);
 results.push(["vitest", vitestOk]);

@@ -2,21 +2,30 @@ import Link from "next/link";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { EnvironmentRepos } from "@/components/registry/environment-column";
+import { Suspense } from "react";
+import { EnvironmentRepos, EnvironmentReposLoading } from "@/components/registry/environment-column";
 import { ActiveAlerts } from "@/components/probes/active-alerts";
-import { can, currentPrincipal } from "@/lib/auth/session";
+import { Forbidden } from "@/components/shell/forbidden";
+import { authorizePage } from "@/lib/auth/page";
+import { can } from "@/lib/auth/session";
 import { listEnvironments } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
 
 export const metadata = { title: "Environments" };
 
 export default async function EnvironmentsPage() {
-  const me = await currentPrincipal();
+  const access = await authorizePage();
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const me = access.principal;
   const envs = (await listEnvironments(await getPrisma())).filter((e) => can(me, "environment.view", { environment: e.name }));
   return (
     <>
       <PageHeader title="Environments" description="Each environment is a namespace on a registry, in pipeline order." />
-      {can(me, "probe.view") && <ActiveAlerts />}
+      {can(me, "probe.view") && (
+        <Suspense fallback={null}>
+          <ActiveAlerts />
+        </Suspense>
+      )}
       {envs.length === 0 ? (
         <EmptyState title="No environments you can see">
           Declare environments in dockmaster.yaml, or ask an administrator to add one under{" "}
@@ -46,7 +55,9 @@ export default async function EnvironmentsPage() {
                 </div>
               </dl>
               <div className="mt-4 border-t border-slate-100 pt-3">
-                <EnvironmentRepos env={e.name} registry={e.registry.name} />
+                <Suspense fallback={<EnvironmentReposLoading />}>
+                  <EnvironmentRepos env={e.name} registry={e.registry.name} />
+                </Suspense>
               </div>
             </section>
           ))}

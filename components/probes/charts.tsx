@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { TargetView } from "@/lib/probe/overview";
 import type { RangeKey } from "@/lib/probe/ranges";
@@ -15,10 +15,10 @@ function timeLabel(range: RangeKey) {
 }
 
 /** Charts measure the browser's layout, so they draw after hydration; the box keeps its height meanwhile. */
+const noSubscription = () => () => {};
 function useMounted() {
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  return mounted;
+  // false in the server render and during hydration, true in the browser afterwards
+  return useSyncExternalStore(noSubscription, () => true, () => false);
 }
 
 /** p95 latency per target over the range, one line each. */

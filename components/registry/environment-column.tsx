@@ -1,20 +1,25 @@
-"use client";
-
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { fetchLoaded } from "@/components/fetch-json";
-import type { EnvironmentColumn } from "@/lib/browse/overview";
+import { environmentProvider } from "@/lib/browse/lookup";
+import { environmentColumn } from "@/lib/browse/overview";
+import { load } from "@/lib/browse/result";
 import { formatAge, repositoryHref } from "@/lib/format";
+import { getPrisma } from "@/lib/runtime";
 import { RegistryErrorPanel } from "./registry-error";
 
-const fetchColumn = (env: string) => fetchLoaded<EnvironmentColumn>(`/api/v1/environments/${encodeURIComponent(env)}/repositories?limit=8`, (status) => `the server answered HTTP ${status}`);
+const COLUMN_SIZE = 8;
 
-/** Loads on its own, so one environment's registry being down never blanks the others. */
-export function EnvironmentRepos({ env, registry }: { env: string; registry: string }) {
-  const q = useQuery({ queryKey: ["env-column", env], queryFn: () => fetchColumn(env) });
-  if (q.isPending) return <p className="text-sm text-slate-400">Loading repositories…</p>;
-  if (q.isError) return <p role="alert" className="text-sm text-red-700">Could not load: {q.error.message}</p>;
-  const r = q.data;
+export function EnvironmentReposLoading() {
+  return <p className="text-sm text-slate-400">Loading repositories…</p>;
+}
+
+/**
+ * One environment's repositories, rendered on the server. The page streams each column in its own
+ * Suspense boundary, so one environment's registry being slow or down never holds up the others.
+ */
+export async function EnvironmentRepos({ env, registry }: { env: string; registry: string }) {
+  const found = await environmentProvider(await getPrisma(), env);
+  if (!found) return <p role="alert" className="text-sm text-red-700">Could not load: no environment named {env}</p>;
+  const r = await load(found.env.registry.name, () => environmentColumn(found.provider, found.env.namespace, COLUMN_SIZE));
   if (!r.ok) return <RegistryErrorPanel registry={r.registry} error={r.error} compact />;
   return (
     <div>

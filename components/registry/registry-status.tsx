@@ -1,28 +1,23 @@
-"use client";
+import { registryStatus } from "@/lib/browse/status";
+import { getPrisma } from "@/lib/runtime";
 
-import { useQuery } from "@tanstack/react-query";
-import { fetchLoaded } from "@/components/fetch-json";
+export function RegistryStatusLoading() {
+  return <span className="text-xs text-slate-400">checking…</span>;
+}
 
-type Status = { latencyMs: number; authScheme: string; repositories: number };
-
-export function RegistryStatus({ name }: { name: string }) {
-  const q = useQuery({
-    queryKey: ["registry-status", name],
-    queryFn: () => fetchLoaded<Status>(`/api/v1/registries/${encodeURIComponent(name)}/status`),
-    refetchInterval: 60_000,
-  });
-  if (q.isPending) return <span className="text-xs text-slate-400">checking…</span>;
-  if (q.isError) return <span className="text-xs text-red-700">{q.error.message}</span>;
-  if (!q.data.ok) {
+/** A registry's status, rendered on the server; the page streams each in its own Suspense boundary. */
+export async function RegistryStatus({ name }: { name: string }) {
+  const status = await registryStatus(await getPrisma(), name);
+  if (!status.ok) {
     return (
-      <span className="text-xs text-red-700" data-testid={`status-${name}`} title={q.data.error.hint}>
-        ● {q.data.error.kind.replace("_", " ")}: {q.data.error.message}
+      <span className="text-xs text-red-700" data-testid={`status-${name}`} title={status.error.hint}>
+        ● {status.error.kind.replace("_", " ")}: {status.error.message}
       </span>
     );
   }
   return (
     <span className="text-xs text-emerald-700" data-testid={`status-${name}`}>
-      ● up · {q.data.data.latencyMs} ms · {q.data.data.repositories} repositories
+      ● up · {status.data.latencyMs} ms · {status.data.repositories} repositories
     </span>
   );
 }

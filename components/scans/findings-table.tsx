@@ -68,6 +68,7 @@ export function FindingsTable({ findings }: { findings: Finding[] }) {
     ],
     [severities, fixableOnly, pkg],
   );
+  // eslint-disable-next-line react-hooks/incompatible-library -- the React Compiler is off here; the table object is used only inside this component
   const table = useReactTable({
     data: findings,
     columns,

@@ -15,7 +15,7 @@ export interface AuditEntry {
 const SECRET_KEYS = /pass(word)?|secret|token|ciphertext|credential/i;
 
 /** Audit rows outlive everything: make sure no secret ever lands in one. */
-export function redactSecrets(value: unknown): unknown {
+function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object" && !(value instanceof Date)) {
     return Object.fromEntries(

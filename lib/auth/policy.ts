@@ -87,8 +87,3 @@ export function decide(grants: readonly Grant[], action: Action, resource: Resou
   const scope = isEnvironmentAction(action) ? ` in environment "${env}"` : "";
   return { allowed: false, reason: `no role grants ${action}${scope}` };
 }
-
-/** Roles whose grant would allow the action: used to tell a refused user whom to ask. */
-export function rolesAllowing(action: Action): Role[] {
-  return roles.filter((r) => allowed[r].has(action));
-}

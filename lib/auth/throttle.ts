@@ -14,7 +14,7 @@ export interface ThrottlePolicy {
   maxPerIp: number;
 }
 
-export const defaultThrottle: ThrottlePolicy = {
+const defaultThrottle: ThrottlePolicy = {
   windowMs: 15 * 60_000,
   lockMs: 15 * 60_000,
   maxPerAccount: 5,

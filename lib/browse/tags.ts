@@ -20,7 +20,7 @@ export async function resolveTag(p: RegistryProvider, repo: string, tag: string)
 }
 
 /** Full description of an artifact by digest. Content is immutable, so this is cached until evicted. */
-export async function describeDigest(p: RegistryProvider, repo: string, digest: string): Promise<ArtifactDetails> {
+async function describeDigest(p: RegistryProvider, repo: string, digest: string): Promise<ArtifactDetails> {
   return details.get(`${p.name}\u0000${repo}\u0000${digest}`, () => p.describeArtifact(repo, digest));
 }
 

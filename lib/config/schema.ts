@@ -121,7 +121,5 @@ export const configSchema = z
   });
 
 export type DockmasterConfig = z.infer<typeof configSchema>;
-export type RegistryConfig = DockmasterConfig["registries"][number];
-export type EnvironmentConfig = DockmasterConfig["environments"][number];
 export type GateConfig = z.infer<typeof gates>;
 

@@ -12,7 +12,7 @@ export interface MigrationFile {
   checksum: string;
 }
 
-export function migrationsDir(): string {
+function migrationsDir(): string {
   return process.env.DOCKMASTER_MIGRATIONS_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), "prisma", "migrations");
 }
 

@@ -26,7 +26,7 @@ export interface OpenOptions {
   migrate?: boolean;
 }
 
-export function defaultDataDir(): string {
+function defaultDataDir(): string {
   return process.env.DOCKMASTER_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), "data", "pglite");
 }
 

@@ -8,7 +8,7 @@ import { DEFAULT_FAILURE_THRESHOLD, DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS
 import { checkTarget } from "./kinds/check";
 import { probeKindSpec } from "./kinds";
 
-export const DEFAULT_RULE: AlertRuleConfig = { name: "consecutive-failures", kind: "consecutive_failures", threshold: DEFAULT_FAILURE_THRESHOLD, enabled: true };
+const DEFAULT_RULE: AlertRuleConfig = { name: "consecutive-failures", kind: "consecutive_failures", threshold: DEFAULT_FAILURE_THRESHOLD, enabled: true };
 
 export async function syncProbeConfig(prisma: PrismaClient, cfg: { probes?: ProbesConfig }): Promise<{ targets: number; rules: number }> {
   const probes = cfg.probes;

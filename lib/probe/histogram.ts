@@ -4,7 +4,7 @@
  * holds latencies in [BASE^i, BASE^(i+1)) ms, so an estimate is within ±10% of the true value.
  */
 export const HISTOGRAM_BASE = 1.2;
-export const HISTOGRAM_MAX_INDEX = 80; // 1.2^80 ms ≈ 37 minutes: beyond any probe timeout
+const HISTOGRAM_MAX_INDEX = 80; // 1.2^80 ms ≈ 37 minutes: beyond any probe timeout
 
 /** The same expression as the SQL in rollup.ts; kept in step by a test. */
 export function histogramIndex(latencyMs: number): number {

@@ -12,7 +12,7 @@ import { RANGES, type RangeKey } from "./ranges";
 import { COUNTABLE, epochMs, num, numOrNull, okLatencyPercentile, tsParam } from "./sql";
 import { toSpec, UNSUPPORTED, type ProbeTargetSpec } from "./types";
 
-export { RANGES, parseRange, rangeKeys, type RangeKey } from "./ranges";
+export { parseRange, type RangeKey } from "./ranges";
 
 export type ProbeState = "green" | "amber" | "red" | "unknown" | "paused";
 

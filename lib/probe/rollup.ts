@@ -12,7 +12,7 @@ import { HISTOGRAM_INDEX_SQL } from "./histogram";
 import { ROLLUP_BUCKETS, ROLLUP_BUCKET_SECONDS } from "./ranges";
 import { COUNTABLE, epochMs, num, okLatencyPercentile, tsParam } from "./sql";
 
-export { ROLLUP_BUCKETS, ROLLUP_BUCKET_SECONDS } from "./ranges";
+export { ROLLUP_BUCKETS } from "./ranges";
 
 type Db = Pick<PrismaClient, "$executeRawUnsafe" | "$queryRawUnsafe">;
 

@@ -14,7 +14,7 @@ import type { ProbeScheduler, SchedulerHooks } from "./scheduler/types";
 
 const holder = globalThis as unknown as { __dmProbeScheduler?: ProbeScheduler };
 
-export function schedulerDisabled(env: Record<string, string | undefined> = process.env): boolean {
+function schedulerDisabled(env: Record<string, string | undefined> = process.env): boolean {
   return env.DOCKMASTER_DISABLE_SCHEDULER === "1";
 }
 

@@ -33,7 +33,7 @@ export interface ScanLookupResult {
 export type ScanLookup = (provider: RegistryProvider, repository: string, digest: string, options: { origins: readonly ScanOrigin[]; now: Date }) => Promise<ScanLookupResult>;
 
 /** Artifact types that count as a signature or attestation (cosign, Notary v2, in-toto). */
-export const SIGNATURE_TYPES = [
+const SIGNATURE_TYPES = [
   "application/vnd.dev.cosign.artifact.sig.v1+json",
   "application/vnd.dev.cosign.attestation.v1+json",
   "application/vnd.cncf.notary.signature",

@@ -5,7 +5,7 @@ import { requireDecision } from "./authorize";
 import { decide } from "@/lib/auth/policy";
 import type { GateConfig } from "@/lib/config/schema";
 import { promotionKey } from "@/lib/ids";
-import { isDigest } from "@/lib/registry";
+import { isDigest, TAG_PATTERN } from "@/lib/registry";
 import type { PromotionDeps } from "./deps";
 import { PromotionError } from "./errors";
 import { approvalsRequired, evaluateGates } from "./gates";
@@ -20,7 +20,7 @@ export const promotionRequest = z.object({
   /** a digest, or a tag resolved to its digest now: the promotion is pinned to that digest */
   reference: z.string().min(1).max(200),
   targetEnv: z.string().min(1),
-  tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, "not a valid tag"),
+  tag: z.string().regex(TAG_PATTERN, "not a valid tag"),
   reason: z.string().trim().min(3, "say why (at least 3 characters)").max(2000),
 });
 export type PromotionRequest = z.infer<typeof promotionRequest>;

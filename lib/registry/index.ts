@@ -19,9 +19,6 @@ export { collectPages, UI_LISTING_LIMITS, type Listing, type ListingLimits, type
 export { createOciProvider, type OciProvider } from "./oci/provider";
 export type { OciClientOptions } from "./oci/client";
 export * from "./capabilities";
-export { createHarborProvider, type HarborProvider } from "./harbor/provider";
-export { createEcrProvider, type EcrProvider } from "./ecr/provider";
-export { createDockerHubProvider, type DockerHubProvider } from "./dockerhub/provider";
 
 export type ProviderConnection = RegistryConnection & {
   kind: RegistryKind;

@@ -2,9 +2,7 @@
  * Image references and digests, following the grammar of distribution/reference (the one docker,
  * containerd and skopeo share) and the OCI distribution spec's repository-name rules.
  *
- *   reference  := name [ ":" tag ] [ "@" digest ]
- *   name       := [domain "/"] path-component ["/" path-component]*
- *   domain     := host [":" port]             host: DNS name, IPv4, or [IPv6]
+ *   name       := path-component ["/" path-component]*   (no registry host: URLs carry it)
  *   path-comp  := [a-z0-9]+ ( ( "." | "_" | "__" | "-"+ ) [a-z0-9]+ )*
  *   tag        := [\w][\w.-]{0,127}
  *   digest     := algorithm ":" hex           (sha256: 64 hex, sha512: 128 hex, lowercase)
@@ -14,36 +12,20 @@
  */
 import { InvalidInputError } from "./errors";
 
-export const DEFAULT_REGISTRY = "docker.io";
 const NAME_TOTAL_LENGTH_MAX = 255;
 
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-const IPV6_HOST = /^\[[a-fA-F0-9:.]+\]$/;
-const PORT = /^[0-9]{1,5}$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
+/** The one tag rule: forms and API input use it as is, registry calls through validateTag. */
+export const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
 const DIGEST_ALGORITHM = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*$/;
 
 const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
-
-export interface ImageReference {
-  /** "docker.io", "127.0.0.1:5000", "[::1]:5000" */
-  registry: string;
-  /** "library/nginx", "team/app" */
-  repository: string;
-  tag?: string;
-  digest?: string;
-}
 
 export interface ParsedDigest {
   algorithm: "sha256" | "sha512";
   hex: string;
   /** the full "algorithm:hex" string */
   digest: string;
-}
-
-function invalid(input: string, reason: string): never {
-  throw new InvalidInputError(`invalid image reference "${input}": ${reason}`, input);
 }
 
 export function parseDigest(value: string): ParsedDigest {
@@ -74,7 +56,7 @@ export function isDigest(value: string): boolean {
 
 /** Returns a reason string when the tag is invalid, undefined when it is fine. */
 function tagProblem(tag: string): string | undefined {
-  if (TAG.test(tag)) return undefined;
+  if (TAG_PATTERN.test(tag)) return undefined;
   return tag.length > 128 ? `tag is ${tag.length} characters long; the maximum is 128` : "a tag must start with a letter, digit or '_' and contain only letters, digits, '_', '.' and '-'";
 }
 
@@ -110,113 +92,6 @@ export function validateRepositoryName(name: string): string {
 export function parseManifestRef(ref: string): { kind: "tag"; tag: string } | { kind: "digest"; digest: string } {
   if (ref.includes(":")) return { kind: "digest", digest: parseDigest(ref).digest };
   return { kind: "tag", tag: validateTag(ref) };
-}
-
-function domainProblem(domain: string): string | undefined {
-  let host = domain;
-  let port: string | undefined;
-  if (domain.startsWith("[")) {
-    const end = domain.indexOf("]");
-    if (end < 0) return `registry host "${domain}" has an unterminated IPv6 bracket`;
-    host = domain.slice(0, end + 1);
-    const rest = domain.slice(end + 1);
-    if (rest) {
-      if (!rest.startsWith(":")) return `unexpected "${rest}" after IPv6 host`;
-      port = rest.slice(1);
-    }
-    if (!IPV6_HOST.test(host)) return `"${host}" is not a valid IPv6 host`;
-  } else {
-    const colon = domain.lastIndexOf(":");
-    if (colon >= 0) {
-      host = domain.slice(0, colon);
-      port = domain.slice(colon + 1);
-    }
-    const labels = host.split(".");
-    for (const label of labels) {
-      if (!DOMAIN_COMPONENT.test(label)) return `registry host "${host}" has an invalid label "${label}"`;
-    }
-  }
-  if (port !== undefined && (!PORT.test(port) || Number(port) > 65535)) return `port "${port}" is not a number between 0 and 65535`;
-  return undefined;
-}
-
-/** docker's rule: the first component is a registry host if it looks like one. */
-function looksLikeDomain(component: string): boolean {
-  return (
-    component.includes(".") ||
-    component.includes(":") ||
-    component === "localhost" ||
-    component.startsWith("[") ||
-    component !== component.toLowerCase()
-  );
-}
-
-export interface ParseReferenceOptions {
-  /** Registry assumed when the reference names none; "docker.io" like the docker CLI. */
-  defaultRegistry?: string;
-}
-
-/**
- * Parses "nginx", "team/app:1.2", "127.0.0.1:5000/a/b@sha256:…", applying docker.io/library defaults
- * for Docker Hub names. Throws InvalidInputError naming exactly what is wrong.
- */
-export function parseReference(input: string, options: ParseReferenceOptions = {}): ImageReference {
-  if (input.length === 0) invalid(input, "reference is empty");
-  if (/\s/.test(input)) invalid(input, "reference contains whitespace");
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) invalid(input, "remove the URL scheme; references look like host/repo:tag");
-
-  let rest = input;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    const digestPart = rest.slice(at + 1);
-    try {
-      digest = parseDigest(digestPart).digest;
-    } catch (e) {
-      invalid(input, (e as Error).message);
-    }
-    rest = rest.slice(0, at);
-  }
-
-  let tag: string | undefined;
-  const lastColon = rest.lastIndexOf(":");
-  const lastSlash = rest.lastIndexOf("/");
-  if (lastColon > lastSlash) {
-    tag = rest.slice(lastColon + 1);
-    rest = rest.slice(0, lastColon);
-    if (tag.length === 0) invalid(input, "tag after ':' is empty");
-    const problem = tagProblem(tag);
-    if (problem) invalid(input, `tag "${tag}": ${problem}`);
-  }
-
-  if (rest.length === 0) invalid(input, "repository name is empty");
-  if (rest.length > NAME_TOTAL_LENGTH_MAX) invalid(input, `name is ${rest.length} characters; the maximum is ${NAME_TOTAL_LENGTH_MAX}`);
-
-  let registry: string | undefined;
-  let repository = rest;
-  const firstSlash = rest.indexOf("/");
-  if (firstSlash >= 0 && looksLikeDomain(rest.slice(0, firstSlash))) {
-    registry = rest.slice(0, firstSlash);
-    repository = rest.slice(firstSlash + 1);
-    const problem = domainProblem(registry);
-    if (problem) invalid(input, problem);
-  }
-
-  const problem = repositoryProblem(repository);
-  if (problem) invalid(input, problem);
-
-  registry ??= options.defaultRegistry ?? DEFAULT_REGISTRY;
-  if (registry === "index.docker.io" || registry === "registry-1.docker.io") registry = DEFAULT_REGISTRY;
-  if (registry === DEFAULT_REGISTRY && !repository.includes("/")) repository = `library/${repository}`;
-
-  return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
-}
-
-export function formatReference(ref: ImageReference): string {
-  let out = `${ref.registry}/${ref.repository}`;
-  if (ref.tag) out += `:${ref.tag}`;
-  if (ref.digest) out += `@${ref.digest}`;
-  return out;
 }
 
 /**

@@ -54,7 +54,7 @@ export function emptyCounts(): Record<Severity, number> {
 }
 
 /** One finding per (id, package, installed version): scanners repeat findings per layer or target. */
-export function dedupe(findings: Finding[]): Finding[] {
+function dedupe(findings: Finding[]): Finding[] {
   const seen = new Map<string, Finding>();
   for (const f of findings) {
     const key = `${f.id}\u0000${f.package}\u0000${f.installedVersion ?? ""}`;

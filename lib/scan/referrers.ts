@@ -14,7 +14,7 @@ const MAX_REPORT_BYTES = 32 * 1024 * 1024;
 /** Reports read per digest: more than this and the worst cannot be known, which evidence.ts treats as no verdict. */
 export const MAX_REFERRER_REPORTS = 16;
 
-export function isTrivyArtifactType(t: string | undefined): boolean {
+function isTrivyArtifactType(t: string | undefined): boolean {
   return !!t && /trivy/i.test(t) && /json/i.test(t);
 }
 

@@ -22,7 +22,7 @@ function rewriteRef(ref: string): string {
 }
 
 /** Schema objects: refs rewritten, swagger-only keywords mapped to their OpenAPI 3 spelling. */
-export function convertSchema(schema: Json): Json {
+function convertSchema(schema: Json): Json {
   if (Array.isArray(schema)) return schema.map(convertSchema);
   if (!isObj(schema)) return schema;
   const out: Obj = {};

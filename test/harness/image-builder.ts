@@ -53,11 +53,11 @@ export function sha256(bytes: Uint8Array): string {
   return `sha256:${crypto.createHash("sha256").update(bytes).digest("hex")}`;
 }
 
-export function blob(mediaType: string, bytes: Uint8Array): BuiltBlob {
+function blob(mediaType: string, bytes: Uint8Array): BuiltBlob {
   return { mediaType, digest: sha256(bytes), size: bytes.length, bytes };
 }
 
-export function descriptorOf(item: { mediaType: string; digest: string; size: number }, extra: Partial<Descriptor> = {}): Descriptor {
+function descriptorOf(item: { mediaType: string; digest: string; size: number }, extra: Partial<Descriptor> = {}): Descriptor {
   return { mediaType: item.mediaType, digest: item.digest, size: item.size, ...extra };
 }
 
@@ -66,7 +66,7 @@ function jsonBytes(value: unknown): Uint8Array {
 }
 
 /** A POSIX ustar archive holding one regular file. */
-export function tarWithFile(name: string, content: Uint8Array, mtimeSeconds = 1_700_000_000): Buffer {
+function tarWithFile(name: string, content: Uint8Array, mtimeSeconds = 1_700_000_000): Buffer {
   const header = Buffer.alloc(512, 0);
   const octal = (value: number, width: number) => value.toString(8).padStart(width - 1, "0") + "\0";
   header.write(name.slice(0, 99), 0, "utf8");
@@ -164,7 +164,7 @@ export function buildIndex(images: BuiltImage[], options: { format?: "oci" | "do
   return blob(mediaType, jsonBytes(json));
 }
 
-export const EMPTY_CONFIG: BuiltBlob = blob(MediaType.OciEmpty, new TextEncoder().encode("{}"));
+const EMPTY_CONFIG: BuiltBlob = blob(MediaType.OciEmpty, new TextEncoder().encode("{}"));
 
 export interface BuiltReferrer {
   manifest: BuiltManifest;

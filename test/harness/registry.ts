@@ -11,7 +11,7 @@ import { guardChild, watchdogScript } from "./child-guard";
 import { freePort } from "./free-port";
 import { makeTempDir, removeDir } from "./temp-dir";
 
-export const REGISTRY_BINARY = "/usr/bin/docker-registry";
+const REGISTRY_BINARY = "/usr/bin/docker-registry";
 
 export interface RegistryUser {
   username: string;
@@ -56,7 +56,7 @@ export interface RunningRegistry {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_REGISTRY_USERS: RegistryUser[] = [{ username: "dockmaster", password: "correct-horse-battery" }];
+const DEFAULT_REGISTRY_USERS: RegistryUser[] = [{ username: "dockmaster", password: "correct-horse-battery" }];
 
 function htpasswdLine(user: RegistryUser): string {
   // -C 4: the minimum bcrypt cost; Distribution checks the hash on every request

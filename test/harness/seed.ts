@@ -19,7 +19,7 @@ import {
   type BuiltReferrer,
 } from "./image-builder";
 
-export async function pushBlobs(provider: RegistryProvider, repository: string, blobs: BuiltBlob[]): Promise<void> {
+async function pushBlobs(provider: RegistryProvider, repository: string, blobs: BuiltBlob[]): Promise<void> {
   for (const b of blobs) {
     if (!(await provider.headBlob(repository, b.digest))) await provider.uploadBlob(repository, b.bytes);
   }

@@ -24,7 +24,7 @@ import { CVES, ecrBasicFindings, ecrEnhancedFindings, HARBOR_IMMUTABLE_1X, HARBO
 import { startHarborSim, type HarborSim } from "./harbor/server";
 import { SPECS_DIR } from "./spec/specs";
 
-export const WORLD_SECRETS = {
+const WORLD_SECRETS = {
   HUB_USER: "acmebot",
   HUB_PAT: "dckr_pat_world_4c1d2e",
   HARBOR_USER: "admin",

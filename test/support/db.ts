@@ -9,7 +9,7 @@ export type DbKind = "pglite" | "postgres";
 export const dbKinds: DbKind[] = ["pglite", "postgres"];
 
 /** The machine's PostgreSQL (trust auth); each test file gets a database of its own, dropped afterwards. */
-export const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export interface TestDatabase extends Database {
   /** Postgres URL of the fresh database, or the PGlite directory. */

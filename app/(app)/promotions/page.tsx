@@ -1,17 +1,18 @@
 import Link from "next/link";
 import { PromotionTable } from "@/components/promotions/promotion-table";
 import { PageHeader } from "@/components/shell/page-header";
-import { currentPrincipal } from "@/lib/auth/session";
+import { Forbidden } from "@/components/shell/forbidden";
+import { authorizePage } from "@/lib/auth/page";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { listPromotions } from "@/lib/promotion/service";
-import { redirect } from "next/navigation";
 
 export const metadata = { title: "Promotions" };
 export const dynamic = "force-dynamic";
 
 export default async function PromotionsPage() {
-  const me = await currentPrincipal();
-  if (!me) redirect("/signin");
+  const access = await authorizePage();
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const me = access.principal;
   const lists = await listPromotions(await promotionDeps(), me);
   return (
     <>

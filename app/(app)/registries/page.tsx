@@ -2,8 +2,9 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { RegistryStatus } from "@/components/registry/registry-status";
+import { RegistryStatus, RegistryStatusLoading } from "@/components/registry/registry-status";
 import Link from "next/link";
+import { Suspense } from "react";
 import { authorizePage } from "@/lib/auth/page";
 import { listRegistries } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
@@ -51,7 +52,9 @@ export default async function RegistriesPage() {
                   </td>
                   <td>{r.environments.join(", ") || "—"}</td>
                   <td>
-                    <RegistryStatus name={r.name} />
+                    <Suspense fallback={<RegistryStatusLoading />}>
+                      <RegistryStatus name={r.name} />
+                    </Suspense>
                   </td>
                   <td>{r.source === "config" ? "dockmaster.yaml" : "UI"}</td>
                 </tr>

@@ -12,7 +12,7 @@ import type { AlertEvent } from "./webhook";
 
 type Verdict = { firing: true; message: string; value: number | null } | { firing: false; message: string } | null;
 
-export const DEFAULT_P99_WINDOW_SECONDS = 900;
+const DEFAULT_P99_WINDOW_SECONDS = 900;
 
 /** A rule without a target applies to the kinds whose spec says it means something for them. */
 export function ruleApplies(rule: Pick<ProbeAlertRule, "kind" | "targetName">, target: Pick<ProbeTargetSpec, "name" | "kind">): boolean {

@@ -9,10 +9,11 @@ export class InProcessScheduler implements ProbeScheduler {
   readonly mode = "in-process" as const;
   private readonly opts: Required<SchedulerOptions>;
   private readonly planner: Planner;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** cancellers of the slots waiting for their instant */
+  private readonly timers = new Set<() => void>();
   private readonly waiting: ProbeJob[] = [];
   private readonly running = new Set<Promise<void>>();
-  private planTimer?: NodeJS.Timeout;
+  private cancelPlan?: () => void;
   private maintenanceTimer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -35,21 +36,19 @@ export class InProcessScheduler implements ProbeScheduler {
   private async plan() {
     if (this.stopped) return;
     try {
-      const now = Date.now();
-      for (const job of this.planner.due(await this.hooks.loadTargets(), now)) {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
+      const targets = await this.hooks.loadTargets();
+      const now = this.opts.clock.now();
+      for (const job of this.planner.due(targets, now)) {
+        const cancel = this.opts.clock.after(job.slot - now, () => {
+          this.timers.delete(cancel);
           this.enqueue(job);
-        }, job.slot - now);
-        this.timers.add(timer);
+        });
+        this.timers.add(cancel);
       }
     } catch (err) {
       console.error(`[probes] planning failed: ${(err as Error).message}`);
     }
-    if (!this.stopped) {
-      this.planTimer = setTimeout(() => void this.plan(), this.opts.planEveryMs);
-      this.planTimer.unref();
-    }
+    if (!this.stopped) this.cancelPlan = this.opts.clock.after(this.opts.planEveryMs, () => this.plan());
   }
 
   private enqueue(job: ProbeJob) {
@@ -71,9 +70,9 @@ export class InProcessScheduler implements ProbeScheduler {
 
   async stop({ graceful = true } = {}) {
     this.stopped = true;
-    clearTimeout(this.planTimer);
+    this.cancelPlan?.();
     clearInterval(this.maintenanceTimer);
-    for (const t of this.timers) clearTimeout(t);
+    for (const cancel of this.timers) cancel();
     this.timers.clear();
     this.waiting.length = 0;
     if (graceful) await Promise.all([...this.running]);

@@ -13,8 +13,8 @@ import PgBoss from "pg-boss";
 import { Planner, jobIdOf, type ProbeJob } from "./slots";
 import { defaults, type ProbeScheduler, type SchedulerHooks, type SchedulerOptions } from "./types";
 
-export const RUN_QUEUE = "dockmaster-probe-run";
-export const MAINTENANCE_QUEUE = "dockmaster-probe-maintenance";
+const RUN_QUEUE = "dockmaster-probe-run";
+const MAINTENANCE_QUEUE = "dockmaster-probe-maintenance";
 const MAINTENANCE_CRON = "*/5 * * * *";
 const INSERT_CHUNK = 500;
 
@@ -25,7 +25,7 @@ export class PgBossScheduler implements ProbeScheduler {
   private readonly boss: PgBoss;
   private readonly running = new Set<Promise<void>>();
   private readonly finished: string[] = [];
-  private planTimer?: NodeJS.Timeout;
+  private cancelPlan?: () => void;
   private pollTimer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -89,7 +89,7 @@ export class PgBossScheduler implements ProbeScheduler {
     try {
       const targets = await this.hooks.loadTargets();
       const timeouts = new Map(targets.map((t) => [t.id, t.timeoutMs]));
-      const jobs = this.planner.due(targets, Date.now());
+      const jobs = this.planner.due(targets, this.opts.clock.now());
       for (let i = 0; i < jobs.length; i += INSERT_CHUNK) {
         await this.boss.insert(
           jobs.slice(i, i + INSERT_CHUNK).map((job) => ({
@@ -108,12 +108,10 @@ export class PgBossScheduler implements ProbeScheduler {
     } catch (err) {
       if (!this.stopped) console.error(`[probes] planning failed: ${(err as Error).message}`);
     }
-    if (!this.stopped) {
-      this.planTimer = setTimeout(() => void this.plan(), this.opts.planEveryMs);
-      this.planTimer.unref();
-    }
+    if (!this.stopped) this.cancelPlan = this.opts.clock.after(this.opts.planEveryMs, () => this.plan());
   }
 
+  /** Asks the queue for due jobs. This waits in real time whatever the clock: the database decides what is due. */
   private poll() {
     if (this.stopped) return;
     void this.fetchAndRun()
@@ -155,7 +153,7 @@ export class PgBossScheduler implements ProbeScheduler {
 
   async stop({ graceful = true } = {}) {
     this.stopped = true;
-    clearTimeout(this.planTimer);
+    this.cancelPlan?.();
     clearTimeout(this.pollTimer);
     if (graceful) {
       await Promise.all([...this.running]);

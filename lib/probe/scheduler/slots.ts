@@ -48,7 +48,7 @@ export function jobIdOf(job: ProbeJob): string {
 }
 
 /** How far back a planner that stalled still hands out missed slots; the queue keeps finished jobs longer (pg-boss.ts). */
-export const CATCH_UP_MS = 300_000;
+const CATCH_UP_MS = 300_000;
 
 /**
  * Remembers how far ahead each target has been planned, so every planning pass hands out only

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "./clock";
 import type { ProbeJob, ScheduledTarget } from "./slots";
 
 export interface SchedulerHooks {
@@ -20,6 +21,8 @@ export interface SchedulerOptions {
   concurrency?: number;
   /** in-process only: maintenance period (default 5 min); pg-boss uses a cron schedule */
   maintenanceEveryMs?: number;
+  /** what slots are planned by and planning passes and due slots wait on (default: the system clock) */
+  clock?: Clock;
 }
 
 export interface ProbeScheduler {
@@ -35,4 +38,5 @@ export const defaults = {
   pollMs: 200,
   concurrency: 32,
   maintenanceEveryMs: 300_000,
+  clock: systemClock,
 } satisfies Required<SchedulerOptions>;

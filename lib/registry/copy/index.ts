@@ -1,2 +1,2 @@
-export { canMount, planCopy, type BlobAction, type CopyPlan, type PlannedBlob, type PlannedManifest, type PlanOptions } from "./plan";
-export { executeCopy, verifyCopy, type CopyProgress, type CopyResult, type ExecuteOptions } from "./execute";
+export { planCopy } from "./plan";
+export { executeCopy, verifyCopy, type CopyProgress } from "./execute";

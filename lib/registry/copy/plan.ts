@@ -44,7 +44,7 @@ export interface PlanOptions {
 }
 
 /** Blob mounts only work inside one registry, and only if both repositories use the same account. */
-export function canMount(source: RegistryProvider, target: RegistryProvider): boolean {
+function canMount(source: RegistryProvider, target: RegistryProvider): boolean {
   return source.host === target.host && target.capabilities.blobMount;
 }
 

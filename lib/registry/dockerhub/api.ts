@@ -108,7 +108,7 @@ export async function repositoryDetails(api: JsonApi, repository: string): Promi
 }
 
 /** "library/nginx" → ["library", "nginx"]; a bare name is an official image in "library". */
-export function splitHubRepository(repository: string): [string, string] {
+function splitHubRepository(repository: string): [string, string] {
   const i = repository.indexOf("/");
   return i < 0 ? ["library", repository] : [repository.slice(0, i), repository.slice(i + 1)];
 }

@@ -11,7 +11,7 @@ export interface HubCredentials {
   secret: string;
 }
 
-export function jwtExpiry(token: string): number | undefined {
+function jwtExpiry(token: string): number | undefined {
   const payload = token.split(".")[1];
   if (!payload) return undefined;
   try {

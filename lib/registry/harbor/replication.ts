@@ -13,7 +13,7 @@ function describeTrigger(p: HarborReplicationPolicy): string {
   return type === "scheduled" && cron ? `scheduled (${cron})` : type;
 }
 
-export function toPolicyInfo(p: HarborReplicationPolicy): ReplicationPolicyInfo {
+function toPolicyInfo(p: HarborReplicationPolicy): ReplicationPolicyInfo {
   const registry = (r: HarborReplicationPolicy["src_registry"]) => (r ? `${r.name ?? "?"}${r.url ? ` (${r.url})` : ""}` : undefined);
   return {
     id: String(p.id ?? ""),
@@ -30,7 +30,7 @@ export function toPolicyInfo(p: HarborReplicationPolicy): ReplicationPolicyInfo 
   };
 }
 
-export function toExecutionInfo(e: HarborReplicationExecution): ReplicationExecutionInfo {
+function toExecutionInfo(e: HarborReplicationExecution): ReplicationExecutionInfo {
   return {
     id: String(e.id ?? ""),
     policyId: String(e.policy_id ?? ""),

@@ -20,7 +20,7 @@ import type { OciClient } from "./client";
 import { getManifest } from "./manifests";
 import { describeIssues, imageConfigSchema, type ImageConfigJson } from "./schemas";
 
-export function summarizeConfig(json: ImageConfigJson): ImageConfigSummary {
+function summarizeConfig(json: ImageConfigJson): ImageConfigSummary {
   const config = json.config ?? {};
   return {
     ...(json.created ? { created: json.created } : {}),

@@ -15,7 +15,7 @@ import { checkAdvertisedDigest, sha256, verifyContent } from "./verify";
  * Validates parsed manifest JSON. Returns the effective media type: the document's own `mediaType`,
  * else the Content-Type it was served with, else what its shape says.
  */
-export function validateManifestJson(
+function validateManifestJson(
   json: unknown,
   contentType: string | undefined,
 ): { ok: true; mediaType: string; json: ManifestJson } | { ok: false; unsupported?: boolean; problem: string } {

@@ -9,14 +9,14 @@ import { isDigest } from "../reference";
 const digest = z.string().refine(isDigest, { message: "not a valid sha256/sha512 digest" });
 const stringMap = z.record(z.string(), z.string());
 
-export const platformSchema = z.looseObject({
+const platformSchema = z.looseObject({
   os: z.string(),
   architecture: z.string(),
   variant: z.string().optional(),
   "os.version": z.string().optional(),
 });
 
-export const descriptorSchema = z.looseObject({
+const descriptorSchema = z.looseObject({
   mediaType: z.string(),
   digest,
   size: z.number().int().nonnegative(),

@@ -19,7 +19,7 @@ function locationOf(res: RegistryResponse, what: string): URL {
   return new URL(location, res.request.url);
 }
 
-export async function startUpload(client: OciClient, repository: string): Promise<URL> {
+async function startUpload(client: OciClient, repository: string): Promise<URL> {
   const url = repoUrl(client, repository, "blobs", "uploads", "");
   const res = await client.send({
     method: "POST",
@@ -33,7 +33,7 @@ export async function startUpload(client: OciClient, repository: string): Promis
   return locationOf(res, `upload session in ${repository}`);
 }
 
-export async function cancelUpload(client: OciClient, location: URL, repository: string): Promise<void> {
+async function cancelUpload(client: OciClient, location: URL, repository: string): Promise<void> {
   try {
     const res = await sendByOrigin(client, { method: "DELETE", url: location, scopes: [scope.push(repository)], expect: [204, 200, 202, 404] });
     await discard(res);

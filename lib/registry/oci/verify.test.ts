@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { RegistryError } from "../errors";
-import { getRequest } from "../transport/test-responses";
+import { getRequest } from "@/test/support/responses";
 import { computeDigest, verifyContent, verifyingStream } from "./verify";
 
 const bytes = new TextEncoder().encode("hello registry");

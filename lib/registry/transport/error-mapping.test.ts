@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseJson } from "./body";
 import { errorFromResponse, errorStep, parseErrorBody } from "./error-mapping";
-import { fakeResponse, getRequest } from "./test-responses";
+import { fakeResponse, getRequest } from "../../../test/support/responses";
 
 describe("parseErrorBody", () => {
   it("reads the distribution error list and tolerates junk", () => {

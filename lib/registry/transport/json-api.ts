@@ -125,7 +125,7 @@ export function createJsonApi(options: JsonApiOptions): JsonApi {
 }
 
 /** The body had the wrong shape (e.g. an object where the API documents a list). */
-export function shapeError(api: JsonApi, what: string, problem: string): RegistryError {
+function shapeError(api: JsonApi, what: string, problem: string): RegistryError {
   return new RegistryError({ kind: "bad_response", registry: api.host, message: `registry ${api.host} returned an invalid ${what}: ${problem}` });
 }
 

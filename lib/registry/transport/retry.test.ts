@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RegistryError } from "../errors";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, retryStep, type RetryPolicy } from "./retry";
-import { fakeResponse, getRequest } from "./test-responses";
+import { fakeResponse, getRequest } from "@/test/support/responses";
 import type { RegistryRequest, RegistryResponse } from "./types";
 
 const fast: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 };

@@ -1,6 +1,6 @@
 import type { Step } from "./types";
 
-export const DEFAULT_USER_AGENT = "dockmaster/0.1";
+const DEFAULT_USER_AGENT = "dockmaster/0.1";
 
 export function userAgentStep(userAgent: string = DEFAULT_USER_AGENT): Step {
   return (next) => (req) => next({ ...req, headers: { "user-agent": userAgent, ...req.headers } });

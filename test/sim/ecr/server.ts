@@ -24,7 +24,7 @@ import { verifySigV4 } from "./sigv4";
 const TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
 
 /** Errors any AWS service may return for any operation (protocol level, not in a service model). */
-export const COMMON_AWS_ERRORS = ["AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException", "ThrottlingException", "ExpiredTokenException", "IncompleteSignature", "InternalFailure", "ServiceUnavailable"];
+const COMMON_AWS_ERRORS = ["AccessDeniedException", "UnrecognizedClientException", "InvalidSignatureException", "ThrottlingException", "ExpiredTokenException", "IncompleteSignature", "InternalFailure", "ServiceUnavailable"];
 
 export interface EcrRepositoryFixture {
   mutability?: "MUTABLE" | "IMMUTABLE";

@@ -22,7 +22,7 @@ export const VULNERABILITY_MIME_TYPES = [
 
 let scanner: OpenapiValidator | undefined;
 /** Harbor pluggable scanner spec v1.1: the vulnerability report body (HarborVulnerabilityReport). */
-export function scannerSpec(): OpenapiValidator {
+function scannerSpec(): OpenapiValidator {
   scanner ??= createOpenapiValidator(readYaml("scanner-adapter-openapi-v1.1.yaml"), { name: "harbor scanner adapter v1.1" });
   return scanner;
 }

@@ -1,9 +1,9 @@
-import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/shell/page-header";
 import { CreateTokenForm } from "@/components/settings/token-forms";
 import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import { Badge } from "@/components/ui/badge";
-import { currentPrincipal } from "@/lib/auth/session";
+import { Forbidden } from "@/components/shell/forbidden";
+import { authorizePage } from "@/lib/auth/page";
 import { listApiTokens } from "@/lib/auth/tokens";
 import { getPrisma } from "@/lib/runtime";
 import { createTokenAction, revokeTokenAction } from "./actions";
@@ -12,8 +12,9 @@ export const metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";
 
 export default async function TokensPage() {
-  const me = await currentPrincipal();
-  if (!me) redirect("/signin");
+  const access = await authorizePage();
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const me = access.principal;
   const tokens = await listApiTokens(await getPrisma(), me.id);
   return (
     <>

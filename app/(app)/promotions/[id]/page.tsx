@@ -1,4 +1,4 @@
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { CopyDigest } from "@/components/registry/copy-digest";
 import { DecisionForms } from "@/components/promotions/decision-forms";
 import { PromotionProgress } from "@/components/promotions/progress";
@@ -8,7 +8,7 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { AuthError } from "@/lib/auth/enforce";
-import { currentPrincipal } from "@/lib/auth/session";
+import { authorizePage } from "@/lib/auth/page";
 import { shortDigest } from "@/lib/format";
 import type { GateResult } from "@/lib/promotion/gates";
 import { decisionsFor } from "@/lib/promotion/decisions";
@@ -20,8 +20,9 @@ import { approveAction, overrideAction, rejectAction, retryAction, rollbackActio
 export const dynamic = "force-dynamic";
 
 export default async function PromotionPage({ params }: { params: Promise<{ id: string }> }) {
-  const me = await currentPrincipal();
-  if (!me) redirect("/signin");
+  const access = await authorizePage();
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const me = access.principal;
   const { id } = await params;
   let p;
   try {

@@ -1,7 +1,8 @@
-import { redirect } from "next/navigation";
 import { RequestPromotionForm } from "@/components/promotions/request-form";
 import { PageHeader } from "@/components/shell/page-header";
-import { can, currentPrincipal } from "@/lib/auth/session";
+import { Forbidden } from "@/components/shell/forbidden";
+import { authorizePage } from "@/lib/auth/page";
+import { can } from "@/lib/auth/session";
 import { listEnvironments } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
 import { requestPromotionAction } from "../actions";
@@ -10,8 +11,9 @@ export const metadata = { title: "Request a promotion" };
 export const dynamic = "force-dynamic";
 
 export default async function NewPromotionPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
-  const me = await currentPrincipal();
-  if (!me) redirect("/signin");
+  const access = await authorizePage();
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const me = access.principal;
   const envs = (await listEnvironments(await getPrisma())).filter((e) => can(me, "environment.view", { environment: e.name }));
   const sp = await searchParams;
   const targets = envs.filter((e) => can(me, "promotion.request", { environment: e.name }));

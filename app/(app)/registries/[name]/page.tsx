@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { RegistryExtras } from "@/components/registry/registry-extras";
 import { Forbidden } from "@/components/shell/forbidden";
@@ -29,7 +30,10 @@ export default async function RegistryPage({ params, searchParams }: { params: P
         <RegistryErrorPanel registry={name} error={result.error} />
       ) : (
         <>
-          <RegistryExtras provider={found.provider} repositories={result.data.items} namespaces={found.namespaces} />
+          {/* projects, quotas, rate limits: extra registry calls, streamed in after the repository list */}
+          <Suspense fallback={null}>
+            <RegistryExtras provider={found.provider} repositories={result.data.items} namespaces={found.namespaces} />
+          </Suspense>
           <p className="mb-2 text-sm text-slate-500" data-testid="repo-total">
             {result.data.total} repositor{result.data.total === 1 ? "y" : "ies"}
             {sp.q ? ` matching “${sp.q}”` : ""}

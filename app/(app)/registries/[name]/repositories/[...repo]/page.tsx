@@ -7,8 +7,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Pager } from "@/components/ui/pager";
 import { openRegistryForPage } from "@/lib/browse/page-access";
-import { load } from "@/lib/browse/result";
-import { tagLifecycleFor, tagTable } from "@/lib/browse/tags";
+import { loadTagPage } from "@/lib/browse/tag-page";
 import { LifecycleCells, lifecycleColumnCount, LifecycleHeaders, LifecyclePolicyNote } from "@/components/registry/lifecycle-cells";
 import { artifactHref, formatAge, formatBytes, formatTimestamp, scanHref, shortDigest, shortMediaType } from "@/lib/format";
 
@@ -28,10 +27,8 @@ export default async function RepositoryPage({ params, searchParams }: { params:
   const q = query.parse(await searchParams);
   const found = await openRegistryForPage(name, repo);
   if (!found.ok) return <Forbidden message={found.message} />;
-  const result = await load(name, () => tagTable(found.provider, repo, { page: q.page, pageSize: 50, sort: q.sort, dir: q.dir, group: q.group === "1" }));
-  // lifecycle columns (Harbor, ECR, Docker Hub) are optional: their failure never hides the tags
-  const lifecycleResult = result.ok ? await load(name, () => tagLifecycleFor(found.provider, repo)) : null;
-  const lifecycle = lifecycleResult?.ok ? lifecycleResult.data : null;
+  const { table: result, lifecycle: lifecycleResult } = await loadTagPage(found.provider, repo, { page: q.page, pageSize: 50, sort: q.sort, dir: q.dir, group: q.group === "1" });
+  const lifecycle = lifecycleResult.ok ? lifecycleResult.data : null;
 
   const base = { sort: q.sort, dir: q.dir, group: q.group };
   const sortLink = (col: "tag" | "created" | "size", label: string) => {
@@ -65,7 +62,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
             {result.data.referrerTags > 0 && ` · ${result.data.referrerTags} referrer index tag(s) hidden`}
             {result.data.truncated && <span data-testid="tags-truncated"> · truncated: {result.data.truncated.message}</span>}
           </p>
-          <LifecyclePolicyNote lifecycle={lifecycle} error={lifecycleResult && !lifecycleResult.ok ? lifecycleResult.error.message : undefined} />
+          <LifecyclePolicyNote lifecycle={lifecycle} error={lifecycleResult.ok ? undefined : lifecycleResult.error.message} />
           <div className="card overflow-x-auto">
             <table className="table" data-testid="tags-table">
               <thead>
