@@ -85,23 +85,11 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
 
   await eachBounded(repositories, concurrency, async (repository) => {
     try {
-      const tags = (await limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), maxPages))).filter((t) => !REFERRERS_TAG.test(t));
-      const held = options.mode === "incremental" ? await heldTags(prisma, environment, repository) : new Map<string, string>();
-      const observed = new Map<string, string>();
-      await Promise.all(
-        tags.map(async (tag) => {
-          const known = held.get(tag);
-          if (known) return void observed.set(tag, known);
-          report.headRequests++;
-          const head = await limiter(() => provider.headManifest(repository, tag));
-          if (head) observed.set(tag, head.digest); // gone between list and HEAD: not observed, so not concluded
-        }),
-      );
-      for (const digest of observed.values()) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
-      report.tags += observed.size;
-      // A tag that vanished between the list and its HEAD makes the list unreliable for deletions.
-      const coverage = observed.size === tags.length ? "complete" : "partial";
-      add(report.changes, await applyObservation(prisma, { environment, repository, tags: observed, coverage }, { source }));
+      const read = await readRepository(prisma, target, repository, { mode: options.mode, limiter, maxPages, source });
+      for (const digest of read.digests) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
+      report.tags += read.tags;
+      report.headRequests += read.headRequests;
+      add(report.changes, read.changes);
     } catch (err) {
       report.errors.push({ repository, message: describeRegistryError(err).message });
     }
@@ -113,6 +101,48 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
     if (!listed.has(repository)) add(report.changes, await observeRepositoryGone(prisma, environment, repository, { source }));
   }
 
+  await indexManifests(prisma, provider, digestRepo, limiter, report);
+}
+
+interface RepositoryRead {
+  tags: number;
+  headRequests: number;
+  digests: Set<string>;
+  changes: AppliedChanges;
+}
+
+/**
+ * One repository: its whole tag list, a HEAD for every tag whose digest is not already known (all of
+ * them in "full" mode), then one observation applied to the index.
+ */
+async function readRepository(
+  prisma: PrismaClient,
+  target: SyncTarget,
+  repository: string,
+  o: { mode: SyncMode; limiter: Limiter; maxPages: number; source: TagEventSource },
+): Promise<RepositoryRead> {
+  const { provider, environment } = target;
+  const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
+  const held = o.mode === "incremental" ? await heldTags(prisma, environment, repository) : new Map<string, string>();
+  const observed = new Map<string, string>();
+  let headRequests = 0;
+  await Promise.all(
+    tags.map(async (tag) => {
+      const known = held.get(tag);
+      if (known) return void observed.set(tag, known);
+      headRequests++;
+      const head = await o.limiter(() => provider.headManifest(repository, tag));
+      if (head) observed.set(tag, head.digest); // gone between list and HEAD: not observed, so not concluded
+    }),
+  );
+  // A tag that vanished between the list and its HEAD makes the list unreliable for deletions.
+  const coverage = observed.size === tags.length ? "complete" : "partial";
+  const changes = await applyObservation(prisma, { environment, repository, tags: observed, coverage }, { source: o.source });
+  return { tags: observed.size, headRequests, digests: new Set(observed.values()), changes };
+}
+
+/** Each digest the index has never seen is fetched once; the rest is never asked again. */
+async function indexManifests(prisma: PrismaClient, provider: RegistryProvider, digestRepo: Map<string, string>, limiter: Limiter, report: Pick<SyncReport, "manifestsFetched" | "errors">): Promise<void> {
   const known = new Set((await prisma.inventoryManifest.findMany({ where: { digest: { in: [...digestRepo.keys()] } }, select: { digest: true } })).map((m) => m.digest));
   const missing = [...digestRepo].filter(([digest]) => !known.has(digest));
   await Promise.all(
@@ -126,6 +156,19 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
       }
     }),
   );
+}
+
+/**
+ * Re-reads one repository completely (every tag HEADed), as a registry event asks: the event said
+ * something changed, the registry says what is true now. Not leased: it touches one repository,
+ * and observations of one repository are serialized in applyObservation.
+ */
+export async function resyncRepository(prisma: PrismaClient, target: SyncTarget, repository: string, source: TagEventSource = "event"): Promise<RepositoryRead & { manifestsFetched: number; errors: SyncReport["errors"] }> {
+  const limiter = createLimiter(4);
+  const read = await readRepository(prisma, target, repository, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, source });
+  const out = { ...read, manifestsFetched: 0, errors: [] as SyncReport["errors"] };
+  await indexManifests(prisma, target.provider, new Map([...read.digests].map((d) => [d, repository])), limiter, out);
+  return out;
 }
 
 function manifestRow(m: ManifestResult) {
@@ -183,7 +226,9 @@ async function eachBounded<T>(items: readonly T[], limit: number, fn: (item: T) 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-function createLimiter(limit: number) {
+type Limiter = <T>(fn: () => Promise<T>) => Promise<T>;
+
+function createLimiter(limit: number): Limiter {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(fn: () => Promise<T>): Promise<T> => {

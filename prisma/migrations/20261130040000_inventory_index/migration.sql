@@ -55,3 +55,11 @@ CREATE TABLE "InventorySyncState" (
     "updatedAt" TIMESTAMP(3) NOT NULL,
     CONSTRAINT "InventorySyncState_pkey" PRIMARY KEY ("environment")
 );
+
+CREATE TABLE "InventoryEventReceipt" (
+    "registry" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "InventoryEventReceipt_pkey" PRIMARY KEY ("registry", "eventId")
+);
+CREATE INDEX "InventoryEventReceipt_receivedAt_idx" ON "InventoryEventReceipt"("receivedAt");
