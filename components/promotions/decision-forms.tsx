@@ -1,6 +1,7 @@
 "use client";
 
 import { ActionForm, Field, type FormAction } from "@/components/form/action-form";
+import type { Decisions, DecisionVerb } from "@/lib/promotion/decisions";
 
 export function DecisionForm({ action, id, label, field, fieldLabel, danger, required }: { action: FormAction; id: string; label: string; field?: string; fieldLabel?: string; danger?: boolean; required?: boolean }) {
   return (
@@ -12,5 +13,27 @@ export function DecisionForm({ action, id, label, field, fieldLabel, danger, req
         </>
       )}
     </ActionForm>
+  );
+}
+
+const FORMS: Record<DecisionVerb, { label: string; field?: string; fieldLabel?: string; danger?: boolean; required?: boolean }> = {
+  approve: { label: "Approve", field: "comment", fieldLabel: "Comment (optional)" },
+  reject: { label: "Reject", field: "reason", fieldLabel: "Reason for rejecting", required: true, danger: true },
+  override: { label: "Override failed gates", field: "justification", fieldLabel: "Written justification", required: true, danger: true },
+  retry: { label: "Retry" },
+  rollback: { label: "Roll back", field: "reason", fieldLabel: "Reason for rolling back", required: true, danger: true },
+};
+
+/** The forms for the decisions decisionsFor() allows this person now; a requester is told why they cannot decide. */
+export function DecisionForms({ id, decisions, actions }: { id: string; decisions: Decisions; actions: Record<DecisionVerb, FormAction> }) {
+  const verbs = (Object.keys(FORMS) as DecisionVerb[]).filter((verb) => decisions[verb].allowed);
+  const approve = decisions.approve;
+  return (
+    <>
+      {verbs.map((verb) => (
+        <DecisionForm key={verb} action={actions[verb]} id={id} {...FORMS[verb]} />
+      ))}
+      {!approve.allowed && approve.kind === "requester" && <p className="text-xs text-slate-500">You requested this promotion, so another approver must decide.</p>}
+    </>
   );
 }

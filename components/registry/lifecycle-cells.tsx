@@ -66,12 +66,20 @@ export function LifecycleCells({ lifecycle, tags }: { lifecycle: LifecycleData; 
 export function LifecyclePolicyNote({ lifecycle, error }: { lifecycle: LifecycleData; error?: string }) {
   if (error) return <p className="mb-2 text-xs text-amber-700">Tag lifecycle unavailable: {error}</p>;
   const policy = lifecycle?.report.policy;
-  if (!policy) return null;
-  return (
-    <p className="mb-2 text-xs text-slate-500" data-testid="lifecycle-policy">
-      {policy.kind === "ecr-lifecycle" ? "Lifecycle policy" : "Retention policy"}: {policy.summary}
-      {policy.status ? ` · ${policy.status}` : ""}
-      {policy.evaluatedAt ? ` (${policy.evaluatedAt.slice(0, 16).replace("T", " ")})` : ""}
+  const partial = lifecycle?.report.truncated ? (
+    <p className="mb-2 text-xs text-amber-700" data-testid="lifecycle-truncated">
+      Tag lifecycle is partial: the registry has more tags than one listing reads, so tags beyond them show none.
     </p>
+  ) : null;
+  if (!policy) return partial;
+  return (
+    <>
+      {partial}
+      <p className="mb-2 text-xs text-slate-500" data-testid="lifecycle-policy">
+        {policy.kind === "ecr-lifecycle" ? "Lifecycle policy" : "Retention policy"}: {policy.summary}
+        {policy.status ? ` · ${policy.status}` : ""}
+        {policy.evaluatedAt ? ` (${policy.evaluatedAt.slice(0, 16).replace("T", " ")})` : ""}
+      </p>
+    </>
   );
 }

@@ -20,7 +20,8 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
   const info = repositoryInfoSource(provider);
   if (!limits && !ns && !info) return null;
   const [rate, projects, volumes, repos] = await Promise.all([
-    limits ? load(provider.name, () => limits.rateLimit(repositories[0])) : null,
+    // the account's allowance, from the probe image Docker documents: any one listed image may be exempt or lack the tag
+    limits ? load(provider.name, () => limits.rateLimit()) : null,
     ns ? load(provider.name, () => ns.listNamespaces()) : null,
     ns?.storageVolumes ? load(provider.name, () => ns.storageVolumes!()) : null,
     info ? load(provider.name, () => info.repositoryInfo()) : null,
@@ -36,7 +37,9 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
           {!rate.ok ? (
             <Unavailable what="Rate limit" message={rate.error.message} />
           ) : !rate.data ? (
-            <p className="text-slate-500">This registry sends no rate-limit headers (no limit applies to this account).</p>
+            <p className="text-slate-500" data-testid="ratelimit-unknown">
+              Limit unknown: no rate-limit headers came back (Docker Hub sends none to accounts without a pull limit, and a mirror may not pass them on).
+            </p>
           ) : (
             <p>
               <strong data-testid="ratelimit-remaining">{rate.data.remaining ?? "?"}</strong> of {rate.data.limit ?? "?"} pulls remaining

@@ -49,7 +49,7 @@ export async function environmentInventories(prisma: PrismaClient, limits: Inven
     try {
       provider = providerFor(env.registry);
       const page = await searchRepositories(provider, { namespace: env.namespace || undefined, pageSize: maxRepos });
-      let truncated = page.total > page.items.length;
+      let truncated = page.total > page.items.length || page.truncated === true;
       const perRepo = await mapConcurrent(page.items, 4, async (repository) => {
         const tags = (await allTags(provider!, repository)).filter((t) => !isReferrersTag(t));
         if (tags.length > maxTags) truncated = true;

@@ -1,24 +1,30 @@
 import type { RegistryProvider } from "@/lib/registry";
 import { NAME_TTL_MS, namedCache } from "./cache";
 
-const catalogs = namedCache<{ names: string[] }>("catalog", { max: 200, ttlMs: NAME_TTL_MS });
+/** `truncated`: the registry said it listed only part (e.g. Docker Hub past its page cap) */
+const catalogs = namedCache<{ names: string[]; truncated?: boolean }>("catalog", { max: 200, ttlMs: NAME_TTL_MS });
 const tagLists = namedCache<{ tags: string[] }>("tags", { max: 20_000, ttlMs: NAME_TTL_MS });
 
 const CATALOG_PAGE = 1000;
 
 /** The whole catalog, followed page by page through the registry's Link headers, cached briefly. */
 export async function allRepositories(p: RegistryProvider): Promise<string[]> {
-  const { names } = await catalogs.get(p.name, async () => {
+  return (await repositoryCatalog(p)).names;
+}
+
+async function repositoryCatalog(p: RegistryProvider): Promise<{ names: string[]; truncated?: boolean }> {
+  return catalogs.get(p.name, async () => {
     const out: string[] = [];
+    let truncated = false;
     let cursor: string | undefined;
     do {
       const page = await p.listRepositories({ pageSize: CATALOG_PAGE, cursor });
       out.push(...page.items);
+      truncated ||= page.truncated === true;
       cursor = page.next;
     } while (cursor);
-    return { names: out.sort() };
+    return { names: out.sort(), ...(truncated ? { truncated } : {}) };
   });
-  return names;
 }
 
 export async function allTags(p: RegistryProvider, repo: string): Promise<string[]> {
@@ -51,6 +57,8 @@ export interface RepoPage {
   page: number;
   pageCount: number;
   pageSize: number;
+  /** the registry listed only part of its repositories: there may be more than `total` */
+  truncated?: boolean;
 }
 
 export function inNamespace(repo: string, namespace: string | undefined): boolean {
@@ -61,11 +69,11 @@ export function inNamespace(repo: string, namespace: string | undefined): boolea
 export async function searchRepositories(p: RegistryProvider, query: RepoQuery = {}): Promise<RepoPage> {
   const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
   const q = query.q?.trim().toLowerCase();
-  const all = await allRepositories(p);
+  const { names: all, truncated } = await repositoryCatalog(p);
   const matched = all.filter(
     (r) => inNamespace(r, query.namespace) && (!query.namespaces || query.namespaces.some((ns) => inNamespace(r, ns))) && (!q || r.includes(q)),
   );
   const pageCount = Math.max(1, Math.ceil(matched.length / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
-  return { items: matched.slice((page - 1) * pageSize, page * pageSize), total: matched.length, page, pageCount, pageSize };
+  return { items: matched.slice((page - 1) * pageSize, page * pageSize), total: matched.length, page, pageCount, pageSize, ...(truncated ? { truncated } : {}) };
 }

@@ -49,6 +49,11 @@ const gates = z.strictObject({
   maxFindings: severityLimits.optional(),
   noFixableCritical: z.boolean().optional(),
   maxScanAgeDays: z.number().int().positive().optional(),
+  /**
+   * which scan reports count for the scan gates: "registry" (the registry's own scanner: Harbor, ECR)
+   * and "referrer" (reports attached to the image, which whoever pushes it can attach); default both
+   */
+  scanSources: z.array(z.enum(["registry", "referrer"])).min(1).optional(),
   requireSignature: z.boolean().optional(),
   approvals: z.number().int().min(0).max(10).optional(),
   /** an existing tag in this environment may not be re-pointed to another digest */

@@ -1,25 +1,27 @@
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Principal } from "@/lib/auth/enforce";
-import { enforce } from "@/lib/auth/enforce";
 import { forgetRepository } from "@/lib/browse/cache";
 import { describeRegistryError, RegistryError } from "@/lib/registry";
 import { executeCopy, planCopy, verifyCopy, type CopyProgress } from "@/lib/registry/copy";
 import type { PromotionDeps } from "./deps";
 import { PromotionError } from "./errors";
+import { requireDecision } from "./authorize";
 import { recordStep } from "./record";
+import { StatusConflict, transition, whileStatus } from "./transitions";
 
 /**
  * Runs an approved promotion: claim it (only one runner wins, even across replicas), note what the
  * target tag holds now (for rollback), plan, copy, verify. Only a copy whose tag reads back as the
  * promoted digest becomes "verified"; anything else is "failed" with the registry's own words.
  */
-export async function runPromotion(deps: PromotionDeps, id: string): Promise<"verified" | "failed" | "not-claimed"> {
+export async function runPromotion(deps: PromotionDeps, id: string): Promise<"verified" | "failed" | "not-claimed" | "superseded"> {
   const { prisma } = deps;
-  const claimed = await prisma.promotion.updateMany({
-    where: { id, status: "approved" },
-    data: { status: "copying", startedAt: new Date(), attempts: { increment: 1 }, error: null, errorKind: null },
-  });
-  if (claimed.count !== 1) return "not-claimed";
+  try {
+    await transition(prisma, id, ["approved"], "copying", { startedAt: new Date(), attempts: { increment: 1 }, error: null, errorKind: null });
+  } catch (err) {
+    if (err instanceof StatusConflict) return "not-claimed";
+    throw err;
+  }
   const p = await prisma.promotion.findUniqueOrThrow({ where: { id } });
 
   let lastSave = 0;
@@ -28,7 +30,7 @@ export async function runPromotion(deps: PromotionDeps, id: string): Promise<"ve
     const now = Date.now();
     if (!force && now - lastSave < (deps.progressIntervalMs ?? 250)) return;
     lastSave = now;
-    pending = pending.then(() => prisma.promotion.update({ where: { id }, data: { progress: progress as unknown as Prisma.InputJsonValue } })).catch(() => undefined);
+    pending = pending.then(() => whileStatus(prisma, id, ["copying"], { progress: progress as unknown as Prisma.InputJsonValue })).catch(() => undefined);
   };
 
   try {
@@ -38,7 +40,7 @@ export async function runPromotion(deps: PromotionDeps, id: string): Promise<"ve
     const before = (await target.provider.headManifest(p.targetRepository, p.targetTag))?.digest ?? null;
     const plan = await planCopy(source.provider, p.sourceRepository, p.digest, target.provider, p.targetRepository);
     await prisma.$transaction(async (tx) => {
-      await tx.promotion.update({ where: { id }, data: { previousDigest: before, plan: { ...plan.totals, manifests: plan.manifests.length } } });
+      await whileStatus(tx, id, ["copying"], { previousDigest: before, plan: { ...plan.totals, manifests: plan.manifests.length } });
       await recordStep(tx, p, {
         kind: "copy-start",
         actor: null,
@@ -49,29 +51,43 @@ export async function runPromotion(deps: PromotionDeps, id: string): Promise<"ve
     forgetRepository(target.provider.name, p.targetRepository);
     await pending;
     await prisma.$transaction(async (tx) => {
-      await tx.promotion.update({ where: { id }, data: { status: "verified", finishedAt: new Date(), progress: result.progress as unknown as Prisma.InputJsonValue } });
+      await transition(tx, id, ["copying"], "verified", { finishedAt: new Date(), progress: result.progress as unknown as Prisma.InputJsonValue });
       await recordStep(tx, p, { kind: "verified", actor: null, message: `${p.targetRepository}:${p.targetTag} on ${target.provider.host} now resolves to ${p.digest} (read back and hashed)` });
     });
     return "verified";
   } catch (err) {
     await pending;
+    if (err instanceof StatusConflict) return superseded(p, err);
     const described = err instanceof PromotionError ? { kind: "invalid_input", message: err.message } : describeRegistryError(err);
-    await prisma.$transaction(async (tx) => {
-      await tx.promotion.update({ where: { id }, data: { status: "failed", finishedAt: new Date(), error: described.message, errorKind: described.kind } });
-      await recordStep(tx, p, { kind: "failed", actor: null, outcome: "failure", message: `copy failed (${described.kind}): ${described.message}` });
-    });
+    try {
+      await prisma.$transaction(async (tx) => {
+        await transition(tx, id, ["copying"], "failed", { finishedAt: new Date(), error: described.message, errorKind: described.kind });
+        await recordStep(tx, p, { kind: "failed", actor: null, outcome: "failure", message: `copy failed (${described.kind}): ${described.message}` });
+      });
+    } catch (conflict) {
+      if (conflict instanceof StatusConflict) return superseded(p, conflict);
+      throw conflict;
+    }
     console.error(`[promotion #${p.number}] failed: ${described.kind}: ${described.message}`);
     return "failed";
   }
 }
 
+/**
+ * Someone else moved the promotion while this runner copied (the recovery sweep took it for dead and
+ * marked it failed, perhaps already retried): their status stands, this runner's result is dropped.
+ */
+function superseded(p: { number: number }, err: StatusConflict): "superseded" {
+  console.error(`[promotion #${p.number}] result not recorded: ${err.message}`);
+  return "superseded";
+}
+
 /** Re-points the target tag at the digest it held before the promotion, and verifies it. */
 export async function rollbackPromotion(deps: PromotionDeps, principal: Principal, id: string, reason: string) {
-  const p = await deps.prisma.promotion.findUnique({ where: { id } });
+  const p = await deps.prisma.promotion.findUnique({ where: { id }, include: { approvals: true } });
   if (!p) throw new PromotionError(`no promotion ${id}`, 404);
-  await enforce(deps.prisma, principal, "promotion.rollback", { environment: p.targetEnv });
-  if (p.status !== "verified") throw new PromotionError(`only a verified promotion can be rolled back; #${p.number} is ${p.status}`);
-  if (!p.previousDigest) throw new PromotionError(`${p.targetRepository}:${p.targetTag} did not exist before promotion #${p.number}; there is no earlier digest to restore`, 409);
+  await requireDecision(deps, principal, p, "rollback");
+  if (!p.previousDigest) throw new PromotionError(`promotion #${p.number} has no earlier digest to restore`, 409);
   if (reason.trim().length < 3) throw new PromotionError("a rollback needs a reason", 400);
   const target = await deps.environment(p.targetEnv);
   if (!target) throw new PromotionError(`environment ${p.targetEnv} no longer exists`, 404);
@@ -91,7 +107,7 @@ export async function rollbackPromotion(deps: PromotionDeps, principal: Principa
     throw new PromotionError(`rollback failed: ${d.message}`, err instanceof RegistryError && err.kind === "not_found" ? 404 : 409);
   }
   await deps.prisma.$transaction(async (tx) => {
-    await tx.promotion.update({ where: { id }, data: { status: "rolled_back" } });
+    await transition(tx, id, ["verified"], "rolled_back");
     await recordStep(tx, p, { kind: "rollback", actor: principal, message: `rolled back: ${p.targetRepository}:${p.targetTag} points at ${p.previousDigest} again (verified): ${reason}` });
   });
 }

@@ -1,13 +1,16 @@
 import type { GateConfig } from "@/lib/config/schema";
 import { describeRegistryError, type RegistryProvider } from "@/lib/registry";
+import { CLOCK_SKEW_MS, SCAN_ORIGINS, type ScanEvidence, type ScanOrigin } from "@/lib/scan/evidence";
 
 export type GateStatus = "pass" | "fail";
 
 export interface GateResult {
-  id: "source-present" | "target-tag" | "scan-findings" | "scan-age" | "fixable-critical" | "signature";
+  id: "source-present" | "target-tag" | "scan-report" | "scan-findings" | "scan-age" | "fixable-critical" | "signature";
   label: string;
   status: GateStatus;
   detail: string;
+  /** scan-report: every report found, with its source and why it was used or not */
+  reports?: ScanEvidence[];
 }
 
 /** What a scan says about one digest, in the normalized form lib/scan produces. */
@@ -18,9 +21,16 @@ export interface ScanSummary {
   fixableCritical: number;
   scannedAt: string;
   scanner: string;
+  origin: ScanOrigin;
 }
 
-export type ScanLookup = (provider: RegistryProvider, repository: string, digest: string) => Promise<ScanSummary | null>;
+/** The report that decides the scan gates (null: none may), and every report found. */
+export interface ScanLookupResult {
+  summary: ScanSummary | null;
+  evidence: ScanEvidence[];
+}
+
+export type ScanLookup = (provider: RegistryProvider, repository: string, digest: string, options: { origins: readonly ScanOrigin[]; now: Date }) => Promise<ScanLookupResult>;
 
 /** Artifact types that count as a signature or attestation (cosign, Notary v2, in-toto). */
 export const SIGNATURE_TYPES = [
@@ -71,14 +81,29 @@ export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
   }
 
   if (needsScan(policy)) {
+    const now = input.now ?? new Date();
+    const origins = policy.scanSources ?? SCAN_ORIGINS;
     let scan: ScanSummary | null = null;
+    let evidence: ScanEvidence[] = [];
     let scanError: string | null = null;
     try {
-      scan = await input.scans(source.provider, source.repository, source.digest);
+      ({ summary: scan, evidence } = await input.scans(source.provider, source.repository, source.digest, { origins, now }));
     } catch (err) {
       scanError = describeRegistryError(err).message;
     }
     const missing = scanError ? `could not read the scan: ${scanError}` : "no vulnerability scan report was found for this digest";
+    const ignored = evidence.filter((e) => !e.used).length;
+    results.push({
+      id: "scan-report",
+      label: `Scan report (${origins.join(" or ")})`,
+      status: scan ? "pass" : "fail",
+      detail: scan
+        ? `using ${scan.scanner} (${scan.origin === "registry" ? "the registry's own scanner" : "attached as a referrer"})${ignored ? `; ${ignored} other report(s) not used` : ""}`
+        : evidence.length
+          ? `none of the ${evidence.length} report(s) found may count`
+          : missing,
+      reports: evidence,
+    });
     if (policy.maxFindings) {
       const limits = policy.maxFindings;
       const over = scan ? (["critical", "high", "medium"] as const).filter((s) => limits[s] !== undefined && scan![s] > limits[s]!) : [];
@@ -99,12 +124,21 @@ export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
     }
     if (policy.maxScanAgeDays) {
       const scannedAt = scan?.scannedAt ? Date.parse(scan.scannedAt) : NaN;
-      const ageDays = ((input.now ?? new Date()).getTime() - scannedAt) / 86_400_000;
+      const ageMs = now.getTime() - scannedAt;
+      const ageDays = ageMs / 86_400_000;
+      // a scan "from the future" is a wrong clock or a forged date: it proves nothing about freshness
+      const future = ageMs < -CLOCK_SKEW_MS;
       results.push({
         id: "scan-age",
         label: `Scan not older than ${policy.maxScanAgeDays} days`,
-        status: ageDays <= policy.maxScanAgeDays ? "pass" : "fail",
-        detail: !scan ? missing : Number.isNaN(scannedAt) ? "the scan report does not say when it was made" : `scanned ${scan.scannedAt} (${ageDays.toFixed(1)} days ago)`,
+        status: !future && ageDays <= policy.maxScanAgeDays ? "pass" : "fail",
+        detail: !scan
+          ? missing
+          : Number.isNaN(scannedAt)
+            ? "the scan report does not say when it was made"
+            : future
+              ? `the scan report is dated ${scan.scannedAt}, in the future`
+              : `scanned ${scan.scannedAt} (${Math.max(0, ageDays).toFixed(1)} days ago)`,
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { recordStep } from "./record";
+import { StatusConflict, transition } from "./transitions";
 
 /**
  * A promotion left "copying" by a process that died would wait forever. Its runner writes progress
@@ -13,16 +14,23 @@ export async function failInterruptedPromotions(prisma: PrismaClient, staleMs = 
   const minutes = Math.max(1, Math.round(staleMs / 60_000));
   let marked = 0;
   for (const p of stale) {
-    await prisma.$transaction(async (tx) => {
-      // only if nothing touched it since we looked: a runner that is alive after all wins
-      const moved = await tx.promotion.updateMany({
-        where: { id: p.id, status: "copying", updatedAt: p.updatedAt },
-        data: { status: "failed", errorKind: "interrupted", error: `the copy made no progress for over ${minutes} min: the server running it stopped; retry to resume`, finishedAt: new Date() },
+    try {
+      await prisma.$transaction(async (tx) => {
+        // only if nothing touched it since we looked: a runner that is alive after all wins
+        await transition(
+          tx,
+          p.id,
+          ["copying"],
+          "failed",
+          { errorKind: "interrupted", error: `the copy made no progress for over ${minutes} min: the server running it stopped; retry to resume`, finishedAt: new Date() },
+          { unchangedSince: p.updatedAt },
+        );
+        await recordStep(tx, p, { kind: "failed", actor: null, outcome: "failure", message: `copy interrupted: no progress for over ${minutes} min (the server running it stopped); retry to resume` });
       });
-      if (moved.count !== 1) return;
       marked++;
-      await recordStep(tx, p, { kind: "failed", actor: null, outcome: "failure", message: `copy interrupted: no progress for over ${minutes} min (the server running it stopped); retry to resume` });
-    });
+    } catch (err) {
+      if (!(err instanceof StatusConflict)) throw err;
+    }
   }
   return marked;
 }

@@ -1,20 +1,27 @@
-import { scanReportFor } from "@/lib/scan/fetch";
+import { chooseScanReport } from "@/lib/scan/evidence";
+import { scanReportsFor } from "@/lib/scan/fetch";
 import type { ScanLookup } from "./gates";
 
 /**
- * Scan gates read the same normalized report the Scans pages show: the registry's own scanner
- * (Harbor, ECR) or a Trivy report attached to the digest as a referrer. An unfinished scan counts as
- * no scan.
+ * Scan gates read the same normalized reports the Scans pages show, live: the registry's own scanner
+ * (Harbor, ECR) and Trivy reports attached to the digest as referrers. chooseScanReport() decides
+ * which one counts (the registry's own, else the worst credible referrer report) and says why for
+ * every report found; an unfinished scan counts as no scan.
  */
-export const scanLookup: ScanLookup = async (provider, repository, digest) => {
-  const report = await scanReportFor(provider, repository, digest);
-  if (!report || report.status !== "complete") return null;
+export const scanLookup: ScanLookup = async (provider, repository, digest, { origins, now }) => {
+  const choice = chooseScanReport(await scanReportsFor(provider, repository, digest), { now, origins });
+  const report = choice.report;
+  if (!report || !choice.origin) return { summary: null, evidence: choice.evidence };
   return {
-    critical: report.counts.critical,
-    high: report.counts.high,
-    medium: report.counts.medium,
-    fixableCritical: report.findings.filter((f) => f.severity === "critical" && f.fixedVersion).length,
-    scannedAt: report.scannedAt ?? "",
-    scanner: report.scanner,
+    summary: {
+      critical: report.counts.critical,
+      high: report.counts.high,
+      medium: report.counts.medium,
+      fixableCritical: report.findings.filter((f) => f.severity === "critical" && f.fixedVersion).length,
+      scannedAt: report.scannedAt ?? "",
+      scanner: report.scanner,
+      origin: choice.origin,
+    },
+    evidence: choice.evidence,
   };
 };

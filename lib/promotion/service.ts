@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { enforce, type Principal } from "@/lib/auth/enforce";
+import { requireDecision } from "./authorize";
 import { decide } from "@/lib/auth/policy";
 import type { GateConfig } from "@/lib/config/schema";
 import { describeRegistryError, isDigest } from "@/lib/registry";
@@ -8,7 +9,9 @@ import type { PromotionDeps } from "./deps";
 import { PromotionError } from "./errors";
 import { approvalsRequired, evaluateGates } from "./gates";
 import { targetRepositoryFor } from "./mapping";
+import { decisionsFor } from "./decisions";
 import { recordStep } from "./record";
+import { transition, whileStatus } from "./transitions";
 
 export const promotionRequest = z.object({
   sourceEnv: z.string().min(1),
@@ -109,22 +112,18 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
 
 export async function approvePromotion(deps: PromotionDeps, principal: Principal, id: string, comment?: string) {
   const p = await load(deps, id);
-  await enforce(deps.prisma, principal, "promotion.approve", { environment: p.targetEnv });
-  if (p.requestedById === principal.id) {
-    await recordStep(deps.prisma, p, { kind: "approve", actor: principal, outcome: "denied", message: "refused: the requester cannot approve their own promotion" });
-    throw new PromotionError("You cannot approve your own promotion request; another approver must.", 403);
-  }
-  if (p.status !== "requested") throw new PromotionError(`promotion #${p.number} is ${p.status}, not awaiting approval`);
-  if (p.approvals.some((a) => a.userId === principal.id)) throw new PromotionError("you have already decided on this promotion");
+  await requireDecision(deps, principal, p, "approve");
   const approvals = p.approvals.filter((a) => a.decision === "approve").length + 1;
   const ready = approvals >= p.approvalsRequired && (p.gatesPassed || p.override !== null);
   await deps.prisma.$transaction(async (tx) => {
+    // status first: it locks the row, so a concurrent reject or approval waits, then finds it moved
+    if (ready) await transition(tx, p.id, ["requested"], "approved");
+    else await whileStatus(tx, p.id, ["requested"]);
+    // read under that lock: the same person's second click waited for the first to commit
+    if (await tx.promotionApproval.findFirst({ where: { promotionId: p.id, userId: principal.id } })) throw new PromotionError("you have already decided on this promotion");
     await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "approve", comment: comment || null } });
     await recordStep(tx, p, { kind: "approve", actor: principal, message: `approved (${approvals} of ${p.approvalsRequired})${comment ? `: ${comment}` : ""}` });
-    if (ready) {
-      const moved = await tx.promotion.updateMany({ where: { id: p.id, status: "requested" }, data: { status: "approved" } });
-      if (moved.count !== 1) throw new PromotionError("the promotion changed while you approved it; reload");
-    } else if (approvals >= p.approvalsRequired) {
+    if (!ready && approvals >= p.approvalsRequired) {
       await recordStep(tx, p, { kind: "blocked", actor: null, message: "approved, but gates failed: an administrator must override them with a justification, or the request must be rejected" });
     }
   });
@@ -134,29 +133,25 @@ export async function approvePromotion(deps: PromotionDeps, principal: Principal
 
 export async function rejectPromotion(deps: PromotionDeps, principal: Principal, id: string, reason: string) {
   const p = await load(deps, id);
-  await enforce(deps.prisma, principal, "promotion.reject", { environment: p.targetEnv });
+  await requireDecision(deps, principal, p, "reject");
   if (reason.trim().length < 3) throw new PromotionError("a rejection needs a reason", 400);
-  if (p.status !== "requested") throw new PromotionError(`promotion #${p.number} is ${p.status}, not awaiting approval`);
   await deps.prisma.$transaction(async (tx) => {
+    await transition(tx, p.id, ["requested"], "rejected", { finishedAt: new Date() });
     await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "reject", comment: reason } });
-    await tx.promotion.update({ where: { id: p.id }, data: { status: "rejected", finishedAt: new Date() } });
     await recordStep(tx, p, { kind: "reject", actor: principal, message: `rejected: ${reason}` });
   });
 }
 
 export async function overrideGates(deps: PromotionDeps, principal: Principal, id: string, justification: string) {
   const p = await load(deps, id);
-  await enforce(deps.prisma, principal, "promotion.override", { environment: p.targetEnv });
+  await requireDecision(deps, principal, p, "override");
   if (justification.trim().length < 10) throw new PromotionError("overriding a failed gate needs a written justification (at least 10 characters)", 400);
-  if (p.status !== "requested") throw new PromotionError(`promotion #${p.number} is ${p.status}, not awaiting approval`);
-  if (p.gatesPassed) throw new PromotionError("every gate passed; there is nothing to override", 400);
   const approvals = p.approvals.filter((a) => a.decision === "approve").length;
   const ready = approvals >= p.approvalsRequired;
+  const override = { by: principal.email, at: new Date().toISOString(), justification };
   await deps.prisma.$transaction(async (tx) => {
-    await tx.promotion.update({
-      where: { id: p.id },
-      data: { override: { by: principal.email, at: new Date().toISOString(), justification }, ...(ready ? { status: "approved" } : {}) },
-    });
+    if (ready) await transition(tx, p.id, ["requested"], "approved", { override });
+    else await whileStatus(tx, p.id, ["requested"], { override });
     await recordStep(tx, p, { kind: "override", actor: principal, message: `overrode failed gates: ${justification}` });
   });
   if (ready) deps.schedule(p.id);
@@ -165,10 +160,9 @@ export async function overrideGates(deps: PromotionDeps, principal: Principal, i
 
 export async function retryPromotion(deps: PromotionDeps, principal: Principal, id: string) {
   const p = await load(deps, id);
-  await enforce(deps.prisma, principal, "promotion.request", { environment: p.targetEnv });
-  if (p.status !== "failed") throw new PromotionError(`only a failed promotion can be retried; #${p.number} is ${p.status}`);
+  await requireDecision(deps, principal, p, "retry");
   await deps.prisma.$transaction(async (tx) => {
-    await tx.promotion.update({ where: { id: p.id }, data: { status: "approved", error: null, errorKind: null } });
+    await transition(tx, p.id, ["failed"], "approved", { error: null, errorKind: null });
     await recordStep(tx, p, { kind: "retry", actor: principal, message: `retry requested (attempt ${p.attempts + 1}); blobs already in the target are skipped` });
   });
   deps.schedule(p.id);
@@ -178,9 +172,7 @@ export async function listPromotions(deps: PromotionDeps, principal: Principal) 
   const rows = await deps.prisma.promotion.findMany({ orderBy: { createdAt: "desc" }, take: 200, include: { approvals: true } });
   const visible = rows.filter((r) => decide(principal.grants, "promotion.view", { environment: r.targetEnv }).allowed);
   return {
-    awaitingMe: visible.filter(
-      (r) => r.status === "requested" && r.requestedById !== principal.id && !r.approvals.some((a) => a.userId === principal.id) && decide(principal.grants, "promotion.approve", { environment: r.targetEnv }).allowed,
-    ),
+    awaitingMe: visible.filter((r) => decisionsFor(r, principal).approve.allowed),
     mine: visible.filter((r) => r.requestedById === principal.id),
     recent: visible.slice(0, 50),
   };

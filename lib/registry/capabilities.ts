@@ -101,6 +101,8 @@ export interface LifecycleReport {
   immutability: boolean;
   /** whether the registry records pulls */
   pullTimes: boolean;
+  /** the registry has more tags than Dockmaster reads: tags beyond them have no lifecycle data */
+  truncated?: boolean;
 }
 
 export interface LifecycleSource {
@@ -182,7 +184,8 @@ export interface RateLimitInfo {
 }
 
 export interface RateLimitSource {
-  rateLimit(repository?: string): Promise<RateLimitInfo | null>;
+  /** the account's pull allowance; null when the registry sent no rate-limit headers (the limit is unknown) */
+  rateLimit(): Promise<RateLimitInfo | null>;
 }
 
 const has = <K extends string>(p: unknown, method: K): p is Record<K, (...args: never[]) => unknown> =>

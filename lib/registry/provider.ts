@@ -42,6 +42,8 @@ export interface Page<T> {
   items: T[];
   /** opaque cursor for the next page; absent on the last page */
   next?: string;
+  /** the registry had more than Dockmaster reads (a listing cap was reached): the list is incomplete */
+  truncated?: boolean;
 }
 
 export interface ListOptions {

@@ -12,8 +12,10 @@ import { failInterruptedPromotions } from "@/lib/promotion/recover";
 import { scanLookup } from "@/lib/promotion/scan-gate";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { buildReferrer } from "../harness/image-builder";
-import { pushReferrer } from "../harness/seed";
+import type { GateResult } from "@/lib/promotion/gates";
+import { TRIVY_REPORT_ARTIFACT_TYPE } from "@/lib/scan/referrers";
+import { buildImage, buildReferrer } from "../harness/image-builder";
+import { pushImage, pushReferrer } from "../harness/seed";
 import { approvePromotion, overrideGates, rejectPromotion, requestPromotion, retryPromotion } from "@/lib/promotion/service";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
@@ -217,6 +219,58 @@ describe("the workflow against two real registries", () => {
     // the same report within looser limits: CVE-2019-14697 in musl and musl-utils = 2 criticals
     await setProdPolicy({ maxFindings: { critical: 2 } });
     expect((await request("dev", docker)).gatesPassed).toBe(true);
+  });
+
+  describe("scan evidence: every report counts as a claim, the worst valid one decides", () => {
+    const realReport = () => readFileSync(path.join(import.meta.dirname, "../sim/specs/trivy-v0.74.0-alpine-39-high-critical.json"));
+    const emptyReport = (createdAt: string) => new TextEncoder().encode(JSON.stringify({ SchemaVersion: 2, CreatedAt: createdAt, Trivy: { Version: "0.74.0" }, ArtifactName: "forged", Results: [] }));
+    let n = 0;
+    /** a fresh image in dev with the given Trivy reports attached; returns the request for it */
+    async function scanned(...reports: { payload: Uint8Array; created: string }[]) {
+      const image = buildImage({ layerCount: 1, layerSize: 128 });
+      const tag = `scanned-${++n}`;
+      await pushImage(dev, "dev/scanned", image, tag);
+      for (const r of reports) {
+        await pushReferrer(dev, "dev/scanned", buildReferrer(image.manifest, { artifactType: TRIVY_REPORT_ARTIFACT_TYPE, payload: r.payload, payloadMediaType: "application/json", annotations: { "org.opencontainers.image.created": r.created } }));
+      }
+      return { repository: "dev/scanned", reference: tag, tag };
+    }
+    const gate = (p: { gates: unknown }, id: string) => (p.gates as GateResult[]).find((g) => g.id === id);
+    const soon = () => new Date(Date.now() - 86_400_000).toISOString();
+
+    it("an empty report dated 2099 does not outrank the real one: future dates are refused", async () => {
+      await setProdPolicy({ maxFindings: { critical: 0 }, maxScanAgeDays: 36500 });
+      const p = await request("dev", await scanned({ payload: realReport(), created: "2021-08-25T12:20:30Z" }, { payload: emptyReport("2099-01-01T00:00:00Z"), created: "2099-01-01T00:00:00Z" }));
+      expect(gate(p, "scan-findings")).toMatchObject({ status: "fail", detail: "critical 2, high 0, medium 0 — over the limit: critical (Trivy dev)" });
+      const reports = gate(p, "scan-report")!.reports!;
+      expect(reports).toHaveLength(2);
+      expect(reports.find((r) => r.used)).toMatchObject({ origin: "referrer", scanner: "Trivy dev", counts: { critical: 2 } });
+      expect(reports.find((r) => !r.used)).toMatchObject({ origin: "referrer", scannedAt: "2099-01-01T00:00:00Z" });
+      expect(reports.find((r) => !r.used)!.why).toMatch(/in the future/);
+    });
+
+    it("a future date only in the referrer's annotation is refused too, so no report is left", async () => {
+      await setProdPolicy({ maxFindings: { critical: 0 } });
+      const p = await request("dev", await scanned({ payload: emptyReport(soon()), created: "2099-01-01T00:00:00Z" }));
+      expect(gate(p, "scan-findings")).toMatchObject({ status: "fail" });
+      expect(gate(p, "scan-report")).toMatchObject({ status: "fail" });
+      expect(gate(p, "scan-report")!.reports![0]!.why).toMatch(/2099-01-01T00:00:00Z.* in the future/);
+    });
+
+    it("among valid reports the worst decides, not the newest", async () => {
+      await setProdPolicy({ maxFindings: { critical: 0 } });
+      const p = await request("dev", await scanned({ payload: realReport(), created: "2021-08-25T12:20:30Z" }, { payload: emptyReport(soon()), created: soon() }));
+      expect(gate(p, "scan-findings")).toMatchObject({ status: "fail" });
+      const reports = gate(p, "scan-report")!.reports!;
+      expect(reports.map((r) => [r.used, r.counts?.critical])).toEqual(expect.arrayContaining([[true, 2], [false, 0]]));
+    });
+
+    it("gates.scanSources: [registry] does not count referrer reports, and says so", async () => {
+      await setProdPolicy({ maxFindings: { critical: 5 }, scanSources: ["registry"] });
+      const p = await request("dev", await scanned({ payload: realReport(), created: "2021-08-25T12:20:30Z" }));
+      expect(gate(p, "scan-findings")).toMatchObject({ status: "fail", detail: "no vulnerability scan report was found for this digest" });
+      expect(gate(p, "scan-report")!.reports).toEqual([expect.objectContaining({ origin: "referrer", used: false, why: expect.stringMatching(/scanSources/) })]);
+    });
   });
 
   it("auto-approves into an unprotected environment when every gate passes", async () => {

@@ -3,17 +3,22 @@
  * with personal-access-token sign-in, each response checked against Hub's OpenAPI document, and the
  * registry side on a real docker-registry behind the distribution token service.
  */
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LifecyclePolicyNote } from "../../components/registry/lifecycle-cells";
+import { RegistryExtras } from "../../components/registry/registry-extras";
 import { createJsonApi } from "../../lib/registry/transport/json-api";
 import { createDockerHubProvider, matchesImmutableRule, parseRateLimitHeader, type DockerHubProvider } from "../../lib/registry/dockerhub/provider";
 import { createHubSession } from "../../lib/registry/dockerhub/session";
+import { searchRepositories } from "../../lib/browse/repositories";
 import { hubApiUrl } from "../../lib/registry/dockerhub/api";
 import { createOciProvider } from "../../lib/registry/oci/provider";
 import { buildImage, buildIndex } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage, pushIndex } from "../harness/seed";
 import { startTokenServer, type RunningTokenServer } from "../harness/token-server";
-import { startHubSim, type HubSim } from "../sim/dockerhub/server";
+import { RATE_LIMIT_PREVIEW, startHubSim, type HubSim } from "../sim/dockerhub/server";
 import { hubSpec, HUB_SPEC_ERRATA } from "../sim/spec/specs";
 
 const USER = { username: "acmebot", password: "dckr_pat_2b3e36beeb386dfdaacb9b46004ccb7c" };
@@ -99,10 +104,44 @@ describe("Docker Hub provider against the simulator", () => {
 
   it("reads the pull rate limit from manifest headers; a HEAD does not use it up, a GET does", async () => {
     sim.setRateLimit(100, 76);
-    expect(await hub.rateLimit("acme/web")).toMatchObject({ limit: 100, remaining: 76, windowSeconds: 21600, source: "127.0.0.1" });
-    expect((await hub.rateLimit("acme/web"))?.remaining).toBe(76);
+    expect(await hub.rateLimit()).toMatchObject({ limit: 100, remaining: 76, windowSeconds: 21600, source: "127.0.0.1" });
+    expect((await hub.rateLimit())?.remaining).toBe(76);
     await hub.getManifest("acme/web", "1.0");
-    expect((await hub.rateLimit("acme/web"))?.remaining).toBe(75);
+    expect((await hub.rateLimit())?.remaining).toBe(75);
+  });
+
+  it("probes ratelimitpreview/test:latest with a token for that repository, not one of the namespace's images", async () => {
+    sim.setRateLimit(100, 60);
+    expect(await hub.rateLimit()).toMatchObject({ limit: 100, remaining: 60 });
+    expect(sim.forwarded.at(-1)).toEqual({ method: "HEAD", path: `/v2/${RATE_LIMIT_PREVIEW}/manifests/latest`, status: 200 });
+    expect(tokens.requests.some((r) => r.user === USER.username && r.scopes.includes(`repository:${RATE_LIMIT_PREVIEW}:pull`))).toBe(true);
+  });
+
+  // the registry page used to probe `<first repository>:latest`: acme/api has no `latest` (a 404 without
+  // headers) and a sponsored image never has them, so it said "no limit applies" to a limited account
+  it("registry page: shows the account's limit from ratelimitpreview/test whatever repositories are listed", async () => {
+    sim.setRateLimit(100, 42);
+    sim.setRepository("acme/web", { rateLimitExempt: true });
+    try {
+      for (const repositories of [["acme/api", "acme/web"], ["acme/web"]]) {
+        const html = renderToStaticMarkup(await RegistryExtras({ provider: hub, repositories, namespaces: null }));
+        expect(html).toContain("42</strong> of 100 pulls remaining per 6 h");
+      }
+    } finally {
+      sim.setRepository("acme/web", { rateLimitExempt: false });
+    }
+  });
+
+  it("registry page: no rate-limit headers means the limit is unknown, not that none applies", async () => {
+    sim.setRateLimit(null);
+    try {
+      expect(await hub.rateLimit()).toBeNull();
+      const html = renderToStaticMarkup(await RegistryExtras({ provider: hub, repositories: ["acme/web"], namespaces: null }));
+      expect(html).toContain("unknown");
+      expect(html).not.toContain("no limit applies");
+    } finally {
+      sim.setRateLimit(200, 200);
+    }
   });
 
   it("refreshes the Hub JWT shortly before it expires", async () => {
@@ -130,6 +169,78 @@ describe("Docker Hub provider against the simulator", () => {
     expect(parseRateLimitHeader("100;w=21600")).toEqual({ value: 100, windowSeconds: 21600 });
     expect(matchesImmutableRule(["v\\d+"], "v12")).toBe(true);
     expect(matchesImmutableRule(["v\\d+"], "v12-rc")).toBe(false);
+  });
+});
+
+describe("Docker Hub paging: a page past the end is 404", () => {
+  // exactly one and two full pages of the client's page size (100), and one more page than the cap allows
+  const names = (ns: string, n: number) => Array.from({ length: n }, (_, i) => `${ns}/repo-${String(i).padStart(3, "0")}`);
+
+  beforeAll(async () => {
+    for (const r of [...names("hundred", 100), ...names("twohundred", 200)]) sim.setRepository(r, {});
+    const pusher = createOciProvider({ name: "push", url: sim.url, auth });
+    const image = buildImage({ layerCount: 1 });
+    await pushImage(pusher, "tagged/many", image, "t000");
+    for (let i = 1; i < 100; i++) await pusher.putManifest("tagged/many", `t${String(i).padStart(3, "0")}`, image.manifest.bytes, image.manifest.mediaType);
+    await pusher.close();
+  });
+
+  it("the simulator answers a page past the end with 404, as the spec documents for listNamespaceRepositories", async () => {
+    expect((await fetch(`${sim.url}/v2/namespaces/hundred/repositories?page=1&page_size=100`)).status).toBe(200);
+    const past = await fetch(`${sim.url}/v2/namespaces/hundred/repositories?page=2&page_size=100`);
+    expect(past.status).toBe(404);
+    await past.body?.cancel();
+    const tagsPast = await fetch(`${sim.url}/v2/namespaces/tagged/repositories/many/tags?page=2&page_size=100`);
+    expect(tagsPast.status).toBe(404);
+    await tagsPast.body?.cancel();
+    expect((await fetch(`${sim.url}/v2/namespaces/nobody/repositories?page=1`)).status).toBe(200);
+  });
+
+  it("a namespace of exactly 100 or 200 repositories: stops when `next` is null", async () => {
+    const p = createDockerHubProvider({ name: "hub", url: sim.url, auth, namespaces: ["hundred", "twohundred"] }, fast);
+    try {
+      const listed = await p.listRepositories({ pageSize: 1000 });
+      expect(listed.items).toEqual([...names("hundred", 100), ...names("twohundred", 200)]);
+      expect(listed.truncated).toBeUndefined();
+      expect(await p.repositoryInfo({ namespace: "twohundred" })).toHaveLength(200);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("a repository of exactly 100 tags: the tag lifecycle stops when `next` is null", async () => {
+    const life = await hub.tagLifecycle("tagged/many");
+    expect(life.tags).toHaveLength(100);
+    expect(life.truncated).toBeUndefined();
+  });
+
+  it("more pages than the cap: the listing says truncated instead of silently stopping", async () => {
+    const p = createDockerHubProvider({ name: "hub", url: sim.url, auth, namespaces: ["hundred", "twohundred"] }, { ...fast, maxListPages: 1 });
+    try {
+      const listed = await p.listRepositories({ pageSize: 1000 });
+      expect(listed.items).toHaveLength(200);
+      expect(listed.truncated).toBe(true);
+      // what the registry page and the environment views read: they say "partial"
+      expect(await searchRepositories(p, { namespace: "twohundred" })).toMatchObject({ total: 100, truncated: true });
+      expect((await p.tagLifecycle("tagged/many")).truncated).toBeUndefined();
+      // one tag more than a page: the tag lifecycle is partial, and the repository page says so
+      const pusher = createOciProvider({ name: "push", url: sim.url, auth });
+      const image = buildImage({ layerCount: 1 });
+      await pushImage(pusher, "tagged/many", image, "t100");
+      await pusher.close();
+      const report = await p.tagLifecycle("tagged/many");
+      expect(report).toMatchObject({ truncated: true });
+      expect(report.tags).toHaveLength(100);
+      expect(renderToStaticMarkup(createElement(LifecyclePolicyNote, { lifecycle: { report, byTag: {} } }))).toContain("Tag lifecycle is partial");
+    } finally {
+      await p.close();
+    }
+    const two = createDockerHubProvider({ name: "hub", url: sim.url, auth, namespaces: ["twohundred"] }, { ...fast, maxListPages: 2 });
+    try {
+      expect((await two.listRepositories()).truncated).toBeUndefined();
+    } finally {
+      await two.close();
+    }
   });
 });
 

@@ -17,6 +17,7 @@ import {
   ListImagesCommand,
 } from "@aws-sdk/client-ecr";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { allRepositories } from "../../lib/browse/repositories";
 import { createEcrApiClient } from "../../lib/registry/ecr/client";
 import { createEcrProvider, type EcrProvider } from "../../lib/registry/ecr/provider";
 import { createTokenSource, refreshTime } from "../../lib/registry/ecr/token";
@@ -269,6 +270,84 @@ describe("ECR provider failures", () => {
   it("malformed body: a cut-off JSON answer is bad_response", async () => {
     sim.fault({ tag: "DescribeRegistry", malformed: true });
     await expect(ecr.replicationPolicies()).rejects.toMatchObject({ kind: "bad_response" });
+  });
+});
+
+describe("ECR behaviour the SDK's shape checks do not cover", () => {
+  const bulk = Array.from({ length: 1003 }, (_, i) => `zz-bulk/repo-${String(i).padStart(4, "0")}`);
+  const many = Array.from({ length: 1050 }, (_, i) => ({ ...ecrBasicFindings([CVES.musl])[0]!, name: `CVE-2026-${10_000 + i}` }));
+  let manyDigest: string;
+
+  beforeAll(async () => {
+    for (const r of bulk) sim.setRepository(r, {});
+    manyDigest = await sim.setImage("staging/app", "latest", { scan: { basic: many } });
+  });
+
+  it("the simulator refuses what ECR refuses: maxResults out of the model's range, a foreign nextToken, maxResults with repositoryNames", async () => {
+    const client = new ECRClient({ region: REGION, endpoint: sim.url, credentials: KEYS, maxAttempts: 1 });
+    try {
+      await expect(client.send(new DescribeImagesCommand({ repositoryName: "staging/app", maxResults: 1001 }))).rejects.toMatchObject({ name: "InvalidParameterException" });
+      await expect(client.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: "staging/app", maxResults: 101 }))).rejects.toMatchObject({ name: "InvalidParameterException" });
+      expect((await client.send(new GetLifecyclePolicyPreviewCommand({ repositoryName: "staging/app", maxResults: 100 }))).status).toBe("COMPLETE");
+      const first = await client.send(new DescribeRepositoriesCommand({}));
+      expect(first.repositories).toHaveLength(100); // up to 100 without maxResults, as the model documents
+      await expect(client.send(new DescribeImagesCommand({ repositoryName: "staging/app", nextToken: first.nextToken }))).rejects.toMatchObject({ name: "InvalidParameterException" });
+      await expect(client.send(new DescribeRepositoriesCommand({ repositoryNames: ["staging/app"], maxResults: 10 }))).rejects.toMatchObject({ name: "InvalidParameterException" });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("follows nextToken until it is absent: 1,003 repositories, 1,050 scan findings", async () => {
+    const before = sim.calls.length;
+    expect((await ecr.repositoryInfo({ namespace: "zz-bulk" })).map((r) => r.name)).toEqual(bulk);
+    expect((await allRepositories(ecr)).filter((r) => r.startsWith("zz-bulk/"))).toEqual(bulk);
+    const report = await ecr.getScanReport("staging/app", manyDigest);
+    expect(report?.format === "ecr" && report.findings.findings?.length).toBe(1050);
+    const calls = sim.calls.slice(before);
+    expect(calls.filter((c) => c === "DescribeRepositories")).toHaveLength(4);
+    expect(calls.filter((c) => c === "DescribeImageScanFindings")).toHaveLength(2);
+  });
+
+  it("ThrottlingException as AWS sends it (HTTP 400): retried by the SDK, rate_limited once the attempts are spent", async () => {
+    const once = sim.throttle("DescribeRegistry", 1);
+    expect(await ecr.replicationPolicies()).toHaveLength(1);
+    expect(once.hits()).toBe(1);
+    const always = sim.throttle("DescribeRegistry", 10);
+    const err = await ecr.replicationPolicies().catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: "rate_limited", status: 400, transient: true });
+    expect((err as Error).message).toContain("ThrottlingException: Rate exceeded");
+    expect(always.hits()).toBe(3);
+    sim.throttle("DescribeRegistry", 0);
+  });
+
+  it("not_found with the service's reason: an image not in the repository, a repository that does not exist", async () => {
+    const missing = `sha256:${"0".repeat(64)}`;
+    const image = await ecr.getScanReport("staging/app", missing).catch((e: unknown) => e);
+    expect(image).toMatchObject({ kind: "not_found" });
+    expect((image as Error).message).toContain("ImageNotFoundException");
+    const repo = await ecr.getScanReport("staging/nope", missing).catch((e: unknown) => e);
+    expect(repo).toMatchObject({ kind: "not_found" });
+    expect((repo as Error).message).toContain("RepositoryNotFoundException");
+    await expect(ecr.imageReplicationStatus!("staging/app", missing)).rejects.toMatchObject({ kind: "not_found" });
+  });
+
+  it("lifecycle: a policy never previewed, a preview still running, and a preview of an earlier policy predict nothing", async () => {
+    const policy = (n: number) => JSON.stringify({ rules: [{ rulePriority: 1, description: `keep ${n}`, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: n }, action: { type: "expire" } }] });
+    const removed = async () => (await ecr.tagLifecycle("staging/worker")).tags.filter((t) => t.wouldBeRemoved).map((t) => t.tag);
+    sim.setRepository("staging/worker", { lifecycle: { policyText: policy(1) } });
+    expect((await ecr.tagLifecycle("staging/worker")).policy).toMatchObject({ status: "no preview yet" });
+    expect(await removed()).toEqual([]);
+    sim.setRepository("staging/worker", { lifecycle: { policyText: policy(1), preview: [{ tag: "v1", priority: 1 }], previewStatus: "IN_PROGRESS" } });
+    expect((await ecr.tagLifecycle("staging/worker")).policy).toMatchObject({ status: "preview in progress" });
+    expect(await removed()).toEqual([]);
+    sim.setRepository("staging/worker", { lifecycle: { policyText: policy(1), preview: [{ tag: "v1", priority: 1 }], previewStatus: "COMPLETE" } });
+    expect(await removed()).toEqual(["v1"]);
+    // the policy changed after the dry run: ECR keeps the old preview, whose verdicts are not this policy's
+    sim.setRepository("staging/worker", { lifecycle: { policyText: policy(5), preview: [{ tag: "v1", priority: 1 }], previewPolicyText: policy(1) } });
+    const stale = await ecr.tagLifecycle("staging/worker");
+    expect(stale.policy?.status).toBe("preview is of an earlier policy: start a new preview");
+    expect(stale.tags.filter((t) => t.wouldBeRemoved)).toEqual([]);
   });
 });
 

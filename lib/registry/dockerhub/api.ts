@@ -65,15 +65,39 @@ export interface HubTag {
   digest?: string;
 }
 
-const results = (body: unknown) => (body as { results?: unknown } | null)?.results;
+/** Pages of 100 (Hub's maximum) read per listing: 5,000 repositories or tags. */
+export const HUB_MAX_PAGES = 50;
 
-export async function namespaceRepositories(api: JsonApi, namespace: string): Promise<HubRepositoryEntry[]> {
-  return allPages<HubRepositoryEntry>(api, { path: `/v2/namespaces/${encodeURIComponent(namespace)}/repositories`, what: `repositories of Docker Hub namespace ${namespace}` }, { items: results, maxPages: 50 });
+/** A Hub listing, and whether it went on past the pages we read. */
+export interface HubListing<T> {
+  items: T[];
+  truncated: boolean;
 }
 
-export async function repositoryTags(api: JsonApi, repository: string): Promise<HubTag[]> {
+async function hubPages<T>(api: JsonApi, path: string, what: string, maxPages: number): Promise<HubListing<T>> {
+  let truncated = false;
+  const items = await allPages<T>(api, { path, what }, {
+    items: (body) => (body as { results?: unknown } | null)?.results,
+    // the `next` link, not a full page, says there is more: Hub answers a page past the end with 404
+    hasNext: (body) => {
+      const next = (body as { next?: unknown } | null)?.next;
+      return typeof next === "string" && next !== "";
+    },
+    maxPages,
+    onTruncated: () => {
+      truncated = true;
+    },
+  });
+  return { items, truncated };
+}
+
+export async function namespaceRepositories(api: JsonApi, namespace: string, maxPages = HUB_MAX_PAGES): Promise<HubListing<HubRepositoryEntry>> {
+  return hubPages(api, `/v2/namespaces/${encodeURIComponent(namespace)}/repositories`, `repositories of Docker Hub namespace ${namespace}`, maxPages);
+}
+
+export async function repositoryTags(api: JsonApi, repository: string, maxPages = HUB_MAX_PAGES): Promise<HubListing<HubTag>> {
   const [namespace, name] = splitHubRepository(repository);
-  return allPages<HubTag>(api, { path: `/v2/namespaces/${encodeURIComponent(namespace)}/repositories/${encodeURIComponent(name)}/tags`, what: `tags of ${repository}` }, { items: results, maxPages: 50 });
+  return hubPages(api, `/v2/namespaces/${encodeURIComponent(namespace)}/repositories/${encodeURIComponent(name)}/tags`, `tags of ${repository}`, maxPages);
 }
 
 export async function repositoryDetails(api: JsonApi, repository: string): Promise<{ immutable_tags_settings?: { enabled?: boolean; rules?: string[] } } & HubRepositoryEntry> {

@@ -24,6 +24,9 @@ export const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
   blobMount: true,
 };
 
+/** the public image Docker documents for reading an account's pull limit */
+export const RATE_LIMIT_PROBE = "ratelimitpreview/test";
+
 export type DockerHubProvider = RegistryProvider &
   RepositoryInfoSource &
   LifecycleSource &
@@ -50,7 +53,12 @@ export function matchesImmutableRule(rules: string[], tag: string): boolean {
   });
 }
 
-export function createDockerHubProvider(conn: RegistryConnection & { namespaces?: string[] }, options: OciClientOptions = {}): DockerHubProvider {
+export interface DockerHubOptions extends OciClientOptions {
+  /** pages of 100 read per repository or tag listing before it is reported truncated */
+  maxListPages?: number;
+}
+
+export function createDockerHubProvider(conn: RegistryConnection & { namespaces?: string[] }, options: DockerHubOptions = {}): DockerHubProvider {
   const oci = createOciProvider(conn, options);
   const api = createHubApi(conn, options);
   const known = new Set<string>([...(conn.auth.kind === "basic" ? [conn.auth.username] : []), ...(conn.namespaces ?? [])].filter(Boolean));
@@ -66,7 +74,12 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
     },
     async listRepositories(opts = {}) {
       const all: string[] = [];
-      for (const ns of [...known].sort()) all.push(...(await namespaceRepositories(api, ns)).map((r) => `${r.namespace ?? ns}/${r.name ?? ""}`));
+      let truncated = false;
+      for (const ns of [...known].sort()) {
+        const listed = await namespaceRepositories(api, ns, options.maxListPages);
+        truncated ||= listed.truncated;
+        all.push(...listed.items.map((r) => `${r.namespace ?? ns}/${r.name ?? ""}`));
+      }
       all.sort();
       let start = 0;
       if (opts.cursor) {
@@ -75,19 +88,19 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
       } else if (opts.last) start = all.findIndex((r) => r > opts.last!) < 0 ? all.length : all.findIndex((r) => r > opts.last!);
       const size = Math.max(opts.pageSize ?? 100, 1);
       const items = all.slice(start, start + size);
-      return { items, ...(start + size < all.length ? { next: String(start + size) } : {}) };
+      return { items, ...(start + size < all.length ? { next: String(start + size) } : {}), ...(truncated ? { truncated } : {}) };
     },
     async repositoryInfo(opts = {}) {
       const namespaces = opts.namespace ? [opts.namespace.replace(/\/+$/, "")] : [...known];
       const out = [];
-      for (const ns of namespaces) out.push(...(await namespaceRepositories(api, ns)).map(toRepositoryInfo));
+      for (const ns of namespaces) out.push(...(await namespaceRepositories(api, ns, options.maxListPages)).items.map(toRepositoryInfo));
       return out;
     },
     async tagLifecycle(repository): Promise<LifecycleReport> {
-      const [details, tags] = await Promise.all([repositoryDetails(api, repository), repositoryTags(api, repository)]);
+      const [details, listed] = await Promise.all([repositoryDetails(api, repository), repositoryTags(api, repository, options.maxListPages)]);
       const rules = details.immutable_tags_settings?.enabled ? (details.immutable_tags_settings.rules ?? []) : [];
       return {
-        tags: tags.map((t) => {
+        tags: listed.items.map((t) => {
           const images = Array.isArray(t.images) ? t.images : t.images ? [t.images] : [];
           const digest = t.digest ?? (images.length === 1 ? (images[0]?.digest ?? undefined) : undefined);
           return {
@@ -100,13 +113,18 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
         }),
         immutability: true,
         pullTimes: true,
+        ...(listed.truncated ? { truncated: true } : {}),
       };
     },
     /**
-     * Hub reports the pull allowance on manifest responses; a HEAD does not count against it.
-     * Asking about a tag that does not exist still returns the headers.
+     * Hub reports the pull allowance on manifest responses; a HEAD does not count against it. Not every
+     * response carries it: exempt (official, verified publisher, sponsored) images and a 404 for a
+     * missing tag may come without, so the account's limit is read from the image Docker documents for
+     * this, `ratelimitpreview/test:latest` (https://docs.docker.com/docker-hub/usage/pulls/). No headers
+     * even there: null, the limit is unknown (accounts without a pull limit get none either).
      */
-    async rateLimit(repository = "ratelimitpreview/test"): Promise<RateLimitInfo | null> {
+    async rateLimit(): Promise<RateLimitInfo | null> {
+      const repository = RATE_LIMIT_PROBE;
       const res = await oci.client.send({ method: "HEAD", url: manifestUrl(oci.client, repository, "latest"), headers: { accept: MANIFEST_ACCEPT.join(", ") }, scopes: [scope.pull(repository)], expect: [200, 404], what: `manifest ${repository}:latest` });
       await discard(res);
       const limit = parseRateLimitHeader(header(res, "ratelimit-limit"));

@@ -103,20 +103,23 @@ export async function lifecyclePolicy(api: EcrApi, repositoryName: string): Prom
   }
 }
 
-/** The latest lifecycle preview (a dry run someone started); null when there is none. */
-export async function lifecyclePreview(api: EcrApi, repositoryName: string): Promise<{ status?: string; results: LifecyclePolicyPreviewResult[] } | null> {
+/** The latest lifecycle preview (a dry run someone started), with the policy text it ran with; null when there is none. */
+export async function lifecyclePreview(api: EcrApi, repositoryName: string): Promise<{ status?: string; policyText?: string; results: LifecyclePolicyPreviewResult[] } | null> {
   const results: LifecyclePolicyPreviewResult[] = [];
   let status: string | undefined;
+  let policyText: string | undefined;
   try {
+    // 100 is GetLifecyclePolicyPreview's maximum page (LifecyclePreviewMaxResults); ECR refuses more
     for await (const page of bounded(paginateGetLifecyclePolicyPreview({ client: api.client, pageSize: 100 }, { repositoryName }))) {
       status = page.status;
+      policyText ??= page.lifecyclePolicyText;
       results.push(...(page.previewResults ?? []));
     }
   } catch (err) {
     if (isEcrError(err, "LifecyclePolicyPreviewNotFoundException")) return null;
     throw mapEcrError(err, api.host, `lifecycle preview of ${repositoryName}`);
   }
-  return { ...(status ? { status } : {}), results };
+  return { ...(status ? { status } : {}), ...(policyText ? { policyText } : {}), results };
 }
 
 export async function registryReplication(api: EcrApi): Promise<DescribeRegistryCommandOutput> {

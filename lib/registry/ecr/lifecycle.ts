@@ -25,12 +25,29 @@ export function describeLifecyclePolicy(text: string): { summary: string; rules:
   return { summary: [...rules.entries()].map(([p, d]) => `rule ${p}: ${d}`).join("; ") || "no rules", rules };
 }
 
-/** Per tag: pushed, last pulled, immutable (the repository's setting), and the lifecycle preview's verdict. */
+/** The same policy, whatever the whitespace (ECR hands back the text as it was put). */
+function samePolicy(a: string, b: string): boolean {
+  const canonical = (t: string) => {
+    try {
+      return JSON.stringify(JSON.parse(t));
+    } catch {
+      return t.trim();
+    }
+  };
+  return canonical(a) === canonical(b);
+}
+
+/**
+ * Per tag: pushed, last pulled, immutable (the repository's setting), and the lifecycle preview's verdict.
+ * ECR keeps the last preview when the policy changes afterwards; its verdicts are then another policy's,
+ * so they are not shown against this one.
+ */
 export async function ecrTagLifecycle(api: EcrApi, repository: string): Promise<LifecycleReport> {
   const [repo, images, policyText, preview] = await Promise.all([describeRepository(api, repository), allImages(api, repository), lifecyclePolicy(api, repository), lifecyclePreview(api, repository)]);
   const immutable = repo.imageTagMutability === "IMMUTABLE";
   const rules = policyText ? describeLifecyclePolicy(policyText) : undefined;
-  const expiring = new Map((preview?.results ?? []).map((r) => [r.imageDigest ?? "", r]));
+  const stale = !!(preview?.policyText && policyText && !samePolicy(preview.policyText, policyText));
+  const expiring = new Map((stale ? [] : (preview?.results ?? [])).map((r) => [r.imageDigest ?? "", r]));
   const tags = images.flatMap((img) =>
     (img.imageTags ?? []).map((tag) => {
       const hit = expiring.get(img.imageDigest ?? "");
@@ -49,6 +66,6 @@ export async function ecrTagLifecycle(api: EcrApi, repository: string): Promise<
     tags,
     immutability: true,
     pullTimes: true,
-    ...(rules ? { policy: { kind: "ecr-lifecycle" as const, summary: rules.summary, status: preview ? `preview ${(preview.status ?? "unknown").toLowerCase()}` : "no preview yet" } } : {}),
+    ...(rules ? { policy: { kind: "ecr-lifecycle" as const, summary: rules.summary, status: !preview ? "no preview yet" : stale ? "preview is of an earlier policy: start a new preview" : `preview ${(preview.status ?? "unknown").toLowerCase().replace("_", " ")}` } } : {}),
   };
 }

@@ -5,10 +5,15 @@
  *    Hub OpenAPI document (hubSpec, with its listed errata);
  *  - every other /v2/ path forwarded to a real docker-registry with token auth, whose token service is
  *    test/harness/token-server.ts (the distribution token flow, as auth.docker.io runs it), adding
- *    Hub's rate-limit headers to manifest responses (GETs count against the limit, HEADs do not).
+ *    Hub's rate-limit headers to manifest responses (GETs count against the limit, HEADs do not), but
+ *    not where Hub leaves them out (see rateLimitHeaders);
+ *  - `ratelimitpreview/test:latest`, the image Docker documents for checking an account's limit, is
+ *    in the registry from the start, as it is on Hub.
  */
 import crypto from "node:crypto";
+import { buildImage } from "../../harness/image-builder";
 import type { RegistryUser } from "../../harness/registry";
+import { pushImage } from "../../harness/seed";
 import { openBacking } from "../backing";
 import { startHttpSim, type RunningSim, type SimReply, type SimRequest } from "../http-sim";
 import { hubSpec } from "../spec/specs";
@@ -20,6 +25,8 @@ export interface HubRepoFixture {
   starCount?: number;
   lastUpdated?: string;
   immutableTagRules?: string[];
+  /** a Docker Official, Verified Publisher or Sponsored OSS image: its pulls are not counted, and Hub sends no rate-limit headers for it */
+  rateLimitExempt?: boolean;
 }
 
 export interface HubTagFixture {
@@ -30,8 +37,8 @@ export interface HubTagFixture {
 export interface HubSim extends RunningSim {
   setRepository(repository: string, f: HubRepoFixture): void;
   setTag(repository: string, tag: string, f: HubTagFixture): void;
-  /** remaining pulls reported in ratelimit-remaining */
-  setRateLimit(limit: number, remaining: number): void;
+  /** remaining pulls reported in ratelimit-remaining; null: the account's pulls are not limited (no headers at all) */
+  setRateLimit(limit: number | null, remaining?: number): void;
   /** JWTs the sim issued, newest last */
   issuedTokens: string[];
 }
@@ -47,7 +54,9 @@ export interface HubSimOptions {
 
 /** Paths of the Hub API (everything else under /v2/ is the registry). */
 const HUB_API = /^\/v2\/(namespaces|auth|access-tokens|orgs|users|repositories|auditlogs|invites|scim)\//;
-const MANIFEST = /^\/v2\/.+\/manifests\/[^/]+$/;
+const MANIFEST = /^\/v2\/(.+)\/manifests\/[^/]+$/;
+/** documented by Docker for reading the account's pull limit: https://docs.docker.com/docker-hub/usage/pulls/ */
+export const RATE_LIMIT_PREVIEW = "ratelimitpreview/test";
 
 export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
   const user0 = options.users[0]!;
@@ -57,7 +66,7 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
   const repos = new Map<string, HubRepoFixture>();
   const tagMeta = new Map<string, HubTagFixture>();
   const issuedTokens: string[] = [];
-  let rate = { limit: 200, remaining: 200 };
+  let rate: { limit: number; remaining: number } | null = { limit: 200, remaining: 200 };
   const registered = "2025-06-01T00:00:00.000000Z";
 
   const json = (status: number, body: unknown): SimReply => ({ status, json: body });
@@ -85,10 +94,11 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
     return [...new Set([...(await backing.repositories()), ...repos.keys()])].filter((r) => r.startsWith(`${namespace}/`) && r.split("/").length === 2).sort();
   }
 
-  async function entry(repository: string) {
+  /** `inRegistry`: the registry's repositories, when known; a fixture-only repository has no images to read */
+  async function entry(repository: string, inRegistry?: Set<string>) {
     const [namespace, name] = repository.split("/") as [string, string];
     const f = repos.get(repository) ?? {};
-    const images = await backing.images(repository).catch(() => []);
+    const images = inRegistry && !inRegistry.has(repository) ? [] : await backing.images(repository).catch(() => []);
     return {
       name,
       namespace,
@@ -147,16 +157,25 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
       .sort((a, b) => b.tag_last_pushed.localeCompare(a.tag_last_pushed));
   }
 
-  function page<T>(req: SimRequest, items: T[], max = 100) {
+  /**
+   * One page of a `page` / `page_size` listing. A page past the end is a 404, not an empty 200: the spec
+   * documents it for listNamespaceRepositories ("Page not found - occurs when requesting a page number
+   * `>1` that exceeds the available results") and Hub answers the tag list (ListRepositoryTags) the same
+   * way. Page 1 of an empty list is still a 200 with no results. `entries` turns only the page's slice
+   * into response objects, so a namespace of thousands of repositories stays cheap to list.
+   */
+  async function page<T, R = T>(req: SimRequest, items: T[], entries: (slice: T[]) => Promise<R[]> | R[] = (slice) => slice as unknown as R[]): Promise<SimReply> {
     const pageNo = Math.max(1, Number(req.url.searchParams.get("page") ?? 1));
-    const size = Math.min(max, Math.max(1, Number(req.url.searchParams.get("page_size") ?? 10)));
+    const size = Math.min(100, Math.max(1, Number(req.url.searchParams.get("page_size") ?? 10)));
+    if (pageNo > 1 && (pageNo - 1) * size >= items.length) return json(404, { detail: "Page not found", message: "page not found" });
     const link = (n: number) => {
       const u = new URL(`http://${String(req.headers.host)}${req.rawPath}`);
       u.searchParams.set("page", String(n));
       u.searchParams.set("page_size", String(size));
       return u.toString();
     };
-    return { count: items.length, next: pageNo * size < items.length ? link(pageNo + 1) : null, previous: pageNo > 1 ? link(pageNo - 1) : null, results: items.slice((pageNo - 1) * size, pageNo * size) };
+    const results = await entries(items.slice((pageNo - 1) * size, pageNo * size));
+    return json(200, { count: items.length, next: pageNo * size < items.length ? link(pageNo + 1) : null, previous: pageNo > 1 ? link(pageNo - 1) : null, results });
   }
 
   async function handle(req: SimRequest): Promise<SimReply> {
@@ -178,10 +197,12 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
     const hasBearer = String(req.headers.authorization ?? "").startsWith("Bearer ");
     if (p.length === 4) {
       if (hasBearer && !user) return json(401, { detail: "token expired or invalid", message: "token expired or invalid" });
-      const visible = [];
-      for (const r of await namespaceRepos(namespace)) if (!repos.get(r)?.private || user) visible.push(await entry(r));
       const q = req.url.searchParams.get("name");
-      return json(200, page(req, visible.filter((r) => !q || r.name.includes(q))));
+      const visible = (await namespaceRepos(namespace)).filter((r) => (!repos.get(r)?.private || user) && (!q || r.slice(namespace.length + 1).includes(q)));
+      return page(req, visible, async (slice) => {
+        const inRegistry = new Set(await backing.repositories());
+        return Promise.all(slice.map((r) => entry(r, inRegistry)));
+      });
     }
     const repository = `${namespace}/${p[4]}`;
     if (!(await namespaceRepos(namespace)).includes(repository)) return json(404, { message: `repository ${repository} not found` });
@@ -220,13 +241,29 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
         storage_size: e.storage_size,
       });
     }
-    if (p[5] === "tags" && p.length === 6) return json(200, page(req, await tags(repository)));
+    if (p[5] === "tags" && p.length === 6) return page(req, await tags(repository));
     if (p[5] === "tags" && p.length === 7) {
       const t = (await tags(repository)).find((x) => x.name === p[6]);
       return t ? json(200, t) : json(404, { message: `tag ${p[6]} not found` });
     }
     return json(404, { message: `no route ${req.rawPath}` });
   }
+
+  /**
+   * Hub's pull-limit headers on a manifest response. Left out where Hub leaves them out: for an account
+   * whose pulls are not limited, for exempt images (Docker: "If you don't see any RateLimit header, it
+   * could be because the image or your IP is unlimited in partnership with a publisher, provider, or an
+   * open source organization"), and on a 404 for a tag that does not exist (not a pull, so nothing to
+   * count: Hub may answer it without them). GETs count against the limit, HEADs do not.
+   */
+  function rateLimitHeaders(req: SimRequest, status: number): Record<string, string> {
+    const repository = MANIFEST.exec(req.rawPath)?.[1];
+    if (!repository || !rate || status === 401 || status === 404 || repos.get(repository)?.rateLimitExempt) return {};
+    if (req.method === "GET" && status === 200) rate = { ...rate, remaining: Math.max(0, rate.remaining - 1) };
+    return { "ratelimit-limit": `${rate.limit};w=21600`, "ratelimit-remaining": `${rate.remaining};w=21600`, "docker-ratelimit-source": "127.0.0.1" };
+  }
+
+  await pushImage(backing.provider, RATE_LIMIT_PREVIEW, buildImage({ layerCount: 1, created: "2020-10-01T00:00:00Z" }), "latest");
 
   const sim = await startHttpSim({
     name: "dockerhub",
@@ -236,11 +273,7 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
     proxy: {
       matches: (path) => (path === "/v2" || path.startsWith("/v2/")) && !HUB_API.test(path),
       target: options.registryUrl,
-      extraHeaders: (req, status): Record<string, string> => {
-        if (!MANIFEST.test(req.rawPath) || status === 401) return {};
-        if (req.method === "GET" && status === 200) rate = { ...rate, remaining: Math.max(0, rate.remaining - 1) };
-        return { "ratelimit-limit": `${rate.limit};w=21600`, "ratelimit-remaining": `${rate.remaining};w=21600`, "docker-ratelimit-source": "127.0.0.1" };
-      },
+      extraHeaders: rateLimitHeaders,
     },
   });
 
@@ -253,8 +286,8 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
     setTag(repository, tag, f) {
       tagMeta.set(`${repository}:${tag}`, { ...tagMeta.get(`${repository}:${tag}`), ...f });
     },
-    setRateLimit(limit, remaining) {
-      rate = { limit, remaining };
+    setRateLimit(limit, remaining = limit ?? 0) {
+      rate = limit === null ? null : { limit, remaining };
     },
     stop: async () => {
       await sim.stop();

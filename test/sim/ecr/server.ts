@@ -6,6 +6,14 @@
  *
  * Content lives in a real docker-registry with htpasswd user "AWS" whose password is the token that
  * GetAuthorizationToken issues, as ECR's registry accepts `AWS:<token>` Basic credentials.
+ *
+ * Behaviour the model's shapes do not show, reproduced as the service does it:
+ *  - input is checked against the model (the SDK does not): a `maxResults` outside the operation's
+ *    range (1–1000; 1–100 for GetLifecyclePolicyPreview) is an InvalidParameterException;
+ *  - paginated operations return up to 100 results when `maxResults` is absent (the model's
+ *    documentation of each), and a `nextToken` until the last page; a token is opaque and only valid
+ *    for the request it came from; `maxResults` with `repositoryNames` / `imageIds` is refused;
+ *  - throttling is HTTP 400 with `ThrottlingException` (AWS JSON protocol), not 429 (see throttle()).
  */
 import type { EnhancedImageScanFinding, ImageScanFinding } from "@aws-sdk/client-ecr";
 import { openBacking, type BackingImage } from "../backing";
@@ -23,7 +31,15 @@ export interface EcrRepositoryFixture {
   scanOnPush?: boolean;
   encryption?: { type: "AES256" | "KMS"; kmsKey?: string };
   createdAt?: string;
-  lifecycle?: { policyText: string; preview?: Array<{ tag: string; priority: number }> };
+  lifecycle?: {
+    policyText: string;
+    /** the images the last preview (dry run) would expire; absent: no preview was ever started */
+    preview?: Array<{ tag: string; priority: number }>;
+    /** the preview's state; an unfinished, failed or expired preview lists no results */
+    previewStatus?: "IN_PROGRESS" | "COMPLETE" | "EXPIRED" | "FAILED";
+    /** the policy the preview ran with, when the policy was changed after it (ECR keeps the old preview) */
+    previewPolicyText?: string;
+  };
 }
 
 export interface EcrImageFixture {
@@ -44,6 +60,8 @@ export interface EcrSim extends RunningSim {
   tokenRequests(): number;
   /** operations called, in order */
   calls: string[];
+  /** the next `times` calls of `operation` are throttled as AWS does it: HTTP 400, ThrottlingException */
+  throttle(operation: string, times: number): { hits(): number };
 }
 
 export interface EcrSimOptions {
@@ -58,6 +76,9 @@ export interface EcrSimOptions {
 }
 
 const epoch = (iso: string) => Date.parse(iso) / 1000;
+
+/** A request the service refuses with InvalidParameterException before running it. */
+class InvalidParameter extends Error {}
 const DEFAULT_TIME = "2026-01-10T12:00:00Z";
 
 export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
@@ -83,11 +104,24 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
     return [...new Set([...(await backing.repositories()), ...repos.keys()])].sort();
   }
 
-  function page<T>(items: T[], input: Record<string, unknown>, max = 100): { items: T[]; nextToken?: string } {
-    const start = typeof input.nextToken === "string" ? Number(Buffer.from(input.nextToken, "base64").toString()) : 0;
-    const size = typeof input.maxResults === "number" ? input.maxResults : max;
+  const throttled = new Map<string, { left: number; hits: number }>();
+
+  /**
+   * One page: `maxResults` items (its range is checked with the rest of the input), 100 without it.
+   * The token names the operation and request it belongs to, so one from elsewhere is refused, as ECR
+   * refuses a token it did not issue for this request.
+   */
+  function page<T>(op: string, items: T[], input: Record<string, unknown>): { items: T[]; nextToken?: string } {
+    const scope = `${op}\u0000${typeof input.repositoryName === "string" ? input.repositoryName : ""}\u0000${JSON.stringify(input.imageId ?? null)}`;
+    let start = 0;
+    if (input.nextToken !== undefined) {
+      const [tokenScope, offset] = Buffer.from(String(input.nextToken), "base64url").toString().split("\u0001");
+      if (tokenScope !== scope || !/^\d+$/.test(offset ?? "")) throw new InvalidParameter("Invalid parameter at 'nextToken' failed to satisfy constraint: 'The token is not valid for this request'");
+      start = Number(offset);
+    }
+    const size = typeof input.maxResults === "number" ? input.maxResults : 100;
     const slice = items.slice(start, start + size);
-    return { items: slice, ...(start + size < items.length ? { nextToken: Buffer.from(String(start + size)).toString("base64") } : {}) };
+    return { items: slice, ...(start + size < items.length ? { nextToken: Buffer.from(`${scope}\u0001${start + size}`).toString("base64url") } : {}) };
   }
 
   async function imagesOf(repository: string): Promise<BackingImage[] | null> {
@@ -159,12 +193,13 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
       case "DescribeRepositories": {
         let names = await repositoryNames();
         if (Array.isArray(input.repositoryNames)) {
+          if (input.maxResults !== undefined || input.nextToken !== undefined) throw new InvalidParameter("Invalid parameter: maxResults and nextToken cannot be used with repositoryNames");
           const wanted = input.repositoryNames as string[];
           const missing = wanted.find((n) => !names.includes(n));
           if (missing) return error("RepositoryNotFoundException", `The repository with name '${missing}' does not exist in the registry with id '${registryId}'`);
           names = wanted;
         }
-        const p = page(names, input);
+        const p = page(op, names, input);
         return ok({
           repositories: p.items.map((name) => {
             const f = repos.get(name) ?? {};
@@ -187,6 +222,7 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
         if (!list) return noRepo();
         let selected = list;
         if (Array.isArray(input.imageIds)) {
+          if (input.maxResults !== undefined || input.nextToken !== undefined) throw new InvalidParameter("Invalid parameter: maxResults and nextToken cannot be used with imageIds");
           selected = [];
           for (const id of input.imageIds) {
             const found = await resolve(repoName, id);
@@ -194,14 +230,14 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
             selected.push(found);
           }
         }
-        const p = page(selected, input);
+        const p = page(op, selected, input);
         return ok({ imageDetails: p.items.map((i) => detail(repoName, i)), ...(p.nextToken ? { nextToken: p.nextToken } : {}) });
       }
       case "ListImages": {
         const list = await imagesOf(repoName);
         if (!list) return noRepo();
         const ids = list.flatMap((i) => (i.tags.length ? i.tags.map((t) => ({ imageDigest: i.digest, imageTag: t })) : [{ imageDigest: i.digest }]));
-        const p = page(ids, input, 1000);
+        const p = page(op, ids, input);
         return ok({ imageIds: p.items, ...(p.nextToken ? { nextToken: p.nextToken } : {}) });
       }
       case "DescribeImageScanFindings": {
@@ -211,8 +247,8 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
         const f = images.get(img.digest);
         if (!f?.scan) return error("ScanNotFoundException", `Image scan does not exist for the image with '${JSON.stringify(input.imageId)}' in the repository with name '${repoName}' in the registry with id '${registryId}'`);
         const status = f.scan.status ?? "COMPLETE";
-        const basic = page(f.scan.basic ?? [], input, 100);
-        const enhanced = page(f.scan.enhanced ?? [], input, 100);
+        const basic = page(op, f.scan.basic ?? [], input);
+        const enhanced = page(op, f.scan.enhanced ?? [], input);
         const next = f.scan.enhanced ? enhanced.nextToken : basic.nextToken;
         return ok({
           registryId,
@@ -243,12 +279,21 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
         if (!list) return noRepo();
         const lc = repos.get(repoName)?.lifecycle;
         if (!lc?.preview) return error("LifecyclePolicyPreviewNotFoundException", `There is no dry run for the repository with name '${repoName}' in the registry with id '${registryId}'`);
-        const results = lc.preview.flatMap((x) => {
+        const status = lc.previewStatus ?? "COMPLETE";
+        const results = (status === "COMPLETE" ? lc.preview : []).flatMap((x) => {
           const img = list.find((i) => i.tags.includes(x.tag));
           return img ? [{ imageTags: img.tags, imageDigest: img.digest, imagePushedAt: epoch(images.get(img.digest)?.pushedAt ?? img.created ?? DEFAULT_TIME), action: { type: "EXPIRE" }, appliedRulePriority: x.priority }] : [];
         });
-        const p = page(results, input);
-        return ok({ registryId, repositoryName: repoName, lifecyclePolicyText: lc.policyText, status: "COMPLETE", previewResults: p.items, summary: { expiringImageTotalCount: results.length }, ...(p.nextToken ? { nextToken: p.nextToken } : {}) });
+        const p = page(op, results, input);
+        return ok({
+          registryId,
+          repositoryName: repoName,
+          lifecyclePolicyText: lc.previewPolicyText ?? lc.policyText,
+          status,
+          previewResults: p.items,
+          ...(status === "COMPLETE" ? { summary: { expiringImageTotalCount: results.length } } : {}),
+          ...(p.nextToken ? { nextToken: p.nextToken } : {}),
+        });
       }
       case "DescribeRegistry":
         return ok({ registryId, replicationConfiguration: { rules } });
@@ -275,13 +320,28 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
     if (sig.service !== "ecr" || sig.region !== region) return error("InvalidSignatureException", `Credential should be scoped to a valid region (${region}) and service ecr`, 403);
     const op = target.slice(TARGET_PREFIX.length);
     calls.push(op);
+    const throttle = throttled.get(op);
+    if (throttle && throttle.left > 0) {
+      throttle.left--;
+      throttle.hits++;
+      return error("ThrottlingException", "Rate exceeded");
+    }
     let input: Record<string, unknown>;
     try {
       input = JSON.parse(req.body.toString("utf8") || "{}") as Record<string, unknown>;
     } catch {
       return error("SerializationException", "the request body is not JSON");
     }
-    return operation(op, input);
+    if (spec.operations().includes(op)) {
+      const [problem] = spec.checkInput(op, input);
+      if (problem) return error("InvalidParameterException", `Invalid parameter at '${problem.split(":")[0]!.replace(/^\./, "")}' failed to satisfy constraint: '${problem.slice(problem.indexOf(":") + 2)}'`);
+    }
+    try {
+      return await operation(op, input);
+    } catch (err) {
+      if (err instanceof InvalidParameter) return error("InvalidParameterException", err.message);
+      throw err;
+    }
   }
 
   const opOf = (req: SimRequest) => String(req.headers["x-amz-target"] ?? "").slice(TARGET_PREFIX.length) || undefined;
@@ -336,6 +396,11 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
       pendingTokens = [...tokens];
     },
     tokenRequests: () => tokenRequests,
+    throttle(operation, times) {
+      const entry = { left: times, hits: 0 };
+      throttled.set(operation, entry);
+      return { hits: () => entry.hits };
+    },
     stop: async () => {
       await sim.stop();
       await backing.close();

@@ -3,7 +3,8 @@
  * serialises them: structures are objects with only their modelled members (required ones present),
  * lists are arrays, maps are objects, enums take only their modelled values, timestamps are epoch
  * seconds, blobs base64, and the length/range/pattern traits hold. Used on every ECR simulator response,
- * in addition to the real @aws-sdk/client-ecr deserialising them.
+ * in addition to the real @aws-sdk/client-ecr deserialising them, and on every request the simulator
+ * receives (the service refuses input outside the model's constraints, the SDK does not check them).
  */
 
 interface ShapeRef {
@@ -161,6 +162,13 @@ export function createSmithyValidator(model: SmithyModel, namespace: string) {
       const problems: string[] = [];
       check(op.output?.target ?? "smithy.api#Unit", value, "", problems);
       return problems.map((p) => `${operationName} output ${p}`);
+    },
+    /** problems with an operation's input (what a service rejects before running it: ranges, patterns, required members) */
+    checkInput(operationName: string, value: unknown): string[] {
+      const op = operation(operationName);
+      const problems: string[] = [];
+      check(op.input?.target ?? "smithy.api#Unit", value, "", problems);
+      return problems;
     },
     /** problems with an operation's error body: `__type` must name one of its modelled errors */
     checkError(operationName: string, value: unknown): string[] {

@@ -1,15 +1,17 @@
 import { notFound, redirect } from "next/navigation";
 import { CopyDigest } from "@/components/registry/copy-digest";
-import { DecisionForm } from "@/components/promotions/decision-forms";
+import { DecisionForms } from "@/components/promotions/decision-forms";
 import { PromotionProgress } from "@/components/promotions/progress";
+import { ScanEvidenceList } from "@/components/promotions/scan-evidence";
 import { PromotionStatus } from "@/components/promotions/status-badge";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { AuthError } from "@/lib/auth/enforce";
-import { can, currentPrincipal } from "@/lib/auth/session";
+import { currentPrincipal } from "@/lib/auth/session";
 import { shortDigest } from "@/lib/format";
 import type { GateResult } from "@/lib/promotion/gates";
+import { decisionsFor } from "@/lib/promotion/decisions";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { PromotionError } from "@/lib/promotion/errors";
 import { getPromotion } from "@/lib/promotion/service";
@@ -29,10 +31,8 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
     if (err instanceof PromotionError && err.status === 404) notFound();
     throw err;
   }
-  const env = { environment: p.targetEnv };
   const gates = p.gates as unknown as GateResult[];
   const approvals = p.approvals.filter((a) => a.decision === "approve").length;
-  const mine = p.requestedById === me.id;
   const override = p.override as { by: string; at: string; justification: string } | null;
 
   return (
@@ -82,20 +82,11 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
               </li>
             ))}
           </ul>
-          {p.status === "requested" && can(me, "promotion.approve", env) && !mine && !p.approvals.some((a) => a.userId === me.id) && (
-            <>
-              <DecisionForm action={approveAction} id={p.id} label="Approve" field="comment" fieldLabel="Comment (optional)" />
-              <DecisionForm action={rejectAction} id={p.id} label="Reject" field="reason" fieldLabel="Reason for rejecting" required danger />
-            </>
-          )}
-          {p.status === "requested" && mine && <p className="text-xs text-slate-500">You requested this promotion, so another approver must decide.</p>}
-          {p.status === "requested" && !p.gatesPassed && !override && can(me, "promotion.override", env) && (
-            <DecisionForm action={overrideAction} id={p.id} label="Override failed gates" field="justification" fieldLabel="Written justification" required danger />
-          )}
-          {p.status === "failed" && can(me, "promotion.request", env) && <DecisionForm action={retryAction} id={p.id} label="Retry" />}
-          {p.status === "verified" && p.previousDigest && can(me, "promotion.rollback", env) && (
-            <DecisionForm action={rollbackAction} id={p.id} label="Roll back" field="reason" fieldLabel="Reason for rolling back" required danger />
-          )}
+          <DecisionForms
+            id={p.id}
+            decisions={decisionsFor(p, me)}
+            actions={{ approve: approveAction, reject: rejectAction, override: overrideAction, retry: retryAction, rollback: rollbackAction }}
+          />
         </section>
 
         <section className="card p-4 xl:col-span-2">
@@ -107,6 +98,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
               {gates.map((g) => (
                 <li key={g.id}>
                   <Badge tone={g.status === "pass" ? "green" : "red"}>{g.status}</Badge> <span className="font-medium">{g.label}</span> <span className="text-xs text-slate-500">{g.detail}</span>
+                  {g.reports && g.reports.length > 0 && <ScanEvidenceList reports={g.reports} />}
                 </li>
               ))}
             </ul>

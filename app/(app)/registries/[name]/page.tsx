@@ -33,6 +33,7 @@ export default async function RegistryPage({ params, searchParams }: { params: P
           <p className="mb-2 text-sm text-slate-500" data-testid="repo-total">
             {result.data.total} repositor{result.data.total === 1 ? "y" : "ies"}
             {sp.q ? ` matching “${sp.q}”` : ""}
+            {result.data.truncated ? " — partial: the registry has more repositories than one listing reads" : ""}
           </p>
           <div className="card">
             <ul className="divide-y divide-slate-100" data-testid="repo-list">
