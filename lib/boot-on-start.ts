@@ -1,10 +1,23 @@
+import { failInterruptedPromotions } from "./promotion/recover";
 import { getRuntime } from "./runtime";
 
 // Imported only by instrumentation.ts in the Node.js runtime: a failed boot ends the process.
+// The wiring of features happens here, above them: the probe scheduler's cluster-wide periodic job
+// also sweeps promotions whose runner died with a replica that never restarted (lib/probe does not
+// import lib/promotion).
 try {
   const runtime = await getRuntime();
+  const prisma = runtime.db.prisma;
   const { startProbeScheduler } = await import("./probe/service");
-  await startProbeScheduler(runtime);
+  await startProbeScheduler({
+    prisma,
+    database: runtime.db.kind,
+    probes: runtime.config.probes,
+    async maintenance() {
+      const interrupted = await failInterruptedPromotions(prisma);
+      if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) stopped making progress and were marked failed; retry them to resume`);
+    },
+  });
 } catch (err) {
   console.error(`[dockmaster] start-up failed:\n${(err as Error).message}`);
   process.exit(1);

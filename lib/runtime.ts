@@ -1,6 +1,6 @@
 import { bootstrapAdminFromEnv } from "@/lib/auth/bootstrap";
-import { configPath, loadConfig } from "@/lib/config/load";
-import type { DockmasterConfig } from "@/lib/config/schema";
+import { loadAppConfig, type AppConfig } from "@/lib/app-config";
+import { configPath } from "@/lib/config/load";
 import { syncConfig } from "@/lib/config/sync";
 import { parseSecretKey } from "@/lib/crypto/secrets";
 import { openDatabase, type Database } from "@/lib/db/open";
@@ -9,7 +9,7 @@ import { failInterruptedPromotions } from "@/lib/promotion/recover";
 
 export interface Runtime {
   db: Database;
-  config: DockmasterConfig;
+  config: AppConfig;
   startedAt: Date;
 }
 
@@ -20,7 +20,7 @@ export interface Runtime {
  * (and across dev-server reloads via globalThis).
  */
 async function boot(): Promise<Runtime> {
-  const config = await loadConfig();
+  const config = await loadAppConfig();
   const db = await openDatabase({ url: process.env.DATABASE_URL || undefined });
   try {
     await syncConfig(db.prisma, config);

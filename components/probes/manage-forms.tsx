@@ -2,20 +2,13 @@
 
 import { useState } from "react";
 import { ActionForm, Field, type FormAction } from "@/components/form/action-form";
-import { alertKindLabels, alertKinds, probeKindLabels, probeKinds, type ProbeKind } from "@/lib/probe/types";
+import type { KindForm } from "@/lib/probe/kinds";
+import { alertKindLabels, alertKinds } from "@/lib/probe/types";
 
-const needs: Record<ProbeKind, { registry: boolean; repository: boolean; environments: boolean; url: boolean }> = {
-  reachability: { registry: true, repository: false, environments: false, url: false },
-  credentials: { registry: true, repository: false, environments: false, url: false },
-  pull_latency: { registry: true, repository: true, environments: false, url: false },
-  storage_quota: { registry: true, repository: false, environments: false, url: false },
-  tag_consistency: { registry: false, repository: true, environments: true, url: false },
-  tls_expiry: { registry: true, repository: false, environments: false, url: true },
-};
-
-export function CreateTargetForm({ action, registries, environments }: { action: FormAction; registries: string[]; environments: string[] }) {
-  const [kind, setKind] = useState<ProbeKind>("reachability");
-  const n = needs[kind];
+/** The kinds and their fields come from the kinds' specs (lib/probe/kinds), described by the page. */
+export function CreateTargetForm({ action, kinds, registries, environments }: { action: FormAction; kinds: KindForm[]; registries: string[]; environments: string[] }) {
+  const [kind, setKind] = useState(kinds[0]?.kind ?? "");
+  const k = kinds.find((x) => x.kind === kind) ?? kinds[0];
   return (
     <ActionForm action={action} submitLabel="Add probe" label="Add probe" className="grid gap-3 md:grid-cols-2">
       {(errors) => (
@@ -23,37 +16,45 @@ export function CreateTargetForm({ action, registries, environments }: { action:
           <Field name="name" label="Name" placeholder="prod-pull" required errors={errors} />
           <label className="block">
             <span className="text-sm font-medium text-slate-700">Kind</span>
-            <select name="kind" className="input mt-1" value={kind} onChange={(e) => setKind(e.target.value as ProbeKind)}>
-              {probeKinds.map((k) => (
-                <option key={k} value={k}>
-                  {probeKindLabels[k]}
+            <select name="kind" className="input mt-1" value={kind} onChange={(e) => setKind(e.target.value)}>
+              {kinds.map((x) => (
+                <option key={x.kind} value={x.kind}>
+                  {x.label}
                 </option>
               ))}
             </select>
           </label>
-          {n.registry && (
+          {k && k.registry !== "never" && (
             <label className="block">
               <span className="text-sm font-medium text-slate-700">Registry</span>
-              <select name="registryName" className="input mt-1" required={!n.url}>
-                {n.url && <option value="">(none: use the URL below)</option>}
+              <select name="registryName" className="input mt-1" required={k.registry === "required"}>
+                {k.registry === "or-url" && <option value="">(none: use the URL below)</option>}
                 {registries.map((r) => (
                   <option key={r} value={r}>
                     {r}
                   </option>
                 ))}
               </select>
+              {errors.registryName?.map((m) => (
+                <span key={m} className="mt-1 block text-xs text-red-600">
+                  {m}
+                </span>
+              ))}
             </label>
           )}
           <Field name="intervalSeconds" label="Every (seconds)" type="number" defaultValue={60} min={5} required errors={errors} />
           <Field name="timeoutMs" label="Timeout (ms)" type="number" defaultValue={10000} min={100} required errors={errors} />
-          {n.repository && (
-            <>
-              <Field name="repository" label={n.environments ? "Repository (inside each environment's namespace)" : "Repository"} placeholder={n.environments ? "app" : "team/app"} required errors={errors} />
-              <Field name="tag" label="Tag" placeholder="1.0.0" required errors={errors} />
-            </>
-          )}
-          {n.environments && <Field name="environments" label={`Environments, comma-separated (${environments.join(", ")})`} placeholder={environments.slice(0, 2).join(", ")} required errors={errors} />}
-          {n.url && <Field name="url" label="Or check this https:// URL" placeholder="https://registry.example.com" errors={errors} />}
+          {k?.fields.map((f) => (
+            <Field
+              key={`${k.kind}-${f.name}`}
+              name={f.name}
+              label={f.input === "environments" ? `${f.label} (${environments.join(", ")})` : f.label}
+              placeholder={f.placeholder ?? (f.input === "environments" ? environments.slice(0, 2).join(", ") : undefined)}
+              type={f.input === "url" ? "url" : "text"}
+              required={f.required}
+              errors={errors}
+            />
+          ))}
         </>
       )}
     </ActionForm>

@@ -1,7 +1,6 @@
 import { formatAge } from "@/lib/format";
 import type { GroupView } from "@/lib/probe/overview";
 import type { RangeKey } from "@/lib/probe/ranges";
-import { probeKindLabels } from "@/lib/probe/types";
 import { LatencyChart, SuccessChart } from "./charts";
 import { ms, percent } from "./format";
 import { StateBadge } from "./state-badge";
@@ -55,7 +54,7 @@ export function RegistryCard({ group, range, now }: { group: GroupView; range: R
                     <td className="min-w-48">
                       <div className="font-medium">{t.name}</div>
                       <div className="text-xs text-slate-500">
-                        {probeKindLabels[t.kind]} · every {t.intervalSeconds}s
+                        {t.kindLabel} · every {t.intervalSeconds}s
                       </div>
                       {t.last && !t.last.ok && (
                         <div className="mt-1 max-w-md text-xs break-words text-red-700" data-testid={`probe-error-${t.name}`}>

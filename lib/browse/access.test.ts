@@ -49,3 +49,9 @@ describe("which registry projects the registry page lists", () => {
     expect(projectVisible("prod", [])).toBe(false);
   });
 });
+
+describe("namespaces written with a trailing slash", () => {
+  it("are the same namespace for projects as without one", () => {
+    expect(projectVisible("prod", ["prod/"])).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { decide, type Grant } from "@/lib/auth/policy";
-import { inNamespace } from "./repositories";
+import { inNamespace, namespaceWithin } from "@/lib/inventory/namespace";
 
 /**
  * Browsing a registry needs registry.view everywhere, or environment.view on an environment that
@@ -21,5 +21,5 @@ export function repositoryVisible(repo: string, namespaces: string[] | null): bo
  * lies under one, as repositories do, so a root-namespace ("") environment sees every project.
  */
 export function projectVisible(name: string, namespaces: string[] | null): boolean {
-  return namespaces === null || namespaces.some((ns) => name === ns || inNamespace(name, ns));
+  return namespaces === null || namespaces.some((ns) => namespaceWithin(name, ns));
 }

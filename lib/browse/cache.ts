@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { onCatalogChanged } from "@/lib/inventory/changes";
 
 /**
  * Registry reads are cached in-process. Content addressed by digest never changes, so it is kept
@@ -45,3 +46,6 @@ export function forgetRepository(registry: string, repository: string) {
   for (const name of ["tags", "heads"]) caches.get(name)?.delete(`${registry}\u0000${repository}`);
   caches.get("catalog")?.delete(registry);
 }
+
+// a Docker Hub registry that learned a namespace lists more repositories now
+onCatalogChanged("browse-cache", (registry) => forgetRepository(registry, ""));

@@ -5,9 +5,9 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { providerFor } from "@/lib/inventory/connection";
-import { relativeName } from "@/lib/promotion/mapping";
+import { relativeName } from "@/lib/inventory/namespace";
 import { describeRegistryError, mapConcurrent, type DescribedError, type RegistryProvider } from "@/lib/registry";
-import { allTags, searchRepositories } from "./repositories";
+import { searchRepositories, tagListing } from "./repositories";
 import { isReferrersTag, resolveTag } from "./tags";
 
 export interface EnvironmentArtifact {
@@ -23,7 +23,7 @@ export interface EnvironmentInventory {
   environment: { name: string; order: number; registry: string; registryKind: string; namespace: string };
   provider?: RegistryProvider;
   artifacts: EnvironmentArtifact[];
-  /** more repositories or tags existed than were read */
+  /** more repositories or tags existed than were read (or the registry's listing itself was cut short) */
   truncated: boolean;
   error?: DescribedError;
 }
@@ -49,10 +49,11 @@ export async function environmentInventories(prisma: PrismaClient, limits: Inven
     try {
       provider = providerFor(env.registry);
       const page = await searchRepositories(provider, { namespace: env.namespace || undefined, pageSize: maxRepos });
-      let truncated = page.total > page.items.length || page.truncated === true;
+      let truncated = page.total > page.items.length || page.truncated !== undefined;
       const perRepo = await mapConcurrent(page.items, 4, async (repository) => {
-        const tags = (await allTags(provider!, repository)).filter((t) => !isReferrersTag(t));
-        if (tags.length > maxTags) truncated = true;
+        const listing = await tagListing(provider!, repository);
+        const tags = listing.items.filter((t) => !isReferrersTag(t));
+        if (tags.length > maxTags || listing.truncated) truncated = true;
         return mapConcurrent(tags.slice(0, maxTags), 8, async (tag) => ({ repository, relative: relativeName(repository, env.namespace) ?? repository, tag, digest: (await resolveTag(provider!, repository, tag)).digest }));
       });
       return { environment, provider, artifacts: perRepo.flat(), truncated };

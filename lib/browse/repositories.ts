@@ -1,44 +1,35 @@
-import type { RegistryProvider } from "@/lib/registry";
+import { collectPages, type Listing, type ListingLimits, type RegistryProvider, type Truncation } from "@/lib/registry";
 import { NAME_TTL_MS, namedCache } from "./cache";
+import { inNamespace } from "@/lib/inventory/namespace";
 
-/** `truncated`: the registry said it listed only part (e.g. Docker Hub past its page cap) */
-const catalogs = namedCache<{ names: string[]; truncated?: boolean }>("catalog", { max: 200, ttlMs: NAME_TTL_MS });
-const tagLists = namedCache<{ tags: string[] }>("tags", { max: 20_000, ttlMs: NAME_TTL_MS });
+const catalogs = namedCache<Listing<string>>("catalog", { max: 200, ttlMs: NAME_TTL_MS });
+const tagLists = namedCache<Listing<string>>("tags", { max: 20_000, ttlMs: NAME_TTL_MS });
 
 const CATALOG_PAGE = 1000;
 
-/** The whole catalog, followed page by page through the registry's Link headers, cached briefly. */
-export async function allRepositories(p: RegistryProvider): Promise<string[]> {
-  return (await repositoryCatalog(p)).names;
+/**
+ * The whole catalog, followed page by page through the registry's Link headers, cached briefly.
+ * Bounded (lib/registry/transport/paging.ts): a registry that keeps answering "next" yields the first
+ * pages and a `truncated` saying why. Limits apply when the listing is read, not when it is cached.
+ */
+export async function repositoryListing(p: RegistryProvider, limits: ListingLimits & { pageSize?: number } = {}): Promise<Listing<string>> {
+  return catalogs.get(p.name, async () => {
+    const listing = await collectPages((cursor) => p.listRepositories({ pageSize: limits.pageSize ?? CATALOG_PAGE, ...(cursor ? { cursor } : {}) }), limits);
+    return { ...listing, items: listing.items.sort() };
+  });
 }
 
-async function repositoryCatalog(p: RegistryProvider): Promise<{ names: string[]; truncated?: boolean }> {
-  return catalogs.get(p.name, async () => {
-    const out: string[] = [];
-    let truncated = false;
-    let cursor: string | undefined;
-    do {
-      const page = await p.listRepositories({ pageSize: CATALOG_PAGE, cursor });
-      out.push(...page.items);
-      truncated ||= page.truncated === true;
-      cursor = page.next;
-    } while (cursor);
-    return { names: out.sort(), ...(truncated ? { truncated } : {}) };
-  });
+export async function allRepositories(p: RegistryProvider): Promise<string[]> {
+  return (await repositoryListing(p)).items;
+}
+
+/** Every tag of a repository, bounded like the catalog. */
+export async function tagListing(p: RegistryProvider, repo: string, limits: ListingLimits & { pageSize?: number } = {}): Promise<Listing<string>> {
+  return tagLists.get(`${p.name}\u0000${repo}`, () => collectPages((cursor) => p.listTags(repo, { pageSize: limits.pageSize ?? CATALOG_PAGE, ...(cursor ? { cursor } : {}) }), limits));
 }
 
 export async function allTags(p: RegistryProvider, repo: string): Promise<string[]> {
-  const { tags } = await tagLists.get(`${p.name}\u0000${repo}`, async () => {
-    const out: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await p.listTags(repo, { pageSize: CATALOG_PAGE, cursor });
-      out.push(...page.items);
-      cursor = page.next;
-    } while (cursor);
-    return { tags: out };
-  });
-  return tags;
+  return (await tagListing(p, repo)).items;
 }
 
 export interface RepoQuery {
@@ -57,19 +48,15 @@ export interface RepoPage {
   page: number;
   pageCount: number;
   pageSize: number;
-  /** the registry listed only part of its repositories: there may be more than `total` */
-  truncated?: boolean;
-}
-
-export function inNamespace(repo: string, namespace: string | undefined): boolean {
-  return !namespace || repo.startsWith(`${namespace.replace(/\/+$/, "")}/`);
+  /** the registry's catalog was not read to its end */
+  truncated?: Truncation;
 }
 
 /** Server-side search and pagination over the cached catalog. */
 export async function searchRepositories(p: RegistryProvider, query: RepoQuery = {}): Promise<RepoPage> {
   const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
   const q = query.q?.trim().toLowerCase();
-  const { names: all, truncated } = await repositoryCatalog(p);
+  const { items: all, truncated } = await repositoryListing(p);
   const matched = all.filter(
     (r) => inNamespace(r, query.namespace) && (!query.namespaces || query.namespaces.some((ns) => inNamespace(r, ns))) && (!q || r.includes(q)),
   );

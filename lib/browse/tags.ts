@@ -1,6 +1,6 @@
-import { isDigest, lifecycleSource, mapConcurrent, RegistryError, type ArtifactDetails, type LifecycleReport, type ManifestHead, type RegistryProvider, type TagLifecycle } from "@/lib/registry";
+import { isDigest, lifecycleSource, mapConcurrent, RegistryError, type ArtifactDetails, type LifecycleReport, type ManifestHead, type RegistryProvider, type TagLifecycle, type Truncation } from "@/lib/registry";
 import { NAME_TTL_MS, namedCache } from "./cache";
-import { allTags } from "./repositories";
+import { tagListing } from "./repositories";
 
 const heads = namedCache<ManifestHead>("heads", { max: 200_000, ttlMs: NAME_TTL_MS });
 const details = namedCache<ArtifactDetails>("details", { max: 20_000 });
@@ -59,6 +59,8 @@ export interface TagPage {
   page: number;
   pageCount: number;
   pageSize: number;
+  /** the registry's tag list was not read to its end */
+  truncated?: Truncation;
 }
 
 function rowFor(tags: string[], d: ArtifactDetails): TagRow {
@@ -87,7 +89,8 @@ export async function tagTable(p: RegistryProvider, repo: string, q: TagQuery = 
   const pageSize = Math.min(Math.max(q.pageSize ?? 50, 1), 500);
   const sort = q.sort ?? "tag";
   const sign = q.dir === "desc" ? -1 : 1;
-  const everyTag = await allTags(p, repo);
+  const { items: everyTag, truncated } = await tagListing(p, repo);
+  const cut = truncated ? { truncated } : {};
   const tags = everyTag.filter((t) => !isReferrersTag(t));
   const referrerTags = everyTag.length - tags.length;
   const cmp = compare(sort);
@@ -98,7 +101,7 @@ export async function tagTable(p: RegistryProvider, repo: string, q: TagQuery = 
     const page = Math.min(Math.max(q.page ?? 1, 1), pageCount);
     const visible = sorted.slice((page - 1) * pageSize, page * pageSize);
     const rows = await mapConcurrent(visible, FANOUT, async (tag) => rowFor([tag], await describeRef(p, repo, tag)));
-    return { rows, totalTags: tags.length, referrerTags, totalRows: sorted.length, page, pageCount, pageSize };
+    return { rows, totalTags: tags.length, referrerTags, totalRows: sorted.length, page, pageCount, pageSize, ...cut };
   }
 
   const described = await mapConcurrent(tags, FANOUT, async (tag) => ({ tag, d: await describeRef(p, repo, tag) }));
@@ -117,7 +120,7 @@ export async function tagTable(p: RegistryProvider, repo: string, q: TagQuery = 
   rows.sort((a, b) => sign * (cmp(a, b) || compare("tag")(a, b)));
   const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
   const page = Math.min(Math.max(q.page ?? 1, 1), pageCount);
-  return { rows: rows.slice((page - 1) * pageSize, page * pageSize), totalTags: tags.length, referrerTags, totalRows: rows.length, page, pageCount, pageSize };
+  return { rows: rows.slice((page - 1) * pageSize, page * pageSize), totalTags: tags.length, referrerTags, totalRows: rows.length, page, pageCount, pageSize, ...cut };
 }
 
 const lifecycles = namedCache<{ report: LifecycleReport; byTag: Record<string, TagLifecycle> }>("lifecycle", { max: 2_000, ttlMs: NAME_TTL_MS });

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
 import { configSchema, envRefName, type DockmasterConfig } from "./schema";
 
 export class ConfigError extends Error {
@@ -45,8 +46,11 @@ function checkEnvRefs(value: unknown, p: PropertyKey[], missing: { path: Propert
   }
 }
 
-/** Parses and validates config text. Errors name file:line and the field. */
-export function parseConfig(text: string, file = "dockmaster.yaml", env: Env = process.env): DockmasterConfig {
+/**
+ * Parses and validates config text. Errors name file:line and the field. `schema` is the config's own
+ * (registries, environments) unless a caller above adds sections (lib/app-config.ts adds probes).
+ */
+export function parseConfig<T = DockmasterConfig>(text: string, file = "dockmaster.yaml", env: Env = process.env, schema: z.ZodType<T> = configSchema as unknown as z.ZodType<T>): T {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -56,7 +60,7 @@ export function parseConfig(text: string, file = "dockmaster.yaml", env: Env = p
     );
   }
   const raw = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
       file,
@@ -79,13 +83,13 @@ export function parseConfig(text: string, file = "dockmaster.yaml", env: Env = p
 }
 
 /** Loads the config file; a missing file is an empty config (registries can be added in the UI). */
-export async function loadConfig(file = configPath(), env: Env = process.env): Promise<DockmasterConfig> {
+export async function loadConfig<T = DockmasterConfig>(file = configPath(), env: Env = process.env, schema: z.ZodType<T> = configSchema as unknown as z.ZodType<T>): Promise<T> {
   let text: string;
   try {
     text = await readFile(/* turbopackIgnore: true */ file, "utf8");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { registries: [], environments: [] };
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return schema.parse({});
     throw new ConfigError(file, [`cannot read: ${(err as Error).message}`]);
   }
-  return parseConfig(text, file, env);
+  return parseConfig(text, file, env, schema);
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { checkProbeReferences, probesConfig } from "@/lib/probe/config-schema";
 import { configName, ENV_REF, envRefName } from "./names";
 
 export { envRefName };
@@ -23,10 +22,39 @@ const credentials = z.strictObject({
   secretAccessKey: secretRef.optional(),
 });
 
+/** Whether a URL carries `user:password@`; the URL itself is never repeated, it may hold a secret. */
+function hasEmbeddedCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A registry's address: http(s) only, and no credentials inside it (they would show wherever the URL
+ * is shown or logged). Shared by dockmaster.yaml and the Settings form.
+ */
+export const registryUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+  .refine((url) => !hasEmbeddedCredentials(url), {
+    message: "must not contain credentials (user:password@); give the username under credentials.username and the password as ${ENV_VAR} under credentials.password (in the Settings form: the Username and Secret fields)",
+  });
+
+/**
+ * Token services (Bearer realms) other than the registry's own host that may receive the registry's
+ * credentials: "https://auth.example.com" or a full realm URL (only its origin counts).
+ */
+const tokenRealm = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL of a token service" }).refine((url) => !hasEmbeddedCredentials(url), {
+  message: "must not contain credentials (user:password@)",
+});
+
 const registry = z.strictObject({
   name: configName,
   kind: z.enum(registryKinds),
-  url: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+  url: registryUrl,
+  tokenRealms: z.array(tokenRealm).optional(),
   region: z.string().optional(),
   credentials: credentials.optional(),
   tls: z
@@ -73,10 +101,8 @@ export const configSchema = z
   .strictObject({
     registries: z.array(registry).default([]),
     environments: z.array(environment).default([]),
-    probes: probesConfig.optional(),
   })
   .superRefine((cfg, ctx) => {
-    checkProbeReferences(cfg, ctx);
     const seen = new Set<string>();
     cfg.registries.forEach((r, i) => {
       if (seen.has(r.name)) ctx.addIssue({ code: "custom", path: ["registries", i, "name"], message: `duplicate registry name "${r.name}"` });

@@ -2,7 +2,8 @@ import type { Registry } from "@/lib/db/generated/client";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { createProvider, RegistryError, type ProviderConnection, type RegistryProvider } from "@/lib/registry";
 import { readFileSync } from "node:fs";
-import { forgetRepository } from "@/lib/browse/cache";
+import { catalogChanged } from "./changes";
+import { topNamespace } from "./namespace";
 
 /**
  * Turns a registry row into a live provider. The secret is resolved here, on the server, at the
@@ -28,14 +29,25 @@ export function connectionFor(r: Registry, env: Record<string, string | undefine
       throw new RegistryError({ kind: "unreachable", registry: r.name, message: `registry "${r.name}": cannot read its CA file ${r.caFile}: ${(err as Error).message}` });
     }
   }
-  const base = { kind: r.kind, name: r.name, url: r.url, auth, tls: { insecureSkipVerify: r.insecureSkipVerify, caPem } };
+  const tokenRealms = configuredTokenRealms(r);
+  const base = { kind: r.kind, name: r.name, url: r.url, auth, tls: { insecureSkipVerify: r.insecureSkipVerify, caPem }, ...(tokenRealms.length ? { tokenRealms } : {}) };
   if (r.kind === "ecr") return { ...base, auth: { kind: "anonymous" }, aws: awsSettings(r, secret, env) };
   if (r.kind === "dockerhub") return { ...base, namespaces: hubNamespaces(r) };
   return base;
 }
 
-type RegistryOptions = { region?: unknown; accessKeyIdEnv?: unknown; endpoint?: unknown; namespaces?: unknown } | null;
+type RegistryOptions = { region?: unknown; accessKeyIdEnv?: unknown; endpoint?: unknown; namespaces?: unknown; tokenRealms?: unknown } | null;
 const registryOptions = (r: Registry): NonNullable<RegistryOptions> => (r.options && typeof r.options === "object" && !Array.isArray(r.options) ? (r.options as NonNullable<RegistryOptions>) : {});
+
+/**
+ * `tokenRealms:` of the registry's dockmaster.yaml entry: token services on other hosts that may
+ * receive its credentials. The Settings form cannot set it, so a registry added there only ever
+ * authenticates against its own host (see lib/registry/transport/realm-policy.ts).
+ */
+function configuredTokenRealms(r: Registry): string[] {
+  const listed = registryOptions(r).tokenRealms;
+  return Array.isArray(listed) ? listed.filter((x): x is string => typeof x === "string") : [];
+}
 
 /**
  * ECR signs API calls with an AWS key pair: the access key id comes from the variable named in
@@ -63,7 +75,7 @@ function awsSettings(r: Registry, secret: string | undefined, env: Record<string
 function hubNamespaces(r: Registry & { environments?: { namespace: string }[] }): string[] {
   const o = registryOptions(r);
   const configured = Array.isArray(o.namespaces) ? o.namespaces.filter((n): n is string => typeof n === "string") : [];
-  return [...new Set([...configured, ...(r.environments ?? []).map((e) => e.namespace.split("/")[0] ?? "")].filter(Boolean))];
+  return [...new Set([...configured, ...(r.environments ?? []).map((e) => topNamespace(e.namespace))].filter(Boolean))];
 }
 
 const holder = globalThis as unknown as { __dmProviders?: Map<string, { version: number; provider: RegistryProvider }> };
@@ -76,7 +88,7 @@ export function providerFor(r: Registry): RegistryProvider {
   if (cached && cached.version === version) {
     // a Docker Hub provider learns the namespaces of environments added to its registry later
     const hub = cached.provider as RegistryProvider & { addNamespaces?: (n: string[]) => boolean };
-    if (r.kind === "dockerhub" && hub.addNamespaces?.(hubNamespaces(r))) forgetRepository(r.name, "");
+    if (r.kind === "dockerhub" && hub.addNamespaces?.(hubNamespaces(r))) catalogChanged(r.name);
     return cached.provider;
   }
   if (cached) void cached.provider.close().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "@/lib/config/load";
+import { parseAppConfig as parseConfig } from "@/lib/app-config";
+import { ConfigError } from "@/lib/config/load";
 
 const base = `
 registries:

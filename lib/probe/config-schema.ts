@@ -1,49 +1,41 @@
 /**
- * The `probes:` section of dockmaster.yaml. Plugged into lib/config/schema.ts; cross-references
- * (registries, environments, target names) are checked there once the whole file is parsed.
+ * The `probes:` section of dockmaster.yaml. Added to the config's own sections in lib/app-config.ts
+ * (lib/config knows nothing of probes); cross-references (registries, environments, target names) are
+ * checked there once the whole file is parsed. A target's kind-specific settings are its kind's
+ * (kinds/*.ts), written beside name/kind/registry.
  */
 import { z } from "zod";
 import { configName, ENV_REF } from "@/lib/config/names";
-import { alertKinds, probeKinds } from "./types";
-
+import { checkTarget } from "./kinds/check";
+import { probeKinds, probeKindSpec } from "./kinds";
+import { alertKinds } from "./types";
 
 export const MIN_INTERVAL_SECONDS = 5;
 export const DEFAULT_INTERVAL_SECONDS = 60;
 export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_SAMPLE_BYTES = 1024 * 1024;
 /** "N consecutive failures (default 3, as in the seeds)" */
 export const DEFAULT_FAILURE_THRESHOLD = 3;
 
+const targetFields = {
+  name: configName,
+  kind: z.enum(probeKinds),
+  registry: z.string().optional(),
+  intervalSeconds: z.number().int().min(MIN_INTERVAL_SECONDS).max(86_400).optional(),
+  timeoutMs: z.number().int().min(100).max(120_000).optional(),
+  enabled: z.boolean().default(true),
+};
+
+/** The settings of a target entry that are its kind's own (everything but the common fields). */
+export function targetParams(t: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(t).filter(([k]) => !(k in targetFields)));
+}
+
 export const probeTargetConfig = z
-  .strictObject({
-    name: configName,
-    kind: z.enum(probeKinds),
-    registry: z.string().optional(),
-    intervalSeconds: z.number().int().min(MIN_INTERVAL_SECONDS).max(86_400).optional(),
-    timeoutMs: z.number().int().min(100).max(120_000).optional(),
-    enabled: z.boolean().default(true),
-    repository: z.string().min(1).optional(),
-    tag: z.string().min(1).optional(),
-    sampleBytes: z.number().int().min(1).max(64 * 1024 * 1024).optional(),
-    environments: z.array(z.string()).min(2, "list at least two environments to compare").optional(),
-    project: z.string().min(1).optional(),
-    url: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
-  })
+  .object(targetFields)
+  .catchall(z.unknown())
   .superRefine((t, ctx) => {
-    const need = (field: keyof typeof t, why: string) => {
-      if (t[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `is required for kind ${t.kind} (${why})` });
-    };
-    if (t.kind === "tag_consistency") {
-      need("environments", "the environments whose digests must match");
-      need("repository", "the repository, relative to each environment's namespace");
-      need("tag", "the tag expected identical everywhere");
-    } else if (t.kind !== "tls_expiry" || !t.url) {
-      need("registry", "the registry to probe");
-    }
-    if (t.kind === "pull_latency") {
-      need("repository", "the repository to pull from");
-      need("tag", "the tag whose manifest and largest layer are read");
-    }
+    const { problems } = checkTarget(probeKindSpec(t.kind)!, { registry: t.registry, params: targetParams(t) });
+    for (const p of problems) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
   });
 
 export const alertRuleConfig = z
@@ -110,7 +102,8 @@ export function checkProbeReferences(
     if (t.registry !== undefined && !registries.has(t.registry)) {
       ctx.addIssue({ code: "custom", path: ["probes", "targets", i, "registry"], message: `refers to registry "${t.registry}", which is not declared under registries` });
     }
-    t.environments?.forEach((e, j) => {
+    const envs = targetParams(t).environments;
+    (Array.isArray(envs) ? envs : []).forEach((e, j) => {
       if (!environments.has(e)) ctx.addIssue({ code: "custom", path: ["probes", "targets", i, "environments", j], message: `refers to environment "${e}", which is not declared under environments` });
     });
   });

@@ -4,24 +4,13 @@
  * those the file no longer declares are removed; ones added in the UI stay, but a name clash is refused.
  */
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
-import type { DockmasterConfig } from "@/lib/config/schema";
-import { DEFAULT_FAILURE_THRESHOLD, DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS, type AlertRuleConfig, type ProbeTargetConfig } from "./config-schema";
-import type { ProbeParams } from "./types";
+import { DEFAULT_FAILURE_THRESHOLD, DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS, targetParams, type AlertRuleConfig, type ProbesConfig } from "./config-schema";
+import { checkTarget } from "./kinds/check";
+import { probeKindSpec } from "./kinds";
 
 export const DEFAULT_RULE: AlertRuleConfig = { name: "consecutive-failures", kind: "consecutive_failures", threshold: DEFAULT_FAILURE_THRESHOLD, enabled: true };
 
-function paramsOf(t: ProbeTargetConfig): ProbeParams {
-  const p: ProbeParams = {};
-  if (t.repository) p.repository = t.repository;
-  if (t.tag) p.tag = t.tag;
-  if (t.sampleBytes) p.sampleBytes = t.sampleBytes;
-  if (t.environments) p.environments = t.environments;
-  if (t.project) p.project = t.project;
-  if (t.url) p.url = t.url;
-  return p;
-}
-
-export async function syncProbeConfig(prisma: PrismaClient, cfg: Pick<DockmasterConfig, "probes">): Promise<{ targets: number; rules: number }> {
+export async function syncProbeConfig(prisma: PrismaClient, cfg: { probes?: ProbesConfig }): Promise<{ targets: number; rules: number }> {
   const probes = cfg.probes;
   const targets = probes?.targets ?? [];
   const rules = probes?.alerts ?? [DEFAULT_RULE];
@@ -36,7 +25,8 @@ export async function syncProbeConfig(prisma: PrismaClient, cfg: Pick<Dockmaster
       const data = {
         kind: t.kind,
         registryName: t.registry ?? null,
-        params: paramsOf(t) as Prisma.InputJsonValue,
+        // as the kind's schema parsed them (the file was validated against it already)
+        params: (checkTarget(probeKindSpec(t.kind)!, { registry: t.registry, params: targetParams(t) }).params ?? {}) as Prisma.InputJsonValue,
         intervalSeconds: t.intervalSeconds ?? probes?.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
         timeoutMs: t.timeoutMs ?? probes?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         enabled: t.enabled,

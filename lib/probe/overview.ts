@@ -7,6 +7,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { listAlerts, type AlertView } from "./alerts/list";
 import { estimateQuantile, mergeInto, type Histogram } from "./histogram";
+import { kindLabel } from "./kinds";
 import { RANGES, type RangeKey } from "./ranges";
 import { COUNTABLE, epochMs, num, numOrNull, okLatencyPercentile, tsParam } from "./sql";
 import { toSpec, UNSUPPORTED, type ProbeTargetSpec } from "./types";
@@ -37,6 +38,7 @@ export interface SeriesPoint {
 }
 
 export interface TargetView extends Stats, ProbeTargetSpec {
+  kindLabel: string;
   source: "config" | "ui";
   state: ProbeState;
   stateReason: string;
@@ -206,6 +208,7 @@ export async function probesOverview(prisma: PrismaClient, rangeKey: RangeKey, n
     return {
       ...(summary.target.get(t.id) ?? { ...EMPTY, approximate: range.source === "rollup" }),
       ...toSpec(t),
+      kindLabel: kindLabel(t.kind),
       source: t.source,
       state,
       stateReason,

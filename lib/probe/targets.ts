@@ -2,27 +2,34 @@ import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { UserInputError, type ActorContext } from "@/lib/auth/users";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS } from "./config-schema";
+import { checkTarget } from "./kinds/check";
+import { probeKindSpec, type ProbeKind } from "./kinds";
 import type { ProbeTargetSpec } from "./types";
 
 export type NewProbeTarget = Omit<ProbeTargetSpec, "id" | "enabled">;
 
-/** Rejects references that can never work, before they reach the scheduler. */
-async function checkReferences(prisma: PrismaClient, t: NewProbeTarget) {
+/**
+ * The target as its kind's spec accepts it (the same rules as dockmaster.yaml), with references that
+ * can never work rejected before they reach the scheduler. Returns the parsed settings.
+ */
+async function checkedParams(prisma: PrismaClient, t: NewProbeTarget): Promise<Record<string, unknown>> {
+  const spec = probeKindSpec(t.kind);
+  if (!spec) throw new UserInputError(`there is no probe kind "${t.kind}"`);
+  const { problems, params } = checkTarget(spec, { registry: t.registryName, params: t.params });
+  if (problems.length || !params) throw new UserInputError(problems.map((p) => `${p.path.join(".")} ${p.message}`).join("; "));
   if (t.registryName && !(await prisma.registry.findUnique({ where: { name: t.registryName } }))) throw new UserInputError(`there is no registry named "${t.registryName}"`);
-  for (const env of t.params.environments ?? []) {
+  const environments = Array.isArray(params.environments) ? (params.environments as string[]) : [];
+  for (const env of environments) {
     if (!(await prisma.environment.findUnique({ where: { name: env } }))) throw new UserInputError(`there is no environment named "${env}"`);
   }
-  if (t.kind === "tag_consistency" && (!t.params.environments || t.params.environments.length < 2)) throw new UserInputError("tag consistency compares two or more environments");
-  if (t.kind === "tag_consistency" && (!t.params.repository || !t.params.tag)) throw new UserInputError("tag consistency needs a repository and a tag");
-  if (t.kind === "pull_latency" && (!t.params.repository || !t.params.tag)) throw new UserInputError("pull latency needs a repository and a tag");
-  if (t.kind !== "tag_consistency" && !t.registryName && !(t.kind === "tls_expiry" && t.params.url)) throw new UserInputError(`a ${t.kind} probe needs a registry`);
+  return params;
 }
 
 export async function createProbeTarget(prisma: PrismaClient, ctx: ActorContext, input: NewProbeTarget) {
   if (await prisma.probeTarget.findUnique({ where: { name: input.name } })) throw new UserInputError(`a probe target named "${input.name}" already exists`);
-  await checkReferences(prisma, input);
+  const params = await checkedParams(prisma, input);
   return prisma.$transaction(async (tx) => {
-    const row = await tx.probeTarget.create({ data: { ...input, params: input.params as Prisma.InputJsonValue, source: "ui" } });
+    const row = await tx.probeTarget.create({ data: { ...input, params: params as Prisma.InputJsonValue, source: "ui" } });
     await writeAudit(tx, { actor: ctx.actor, action: "probe.target.create", target: { type: "probe", id: input.name }, outcome: "success", sourceIp: ctx.ip, detail: { ...input } });
     return row;
   });
@@ -65,7 +72,7 @@ export async function addBasicProbesForRegistries(prisma: PrismaClient, ctx: Act
   const names = new Set(existing.map((t) => t.name));
   const covered = new Set(existing.map((t) => `${t.registryName}/${t.kind}`));
   const wanted: NewProbeTarget[] = registries.flatMap((r) =>
-    (["reachability", "credentials"] as const)
+    (["reachability", "credentials"] satisfies ProbeKind[])
       .filter((kind) => !covered.has(`${r.name}/${kind}`) && !names.has(`${r.name}-${kind}`))
       .map((kind) => ({ name: `${r.name}-${kind}`.slice(0, 63), kind, registryName: r.name, params: {}, intervalSeconds: DEFAULT_INTERVAL_SECONDS, timeoutMs: DEFAULT_TIMEOUT_MS })),
   );

@@ -131,6 +131,19 @@ export interface NamespaceSource {
   storageVolumes?(): Promise<StorageVolume[]>;
 }
 
+/** A namespace's storage quota as the registry reports it. */
+export type StorageQuota =
+  | { kind: "limited"; usedBytes: number; limitBytes: number }
+  /** the registry sets no limit (Harbor: hard limit -1) */
+  | { kind: "unlimited"; usedBytes?: number }
+  /** the registry keeps a quota but does not tell this account (Harbor leaves it out without permission) */
+  | { kind: "unknown"; reason: string };
+
+export interface QuotaSource {
+  /** the quota of the project/account that holds `namespace` */
+  storageQuota(namespace: string): Promise<StorageQuota>;
+}
+
 export interface RepositoryInfo {
   name: string;
   description?: string;
@@ -197,6 +210,8 @@ export const replicationSource = (p: RegistryProvider): (RegistryProvider & Repl
   p.capabilities.replication && has(p, "replicationPolicies") ? (p as RegistryProvider & ReplicationSource) : null;
 export const lifecycleSource = (p: RegistryProvider): (RegistryProvider & LifecycleSource) | null =>
   has(p, "tagLifecycle") ? (p as RegistryProvider & LifecycleSource) : null;
+export const quotaSource = (p: RegistryProvider): (RegistryProvider & QuotaSource) | null =>
+  has(p, "storageQuota") ? (p as RegistryProvider & QuotaSource) : null;
 export const namespaceSource = (p: RegistryProvider): (RegistryProvider & NamespaceSource) | null =>
   has(p, "listNamespaces") ? (p as RegistryProvider & NamespaceSource) : null;
 export const repositoryInfoSource = (p: RegistryProvider): (RegistryProvider & RepositoryInfoSource) | null =>

@@ -20,20 +20,26 @@ export interface RegistryConnection {
   url: string;
   auth: RegistryAuth;
   tls?: { insecureSkipVerify?: boolean; caPem?: string };
+  /**
+   * Token services (Bearer realms) on another host that may receive this registry's credentials, as
+   * origins or URLs ("https://auth.example.com"). The registry's own host never needs listing.
+   */
+  tokenRealms?: string[];
   /** overall deadline per call, including retries and token exchange; default 30 s */
   timeoutMs?: number;
   /** ECR only: the AWS API behind the registry (keys absent: the SDK's default credential chain) */
   aws?: { region: string; accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; endpoint?: string };
 }
 
+/**
+ * Flags that something reads: referrers (lib/scan), scanReports and replication (the guards in
+ * capabilities.ts), blobMount (the copy plan). Everything else a provider offers shows as the
+ * optional interfaces of capabilities.ts, found by their methods.
+ */
 export interface RegistryCapabilities {
-  catalog: boolean;
   referrers: boolean;
-  deleteManifest: boolean;
   scanReports: boolean;
   replication: boolean;
-  quotas: boolean;
-  retention: boolean;
   /** cross-repository blob mount within the same registry */
   blobMount: boolean;
 }

@@ -26,7 +26,12 @@ export type FaultAction =
    */
   | { kind: "truncate"; keepBytes: number; fixLength?: boolean }
   /** forward, then replace the body; dropHeaders removes e.g. docker-content-digest */
-  | { kind: "replace-body"; body: string | Uint8Array; dropHeaders?: string[] };
+  | { kind: "replace-body"; body: string | Uint8Array; dropHeaders?: string[] }
+  /**
+   * forward (after delayMs), then set these response headers on the registry's answer, e.g. a hostile
+   * `Link` computed per request from its path and how many requests the rule has matched so far
+   */
+  | { kind: "set-headers"; headers: (path: string, hit: number) => Record<string, string>; delayMs?: number };
 
 export interface FaultRule {
   method?: string;
@@ -65,6 +70,12 @@ interface ActiveRule {
   hits: number;
 }
 
+interface PickedAction {
+  action: FaultAction;
+  /** how many requests the rule had matched, this one included */
+  hit: number;
+}
+
 function matches(rule: FaultRule, method: string, path: string): boolean {
   if (rule.method && rule.method.toUpperCase() !== method) return false;
   if (rule.path === undefined) return true;
@@ -78,12 +89,12 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const log: ProxyLogEntry[] = [];
   const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
-  const pickRule = (method: string, path: string): FaultAction | undefined => {
+  const pickRule = (method: string, path: string): PickedAction | undefined => {
     for (const active of rules) {
       if (!matches(active.rule, method, path)) continue;
       if (active.rule.times !== undefined && active.hits >= active.rule.times) continue;
       active.hits++;
-      return active.rule.action;
+      return { action: active.rule.action, hit: active.hits };
     }
     return undefined;
   };
@@ -91,7 +102,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const server = http.createServer(async (req, res) => {
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
-    const action = pickRule(method, path);
+    const picked = pickRule(method, path);
+    const action = picked?.action;
     log.push({ at: Date.now(), method, path, ...(action ? { fault: action.kind } : {}) });
 
     if (action?.kind === "status") {
@@ -108,8 +120,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       req.socket.destroy();
       return;
     }
-    if (action?.kind === "delay") {
-      await new Promise((r) => setTimeout(r, action.ms));
+    if (action?.kind === "delay" || (action?.kind === "set-headers" && action.delayMs)) {
+      await new Promise((r) => setTimeout(r, action.kind === "delay" ? action.ms : action.delayMs));
       if (req.socket.destroyed) return;
     }
 
@@ -119,6 +131,11 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
         const status = up.statusCode ?? 502;
         if (!action || action.kind === "delay") {
           res.writeHead(status, forwardedHeaders(up.headers));
+          up.pipe(res);
+          return;
+        }
+        if (action.kind === "set-headers") {
+          res.writeHead(status, { ...forwardedHeaders(up.headers), ...action.headers(path, picked?.hit ?? 0) });
           up.pipe(res);
           return;
         }

@@ -34,6 +34,8 @@ export interface TokenRequestLog {
   scopes: string[];
   /** status we answered */
   status: number;
+  /** the request carried an Authorization header (credentials reached us, valid or not) */
+  authorization: boolean;
 }
 
 export interface RunningTokenServer {
@@ -108,7 +110,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Run
     const url = new URL(req.url ?? "/", "http://token.local");
     const scopes = url.searchParams.getAll("scope");
     const reply = (status: number, body: unknown, user?: string) => {
-      requests.push({ at: Date.now(), scopes, status, ...(user ? { user } : {}) });
+      requests.push({ at: Date.now(), scopes, status, authorization: req.headers.authorization !== undefined, ...(user ? { user } : {}) });
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };

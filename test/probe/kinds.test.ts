@@ -4,15 +4,20 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluateAlerts } from "@/lib/probe/alerts/evaluate";
 import { staticProbeContext } from "@/lib/probe/context";
 import { runProbe } from "@/lib/probe/kinds";
-import type { ProbeKind, ProbeParams, ProbeTargetSpec } from "@/lib/probe/types";
+import type { ProbeKind } from "@/lib/probe/kinds";
+import { storeResult } from "@/lib/probe/results";
+import { toSpec, type ProbeParams, type ProbeTargetSpec } from "@/lib/probe/types";
 import { createOciProvider, type ProviderConnection } from "@/lib/registry";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
 import { freePort } from "../harness/free-port";
 import { buildImage } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage } from "../harness/seed";
+import { startHarborSim, type HarborSim } from "../sim/harbor/server";
+import { openTestDatabase, type TestDatabase } from "../support/db";
 import { makeTempDir, removeDir } from "../harness/temp-dir";
 
 const USER = { username: "probe", password: "right-password" };
@@ -214,11 +219,78 @@ describe("TLS certificate expiry", () => {
 });
 
 describe("storage quota", () => {
-  it("is a clear unsupported result on a registry without a quota API", async () => {
+  const HARBOR_USER = { username: "admin", password: "Harbor12345" };
+  const harborAuth = { kind: "basic" as const, ...HARBOR_USER };
+  let harborRegistry: RunningRegistry;
+  let sim: HarborSim;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    harborRegistry = await startRegistry({ auth: "htpasswd", users: [HARBOR_USER] });
+    sim = await startHarborSim({ registryUrl: harborRegistry.url, users: [HARBOR_USER] });
+    const pusher = createOciProvider({ name: "push", url: sim.url, auth: harborAuth });
+    await pushImage(pusher, "team/app", buildImage({ layerCount: 1, layerSize: 64 * 1024 }), "1.0");
+    await pusher.close();
+    db = await openTestDatabase("postgres");
+  }, 60_000);
+  afterAll(async () => {
+    await db?.dispose();
+    await sim?.stop();
+    await harborRegistry?.stop();
+  });
+
+  const harbor = () => context([{ kind: "harbor", name: "harbor", url: sim.url, auth: harborAuth }]);
+
+  it("reports the percentage of a Harbor project's quota, and a quota_percent alert fires and resolves on it", async () => {
+    const ctx = harbor();
+    sim.setProject("team", { quotaBytes: undefined });
+    const unlimited = await runProbe(target("storage_quota", "harbor", { project: "team" }), ctx);
+    expect(unlimited).toMatchObject({ ok: true, detail: { project: "team", quota: "unlimited" } });
+    expect(unlimited.value).toBeUndefined(); // -1 is no limit, not a percentage
+    const used = (unlimited.detail as { usedBytes: number }).usedBytes;
+    expect(used).toBeGreaterThan(64 * 1024);
+
+    const row = await db.prisma.probeTarget.create({ data: { name: "team-quota", kind: "storage_quota", registryName: "harbor", params: { project: "team" }, intervalSeconds: 60, timeoutMs: 3000 } });
+    await db.prisma.probeAlertRule.create({ data: { name: "quota-75", kind: "quota_percent", threshold: 75 } });
+    const quotaTarget = toSpec(row);
+    const measure = async (at: number) => {
+      const outcome = await runProbe(quotaTarget, ctx);
+      await storeResult(db.prisma, quotaTarget, outcome, { at: new Date(at) });
+      return { outcome, events: await evaluateAlerts(db.prisma, quotaTarget, at) };
+    };
+
+    sim.setProject("team", { quotaBytes: Math.round(used / 0.8) });
+    const full = await measure(Date.now());
+    expect(full.outcome).toMatchObject({ ok: true, detail: { quota: "limited", usedBytes: used, limitBytes: Math.round(used / 0.8), percent: 80 } });
+    expect(full.outcome.value).toBeCloseTo(80, 1);
+    expect(full.events.map((e) => [e.event, e.alert.rule])).toEqual([["alert.firing", "quota-75"]]);
+    expect(full.events[0]!.alert.message).toBe("team-quota quota is 80.0% used (threshold 75%)");
+
+    sim.setProject("team", { quotaBytes: used * 4 });
+    const roomy = await measure(Date.now() + 1000);
+    expect(roomy.outcome.value).toBeCloseTo(25, 1);
+    expect(roomy.events.map((e) => e.event)).toEqual(["alert.resolved"]);
+    await ctx.close();
+    expect(sim.takeViolations()).toEqual([]);
+  });
+
+  it("is unknown, never unlimited, when Harbor does not show this account the quota", async () => {
+    const ctx = harbor();
+    sim.setProject("team", { quotaHidden: true });
+    const r = await runProbe(target("storage_quota", "harbor", { project: "team" }), ctx);
+    expect(r).toMatchObject({ ok: false, errorClass: "unknown", detail: { quota: "unknown" } });
+    expect(r.message).toMatch(/does not show this account the quota of project team/);
+    sim.setProject("team", { quotaHidden: false });
+    expect((await runProbe(target("storage_quota", "harbor", { project: "missing" }), ctx)).errorClass).toBe("not_found");
+    await ctx.close();
+    expect(sim.takeViolations()).toEqual([]);
+  });
+
+  it("is a clear unsupported result on a registry that keeps no quotas", async () => {
     const ctx = context();
-    const r = await runProbe(target("storage_quota", "anon"), ctx);
+    const r = await runProbe(target("storage_quota", "anon", { project: "dev" }), ctx);
     expect(r).toMatchObject({ ok: false, errorClass: "unsupported" });
-    expect(r.message).toMatch(/exposes no quota API/);
+    expect(r.message).toMatch(/keeps no storage quotas/);
     await ctx.close();
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserInputError } from "@/lib/auth/users";
-import { parseConfig } from "@/lib/config/load";
+import { parseAppConfig as parseConfig } from "@/lib/app-config";
 import { acknowledgeAlert, listAlerts } from "@/lib/probe/alerts/list";
 import { createAlertRule, deleteAlertRule, setAlertRuleEnabled } from "@/lib/probe/alerts/rules";
 import { syncProbeConfig } from "@/lib/probe/config-sync";

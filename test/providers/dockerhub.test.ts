@@ -34,8 +34,8 @@ const digests: Record<string, string> = {};
 beforeAll(async () => {
   tokens = await startTokenServer({ users: [USER], anonymousPull: true });
   registry = await startRegistry({ auth: "token", token: tokens.config });
-  sim = await startHubSim({ registryUrl: registry.url, users: [USER] });
-  const pusher = createOciProvider({ name: "push", url: sim.url, auth });
+  sim = await startHubSim({ registryUrl: registry.url, users: [USER], tokenRealm: tokens.realm });
+  const pusher = createOciProvider({ name: "push", url: sim.url, auth, tokenRealms: [tokens.realm] });
   digests.web10 = await pushImage(pusher, "acme/web", buildImage({ layerCount: 1, created: "2025-11-01T00:00:00Z" }), "1.0");
   const platforms = [{ os: "linux", architecture: "amd64" }, { os: "linux", architecture: "arm64" }].map((platform) => buildImage({ platform, layerCount: 1 }));
   digests.web11 = await pushIndex(pusher, "acme/web", buildIndex(platforms), platforms, "1.1");
@@ -47,7 +47,7 @@ beforeAll(async () => {
   sim.setRepository("acme/secret", { private: true, pullCount: 2 });
   sim.setTag("acme/web", "1.0", { lastPushed: "2025-11-01T00:00:00.000000Z", lastPulled: "2026-02-01T12:00:00.000000Z" });
   sim.setTag("acme/web", "1.1", { lastPushed: "2026-01-20T00:00:00.000000Z" });
-  hub = createDockerHubProvider({ name: "hub", url: sim.url, auth, namespaces: ["acme"] }, fast);
+  hub = createDockerHubProvider({ name: "hub", url: sim.url, auth, namespaces: ["acme"], tokenRealms: [tokens.realm] }, fast);
 });
 
 afterEach(() => {
@@ -178,7 +178,7 @@ describe("Docker Hub paging: a page past the end is 404", () => {
 
   beforeAll(async () => {
     for (const r of [...names("hundred", 100), ...names("twohundred", 200)]) sim.setRepository(r, {});
-    const pusher = createOciProvider({ name: "push", url: sim.url, auth });
+    const pusher = createOciProvider({ name: "push", url: sim.url, auth, tokenRealms: [tokens.realm] });
     const image = buildImage({ layerCount: 1 });
     await pushImage(pusher, "tagged/many", image, "t000");
     for (let i = 1; i < 100; i++) await pusher.putManifest("tagged/many", `t${String(i).padStart(3, "0")}`, image.manifest.bytes, image.manifest.mediaType);
@@ -221,10 +221,10 @@ describe("Docker Hub paging: a page past the end is 404", () => {
       expect(listed.items).toHaveLength(200);
       expect(listed.truncated).toBe(true);
       // what the registry page and the environment views read: they say "partial"
-      expect(await searchRepositories(p, { namespace: "twohundred" })).toMatchObject({ total: 100, truncated: true });
+      expect(await searchRepositories(p, { namespace: "twohundred" })).toMatchObject({ total: 100, truncated: expect.objectContaining({ reason: "registry-limit" }) });
       expect((await p.tagLifecycle("tagged/many")).truncated).toBeUndefined();
       // one tag more than a page: the tag lifecycle is partial, and the repository page says so
-      const pusher = createOciProvider({ name: "push", url: sim.url, auth });
+      const pusher = createOciProvider({ name: "push", url: sim.url, auth, tokenRealms: [tokens.realm] });
       const image = buildImage({ layerCount: 1 });
       await pushImage(pusher, "tagged/many", image, "t100");
       await pusher.close();
@@ -246,7 +246,7 @@ describe("Docker Hub paging: a page past the end is 404", () => {
 
 describe("Docker Hub provider failures", () => {
   it("401: a wrong personal access token fails the sign-in as unauthorized", async () => {
-    const wrong = createDockerHubProvider({ name: "hub", url: sim.url, auth: { kind: "basic", username: USER.username, password: "dckr_pat_wrong" }, namespaces: ["acme"] }, fast);
+    const wrong = createDockerHubProvider({ name: "hub", url: sim.url, auth: { kind: "basic", username: USER.username, password: "dckr_pat_wrong" }, namespaces: ["acme"], tokenRealms: [tokens.realm] }, fast);
     try {
       await expect(wrong.repositoryInfo()).rejects.toMatchObject({ kind: "unauthorized", status: 401 });
     } finally {

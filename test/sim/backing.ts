@@ -31,8 +31,9 @@ export interface Backing {
 
 const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 
-export function openBacking(url: string, auth: RegistryAuth): Backing {
-  const provider = createOciProvider({ name: "sim-backing", url, auth }, { retry: { maxAttempts: 1 } });
+/** `tokenRealms`: the token service of a token-auth backing registry, on its own loopback port. */
+export function openBacking(url: string, auth: RegistryAuth, tokenRealms?: string[]): Backing {
+  const provider = createOciProvider({ name: "sim-backing", url, auth, ...(tokenRealms ? { tokenRealms } : {}) }, { retry: { maxAttempts: 1 } });
 
   async function describe(repository: string, digest: string, tags: string[]): Promise<BackingImage> {
     const d = await provider.describeArtifact(repository, digest);

@@ -56,12 +56,12 @@ export async function startWorld(): Promise<World> {
     const hubRegistry: RunningRegistry = keep(await startRegistry({ auth: "token", token: tokens.config }));
     const ecrRegistry = keep(await startRegistry({ auth: "htpasswd", users: [{ username: "AWS", password: s.ECR_TOKEN }] }));
     const harborRegistry = keep(await startRegistry({ auth: "htpasswd", users: [{ username: s.HARBOR_USER, password: s.HARBOR_PASSWORD }] }));
-    const hub = keep(await startHubSim({ registryUrl: hubRegistry.url, users: [{ username: s.HUB_USER, password: s.HUB_PAT }] }));
+    const hub = keep(await startHubSim({ registryUrl: hubRegistry.url, users: [{ username: s.HUB_USER, password: s.HUB_PAT }], tokenRealm: tokens.realm }));
     const ecr = keep(await startEcrSim({ registryUrl: ecrRegistry.url, registryPassword: s.ECR_TOKEN, accessKeyId: s.AWS_KEY, secretAccessKey: s.AWS_SECRET, region: s.AWS_REGION }));
     const harbor = keep(await startHarborSim({ registryUrl: harborRegistry.url, users: [{ username: s.HARBOR_USER, password: s.HARBOR_PASSWORD }] }));
 
     const pushers: Record<string, RegistryProvider> = {
-      dev: createOciProvider({ name: "dev", url: hub.url, auth: { kind: "basic", username: s.HUB_USER, password: s.HUB_PAT } }),
+      dev: createOciProvider({ name: "dev", url: hub.url, auth: { kind: "basic", username: s.HUB_USER, password: s.HUB_PAT }, tokenRealms: [tokens.realm] }),
       staging: createOciProvider({ name: "staging", url: ecrRegistry.url, auth: { kind: "basic", username: "AWS", password: s.ECR_TOKEN } }),
       prod: createOciProvider({ name: "prod", url: harbor.url, auth: { kind: "basic", username: s.HARBOR_USER, password: s.HARBOR_PASSWORD } }),
     };
@@ -133,6 +133,7 @@ export async function startWorld(): Promise<World> {
   - name: hub
     kind: dockerhub
     url: ${hub.url}
+    tokenRealms: [${tokens.realm}]
     credentials:
       username: ${s.HUB_USER}
       token: \${WORLD_HUB_PAT}

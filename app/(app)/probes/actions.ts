@@ -6,17 +6,10 @@ import { defineAction } from "@/lib/auth/action";
 import { formName } from "@/lib/config/names";
 import { acknowledgeAlert } from "@/lib/probe/alerts/list";
 import { createAlertRule, deleteAlertRule, setAlertRuleEnabled } from "@/lib/probe/alerts/rules";
-import { MIN_INTERVAL_SECONDS } from "@/lib/probe/config-schema";
+import { intervalField as interval, newTargetForm, optionalText as optional, timeoutField as timeout } from "@/lib/probe/form";
 import { addBasicProbesForRegistries, createProbeTarget, deleteProbeTarget, updateProbeTarget } from "@/lib/probe/targets";
-import { alertKinds, probeKinds, type ProbeParams } from "@/lib/probe/types";
+import { alertKinds } from "@/lib/probe/types";
 
-const optional = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v) => v || undefined);
-const interval = z.coerce.number().int().min(MIN_INTERVAL_SECONDS, `at least ${MIN_INTERVAL_SECONDS} seconds`).max(86_400);
-const timeout = z.coerce.number().int().min(100, "at least 100 ms").max(120_000);
 
 function refresh() {
   revalidatePath("/probes");
@@ -25,25 +18,10 @@ function refresh() {
 }
 
 export const createTargetAction = defineAction({
-  input: z.object({
-    name: formName,
-    kind: z.enum(probeKinds),
-    registryName: optional,
-    intervalSeconds: interval,
-    timeoutMs: timeout,
-    repository: optional,
-    tag: optional,
-    environments: optional,
-    url: z.union([z.literal(""), z.url({ protocol: /^https$/, error: "an https:// URL" })]).optional(),
-  }),
+  input: newTargetForm,
   permission: "probe.manage",
   async run(input, { prisma, actor, ip }) {
-    const params: ProbeParams = {};
-    if (input.repository) params.repository = input.repository;
-    if (input.tag) params.tag = input.tag;
-    if (input.environments) params.environments = input.environments.split(/[\s,]+/).filter(Boolean);
-    if (input.url) params.url = input.url;
-    await createProbeTarget(prisma, { actor, ip }, { name: input.name, kind: input.kind, registryName: input.kind === "tag_consistency" ? null : (input.registryName ?? null), params, intervalSeconds: input.intervalSeconds, timeoutMs: input.timeoutMs });
+    await createProbeTarget(prisma, { actor, ip }, input);
     refresh();
     return { message: `Probe ${input.name} added; it runs within ${input.intervalSeconds} seconds.` };
   },

@@ -111,7 +111,7 @@ async function EnvironmentScans({ environments, selected }: { environments: stri
         <>
           <p className="mb-2 text-sm text-slate-500">
             {view.rows.length} image(s) in {view.environment.name} ({view.environment.registry}
-            {view.environment.namespace ? `, ${view.environment.namespace}` : ""}), worst first{view.truncated ? " — partial: the environment has more repositories or tags than one view reads" : ""}
+            {view.environment.namespace ? `, ${view.environment.namespace}` : ""}), worst first{view.truncated ? " — partial: the environment has more repositories or tags than one view reads, or its registry kept returning more pages" : ""}
           </p>
           <div className="card overflow-x-auto">
             <table className="table" data-testid="env-scans">

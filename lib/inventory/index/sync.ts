@@ -12,6 +12,7 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeRegistryError, isIndexJson, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
+import { inNamespace } from "@/lib/inventory/namespace";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { applyObservation, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
 
@@ -210,11 +211,6 @@ async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPage
     cursor = p.next;
   }
   throw new Error(`the registry kept returning more pages after ${maxPages}; the sync stopped without changing the index`);
-}
-
-function inNamespace(repository: string, namespace: string): boolean {
-  const ns = namespace.replace(/\/+$/, "");
-  return !ns || repository.startsWith(`${ns}/`);
 }
 
 /** Runs fn over items, at most `limit` at a time; fn handles its own errors. */

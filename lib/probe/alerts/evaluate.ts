@@ -5,6 +5,7 @@
  * and resolution is a conditional update, so each transition is announced exactly once.
  */
 import type { PrismaClient, ProbeAlertRule } from "@/lib/db/generated/client";
+import { alertAppliesTo } from "../kinds";
 import { numOrNull, tsParam } from "../sql";
 import { UNSUPPORTED, type AlertKind, type ProbeTargetSpec } from "../types";
 import type { AlertEvent } from "./webhook";
@@ -13,21 +14,10 @@ type Verdict = { firing: true; message: string; value: number | null } | { firin
 
 export const DEFAULT_P99_WINDOW_SECONDS = 900;
 
-/** A rule without a target applies to the kinds where it means something. */
+/** A rule without a target applies to the kinds whose spec says it means something for them. */
 export function ruleApplies(rule: Pick<ProbeAlertRule, "kind" | "targetName">, target: Pick<ProbeTargetSpec, "name" | "kind">): boolean {
   if (rule.targetName) return rule.targetName === target.name;
-  switch (rule.kind as AlertKind) {
-    case "consecutive_failures":
-      return true;
-    case "p99_latency":
-      return ["reachability", "credentials", "pull_latency"].includes(target.kind);
-    case "quota_percent":
-      return target.kind === "storage_quota";
-    case "cert_expiry_days":
-      return target.kind === "tls_expiry";
-    default:
-      return false;
-  }
+  return alertAppliesTo(rule.kind as AlertKind, target.kind);
 }
 
 const countable = { OR: [{ errorClass: null }, { errorClass: { not: UNSUPPORTED } }] };

@@ -1,5 +1,4 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
-import type { ProbeKind } from "../types";
 import { eventFor } from "./evaluate";
 import { postWebhook, type AlertEvent, type WebhookOptions } from "./webhook";
 
@@ -28,7 +27,7 @@ export async function retryFailedNotifications(prisma: PrismaClient, url: string
     take: 50,
   });
   const events = pending.flatMap((a) => {
-    const target = { name: a.target.name, kind: a.target.kind as ProbeKind, registryName: a.target.registryName };
+    const target = { name: a.target.name, kind: a.target.kind, registryName: a.target.registryName };
     const out: AlertEvent[] = [];
     if (!a.notifiedAt) out.push(eventFor("alert.firing", a, a.rule, target));
     if (a.resolvedAt && !a.recoveryNotifiedAt) out.push(eventFor("alert.resolved", a, a.rule, target));

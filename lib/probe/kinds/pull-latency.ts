@@ -1,7 +1,8 @@
+import { z } from "zod";
 import { isIndexJson, type Descriptor, type ImageManifestJson, type RegistryProvider } from "@/lib/registry";
-import { DEFAULT_SAMPLE_BYTES } from "../config-schema";
-import type { ProbeContext } from "../context";
-import type { ProbeOutcome, ProbeTargetSpec } from "../types";
+import { defineProbeKind } from "./spec";
+
+const DEFAULT_SAMPLE_BYTES = 1024 * 1024;
 
 async function imageManifest(provider: RegistryProvider, repository: string, tag: string): Promise<ImageManifestJson> {
   const top = await provider.getManifest(repository, tag);
@@ -37,28 +38,42 @@ async function sampleBlob(provider: RegistryProvider, repository: string, layer:
 }
 
 /** Manifest GET, then a sampled read of the largest layer: how fast a pull would start and flow. */
-export async function pullLatency(target: ProbeTargetSpec, ctx: ProbeContext): Promise<Omit<ProbeOutcome, "latencyMs">> {
-  const { repository, tag } = target.params;
-  if (!repository || !tag) throw new Error(`probe ${target.name}: pull_latency needs repository and tag`);
-  const provider = await ctx.provider(target.registryName!, { timeoutMs: target.timeoutMs });
-  const t0 = performance.now();
-  const manifest = await imageManifest(provider, repository, tag);
-  const manifestMs = performance.now() - t0;
-  const blobs = manifest.layers.length > 0 ? manifest.layers : [manifest.config];
-  const largest = blobs.reduce((a, b) => (b.size > a.size ? b : a));
-  const sample = await sampleBlob(provider, repository, largest, target.params.sampleBytes ?? DEFAULT_SAMPLE_BYTES, t0 + target.timeoutMs);
-  return {
-    ok: true,
-    value: sample.throughputBps,
-    detail: {
-      manifestMs: round(manifestMs),
-      ttfbMs: round(sample.ttfbMs),
-      sampledBytes: sample.bytes,
-      throughputBps: Math.round(sample.throughputBps),
-      layer: largest.digest,
-      layerSize: largest.size,
-    },
-  };
-}
+export const pullLatency = defineProbeKind({
+  kind: "pull_latency",
+  label: "Pull latency",
+  registry: "required",
+  params: z.strictObject({
+    repository: z.string().min(1).describe("the repository to pull from"),
+    tag: z.string().min(1).describe("the tag whose manifest and largest layer are read"),
+    /** bytes of the largest layer to read */
+    sampleBytes: z.number().int().min(1).max(64 * 1024 * 1024).optional(),
+  }),
+  form: [
+    { name: "repository", label: "Repository", placeholder: "team/app" },
+    { name: "tag", label: "Tag", placeholder: "1.0.0" },
+  ],
+  alerts: ["consecutive_failures", "p99_latency"],
+  async run(target, { repository, tag, sampleBytes }, ctx) {
+    const provider = await ctx.provider(target.registryName!, { timeoutMs: target.timeoutMs });
+    const t0 = performance.now();
+    const manifest = await imageManifest(provider, repository, tag);
+    const manifestMs = performance.now() - t0;
+    const blobs = manifest.layers.length > 0 ? manifest.layers : [manifest.config];
+    const largest = blobs.reduce((a, b) => (b.size > a.size ? b : a));
+    const sample = await sampleBlob(provider, repository, largest, sampleBytes ?? DEFAULT_SAMPLE_BYTES, t0 + target.timeoutMs);
+    return {
+      ok: true,
+      value: sample.throughputBps,
+      detail: {
+        manifestMs: round(manifestMs),
+        ttfbMs: round(sample.ttfbMs),
+        sampledBytes: sample.bytes,
+        throughputBps: Math.round(sample.throughputBps),
+        layer: largest.digest,
+        layerSize: largest.size,
+      },
+    };
+  },
+});
 
 const round = (n: number) => Math.round(n * 10) / 10;

@@ -1,6 +1,6 @@
+import { z } from "zod";
 import { isRegistryErrorKind, type RegistryProvider } from "@/lib/registry";
-import type { ProbeContext } from "../context";
-import type { ProbeOutcome, ProbeTargetSpec } from "../types";
+import { defineProbeKind } from "./spec";
 
 /** The unauthenticated request path of OCI-based providers, when they expose it. */
 interface PlainRequester {
@@ -17,19 +17,27 @@ function plainRequester(p: RegistryProvider): PlainRequester | undefined {
  * GET /v2/ answers 200 or 401 in time. A 401 counts as reachable: the registry is up and asking for
  * credentials, which the credentials probe checks on its own.
  */
-export async function reachability(target: ProbeTargetSpec, ctx: ProbeContext): Promise<Omit<ProbeOutcome, "latencyMs">> {
-  const provider = await ctx.provider(target.registryName!, { timeoutMs: target.timeoutMs });
-  const plain = plainRequester(provider);
-  if (plain) {
-    const res = await plain.sendPlain({ method: "GET", url: new URL("/v2/", plain.registryUrl), expect: [200, 401], what: "API root" });
-    res.body.resume();
-    return { ok: true, detail: { status: res.status } };
-  }
-  try {
-    const ping = await provider.ping();
-    return { ok: true, detail: { status: 200, authScheme: ping.authScheme } };
-  } catch (err) {
-    if (isRegistryErrorKind(err, "unauthorized") || isRegistryErrorKind(err, "forbidden")) return { ok: true, detail: { status: err.status ?? 401 } };
-    throw err;
-  }
-}
+export const reachability = defineProbeKind({
+  kind: "reachability",
+  label: "Reachability",
+  registry: "required",
+  params: z.strictObject({}),
+  form: [],
+  alerts: ["consecutive_failures", "p99_latency"],
+  async run(target, _params, ctx) {
+    const provider = await ctx.provider(target.registryName!, { timeoutMs: target.timeoutMs });
+    const plain = plainRequester(provider);
+    if (plain) {
+      const res = await plain.sendPlain({ method: "GET", url: new URL("/v2/", plain.registryUrl), expect: [200, 401], what: "API root" });
+      res.body.resume();
+      return { ok: true, detail: { status: res.status } };
+    }
+    try {
+      const ping = await provider.ping();
+      return { ok: true, detail: { status: 200, authScheme: ping.authScheme } };
+    } catch (err) {
+      if (isRegistryErrorKind(err, "unauthorized") || isRegistryErrorKind(err, "forbidden")) return { ok: true, detail: { status: err.status ?? 401 } };
+      throw err;
+    }
+  },
+});

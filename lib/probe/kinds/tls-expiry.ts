@@ -1,7 +1,8 @@
 import { isIP } from "node:net";
 import tls from "node:tls";
-import type { ProbeContext } from "../context";
-import { UNSUPPORTED, type ProbeOutcome, type ProbeTargetSpec } from "../types";
+import { z } from "zod";
+import { UNSUPPORTED } from "../types";
+import { defineProbeKind } from "./spec";
 
 const DAY_MS = 86_400_000;
 
@@ -45,18 +46,29 @@ function peerCertificate(url: URL, timeoutMs: number, caPem?: string): Promise<P
 }
 
 /** Days until the registry's TLS certificate expires; an expired or untrusted certificate is a failure. */
-export async function tlsExpiry(target: ProbeTargetSpec, ctx: ProbeContext): Promise<Omit<ProbeOutcome, "latencyMs">> {
-  const conn = target.registryName ? await ctx.connection(target.registryName) : undefined;
-  const url = new URL(target.params.url ?? conn!.url);
-  if (url.protocol !== "https:") {
-    return { ok: false, errorClass: UNSUPPORTED, message: `${url.host} is served over plain http: there is no certificate to check` };
-  }
-  const cert = await peerCertificate(url, target.timeoutMs, conn?.tls?.caPem);
-  const daysLeft = Math.round(((cert.validTo.getTime() - Date.now()) / DAY_MS) * 10) / 10;
-  const detail = { validTo: cert.validTo.toISOString(), subject: cert.subject, issuer: cert.issuer, daysLeft, trusted: cert.authorized };
-  if (daysLeft <= 0) return { ok: false, errorClass: "expired", value: daysLeft, message: `the certificate of ${url.host} expired on ${cert.validTo.toISOString().slice(0, 10)}`, detail };
-  if (!cert.authorized && !conn?.tls?.insecureSkipVerify) {
-    return { ok: false, errorClass: "untrusted", value: daysLeft, message: `the certificate of ${url.host} is not trusted (${cert.authorizationError ?? "unknown reason"}); clients will refuse it`, detail };
-  }
-  return { ok: true, value: daysLeft, detail };
-}
+export const tlsExpiry = defineProbeKind({
+  kind: "tls_expiry",
+  label: "TLS certificate",
+  registry: "or-url",
+  params: z.strictObject({
+    /** https://host:port to check instead of the registry's URL */
+    url: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).optional(),
+  }),
+  form: [{ name: "url", label: "Or check this https:// URL", placeholder: "https://registry.example.com", input: "url" }],
+  alerts: ["consecutive_failures", "cert_expiry_days"],
+  async run(target, params, ctx) {
+    const conn = target.registryName ? await ctx.connection(target.registryName) : undefined;
+    const url = new URL(params.url ?? conn!.url);
+    if (url.protocol !== "https:") {
+      return { ok: false, errorClass: UNSUPPORTED, message: `${url.host} is served over plain http: there is no certificate to check` };
+    }
+    const cert = await peerCertificate(url, target.timeoutMs, conn?.tls?.caPem);
+    const daysLeft = Math.round(((cert.validTo.getTime() - Date.now()) / DAY_MS) * 10) / 10;
+    const detail = { validTo: cert.validTo.toISOString(), subject: cert.subject, issuer: cert.issuer, daysLeft, trusted: cert.authorized };
+    if (daysLeft <= 0) return { ok: false, errorClass: "expired", value: daysLeft, message: `the certificate of ${url.host} expired on ${cert.validTo.toISOString().slice(0, 10)}`, detail };
+    if (!cert.authorized && !conn?.tls?.insecureSkipVerify) {
+      return { ok: false, errorClass: "untrusted", value: daysLeft, message: `the certificate of ${url.host} is not trusted (${cert.authorizationError ?? "unknown reason"}); clients will refuse it`, detail };
+    }
+    return { ok: true, value: daysLeft, detail };
+  },
+});

@@ -1,6 +1,7 @@
 /** The Docker Hub API (hub.docker.com/v2/…): repositories and tags of a namespace, with JWT sign-in. */
 import type { RepositoryInfo } from "../capabilities";
 import type { OciClientOptions } from "../oci/client";
+import { joinNamespace } from "../namespace";
 import type { RegistryConnection } from "../provider";
 import { createJsonApi, expectObject, type JsonApi } from "../transport/json-api";
 import { allPages } from "../transport/paging";
@@ -114,7 +115,7 @@ export function splitHubRepository(repository: string): [string, string] {
 
 export function toRepositoryInfo(r: HubRepositoryEntry): RepositoryInfo {
   return {
-    name: `${r.namespace ?? ""}/${r.name ?? ""}`,
+    name: joinNamespace(r.namespace ?? "", r.name ?? ""),
     ...(r.description ? { description: r.description } : {}),
     ...(r.pull_count !== undefined ? { pullCount: r.pull_count } : {}),
     ...(r.last_updated ? { lastUpdated: r.last_updated } : {}),

@@ -11,16 +11,13 @@ import { createOciProvider } from "../oci/provider";
 import { discard, header } from "../transport/types";
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
 import { MANIFEST_ACCEPT } from "../media-types";
+import { joinNamespace, normalizeNamespace } from "../namespace";
 import { createHubApi, namespaceRepositories, repositoryDetails, repositoryTags, toRepositoryInfo } from "./api";
 
 export const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
-  catalog: true,
   referrers: true,
-  deleteManifest: false,
   scanReports: false,
   replication: false,
-  quotas: false,
-  retention: false,
   blobMount: true,
 };
 
@@ -58,8 +55,11 @@ export interface DockerHubOptions extends OciClientOptions {
   maxListPages?: number;
 }
 
+/** registry-1.docker.io sends its clients to this token service: allowed for the Hub provider only. */
+const HUB_TOKEN_REALM = "https://auth.docker.io";
+
 export function createDockerHubProvider(conn: RegistryConnection & { namespaces?: string[] }, options: DockerHubOptions = {}): DockerHubProvider {
-  const oci = createOciProvider(conn, options);
+  const oci = createOciProvider({ ...conn, tokenRealms: [...(conn.tokenRealms ?? []), HUB_TOKEN_REALM] }, options);
   const api = createHubApi(conn, options);
   const known = new Set<string>([...(conn.auth.kind === "basic" ? [conn.auth.username] : []), ...(conn.namespaces ?? [])].filter(Boolean));
 
@@ -78,7 +78,7 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
       for (const ns of [...known].sort()) {
         const listed = await namespaceRepositories(api, ns, options.maxListPages);
         truncated ||= listed.truncated;
-        all.push(...listed.items.map((r) => `${r.namespace ?? ns}/${r.name ?? ""}`));
+        all.push(...listed.items.map((r) => joinNamespace(r.namespace ?? ns, r.name ?? "")));
       }
       all.sort();
       let start = 0;
@@ -91,7 +91,7 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
       return { items, ...(start + size < all.length ? { next: String(start + size) } : {}), ...(truncated ? { truncated } : {}) };
     },
     async repositoryInfo(opts = {}) {
-      const namespaces = opts.namespace ? [opts.namespace.replace(/\/+$/, "")] : [...known];
+      const namespaces = opts.namespace ? [normalizeNamespace(opts.namespace)] : [...known];
       const out = [];
       for (const ns of namespaces) out.push(...(await namespaceRepositories(api, ns, options.maxListPages)).items.map(toRepositoryInfo));
       return out;

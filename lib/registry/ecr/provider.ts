@@ -5,6 +5,7 @@
  */
 import type { LifecycleSource, RepositoryInfoSource, ReplicationSource, ScanSource } from "../capabilities";
 import { RegistryError } from "../errors";
+import { inNamespace } from "../namespace";
 import type { OciClientOptions } from "../oci/client";
 import type { OciProvider } from "../oci/provider";
 import { normalizeRegistryUrl } from "../transport/transport";
@@ -15,13 +16,9 @@ import { ecrTagLifecycle } from "./lifecycle";
 import { createTokenSource } from "./token";
 
 export const ECR_CAPABILITIES: RegistryCapabilities = {
-  catalog: true,
   referrers: true,
-  deleteManifest: true,
   scanReports: true,
   replication: true,
-  quotas: false,
-  retention: true,
   blobMount: false,
 };
 
@@ -99,9 +96,8 @@ export function createEcrProvider(conn: RegistryConnection, options: OciClientOp
     },
     tagLifecycle: (repo) => ecrTagLifecycle(api, repo),
     async repositoryInfo(opts = {}) {
-      const prefix = opts.namespace ? `${opts.namespace.replace(/\/+$/, "")}/` : "";
       return (await allRepositories(api))
-        .filter((r) => (r.repositoryName ?? "").startsWith(prefix))
+        .filter((r) => inNamespace(r.repositoryName ?? "", opts.namespace))
         .map((r) => ({
           name: r.repositoryName ?? "",
           ...(r.imageTagMutability ? { tagMutability: r.imageTagMutability } : {}),

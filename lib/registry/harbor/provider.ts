@@ -7,6 +7,7 @@ import type {
   ArtifactMetadataSource,
   LifecycleSource,
   NamespaceSource,
+  QuotaSource,
   ReplicationSource,
   ScanSource,
 } from "../capabilities";
@@ -17,21 +18,18 @@ import { createHarborApi } from "./api";
 import { getArtifact, toArtifactMetadata } from "./artifacts";
 import { harborTagLifecycle } from "./lifecycle";
 import { listProjects, listRepositoryPage, storageVolumes } from "./projects";
+import { projectQuota } from "./quota";
 import { listExecutions, listPolicies, listTasks, startExecution } from "./replication";
 import { getVulnerabilityReport } from "./scans";
 
 export const HARBOR_CAPABILITIES: RegistryCapabilities = {
-  catalog: true,
   referrers: true,
-  deleteManifest: true,
   scanReports: true,
   replication: true,
-  quotas: true,
-  retention: true,
   blobMount: true,
 };
 
-export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & ArtifactMetadataSource & { readonly oci: OciProvider };
+export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & QuotaSource & ArtifactMetadataSource & { readonly oci: OciProvider };
 
 export function createHarborProvider(conn: RegistryConnection, options: OciClientOptions = {}): HarborProvider {
   const oci = createOciProvider(conn, options);
@@ -50,6 +48,7 @@ export function createHarborProvider(conn: RegistryConnection, options: OciClien
     tagLifecycle: (repo) => harborTagLifecycle(api, repo),
     listNamespaces: () => listProjects(api),
     storageVolumes: () => storageVolumes(api),
+    storageQuota: (namespace) => projectQuota(api, namespace),
     artifactMetadata: async (repo, ref) => {
       const a = await getArtifact(api, repo, ref);
       return a ? toArtifactMetadata(a) : null;

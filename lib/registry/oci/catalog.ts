@@ -4,13 +4,13 @@
  * because registries are free to paginate with other parameters. Distribution 2.8 ignores `n` on tags
  * and returns everything in one page: that is passed on as it is, a single page without `next`.
  */
-import { InvalidInputError } from "../errors";
+import { InvalidInputError, RegistryError } from "../errors";
 import type { ListOptions, Page } from "../provider";
 import { badShape, LIMITS, parseJson, readBody } from "../transport/body";
 import { repoUrl, scope, type OciClient } from "./client";
 import { parseNextLink } from "../transport/link-header";
 import { catalogSchema, describeIssues, tagListSchema } from "./schemas";
-import { headerValues } from "../transport/types";
+import { describeTarget, headerValues, type RegistryResponse } from "../transport/types";
 
 /**
  * A cursor comes back from the browser, so it is untrusted: it must point at the same registry and
@@ -27,6 +27,21 @@ function cursorUrl(client: OciClient, cursor: string, expectedPath: string): URL
     throw new InvalidInputError(`invalid page cursor "${cursor}": it does not belong to ${client.registryUrl.origin}${expectedPath}`, cursor);
   }
   return url;
+}
+
+/**
+ * The registry's `Link: <…>; rel="next"`, accepted only for the same listing on the same origin: a
+ * Link elsewhere would send our credentials (and a viewer's request) wherever the header says.
+ */
+function nextPage(client: OciClient, res: RegistryResponse, url: URL): string | undefined {
+  const next = parseNextLink(headerValues(res, "link"), url);
+  if (!next) return undefined;
+  const host = client.registryUrl.host;
+  const refuse = (where: string) =>
+    new RegistryError({ kind: "bad_response", status: res.status, registry: host, url: url.toString(), method: "GET", message: `registry ${host} sent a Link rel="next" to ${where} for ${describeTarget(res.request)}; it was not followed` });
+  if (next.origin !== client.registryUrl.origin) throw refuse(`another origin (${next.origin})`);
+  if (next.pathname !== url.pathname) throw refuse(`another listing (${next.pathname})`);
+  return next.toString();
 }
 
 function firstPageUrl(base: URL, options: ListOptions): URL {
@@ -47,8 +62,8 @@ export async function listRepositories(client: OciClient, options: ListOptions =
   const res = await client.send({ method: "GET", url, scopes: [scope.catalog], expect: [200], what: "repository catalog" });
   const parsed = catalogSchema.safeParse(parseJson(await readBody(res, LIMITS.json), res, "the repository catalog"));
   if (!parsed.success) throw badShape(res, "repository catalog", describeIssues(parsed.error));
-  const next = parseNextLink(headerValues(res, "link"), url);
-  return { items: parsed.data.repositories ?? [], ...(next ? { next: next.toString() } : {}) };
+  const next = nextPage(client, res, url);
+  return { items: parsed.data.repositories ?? [], ...(next ? { next } : {}) };
 }
 
 export async function listTags(client: OciClient, repository: string, options: ListOptions = {}): Promise<Page<string>> {
@@ -63,6 +78,6 @@ export async function listTags(client: OciClient, repository: string, options: L
   });
   const parsed = tagListSchema.safeParse(parseJson(await readBody(res, LIMITS.json), res, `the tag list of ${repository}`));
   if (!parsed.success) throw badShape(res, `tag list of ${repository}`, describeIssues(parsed.error));
-  const next = parseNextLink(headerValues(res, "link"), url);
-  return { items: parsed.data.tags ?? [], ...(next ? { next: next.toString() } : {}) };
+  const next = nextPage(client, res, url);
+  return { items: parsed.data.tags ?? [], ...(next ? { next } : {}) };
 }

@@ -15,13 +15,9 @@ import { listReferrers } from "./referrers";
 import { mountBlob, uploadBlob, uploadBlobStream } from "./upload";
 
 export const OCI_CAPABILITIES: RegistryCapabilities = {
-  catalog: true,
   referrers: true,
-  deleteManifest: true,
   scanReports: false,
   replication: false,
-  quotas: false,
-  retention: false,
   blobMount: true,
 };
 

@@ -8,7 +8,7 @@ import type { RegistryAuth } from "../provider";
 import { challengeScopes, parseAuthChallenges, pickChallenge, type AuthChallenge } from "./auth-challenge";
 import { createChallengeDiscovery, raceAbort, type ChallengeDiscovery } from "./challenge-discovery";
 import { basicAuthorization, withAuthorization } from "./basic";
-import { fetchToken, type TokenCredentials } from "./bearer";
+import { fetchToken, type RealmSettings, type TokenCredentials } from "./bearer";
 import { createTokenCache, tokenCacheKey, type TokenCache } from "./token-cache";
 import { discard, headerValues, isReplayable, type RegistryRequest, type Send, type Step } from "./types";
 
@@ -21,6 +21,8 @@ export interface AuthStepOptions {
   discoveryTimeoutMs?: number;
   /** shared with the client, so a ping's own unauthenticated GET /v2/ also answers discovery */
   discovery?: ChallengeDiscovery;
+  /** which token services besides the registry's own host may be asked (realm-policy.ts) */
+  realms?: RealmSettings;
 }
 
 interface Authorization {
@@ -48,7 +50,7 @@ export function authStep(options: AuthStepOptions): Step {
     const service = challenge.params.service;
     const cacheKey = tokenCacheKey(realm, service, scopes);
     const { token, fresh } = await cache.get(cacheKey, () =>
-      fetchToken(tokenSend, { realm, ...(service ? { service } : {}) }, scopes, credentials, registryUrl),
+      fetchToken(tokenSend, { realm, ...(service ? { service } : {}) }, scopes, credentials, registryUrl, options.realms),
     );
     return { value: `Bearer ${token}`, token, cacheKey, fresh };
   };

@@ -2,12 +2,14 @@
  * The token exchange of the distribution token spec: GET <realm>?service=…&scope=…&scope=… with the
  * user's Basic credentials (or none, for anonymous pulls), answered by {token|access_token, expires_in}.
  */
+import { STATUS_CODES } from "node:http";
 import { RegistryError } from "../errors";
 import { basicAuthorization } from "./basic";
-import { parseJson, readBody, readErrorText } from "./body";
-import { errorFromResponse } from "./error-mapping";
+import { parseJson, readBody } from "./body";
+import { checkTokenRealm } from "./realm-policy";
+import { parseRetryAfter } from "./retry";
 import { expiryFor, type IssuedToken } from "./token-cache";
-import type { Send } from "./types";
+import { discard, header, type RegistryResponse, type Send } from "./types";
 
 export interface TokenEndpoint {
   realm: string;
@@ -19,13 +21,33 @@ export interface TokenCredentials {
   password: string;
 }
 
+/** What the realm policy needs to know about the registry (realm-policy.ts). */
+export interface RealmSettings {
+  registryName?: string;
+  /** the registry's `tokenRealms` */
+  allowed?: readonly string[];
+}
+
 /**
- * A registry names the realm in its challenge, so a hostile or misconfigured registry could point us
- * anywhere. Credentials only travel to an https realm, or over plain http when the registry itself is
- * plain http (then they were exposed anyway, as in local test setups).
+ * The token service is not the registry: whatever it answers on failure is never repeated in our
+ * messages (a hostile realm could otherwise make Dockmaster relay arbitrary text, or probe internal
+ * hosts and read the answers). Only the status and what we asked for are described.
  */
-export function mayReceiveCredentials(realm: URL, registryUrl: URL): boolean {
-  return realm.protocol === "https:" || registryUrl.protocol === "http:";
+function tokenFailure(res: RegistryResponse, url: URL, registryUrl: URL, scopeText: string, who: string): RegistryError {
+  const status = res.status;
+  const kind = status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 429 ? "rate_limited" : status >= 502 && status <= 504 ? "unreachable" : "bad_response";
+  const verb = status === 401 || status === 403 ? `rejected ${who}` : `failed`;
+  const retryAfterMs = parseRetryAfter(header(res, "retry-after"));
+  return new RegistryError({
+    kind,
+    status,
+    registry: registryUrl.host,
+    url: url.toString(),
+    method: "GET",
+    transient: status >= 500 || status === 429,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    message: `token service ${url.host} (for registry ${registryUrl.host}) ${verb} for scope ${scopeText} (${status} ${STATUS_CODES[status] ?? "unexpected status"})`,
+  });
 }
 
 export async function fetchToken(
@@ -34,6 +56,7 @@ export async function fetchToken(
   scopes: readonly string[],
   credentials: TokenCredentials | undefined,
   registryUrl: URL,
+  realms: RealmSettings = {},
 ): Promise<IssuedToken> {
   let url: URL;
   try {
@@ -42,37 +65,30 @@ export async function fetchToken(
     throw new RegistryError({
       kind: "bad_response",
       registry: registryUrl.host,
-      message: `registry ${registryUrl.host} named an invalid token realm "${endpoint.realm}" in its WWW-Authenticate challenge`,
+      message: `registry ${registryUrl.host} named an invalid token realm in its WWW-Authenticate challenge`,
     });
   }
+  // decided before anything is sent: a refused realm sees no request at all
+  const { sendCredentials } = checkTokenRealm({
+    realm: url,
+    registryUrl,
+    hasCredentials: credentials !== undefined,
+    ...(realms.registryName ? { registryName: realms.registryName } : {}),
+    ...(realms.allowed ? { allowed: realms.allowed } : {}),
+  });
   if (endpoint.service) url.searchParams.set("service", endpoint.service);
   for (const scope of scopes) url.searchParams.append("scope", scope);
 
   const headers: Record<string, string> = { accept: "application/json" };
-  if (credentials && mayReceiveCredentials(url, registryUrl)) {
+  if (credentials && sendCredentials) {
     headers.authorization = basicAuthorization(credentials.username, credentials.password);
   }
 
   const res = await send({ method: "GET", url, headers, what: "token" });
   const scopeText = scopes.length ? scopes.join(" ") : "(no scope)";
-  if (res.status === 401 || res.status === 403) {
-    const text = await readErrorText(res);
-    const base = errorFromResponse(res, text);
-    const who = credentials ? `user "${credentials.username}"` : "anonymous access";
-    throw new RegistryError({
-      kind: res.status === 401 ? "unauthorized" : "forbidden",
-      status: res.status,
-      registry: registryUrl.host,
-      url: url.toString(),
-      method: "GET",
-      errors: base.errors,
-      message: `token service ${url.host} (for registry ${registryUrl.host}) rejected ${who} for scope ${scopeText} (${res.status}${
-        base.errors[0] ? ` ${base.errors[0].code}: ${base.errors[0].message}` : ""
-      })`,
-    });
-  }
   if (res.status !== 200) {
-    throw errorFromResponse(res, await readErrorText(res));
+    await discard(res);
+    throw tokenFailure(res, url, registryUrl, scopeText, credentials ? `user "${credentials.username}"` : "anonymous access");
   }
 
   const receivedAt = Date.now();

@@ -82,14 +82,19 @@ export async function readErrorText(res: RegistryResponse): Promise<string> {
   }
 }
 
+/**
+ * The body is described, never quoted: it may come from a host other than the registry (a token
+ * service, a proxy's error page), and even JSON.parse's own message repeats the start of the text.
+ */
 export function parseJson(bytes: Uint8Array, res: RegistryResponse, what: string): unknown {
   const req = res.request;
   const text = Buffer.from(bytes).toString("utf8");
   try {
     return JSON.parse(text);
-  } catch (err) {
-    const snippet = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-    throw badResponse(res, `registry ${req.url.host} returned malformed JSON for ${what} (${describeTarget(req)}): ${(err as Error).message}; body starts with ${JSON.stringify(snippet)}`, err);
+  } catch {
+    const type = header(res, "content-type")?.split(";")[0]?.trim();
+    const looksLike = /^\s*</.test(text) ? " (it looks like HTML or XML)" : "";
+    throw badResponse(res, `registry ${req.url.host} returned malformed JSON for ${what} (${describeTarget(req)}): ${bytes.length} bytes${type ? ` of ${type}` : ""} that do not parse as JSON${looksLike}`);
   }
 }
 

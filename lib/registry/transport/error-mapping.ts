@@ -7,9 +7,31 @@ import { RegistryError, type RegistryErrorDetail, type RegistryErrorKind } from 
 import { parseAuthChallenges } from "./auth-challenge";
 import { readErrorText } from "./body";
 import { parseRetryAfter } from "./retry";
-import { describeTarget, header, headerValues, type RegistryResponse, type Step } from "./types";
+import { describeTarget, discard, header, headerValues, type RegistryResponse, type Step } from "./types";
 
-/** `{"errors":[{code,message,detail}]}`; tolerates the `{message}` shape some proxies use. */
+/** At most this many of the registry's error entries, each message cut to this many characters. */
+const MAX_DETAILS = 3;
+const MAX_MESSAGE = 200;
+const MAX_DETAIL_JSON = 1024;
+
+/** Control characters (and the rest of a multi-line message) never reach our messages or logs. */
+function clean(text: string, max: number): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function smallDetail(detail: unknown): boolean {
+  try {
+    return (JSON.stringify(detail) ?? "").length <= MAX_DETAIL_JSON;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `{"errors":[{code,message,detail}]}`; tolerates the `{message}` shape some proxies use. Bounded: a few
+ * entries, short single-line messages, codes that look like codes (UPPER_SNAKE in the spec), small details only.
+ */
 export function parseErrorBody(text: string): RegistryErrorDetail[] {
   if (!text) return [];
   let json: unknown;
@@ -23,14 +45,15 @@ export function parseErrorBody(text: string): RegistryErrorDetail[] {
   if (Array.isArray(errors)) {
     return errors
       .filter((e): e is Record<string, unknown> => !!e && typeof e === "object")
+      .slice(0, MAX_DETAILS)
       .map((e) => ({
-        code: typeof e.code === "string" ? e.code : "UNKNOWN",
-        message: typeof e.message === "string" ? e.message : "",
-        ...(e.detail !== undefined ? { detail: e.detail } : {}),
+        code: typeof e.code === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(e.code) ? e.code : "UNKNOWN",
+        message: typeof e.message === "string" ? clean(e.message, MAX_MESSAGE) : "",
+        ...(e.detail !== undefined && smallDetail(e.detail) ? { detail: e.detail } : {}),
       }));
   }
   const message = (json as { message?: unknown }).message;
-  return typeof message === "string" ? [{ code: "UNKNOWN", message }] : [];
+  return typeof message === "string" ? [{ code: "UNKNOWN", message: clean(message, MAX_MESSAGE) }] : [];
 }
 
 function kindFor(status: number): RegistryErrorKind {
@@ -43,24 +66,31 @@ function kindFor(status: number): RegistryErrorKind {
   return "bad_response";
 }
 
-function statusPhrase(status: number, details: RegistryErrorDetail[], text: string): string {
+/** Only the registry's parsed error codes and messages are repeated; raw text never is. */
+function statusPhrase(status: number, details: RegistryErrorDetail[]): string {
   if (details.length > 0) {
     const parts = details.map((d) => (d.message ? `${d.code}: ${d.message}` : d.code));
     return `${status} ${parts.join("; ")}`;
   }
-  const snippet = text.trim().replace(/\s+/g, " ").slice(0, 120);
-  const reason = STATUS_CODES[status] ?? "unexpected status";
-  return snippet && !snippet.startsWith("<") ? `${status} ${reason}: ${snippet}` : `${status} ${reason}`;
+  return `${status} ${STATUS_CODES[status] ?? "unexpected status"}`;
 }
 
-export function errorFromResponse(res: RegistryResponse, text: string): RegistryError {
+interface ErrorMappingOptions {
+  /**
+   * The answer came from a host other than the registry (object storage after a redirect, a token
+   * service): its body is not the registry's to speak for, so nothing of it is repeated or kept.
+   */
+  foreign?: boolean;
+}
+
+export function errorFromResponse(res: RegistryResponse, text: string, options: ErrorMappingOptions = {}): RegistryError {
   const req = res.request;
   const host = req.url.host;
   const status = res.status;
-  const details = parseErrorBody(text);
+  const details = options.foreign ? [] : parseErrorBody(text);
   const kind = kindFor(status);
   const target = describeTarget(req);
-  const phrase = statusPhrase(status, details, text);
+  const phrase = statusPhrase(status, details);
   const retryAfterMs = parseRetryAfter(header(res, "retry-after"));
   const tries = res.attempts && res.attempts > 1 ? ` after ${res.attempts} attempts` : "";
   const sentCredentials = req.headers?.authorization !== undefined;
@@ -116,9 +146,15 @@ export function errorFromResponse(res: RegistryResponse, text: string): Registry
   });
 }
 
-export const errorStep: Step = (next) => async (req) => {
-  const res = await next(req);
-  if (!req.expect || req.expect.includes(res.status)) return res;
-  const text = await readErrorText(res);
-  throw errorFromResponse(res, text);
-};
+/** `origin`: the registry's (or API's) own origin; error bodies from anywhere else are not read. */
+export function errorStep(origin: URL): Step {
+  return (next) => async (req) => {
+    const res = await next(req);
+    if (!req.expect || req.expect.includes(res.status)) return res;
+    if (req.url.origin !== origin.origin) {
+      await discard(res);
+      throw errorFromResponse(res, "", { foreign: true });
+    }
+    throw errorFromResponse(res, await readErrorText(res));
+  };
+}

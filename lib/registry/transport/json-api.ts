@@ -83,7 +83,7 @@ export function createJsonApi(options: JsonApiOptions): JsonApi {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const http = createHttpSender({ ...options.http, ...(options.tls ? { tls: options.tls } : {}), headersTimeoutMs: options.http?.headersTimeoutMs ?? Math.max(timeoutMs, 1_000) });
-  const send: Send = compose(errorStep, timeoutStep(timeoutMs), retryStep(policy, options.retryHooks), authorizationStep(options), userAgentStep(options.userAgent))(http.send);
+  const send: Send = compose(errorStep(origin), timeoutStep(timeoutMs), retryStep(policy, options.retryHooks), authorizationStep(options), userAgentStep(options.userAgent))(http.send);
 
   async function request(call: ApiCall, accept: string): Promise<{ res: RegistryResponse; bytes: Uint8Array; url: URL }> {
     const url = new URL(`${options.basePath ?? ""}${call.path}`, origin);
@@ -102,7 +102,9 @@ export function createJsonApi(options: JsonApiOptions): JsonApi {
 
   const meta = (res: RegistryResponse, url: URL) => {
     const total = Number(header(res, "x-total-count"));
-    const nextLink = parseNextLink(headerValues(res, "link"), url)?.toString();
+    // a next link is only ever a hint that more pages exist; one to another origin is not even that
+    const next = parseNextLink(headerValues(res, "link"), url);
+    const nextLink = next && next.origin === origin.origin ? next.toString() : undefined;
     return { status: res.status, headers: res.headers, ...(Number.isFinite(total) && header(res, "x-total-count") !== undefined ? { total } : {}), ...(nextLink ? { nextLink } : {}) };
   };
 

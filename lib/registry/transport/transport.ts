@@ -8,7 +8,9 @@
  *     scheme: `Basic realm="…"` or `Bearer realm="<token url>",service="<name>"`.
  *  2. Basic: every request carries `Authorization: Basic base64(user:password)`.
  *  3. Bearer: each request declares the scopes it needs ("repository:team/app:pull",
- *     "repository:team/app:pull,push", "registry:catalog:*"). The auth step asks the realm for a token
+ *     "repository:team/app:pull,push", "registry:catalog:*"). The realm must pass realm-policy.ts (the
+ *     registry's own host or one listed in `tokenRealms`, https, no metadata address) before it sees
+ *     the credentials or any request at all. The auth step asks the realm for a token
  *     (`GET <realm>?service=…&scope=…`, with the user's Basic credentials if any) and caches it per
  *     scope set for `expires_in` seconds (60 if absent). The request is sent with
  *     `Authorization: Bearer <token>`.
@@ -64,6 +66,10 @@ export function normalizeRegistryUrl(raw: string): URL {
   const host = hasScheme ? "" : (trimmed.split("/")[0] ?? "");
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(host);
   const url = new URL(hasScheme ? trimmed : `${loopback ? "http" : "https"}://${trimmed}`);
+  // credentials belong in the registry's auth settings; the URL is shown and logged everywhere
+  if (url.username || url.password) {
+    throw new TypeError(`registry URL for ${url.host} must not contain credentials (user:password@); configure them as the registry's username and secret instead`);
+  }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new TypeError(`registry URL "${raw}" must use http or https`);
   }
@@ -83,10 +89,16 @@ export function createTransport(conn: RegistryConnection, options: TransportOpti
   const wire = userAgentStep(options.userAgent)(http.send);
   const tokenSend = compose(timeoutStep(timeoutMs), retryStep(policy, options.retryHooks))(wire);
   const challenges = createChallengeDiscovery(registryUrl, timeoutMs);
-  const auth = authStep({ auth: conn.auth, registryUrl, tokenSend, discovery: challenges });
+  const auth = authStep({
+    auth: conn.auth,
+    registryUrl,
+    tokenSend,
+    discovery: challenges,
+    realms: { registryName: conn.name, ...(conn.tokenRealms ? { allowed: conn.tokenRealms } : {}) },
+  });
 
-  const send = compose(errorStep, timeoutStep(timeoutMs), retryStep(policy, options.retryHooks), auth)(wire);
-  const sendPlain = compose(errorStep, timeoutStep(timeoutMs), retryStep(policy, options.retryHooks))(wire);
+  const send = compose(errorStep(registryUrl), timeoutStep(timeoutMs), retryStep(policy, options.retryHooks), auth)(wire);
+  const sendPlain = compose(errorStep(registryUrl), timeoutStep(timeoutMs), retryStep(policy, options.retryHooks))(wire);
 
   return { send, sendPlain, registryUrl, host: registryUrl.host, challenges, close: () => http.close() };
 }

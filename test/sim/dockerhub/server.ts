@@ -50,6 +50,8 @@ export interface HubSimOptions {
   users: RegistryUser[];
   /** lifetime of Hub API JWTs; Hub's are 10 minutes */
   tokenTtlSeconds?: number;
+  /** the registry's token service (test/harness/token-server.ts), which the simulator's own reads trust */
+  tokenRealm?: string;
 }
 
 /** Paths of the Hub API (everything else under /v2/ is the registry). */
@@ -60,7 +62,7 @@ export const RATE_LIMIT_PREVIEW = "ratelimitpreview/test";
 
 export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
   const user0 = options.users[0]!;
-  const backing = openBacking(options.registryUrl, { kind: "basic", username: user0.username, password: user0.password });
+  const backing = openBacking(options.registryUrl, { kind: "basic", username: user0.username, password: user0.password }, options.tokenRealm ? [options.tokenRealm] : undefined);
   const spec = hubSpec();
   const secret = crypto.randomBytes(32);
   const repos = new Map<string, HubRepoFixture>();

@@ -60,7 +60,7 @@ export interface ReplicationExecutionFixture {
 export interface HarborSim extends RunningSim {
   backing: Backing;
   setArtifact(repository: string, reference: string, meta: ArtifactMeta): Promise<string>;
-  setProject(name: string, options: { public?: boolean; quotaBytes?: number; retention?: RetentionFixture; immutableRules?: S["ImmutableRule"][] }): void;
+  setProject(name: string, options: { public?: boolean; quotaBytes?: number; quotaHidden?: boolean; retention?: RetentionFixture; immutableRules?: S["ImmutableRule"][] }): void;
   addReplicationPolicy(p: ReplicationPolicyFixture): number;
   addReplicationExecution(e: ReplicationExecutionFixture): number;
   /** what POST /replication/executions started, in order */
@@ -77,7 +77,7 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
   const spec = harborSpec();
 
   const projectIds = new Map<string, number>();
-  const projectOptions = new Map<string, { public?: boolean; quotaBytes?: number; retention?: RetentionFixture; immutableRules?: S["ImmutableRule"][] }>();
+  const projectOptions = new Map<string, { public?: boolean; quotaBytes?: number; quotaHidden?: boolean; retention?: RetentionFixture; immutableRules?: S["ImmutableRule"][] }>();
   const repositoryIds = new Map<string, number>();
   const artifactIds = new Map<string, number>();
   const meta = new Map<string, ArtifactMeta>();
@@ -276,7 +276,9 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
       if (!(await projectNames()).includes(name)) return errors(404, "NOT_FOUND", `project ${name} not found`);
       let used = 0;
       for (const repo of await reposOf(name)) for (const img of await backing.images(repo)) used += img.size;
-      return json(200, { repo_count: (await reposOf(name)).length, project_admin_count: 1, maintainer_count: 0, developer_count: 0, guest_count: 0, limited_guest_count: 0, quota: { hard: { storage: projectOptions.get(name)?.quotaBytes ?? -1 }, used: { storage: used } } });
+      // Harbor leaves the quota out for an account that may not read it (quotaHidden)
+      const quota = projectOptions.get(name)?.quotaHidden ? {} : { quota: { hard: { storage: projectOptions.get(name)?.quotaBytes ?? -1 }, used: { storage: used } } };
+      return json(200, { repo_count: (await reposOf(name)).length, project_admin_count: 1, maintainer_count: 0, developer_count: 0, guest_count: 0, limited_guest_count: 0, ...quota });
     }
     if (req.method === "GET" && (route === "repositories" || (p[0] === "projects" && p[2] === "repositories" && p.length === 3))) {
       const repos = p.length === 3 ? await reposOf(p[1]!) : await backing.repositories();

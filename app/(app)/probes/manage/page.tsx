@@ -6,7 +6,8 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { authorizePage } from "@/lib/auth/page";
 import { resolveWebhookUrl } from "@/lib/probe/alerts/webhook";
-import { alertKindLabels, probeKindLabels, type AlertKind, type ProbeKind } from "@/lib/probe/types";
+import { kindForms, kindLabel } from "@/lib/probe/kinds";
+import { alertKindLabels, type AlertKind } from "@/lib/probe/types";
 import { getRuntime } from "@/lib/runtime";
 import { addBasicTargetsAction, createRuleAction, createTargetAction, deleteRuleAction, deleteTargetAction, toggleRuleAction, updateTargetAction } from "../actions";
 
@@ -50,7 +51,7 @@ export default async function ManageProbesPage() {
       <div className="grid gap-6 xl:grid-cols-2">
         <section className="card p-5" aria-label="Probe targets">
           <h2 className="mb-3 font-semibold">Add a probe</h2>
-          <CreateTargetForm action={createTargetAction} registries={registries.map((r) => r.name)} environments={environments.map((e) => e.name)} />
+          <CreateTargetForm action={createTargetAction} kinds={kindForms()} registries={registries.map((r) => r.name)} environments={environments.map((e) => e.name)} />
           <div className="mt-4 border-t border-slate-100 pt-4">
             <HiddenFieldsButton action={addBasicTargetsAction} fields={{}} label="Add reachability and credentials probes for every registry" />
           </div>
@@ -59,7 +60,7 @@ export default async function ManageProbesPage() {
               <li key={t.id} className="py-3 text-sm" data-testid={`manage-${t.name}`}>
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <span>
-                    <span className="font-medium">{t.name}</span> <Badge tone="sky">{probeKindLabels[t.kind as ProbeKind] ?? t.kind}</Badge> {t.registryName && <span className="text-slate-500">on {t.registryName}</span>}{" "}
+                    <span className="font-medium">{t.name}</span> <Badge tone="sky">{kindLabel(t.kind)}</Badge> {t.registryName && <span className="text-slate-500">on {t.registryName}</span>}{" "}
                     {!t.enabled && <Badge tone="amber">paused</Badge>}
                   </span>
                   {t.source === "config" ? <Badge>dockmaster.yaml</Badge> : <HiddenFieldsButton action={deleteTargetAction} fields={{ id: t.id }} label="Remove" danger />}

@@ -33,7 +33,7 @@ export default async function RegistryPage({ params, searchParams }: { params: P
           <p className="mb-2 text-sm text-slate-500" data-testid="repo-total">
             {result.data.total} repositor{result.data.total === 1 ? "y" : "ies"}
             {sp.q ? ` matching “${sp.q}”` : ""}
-            {result.data.truncated ? " — partial: the registry has more repositories than one listing reads" : ""}
+            {result.data.truncated && <span data-testid="repo-truncated"> · truncated: {result.data.truncated.message}</span>}
           </p>
           <div className="card">
             <ul className="divide-y divide-slate-100" data-testid="repo-list">

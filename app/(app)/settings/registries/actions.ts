@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { registryKinds } from "@/lib/config/schema";
+import { registryKinds, registryUrl } from "@/lib/config/schema";
 import { defineAction } from "@/lib/auth/action";
 import { formName } from "@/lib/config/names";
 import { createEnvironment, createRegistry, deleteEnvironment, deleteRegistry } from "@/lib/inventory/registries";
@@ -18,7 +18,7 @@ export const createRegistryAction = defineAction({
   input: z.object({
     name: formName,
     kind: z.enum(registryKinds),
-    url: z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }),
+    url: registryUrl,
     username: z.string().trim().max(200).optional(),
     secret: z.string().max(4096).optional(),
     insecureSkipVerify: z.literal("on").optional(),

@@ -9,6 +9,7 @@
  */
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { environmentOf } from "@/lib/inventory/namespace";
 import { applyObservation } from "../snapshot";
 import { distributionChanges } from "./distribution";
 import type { RegistryEventChange } from "./types";
@@ -68,7 +69,7 @@ export async function receiveRegistryEvents(
       result.ignored++;
       continue;
     }
-    const environment = environmentOf(registry.environments, change.repository);
+    const environment = environmentOf(change.repository, registry.environments)?.name;
     if (!environment) {
       result.unmapped++;
       continue;
@@ -101,17 +102,6 @@ async function applyChange(prisma: PrismaClient, environment: string, change: Ex
     const tags = await prisma.inventoryTag.findMany({ where: { environment, repository: change.repository, digest: change.digest }, select: { tag: true } });
     if (tags.length) await applyObservation(prisma, { ...base, tags: new Map(), deleted: tags.map((t) => t.tag) }, ctx);
   }
-}
-
-/** The environment whose namespace holds the repository; the longest namespace wins ("" holds all). */
-export function environmentOf(environments: readonly { name: string; namespace: string }[], repository: string): string | null {
-  let best: { name: string; length: number } | null = null;
-  for (const e of environments) {
-    const ns = e.namespace.replace(/\/+$/, "");
-    if (ns && !repository.startsWith(`${ns}/`)) continue;
-    if (!best || ns.length > best.length) best = { name: e.name, length: ns.length };
-  }
-  return best?.name ?? null;
 }
 
 function eventsSecretEnv(options: unknown): string | null {

@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { describeArtifactPage } from "@/lib/browse/artifact";
 import { openRegistryForPage } from "@/lib/browse/page-access";
-import { inNamespace } from "@/lib/browse/repositories";
+import { environmentOf } from "@/lib/inventory/namespace";
 import Link from "next/link";
 import { load } from "@/lib/browse/result";
 import { formatBytes, shortDigest, shortMediaType } from "@/lib/format";
@@ -39,7 +39,7 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
   }
   const a = result.data;
   const pullHost = found.provider.host;
-  const sourceEnv = found.environments.find((e) => inNamespace(repo, e.namespace));
+  const sourceEnv = environmentOf(repo, found.environments);
   const promoteHref = sourceEnv
     ? `/promotions/new?${new URLSearchParams({ sourceEnv: sourceEnv.name, repository: repo, reference: a.details.digest, ...(ref.startsWith("sha256:") ? {} : { tag: ref }) })}`
     : null;

@@ -63,6 +63,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
           <p className="mb-2 text-sm text-slate-500">
             {result.data.totalTags} tags{q.group ? ` · ${result.data.totalRows} distinct digests` : ""}
             {result.data.referrerTags > 0 && ` · ${result.data.referrerTags} referrer index tag(s) hidden`}
+            {result.data.truncated && <span data-testid="tags-truncated"> · truncated: {result.data.truncated.message}</span>}
           </p>
           <LifecyclePolicyNote lifecycle={lifecycle} error={lifecycleResult && !lifecycleResult.ok ? lifecycleResult.error.message : undefined} />
           <div className="card overflow-x-auto">

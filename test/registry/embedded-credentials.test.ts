@@ -1,0 +1,89 @@
+/**
+ * A registry URL with credentials in it (`https://user:pass@host`) puts a secret where every listing,
+ * log line and audit row shows the URL. It is refused everywhere a registry URL enters: dockmaster.yaml,
+ * the Settings form (server side) and the transport itself. No message repeats the password.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ConfigError, parseConfig } from "../../lib/config/load";
+import { normalizeRegistryUrl } from "../../lib/registry/transport/transport";
+
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string } } }));
+vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "192.0.2.45" }) }));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
+
+const yaml = (url: string) => `
+registries:
+  - name: local
+    kind: oci
+    url: ${url}
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, "dockmaster.yaml", {});
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("credentials embedded in a registry URL", () => {
+  it("are refused in dockmaster.yaml with file:line and without repeating the password", () => {
+    const p = problems(yaml("https://robot:s3cret-pw@registry.example.com"));
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^dockmaster\.yaml:5: registries\[0\]\.url: must not contain credentials \(user:password@\); /);
+    expect(p[0]).not.toContain("s3cret-pw");
+    expect(problems(yaml("https://robot@registry.example.com"))[0]).toMatch(/must not contain credentials/);
+    expect(parseConfig(yaml("https://registry.example.com"), "dockmaster.yaml", {}).registries[0]!.url).toBe("https://registry.example.com");
+  });
+
+  it("are refused by the transport, whatever the caller", () => {
+    expect(() => normalizeRegistryUrl("https://robot:s3cret-pw@registry.example.com")).toThrow(/must not contain credentials/);
+    expect(() => normalizeRegistryUrl("robot:s3cret-pw@registry.example.com")).toThrow(/must not contain credentials/);
+    expect(() => normalizeRegistryUrl("ftp://robot:s3cret-pw@registry.example.com")).toThrow(/^registry URL for registry\.example\.com must not contain credentials/);
+    try {
+      normalizeRegistryUrl("https://robot:s3cret-pw@registry.example.com");
+    } catch (err) {
+      expect((err as Error).message).not.toContain("s3cret-pw");
+    }
+    expect(normalizeRegistryUrl("registry.example.com:5000").toString()).toBe("https://registry.example.com:5000/");
+  });
+
+  describe("in the Settings registry form", () => {
+    let dir: string;
+    let prisma: Awaited<ReturnType<typeof import("@/lib/runtime").getPrisma>>;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(tmpdir(), "dm-url-cred-"));
+      process.env.DOCKMASTER_DATA_DIR = dir;
+      process.env.DOCKMASTER_CONFIG = path.join(dir, "absent.yaml");
+      process.env.NEXTAUTH_SECRET = "test-secret";
+      delete process.env.DATABASE_URL;
+      const { getPrisma } = await import("@/lib/runtime");
+      const { createUser } = await import("@/lib/auth/users");
+      prisma = await getPrisma();
+      const admin = await createUser(prisma, { actor: null, ip: null }, { email: "admin@x.io", password: "admin password!", grants: [{ role: "admin", environmentId: null }] });
+      session.current = { user: { id: admin.id } };
+    });
+    afterAll(async () => {
+      const { getRuntime } = await import("@/lib/runtime");
+      await (await getRuntime()).db.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it("are refused on the server with a field error, and nothing is stored", async () => {
+      const { createRegistryAction } = await import("@/app/(app)/settings/registries/actions");
+      const f = new FormData();
+      for (const [k, v] of Object.entries({ name: "leaky", kind: "oci", url: "https://robot:s3cret-pw@registry.example.com" })) f.set(k, v);
+      const res = await createRegistryAction(undefined, f);
+      expect(res).toMatchObject({ status: "error", fieldErrors: { url: [expect.stringMatching(/must not contain credentials/)] } });
+      expect(JSON.stringify(res)).not.toContain("s3cret-pw");
+      expect(await prisma.registry.count()).toBe(0);
+    });
+  });
+});
