@@ -63,6 +63,8 @@ const registry = z.strictObject({
       caFile: z.string().optional(),
     })
     .optional(),
+  /** registry events (pushes, deletes) posted to /api/v1/events/<name>, proven by this shared secret */
+  events: z.strictObject({ secret: secretRef }).optional(),
 });
 
 const severityLimits = z.strictObject({

@@ -25,7 +25,12 @@ export async function syncConfig(prisma: PrismaClient, cfg: DockmasterConfig): P
         secretCiphertext: null,
         insecureSkipVerify: r.tls?.insecureSkipVerify ?? false,
         caFile: r.tls?.caFile ?? null,
-        options: { region: r.region ?? null, accessKeyIdEnv: envRefName(r.credentials?.accessKeyId) ?? null, tokenRealms: r.tokenRealms ?? null } as Prisma.InputJsonValue,
+        options: {
+          region: r.region ?? null,
+          accessKeyIdEnv: envRefName(r.credentials?.accessKeyId) ?? null,
+          tokenRealms: r.tokenRealms ?? null,
+          eventsSecretEnv: envRefName(r.events?.secret) ?? null,
+        } as Prisma.InputJsonValue,
         source: "config" as const,
       };
       const row = await tx.registry.upsert({ where: { name: r.name }, create: { name: r.name, ...data }, update: data });

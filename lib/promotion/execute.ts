@@ -1,3 +1,4 @@
+import { applyObservation } from "@/lib/inventory/index/snapshot";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Principal } from "@/lib/auth/enforce";
 import { forgetRepository } from "@/lib/browse/cache";
@@ -54,6 +55,7 @@ export async function runPromotion(deps: PromotionDeps, id: string): Promise<"ve
       await transition(tx, id, ["copying"], "verified", { finishedAt: new Date(), progress: result.progress as unknown as Prisma.InputJsonValue });
       await recordStep(tx, p, { kind: "verified", actor: null, message: `${p.targetRepository}:${p.targetTag} on ${target.provider.host} now resolves to ${p.digest} (read back and hashed)` });
     });
+    await indexPromotedTag(prisma, p, p.digest);
     return "verified";
   } catch (err) {
     await pending;
@@ -111,4 +113,17 @@ export async function rollbackPromotion(deps: PromotionDeps, principal: Principa
     await transition(tx, id, ["verified"], "rolled_back");
     await recordStep(tx, p, { kind: "rollback", actor: principal, message: `rolled back: ${p.targetRepository}:${p.targetTag} points at ${p.previousDigest} again (verified): ${reason}` });
   });
+  await indexPromotedTag(deps.prisma, p, p.previousDigest, principal.email);
+}
+
+/**
+ * The tag's history says "moved by promotion #N". Best effort: the registry already holds the
+ * verified result, and the next sync would record the move anyway, only without the promotion.
+ */
+async function indexPromotedTag(prisma: PromotionDeps["prisma"], p: { number: number; targetEnv: string; targetRepository: string; targetTag: string }, digest: string, actor?: string) {
+  try {
+    await applyObservation(prisma, { environment: p.targetEnv, repository: p.targetRepository, tags: new Map([[p.targetTag, digest]]), coverage: "partial" }, { source: "promotion", promotionNumber: p.number, actor });
+  } catch (err) {
+    console.error(`[promotion #${p.number}] verified, but the inventory index was not updated: ${(err as Error).message}`);
+  }
 }

@@ -69,6 +69,25 @@ describe.each(dbKinds)("migrations on %s", (kind) => {
     expect(await p.roleGrant.count()).toBe(0);
   });
 
+  it("serves every inventory index model and field through the Prisma client", async () => {
+    const p = db.prisma;
+    const at = new Date("2026-11-30T10:00:00Z");
+    await p.inventoryTag.create({ data: { environment: "dev", repository: "dev/api", tag: "1.0", digest: "sha256:" + "a".repeat(64), since: at, seenAt: at } });
+    await expect(p.inventoryTag.create({ data: { environment: "dev", repository: "dev/api", tag: "1.0", digest: "sha256:" + "b".repeat(64), since: at, seenAt: at } })).rejects.toThrow();
+    const m = await p.inventoryManifest.create({
+      data: { digest: "sha256:" + "a".repeat(64), mediaType: "application/vnd.oci.image.index.v1+json", size: 12_345_678_901n, platforms: [{ os: "linux", architecture: "amd64", digest: "sha256:" + "c".repeat(64) }], artifactType: "x/y", subject: "sha256:" + "d".repeat(64) },
+    });
+    expect(m).toMatchObject({ size: 12_345_678_901n, artifactType: "x/y" });
+    expect(m.indexedAt).toBeInstanceOf(Date);
+    const e = await p.inventoryTagEvent.create({
+      data: { environment: "dev", repository: "dev/api", tag: "1.0", kind: "moved", digest: "sha256:" + "a".repeat(64), previousDigest: "sha256:" + "b".repeat(64), source: "promotion", actor: "a@x.io", promotionNumber: 7 },
+    });
+    expect(typeof e.id).toBe("bigint");
+    expect(e).toMatchObject({ promotionNumber: 7, actor: "a@x.io" });
+    const s = await p.inventorySyncState.create({ data: { environment: "dev", lastFullAt: at, lastIncrementalAt: at, lastDurationMs: 5, repositories: 1, tags: 2, manifestsFetched: 3, error: "e", staleSince: at, leaseOwner: "o", leaseUntil: at } });
+    expect(s).toMatchObject({ repositories: 1, tags: 2, manifestsFetched: 3, leaseOwner: "o" });
+  });
+
   it("enforces one grant per user, role and scope, treating NULL scope as one value", async () => {
     const u = await db.prisma.user.create({ data: { email: "dup@x.io", passwordHash: "h" } });
     await db.prisma.roleGrant.create({ data: { userId: u.id, role: "admin" } });

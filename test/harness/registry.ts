@@ -39,6 +39,8 @@ export interface StartRegistryOptions {
    * data: on this machine's ext4 every file creation costs ~0.4 ms, on tmpfs ~0.04 ms.
    */
   baseDir?: string;
+  /** a `notifications:` endpoint: the registry POSTs its event envelopes there */
+  notifications?: { url: string; headers?: Record<string, string> };
 }
 
 export interface RunningRegistry {
@@ -87,6 +89,12 @@ function configYaml(options: StartRegistryOptions, dir: string, port: number, us
     `  addr: ${q(`127.0.0.1:${port}`)}`,
     `  secret: ${q("dockmaster-test-harness")}`,
   ];
+  if (options.notifications) {
+    const n = options.notifications;
+    lines.push("notifications:", "  endpoints:", "    - name: dockmaster", `      url: ${q(n.url)}`, "      timeout: 2s", "      threshold: 3", "      backoff: 200ms");
+    const headers = Object.entries(n.headers ?? {});
+    if (headers.length) lines.push("      headers:", ...headers.map(([k, v]) => `        ${q(k)}: [${q(v)}]`));
+  }
   if (options.auth === "htpasswd") {
     const file = path.join(dir, "htpasswd");
     fs.writeFileSync(file, `${users.map(htpasswdLine).join("\n")}\n`);

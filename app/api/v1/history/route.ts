@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { withPermission } from "@/lib/auth/route";
+import { UserFacingError } from "@/lib/errors";
+import { tagHistory } from "@/lib/inventory/index/reads";
+import { getPrisma } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({
+  environment: z.string().min(1).max(64),
+  repository: z.string().min(1).max(512),
+  tag: z.string().min(1).max(128),
+});
+
+/** GET /api/v1/history?environment=dev&repository=team/api&tag=latest — the tag's events, newest first. */
+export const GET = withPermission<Record<string, never>>(
+  (_p, url) => ["environment.view", { environment: url.searchParams.get("environment") ?? "" }],
+  async ({ url }) => {
+    const parsed = query.safeParse(Object.fromEntries(url.searchParams));
+    if (!parsed.success) throw new UserFacingError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, 400);
+    const events = await tagHistory(await getPrisma(), [parsed.data.environment], parsed.data);
+    return Response.json({
+      events: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, digest: e.digest, previousDigest: e.previousDigest, source: e.source, ...(e.promotion ? { promotion: e.promotion } : {}) })),
+    });
+  },
+);

@@ -1,0 +1,121 @@
+/**
+ * POST /api/v1/events/<registry>: a registry tells us what changed. The sender proves itself with the
+ * registry's `events.secret` (dockmaster.yaml), as `Authorization: Bearer <secret>` or `?token=<secret>`
+ * for senders that cannot set headers. Anything unproven is 401 and writes nothing; an unknown
+ * registry is answered the same way, so the endpoint does not reveal which registry names exist.
+ *
+ * Each event is applied at once (searchable within seconds) and at most once (its id is recorded), and
+ * then the repository is re-read from the registry: an event never replaces a read of the truth.
+ */
+import { timingSafeEqual, createHash } from "node:crypto";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { environmentOf } from "@/lib/inventory/namespace";
+import { applyObservation } from "../snapshot";
+import { distributionChanges } from "./distribution";
+import type { RegistryEventChange } from "./types";
+
+/** Distribution sends a handful of events per request; a megabyte is far beyond any honest batch. */
+export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
+
+export interface EventRequest {
+  registry: string;
+  authorization: string | null;
+  /** the `token` query parameter */
+  token: string | null;
+  contentLength: number | null;
+  body: string;
+}
+
+export interface EventResponse {
+  status: 202 | 400 | 401 | 413;
+  body: { error: string } | { applied: number; duplicates: number; ignored: number; unmapped: number };
+}
+
+export interface RereadRequest {
+  environment: string;
+  repository: string;
+}
+
+export async function receiveRegistryEvents(
+  prisma: PrismaClient,
+  req: EventRequest,
+  deps: { env?: Record<string, string | undefined>; reread?: (r: RereadRequest) => void } = {},
+): Promise<EventResponse> {
+  const env = deps.env ?? process.env;
+  const registry = await prisma.registry.findUnique({ where: { name: req.registry }, include: { environments: { select: { name: true, namespace: true } } } });
+  const secretEnv = registry ? eventsSecretEnv(registry.options) : null;
+  const secret = secretEnv ? env[secretEnv] : undefined;
+  const offered = bearer(req.authorization) ?? req.token;
+  if (!registry || !secret || !offered || !sameSecret(offered, secret)) {
+    return { status: 401, body: { error: "unknown registry or wrong events secret" } };
+  }
+  if ((req.contentLength ?? 0) > MAX_EVENT_BODY_BYTES || Buffer.byteLength(req.body) > MAX_EVENT_BODY_BYTES) {
+    return { status: 413, body: { error: `event body larger than ${MAX_EVENT_BODY_BYTES} bytes` } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(req.body);
+  } catch {
+    return { status: 400, body: { error: "event body is not valid JSON" } };
+  }
+  if (registry.kind !== "oci") return { status: 400, body: { error: `events from ${registry.kind} registries are not supported yet; configure a periodic sync instead` } };
+  const changes = distributionChanges(json);
+  if ("error" in changes) return { status: 400, body: { error: `not a Distribution notification envelope: ${changes.error}` } };
+
+  const result = { applied: 0, duplicates: 0, ignored: 0, unmapped: 0 };
+  const rereads = new Map<string, RereadRequest>();
+  for (const change of changes) {
+    if (change.kind === "ignored") {
+      result.ignored++;
+      continue;
+    }
+    const environment = environmentOf(change.repository, registry.environments)?.name;
+    if (!environment) {
+      result.unmapped++;
+      continue;
+    }
+    const fresh = await prisma.inventoryEventReceipt.createMany({ data: [{ registry: registry.name, eventId: change.id }], skipDuplicates: true });
+    if (fresh.count === 0) {
+      result.duplicates++;
+      continue;
+    }
+    try {
+      await applyChange(prisma, environment, change);
+    } catch (err) {
+      // Not applied: forget the receipt so the sender's retry is applied.
+      await prisma.inventoryEventReceipt.deleteMany({ where: { registry: registry.name, eventId: change.id } });
+      throw err;
+    }
+    result.applied++;
+    rereads.set(`${environment}\u0000${change.repository}`, { environment, repository: change.repository });
+  }
+  for (const r of rereads.values()) deps.reread?.(r);
+  return { status: 202, body: result };
+}
+
+async function applyChange(prisma: PrismaClient, environment: string, change: Exclude<RegistryEventChange, { kind: "ignored" }>): Promise<void> {
+  const base = { environment, repository: change.repository, coverage: "partial" as const };
+  const ctx = { source: "event" as const, actor: change.actor };
+  if (change.kind === "tagged") await applyObservation(prisma, { ...base, tags: new Map([[change.tag, change.digest]]) }, ctx);
+  else if (change.kind === "tag-deleted") await applyObservation(prisma, { ...base, tags: new Map(), deleted: [change.tag] }, ctx);
+  else if (change.kind === "manifest-deleted") {
+    const tags = await prisma.inventoryTag.findMany({ where: { environment, repository: change.repository, digest: change.digest }, select: { tag: true } });
+    if (tags.length) await applyObservation(prisma, { ...base, tags: new Map(), deleted: tags.map((t) => t.tag) }, ctx);
+  }
+}
+
+function eventsSecretEnv(options: unknown): string | null {
+  const o = options && typeof options === "object" && !Array.isArray(options) ? (options as { eventsSecretEnv?: unknown }) : {};
+  return typeof o.eventsSecretEnv === "string" && o.eventsSecretEnv ? o.eventsSecretEnv : null;
+}
+
+function bearer(header: string | null): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  return m?.[1] ?? null;
+}
+
+/** Compares hashes so neither the length nor the content of the secret leaks through timing. */
+function sameSecret(a: string, b: string): boolean {
+  const h = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(h(a), h(b));
+}

@@ -1,0 +1,15 @@
+/**
+ * What a registry event means for the index, whatever the registry kind sent: each kind's parser
+ * (distribution.ts today; Harbor, ECR and Hub payloads next) turns its body into these.
+ */
+export type RegistryEventChange =
+  /** a tag now points at this manifest */
+  | { id: string; repository: string; kind: "tagged"; tag: string; digest: string; actor?: string }
+  /** a tag was removed */
+  | { id: string; repository: string; kind: "tag-deleted"; tag: string; actor?: string }
+  /** a manifest was removed, and every tag that pointed at it */
+  | { id: string; repository: string; kind: "manifest-deleted"; digest: string; actor?: string }
+  /** something changed in the repository that names no tag (a push by digest): re-read it */
+  | { id: string; repository: string; kind: "touched"; actor?: string }
+  /** nothing the index keeps (pulls, blob uploads, mounts) */
+  | { id: string; repository: string; kind: "ignored" };

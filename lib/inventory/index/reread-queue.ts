@@ -1,0 +1,53 @@
+/**
+ * Targeted re-reads requested by registry events, run in the background of the process that received
+ * the event: pending requests for the same repository collapse into one, and at most two run at once,
+ * so a burst of pushes becomes a handful of reads. A re-read that fails is logged and left to the next
+ * sync: the event itself has already been applied.
+ */
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { providerFor } from "@/lib/inventory/connection";
+import { safeLog } from "./log";
+import type { RereadRequest } from "./events/receive";
+import { resyncRepository } from "./sync";
+
+const CONCURRENT = 2;
+
+export function createRereadQueue(prisma: () => Promise<PrismaClient>) {
+  const pending = new Map<string, RereadRequest>();
+  let running = 0;
+  const idle: (() => void)[] = [];
+
+  const pump = () => {
+    while (running < CONCURRENT && pending.size) {
+      const [key, req] = pending.entries().next().value as [string, RereadRequest];
+      pending.delete(key);
+      running++;
+      void reread(req)
+        .catch((err) => safeLog(`[inventory] re-reading ${req.environment}/${req.repository} after a registry event failed: ${(err as Error).message}`))
+        .finally(() => {
+          running--;
+          pump();
+          if (!running && !pending.size) for (const done of idle.splice(0)) done();
+        });
+    }
+  };
+
+  const reread = async (req: RereadRequest) => {
+    const db = await prisma();
+    const env = await db.environment.findUnique({ where: { name: req.environment }, include: { registry: true } });
+    if (!env) return;
+    await resyncRepository(db, { environment: env.name, namespace: env.namespace, provider: providerFor(env.registry) }, req.repository);
+  };
+
+  return {
+    enqueue(req: RereadRequest) {
+      pending.set(`${req.environment}\u0000${req.repository}`, req);
+      pump();
+    },
+    /** resolves once nothing is pending or running (tests, shutdown) */
+    drained(): Promise<void> {
+      if (!running && !pending.size) return Promise.resolve();
+      return new Promise((resolve) => idle.push(resolve));
+    },
+  };
+}

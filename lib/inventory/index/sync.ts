@@ -1,0 +1,252 @@
+/**
+ * Reads one environment from its registry into the index.
+ *
+ * full:        catalog → every tag list → HEAD every tag → GET each digest the index has never seen.
+ * incremental: catalog → every tag list → HEAD only tags the index does not hold. A tag that moved
+ *              without its list changing is caught by registry events or the next full sync: a plain
+ *              OCI registry offers no cheaper way to see it.
+ * Manifests are immutable by digest, so a digest already indexed is never fetched again.
+ *
+ * A repository whose tags cannot be read keeps its rows untouched (a partial sync never deletes what
+ * it did not re-read); the sync then ends "stale" with the registry's error.
+ */
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { describeRegistryError, isIndexJson, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
+import { inNamespace } from "@/lib/inventory/namespace";
+import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
+import { applyObservation, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
+
+export type SyncMode = "full" | "incremental";
+
+export interface SyncTarget {
+  environment: string;
+  /** the environment's namespace on its registry ("" = the whole registry) */
+  namespace: string;
+  provider: RegistryProvider;
+}
+
+export interface SyncOptions {
+  mode: SyncMode;
+  /** requests in flight at once against the registry */
+  concurrency?: number;
+  /** who runs it, for the lease (a replica id) */
+  owner?: string;
+  /** stop following a listing after this many pages: a hostile registry can page forever */
+  maxPages?: number;
+}
+
+export interface SyncReport {
+  mode: SyncMode;
+  /** false when another replica held the environment's lease: nothing was read */
+  ran: boolean;
+  repositories: number;
+  tags: number;
+  headRequests: number;
+  manifestsFetched: number;
+  changes: AppliedChanges;
+  /** repositories that could not be read (their rows were left as they were) */
+  errors: { repository: string; message: string }[];
+  durationMs: number;
+}
+
+const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
+const DEFAULT_MAX_PAGES = 10_000;
+
+export async function syncEnvironment(prisma: PrismaClient, target: SyncTarget, options: SyncOptions): Promise<SyncReport> {
+  const started = Date.now();
+  const report: SyncReport = { mode: options.mode, ran: false, repositories: 0, tags: 0, headRequests: 0, manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 }, errors: [], durationMs: 0 };
+  const lease = await acquireSyncLease(prisma, target.environment, options.owner, options.mode);
+  if (!lease) return report;
+  report.ran = true;
+  try {
+    await runSync(prisma, target, options, report, lease);
+    report.durationMs = Date.now() - started;
+    await finishSync(prisma, lease, report, report.errors.length ? summarizeErrors(report.errors) : null);
+  } catch (err) {
+    report.durationMs = Date.now() - started;
+    await finishSync(prisma, lease, report, describeRegistryError(err).message);
+    throw err;
+  }
+  return report;
+}
+
+async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOptions, report: SyncReport, lease: SyncLease): Promise<void> {
+  const { provider, environment } = target;
+  const source: TagEventSource = options.mode === "full" ? "full_sync" : "incremental_sync";
+  const concurrency = options.concurrency ?? 8;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+
+  // A failing catalog fails the whole sync before anything is written.
+  const repositories = (await readAll((cursor) => provider.listRepositories({ pageSize: 1000, cursor }), maxPages)).filter((r) => inNamespace(r, target.namespace));
+  report.repositories = repositories.length;
+
+  const indexedRepos = new Set((await prisma.inventoryTag.findMany({ where: { environment }, distinct: ["repository"], select: { repository: true } })).map((r) => r.repository));
+  const digestRepo = new Map<string, string>();
+  const limiter = createLimiter(concurrency);
+
+  await eachBounded(repositories, concurrency, async (repository) => {
+    try {
+      const read = await readRepository(prisma, target, repository, { mode: options.mode, limiter, maxPages, source });
+      for (const digest of read.digests) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
+      report.tags += read.tags;
+      report.headRequests += read.headRequests;
+      add(report.changes, read.changes);
+    } catch (err) {
+      report.errors.push({ repository, message: describeRegistryError(err).message });
+    }
+    await lease.renew();
+  });
+
+  const listed = new Set(repositories);
+  for (const repository of indexedRepos) {
+    if (!listed.has(repository)) add(report.changes, await observeRepositoryGone(prisma, environment, repository, { source }));
+  }
+
+  await indexManifests(prisma, provider, digestRepo, limiter, report);
+}
+
+interface RepositoryRead {
+  tags: number;
+  headRequests: number;
+  digests: Set<string>;
+  changes: AppliedChanges;
+}
+
+/**
+ * One repository: its whole tag list, a HEAD for every tag whose digest is not already known (all of
+ * them in "full" mode), then one observation applied to the index.
+ */
+async function readRepository(
+  prisma: PrismaClient,
+  target: SyncTarget,
+  repository: string,
+  o: { mode: SyncMode; limiter: Limiter; maxPages: number; source: TagEventSource },
+): Promise<RepositoryRead> {
+  const { provider, environment } = target;
+  const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
+  const held = o.mode === "incremental" ? await heldTags(prisma, environment, repository) : new Map<string, string>();
+  const observed = new Map<string, string>();
+  let headRequests = 0;
+  await Promise.all(
+    tags.map(async (tag) => {
+      const known = held.get(tag);
+      if (known) return void observed.set(tag, known);
+      headRequests++;
+      const head = await o.limiter(() => provider.headManifest(repository, tag));
+      if (head) observed.set(tag, head.digest); // gone between list and HEAD: not observed, so not concluded
+    }),
+  );
+  // A tag that vanished between the list and its HEAD makes the list unreliable for deletions.
+  const coverage = observed.size === tags.length ? "complete" : "partial";
+  const changes = await applyObservation(prisma, { environment, repository, tags: observed, coverage }, { source: o.source });
+  return { tags: observed.size, headRequests, digests: new Set(observed.values()), changes };
+}
+
+/** Each digest the index has never seen is fetched once; the rest is never asked again. */
+async function indexManifests(prisma: PrismaClient, provider: RegistryProvider, digestRepo: Map<string, string>, limiter: Limiter, report: Pick<SyncReport, "manifestsFetched" | "errors">): Promise<void> {
+  const known = new Set((await prisma.inventoryManifest.findMany({ where: { digest: { in: [...digestRepo.keys()] } }, select: { digest: true } })).map((m) => m.digest));
+  const missing = [...digestRepo].filter(([digest]) => !known.has(digest));
+  await Promise.all(
+    missing.map(async ([digest, repository]) => {
+      try {
+        const manifest = await limiter(() => provider.getManifest(repository, digest));
+        report.manifestsFetched++;
+        await prisma.inventoryManifest.createMany({ data: [manifestRow(manifest)], skipDuplicates: true });
+      } catch (err) {
+        report.errors.push({ repository, message: `manifest ${digest}: ${describeRegistryError(err).message}` });
+      }
+    }),
+  );
+}
+
+/**
+ * Re-reads one repository completely (every tag HEADed), as a registry event asks: the event said
+ * something changed, the registry says what is true now. Not leased: it touches one repository,
+ * and observations of one repository are serialized in applyObservation.
+ */
+export async function resyncRepository(prisma: PrismaClient, target: SyncTarget, repository: string, source: TagEventSource = "event"): Promise<RepositoryRead & { manifestsFetched: number; errors: SyncReport["errors"] }> {
+  const limiter = createLimiter(4);
+  const read = await readRepository(prisma, target, repository, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, source });
+  const out = { ...read, manifestsFetched: 0, errors: [] as SyncReport["errors"] };
+  await indexManifests(prisma, target.provider, new Map([...read.digests].map((d) => [d, repository])), limiter, out);
+  return out;
+}
+
+function manifestRow(m: ManifestResult) {
+  const json = m.json;
+  const children = isIndexJson(json) ? json.manifests : [];
+  const size = isIndexJson(json) ? m.size + children.reduce((s, d) => s + d.size, 0) : m.size + json.config.size + json.layers.reduce((s, d) => s + d.size, 0);
+  const platforms = children
+    .filter((d) => d.platform)
+    .map((d) => ({ os: d.platform!.os, architecture: d.platform!.architecture, ...(d.platform!.variant ? { variant: d.platform!.variant } : {}), digest: d.digest }));
+  return {
+    digest: m.digest,
+    mediaType: m.mediaType,
+    size: BigInt(size),
+    platforms,
+    artifactType: json.artifactType ?? (!isIndexJson(json) ? nonImageConfigType(json.config.mediaType) : null),
+    subject: json.subject?.digest ?? null,
+  };
+}
+
+/** Artifacts (signatures, SBOMs) that predate artifactType name themselves by their config's media type. */
+function nonImageConfigType(configType: string): string | null {
+  return /image\.config|container\.image/.test(configType) ? null : configType;
+}
+
+async function heldTags(prisma: PrismaClient, environment: string, repository: string): Promise<Map<string, string>> {
+  const rows = await prisma.inventoryTag.findMany({ where: { environment, repository }, select: { tag: true, digest: true } });
+  return new Map(rows.map((r) => [r.tag, r.digest]));
+}
+
+async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPages: number): Promise<string[]> {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let n = 0; n < maxPages; n++) {
+    const p = await page(cursor);
+    out.push(...p.items);
+    if (!p.next || seen.has(p.next)) return out;
+    seen.add(p.next);
+    cursor = p.next;
+  }
+  throw new Error(`the registry kept returning more pages after ${maxPages}; the sync stopped without changing the index`);
+}
+
+/** Runs fn over items, at most `limit` at a time; fn handles its own errors. */
+async function eachBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+type Limiter = <T>(fn: () => Promise<T>) => Promise<T>;
+
+function createLimiter(limit: number): Limiter {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+function add(total: AppliedChanges, more: AppliedChanges) {
+  total.created += more.created;
+  total.moved += more.moved;
+  total.deleted += more.deleted;
+  total.reappeared += more.reappeared;
+}
+
+function summarizeErrors(errors: SyncReport["errors"]): string {
+  const first = errors[0]!;
+  return `${errors.length} repositor${errors.length === 1 ? "y" : "ies"} could not be read; first: ${first.repository}: ${first.message}`;
+}
