@@ -23,7 +23,7 @@ const USER_FACING_STATUS: Record<UserFacingKind, number> = {
  * it was too slow. Only "not found" is the caller's answer (the image they named is not there).
  * The registry's own 401/403 mean Dockmaster's credentials are wrong, not the caller's: 502 too.
  */
-export function registryStatus(kind: RegistryErrorKind | "invalid_input" | "internal"): 400 | 404 | 500 | 502 | 504 {
+function registryStatus(kind: RegistryErrorKind | "invalid_input" | "internal"): 400 | 404 | 500 | 502 | 504 {
   if (kind === "timeout") return 504;
   if (kind === "not_found") return 404;
   if (kind === "invalid_input") return 400;

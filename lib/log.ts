@@ -11,7 +11,6 @@ import { formatWithOptions } from "node:util";
 
 // C0 controls except \n, DEL, C1 controls, and the Unicode line/paragraph separators and bidi
 // overrides that reorder or break lines on display.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function sanitizeForLog(text: string): string {

@@ -3,7 +3,7 @@
 import { ActionForm, Field, type FormAction } from "@/components/form/action-form";
 import type { Decisions, DecisionVerb } from "@/lib/promotion/decisions";
 
-export function DecisionForm({ action, id, label, field, fieldLabel, danger, required }: { action: FormAction; id: string; label: string; field?: string; fieldLabel?: string; danger?: boolean; required?: boolean }) {
+function DecisionForm({ action, id, label, field, fieldLabel, danger, required }: { action: FormAction; id: string; label: string; field?: string; fieldLabel?: string; danger?: boolean; required?: boolean }) {
   return (
     <ActionForm action={action} submitLabel={label} label={label} danger={danger} className="space-y-2">
       {(errors) => (

@@ -3,7 +3,7 @@
  * absolute http(s) URLs become clickable: data:, javascript:, file: and relative links are shown as
  * text. Returns the URL as the browser would read it, or undefined.
  */
-export function webLink(raw: string): string | undefined {
+function webLink(raw: string): string | undefined {
   let url: URL;
   try {
     // no base: a relative or protocol-relative link is refused, not resolved against this site

@@ -4,7 +4,7 @@
  * NEXTAUTH_URL is the public URL (scripts/server.mjs always sets it); the origin a request was
  * addressed to also counts, so the app keeps working when reached under another of its names.
  */
-export function configuredOrigin(): string | null {
+function configuredOrigin(): string | null {
   const configured = process.env.NEXTAUTH_URL;
   if (!configured) return null;
   try {

@@ -10,7 +10,7 @@ import { currentPrincipal } from "./session";
 import { principalFromToken } from "./tokens";
 
 /** Request bodies on /api/v1 are small JSON documents; anything larger is refused unread. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -57,7 +57,6 @@ function refuseDeclaredOversize(request: Request): void {
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
 }
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Path parameters reach the database as they are: a NUL byte there is a Postgres error, not a lookup. */

@@ -30,7 +30,7 @@ export function targetParams(t: Record<string, unknown>): Record<string, unknown
   return Object.fromEntries(Object.entries(t).filter(([k]) => !(k in targetFields)));
 }
 
-export const probeTargetConfig = z
+const probeTargetConfig = z
   .object(targetFields)
   .catchall(z.unknown())
   .superRefine((t, ctx) => {
@@ -79,7 +79,6 @@ export const probesConfig = z.strictObject({
 });
 
 export type ProbesConfig = z.infer<typeof probesConfig>;
-export type ProbeTargetConfig = z.infer<typeof probeTargetConfig>;
 export type AlertRuleConfig = z.infer<typeof alertRuleConfig>;
 
 interface RefContext {

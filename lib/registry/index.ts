@@ -15,8 +15,8 @@ export * from "./provider";
 export * from "./reference";
 export * from "./media-types";
 export { mapConcurrent, createLimiter } from "./concurrency";
-export { collectPages, UI_LISTING_LIMITS, type Listing, type ListingLimits, type Truncation } from "./transport/paging";
-export { createOciProvider, type OciProvider } from "./oci/provider";
+export { collectPages, type Listing, type ListingLimits, type Truncation } from "./transport/paging";
+export { createOciProvider } from "./oci/provider";
 export type { OciClientOptions } from "./oci/client";
 export * from "./capabilities";
 

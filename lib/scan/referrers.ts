@@ -12,7 +12,7 @@ import type { ScanReport } from "./model";
 export const TRIVY_REPORT_ARTIFACT_TYPE = "application/vnd.aquasecurity.trivy.report+json";
 const MAX_REPORT_BYTES = 32 * 1024 * 1024;
 /** Reports read per digest: more than this and the worst cannot be known, which evidence.ts treats as no verdict. */
-export const MAX_REFERRER_REPORTS = 16;
+const MAX_REFERRER_REPORTS = 16;
 
 function isTrivyArtifactType(t: string | undefined): boolean {
   return !!t && /trivy/i.test(t) && /json/i.test(t);

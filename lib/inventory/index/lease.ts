@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
 
-export const LEASE_MS = 60_000;
+const LEASE_MS = 60_000;
 const RENEW_EVERY_MS = 10_000;
 
 export interface SyncLease {

@@ -1,12 +1,12 @@
 /**
  * Targeted re-reads requested by registry events, run in the background of the process that received
  * the event: pending requests for the same repository collapse into one, and at most two run at once,
- * so a burst of pushes becomes a handful of reads. A re-read that fails is logged and left to the next
- * sync: the event itself has already been applied.
+ * so a burst of pushes becomes a handful of reads. A re-read that fails is logged (lib/log.ts strips
+ * the registry's control characters from every log line) and left to the next sync: the event itself
+ * has already been applied.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { providerFor } from "@/lib/inventory/connection";
-import { safeLog } from "./log";
 import type { RereadRequest } from "./events/receive";
 import { resyncRepository } from "./sync";
 
@@ -23,7 +23,7 @@ export function createRereadQueue(prisma: () => Promise<PrismaClient>) {
       pending.delete(key);
       running++;
       void reread(req)
-        .catch((err) => safeLog(`[inventory] re-reading ${req.environment}/${req.repository} after a registry event failed: ${(err as Error).message}`))
+        .catch((err) => console.error(`[inventory] re-reading ${req.environment}/${req.repository} after a registry event failed: ${(err as Error).message}`))
         .finally(() => {
           running--;
           pump();

@@ -10,7 +10,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 
 export type TagEventSource = "full_sync" | "incremental_sync" | "event" | "promotion";
-export type TagEventKind = "created" | "moved" | "deleted" | "reappeared";
 
 export interface RepositoryObservation {
   environment: string;

@@ -11,7 +11,7 @@
  * it did not re-read); the sync then ends "stale" with the registry's error.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { describeRegistryError, isIndexJson, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
+import { createLimiter, describeRegistryError, isIndexJson, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { applyObservation, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
@@ -222,22 +222,7 @@ async function eachBounded<T>(items: readonly T[], limit: number, fn: (item: T) 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-type Limiter = <T>(fn: () => Promise<T>) => Promise<T>;
-
-function createLimiter(limit: number): Limiter {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
+type Limiter = ReturnType<typeof createLimiter>;
 
 function add(total: AppliedChanges, more: AppliedChanges) {
   total.created += more.created;

@@ -67,7 +67,7 @@ export interface HubTag {
 }
 
 /** Pages of 100 (Hub's maximum) read per listing: 5,000 repositories or tags. */
-export const HUB_MAX_PAGES = 50;
+const HUB_MAX_PAGES = 50;
 
 /** A Hub listing, and whether it went on past the pages we read. */
 export interface HubListing<T> {

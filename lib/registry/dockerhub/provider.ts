@@ -14,7 +14,7 @@ import { MANIFEST_ACCEPT } from "../media-types";
 import { joinNamespace, normalizeNamespace } from "../namespace";
 import { createHubApi, namespaceRepositories, repositoryDetails, repositoryTags, toRepositoryInfo } from "./api";
 
-export const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
+const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
   referrers: true,
   scanReports: false,
   replication: false,
@@ -22,7 +22,7 @@ export const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
 };
 
 /** the public image Docker documents for reading an account's pull limit */
-export const RATE_LIMIT_PROBE = "ratelimitpreview/test";
+const RATE_LIMIT_PROBE = "ratelimitpreview/test";
 
 export type DockerHubProvider = RegistryProvider &
   RepositoryInfoSource &

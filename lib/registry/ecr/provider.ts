@@ -15,7 +15,7 @@ import { createEcrApiClient, type EcrClientOptions } from "./client";
 import { ecrTagLifecycle } from "./lifecycle";
 import { createTokenSource } from "./token";
 
-export const ECR_CAPABILITIES: RegistryCapabilities = {
+const ECR_CAPABILITIES: RegistryCapabilities = {
   referrers: true,
   scanReports: true,
   replication: true,

@@ -3,7 +3,7 @@ import { RegistryError } from "../errors";
 import type { RegistryConnection } from "../provider";
 import type { JsonApi } from "../transport/json-api";
 
-export const ANONYMOUS_FALLBACK = "credentials rejected (Harbor answered as anonymous)";
+const ANONYMOUS_FALLBACK = "credentials rejected (Harbor answered as anonymous)";
 
 /**
  * Whether Harbor accepted the login. A wrong, disabled or expired user or robot login is not a 401 in

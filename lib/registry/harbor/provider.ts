@@ -24,7 +24,7 @@ import { projectQuota } from "./quota";
 import { listExecutions, listPolicies, listTasks, startExecution } from "./replication";
 import { getVulnerabilityReport } from "./scans";
 
-export const HARBOR_CAPABILITIES: RegistryCapabilities = {
+const HARBOR_CAPABILITIES: RegistryCapabilities = {
   referrers: true,
   scanReports: true,
   replication: true,

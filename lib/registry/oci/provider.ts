@@ -14,7 +14,7 @@ import { pushManifest, removeManifest } from "./push-manifest";
 import { listReferrers } from "./referrers";
 import { mountBlob, uploadBlob, uploadBlobStream } from "./upload";
 
-export const OCI_CAPABILITIES: RegistryCapabilities = {
+const OCI_CAPABILITIES: RegistryCapabilities = {
   referrers: true,
   scanReports: false,
   replication: false,

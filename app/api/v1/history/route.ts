@@ -17,7 +17,7 @@ export const GET = withPermission<Record<string, never>>(
   (_p, url) => ["environment.view", { environment: url.searchParams.get("environment") ?? "" }],
   async ({ url }) => {
     const parsed = query.safeParse(Object.fromEntries(url.searchParams));
-    if (!parsed.success) throw new UserFacingError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, 400);
+    if (!parsed.success) throw new UserFacingError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, "invalid_input");
     const events = await tagHistory(await getPrisma(), [parsed.data.environment], parsed.data);
     return Response.json({
       events: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, digest: e.digest, previousDigest: e.previousDigest, source: e.source, ...(e.promotion ? { promotion: e.promotion } : {}) })),

@@ -24,7 +24,7 @@ const event = z.looseObject({
   target,
   actor: z.looseObject({ name: z.string().max(200).optional() }).optional(),
 });
-export const distributionEnvelope = z.looseObject({ events: z.array(event).max(MAX_EVENTS) });
+const distributionEnvelope = z.looseObject({ events: z.array(event).max(MAX_EVENTS) });
 
 const MANIFEST_TYPES = /(manifest|image\.index)[^/]*\+json$|manifest\.v1\+prettyjws$/;
 

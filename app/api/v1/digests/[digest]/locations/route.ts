@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 /** GET /api/v1/digests/{digest}/locations — everywhere the digest is or was, in the environments the caller may see. */
 export const GET = withPermission<{ digest: string }>(null, async ({ params, principal }) => {
   const digest = decodeURIComponent(params.digest);
-  if (!/^sha(256|512):[0-9a-f]{64,128}$/.test(digest)) throw new UserFacingError("invalid request: digest must be sha256:<64 hex>", 400);
+  if (!/^sha(256|512):[0-9a-f]{64,128}$/.test(digest)) throw new UserFacingError("invalid request: digest must be sha256:<64 hex>", "invalid_input");
   const prisma = await getPrisma();
   const locations = await digestLocations(prisma, await visibleEnvironments(prisma, principal.grants), digest);
   return Response.json({
