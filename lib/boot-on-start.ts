@@ -1,10 +1,11 @@
 import { failInterruptedPromotions } from "./promotion/recover";
+import { syncDueEnvironments } from "./inventory/index/schedule";
 import { getRuntime } from "./runtime";
 
 // Imported only by instrumentation.ts in the Node.js runtime: a failed boot ends the process.
 // The wiring of features happens here, above them: the probe scheduler's cluster-wide periodic job
 // also sweeps promotions whose runner died with a replica that never restarted (lib/probe does not
-// import lib/promotion).
+// import lib/promotion), and keeps the inventory index of plain OCI environments current.
 try {
   const runtime = await getRuntime();
   const prisma = runtime.db.prisma;
@@ -16,6 +17,7 @@ try {
     async maintenance() {
       const interrupted = await failInterruptedPromotions(prisma);
       if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) stopped making progress and were marked failed; retry them to resume`);
+      for (const r of await syncDueEnvironments(prisma)) if (r.error) console.warn(`[inventory] sync of environment ${r.environment} failed: ${r.error}`);
     },
   });
 } catch (err) {

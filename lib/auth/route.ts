@@ -50,11 +50,11 @@ function refuseCrossSiteWrite(request: Request, url: URL): void {
   if (type !== "application/json") throw new UserFacingError("send the request body as Content-Type: application/json", "unsupported_media_type");
 }
 
-const tooLarge = () => new UserFacingError(`request body too large: at most ${MAX_BODY_BYTES / 1024} KiB`, "too_large");
+const tooLarge = (max: number) => new UserFacingError(`request body too large: at most ${max / 1024} KiB`, "too_large");
 
-function refuseDeclaredOversize(request: Request): void {
+function refuseDeclaredOversize(request: Request, max = MAX_BODY_BYTES): void {
   const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (declared !== null && Number(declared) > max) throw tooLarge(max);
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -101,9 +101,9 @@ export function withPermission<P>(
   };
 }
 
-/** The body as text, at most MAX_BODY_BYTES read: a client that sends more (declared or not) is cut off. */
-async function readLimited(request: Request): Promise<string> {
-  refuseDeclaredOversize(request);
+/** The body as text, at most `max` bytes read: a client that sends more (declared or not) is cut off. */
+export async function readLimited(request: Request, max = MAX_BODY_BYTES): Promise<string> {
+  refuseDeclaredOversize(request, max);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -112,9 +112,9 @@ async function readLimited(request: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > max) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+      throw tooLarge(max);
     }
     chunks.push(value);
   }

@@ -1,3 +1,5 @@
+import { readLimited } from "@/lib/auth/route";
+import { toCallerError } from "@/lib/error-contract";
 import { receiveRegistryEvents, MAX_EVENT_BODY_BYTES } from "@/lib/inventory/index/events/receive";
 import { createRereadQueue } from "@/lib/inventory/index/reread-queue";
 import { getPrisma } from "@/lib/runtime";
@@ -8,38 +10,23 @@ const holder = globalThis as unknown as { __dmRereads?: ReturnType<typeof create
 const rereads = (holder.__dmRereads ??= createRereadQueue(getPrisma));
 
 /**
- * POST /api/v1/events/{registry}: registry notifications (no user session: the registry's events
- * secret is the credential; see lib/inventory/index/events/receive.ts).
+ * POST /api/v1/events/{registry}: registry notifications. No user session: the registry's events
+ * secret is the credential (lib/inventory/index/events/receive.ts), so there is no cookie to forge
+ * a cross-site request with, and the body is read with the events cap instead of the API's 64 KiB.
  */
 export async function POST(request: Request, context: { params: Promise<{ registry: string }> }): Promise<Response> {
   const { registry } = await context.params;
   const url = new URL(request.url);
-  const length = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(length) && length > MAX_EVENT_BODY_BYTES) return Response.json({ error: `event body larger than ${MAX_EVENT_BODY_BYTES} bytes` }, { status: 413 });
-  const body = await readCapped(request, MAX_EVENT_BODY_BYTES + 1);
-  const result = await receiveRegistryEvents(
-    await getPrisma(),
-    { registry, authorization: request.headers.get("authorization"), token: url.searchParams.get("token"), contentLength: Number.isFinite(length) ? length : null, body },
-    { reread: (r) => rereads.enqueue(r) },
-  );
-  return Response.json(result.body, { status: result.status });
-}
-
-/** Reads at most `max` bytes, so a sender streaming forever costs us a megabyte, not memory. */
-async function readCapped(request: Request, max: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.length;
-    if (total >= max) {
-      await reader.cancel();
-      break;
-    }
+  try {
+    const body = await readLimited(request, MAX_EVENT_BODY_BYTES);
+    const result = await receiveRegistryEvents(
+      await getPrisma(),
+      { registry, authorization: request.headers.get("authorization"), token: url.searchParams.get("token"), contentLength: null, body },
+      { reread: (r) => rereads.enqueue(r) },
+    );
+    return Response.json(result.body, { status: result.status });
+  } catch (err) {
+    const e = toCallerError(err, `[events] POST ${url.pathname}`);
+    return Response.json({ error: e.message, ...(e.requestId ? { requestId: e.requestId } : {}) }, { status: e.status });
   }
-  return Buffer.concat(chunks).toString("utf8");
 }
