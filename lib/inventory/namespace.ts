@@ -14,7 +14,7 @@
  *   lib/browse, lib/scan, lib/replication  reading registries for the UI, with caches
  *   lib/inventory                        registries and environments as stored: connections, namespaces
  *   lib/config, lib/auth, lib/audit, lib/db, lib/crypto
- *   lib/registry                         registry clients; imports nothing of the above
+ *   lib/registry                         registry clients; imports nothing of the above but lib/errors (a leaf)
  * The one exception: request entry helpers (lib/auth/action.ts, lib/browse/page-access.ts,
  * lib/promotion/default-deps.ts) take the process's database from lib/runtime.ts's getPrisma().
  * A lower layer that must tell a higher one something (inventory: "this catalog changed") offers a

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 // The REST route handlers run for real against a real database, called with Request objects as
 // Next calls them. Only Next's request scope and next-auth's cookie decoding are replaced: the
 // mocked session stands for "this request carried the signed-in user's session cookie".
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "192.0.2.44" }) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
@@ -90,7 +90,7 @@ beforeEach(() => {
 describe("CSRF: a cookie-authenticated write must come from the app's own origin, as JSON", () => {
   it("refuses the attack: a cross-origin text/plain POST with the approver's cookie to /approve changes nothing", async () => {
     const p = await requestedPromotion();
-    session.current = { user: { id: users.approver } };
+    session.current = { user: { id: users.approver, sessionVersion: 0 } };
     // what fetch(..., {mode: "no-cors", credentials: "include", headers: {"content-type": "text/plain"}}) sends
     const res = await call(await verbRoute(), `/api/v1/promotions/${p.number}/approve`, { id: String(p.number), verb: "approve" }, {
       method: "POST",
@@ -105,7 +105,7 @@ describe("CSRF: a cookie-authenticated write must come from the app's own origin
 
   it("refuses a cookie-authenticated write whose origin nothing proves (no Origin, Sec-Fetch-Site cross-site or absent)", async () => {
     const p = await requestedPromotion();
-    session.current = { user: { id: users.approver } };
+    session.current = { user: { id: users.approver, sessionVersion: 0 } };
     const variants: Record<string, string>[] = [{ "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, {}, { origin: "null" }];
     for (const headers of variants) {
       const res = await call(await verbRoute(), `/api/v1/promotions/${p.id}/approve`, { id: p.id, verb: "approve" }, {
@@ -120,7 +120,7 @@ describe("CSRF: a cookie-authenticated write must come from the app's own origin
 
   it("refuses a same-origin cookie-authenticated write that is not application/json (415)", async () => {
     const p = await requestedPromotion();
-    session.current = { user: { id: users.approver } };
+    session.current = { user: { id: users.approver, sessionVersion: 0 } };
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", null]) {
       const res = await call(await verbRoute(), `/api/v1/promotions/${p.id}/approve`, { id: p.id, verb: "approve" }, {
         method: "POST",
@@ -133,7 +133,7 @@ describe("CSRF: a cookie-authenticated write must come from the app's own origin
   });
 
   it("accepts the app's own JSON request (Origin, or Sec-Fetch-Site same-origin without Origin)", async () => {
-    session.current = { user: { id: users.approver } };
+    session.current = { user: { id: users.approver, sessionVersion: 0 } };
     const a = await requestedPromotion();
     const byOrigin = await call(await verbRoute(), `/api/v1/promotions/${a.id}/approve`, { id: a.id, verb: "approve" }, {
       method: "POST",
@@ -164,7 +164,7 @@ describe("CSRF: a cookie-authenticated write must come from the app's own origin
   });
 
   it("reads are not affected: a GET with the cookie and no Origin works", async () => {
-    session.current = { user: { id: users.approver } };
+    session.current = { user: { id: users.approver, sessionVersion: 0 } };
     const { GET } = await import("@/app/api/v1/promotions/route");
     expect((await call(GET, "/api/v1/promotions", {})).status).toBe(200);
   });
@@ -229,7 +229,7 @@ describe("ids and the error contract", () => {
 
   it("answers invalid input to a promotion request with 400, not 409", async () => {
     const { POST } = await import("@/app/api/v1/promotions/route");
-    session.current = { user: { id: users.developer } };
+    session.current = { user: { id: users.developer, sessionVersion: 0 } };
     const base = { sourceEnv: "dev", repository: "team/api", reference: "1.0", targetEnv: "prod", tag: "1.0", reason: "release it" };
     for (const input of [{ repository: "team/../prod/api" }, { reference: "sha256:zzz" }]) {
       const res = await call(POST, "/api/v1/promotions", {}, { method: "POST", headers: { origin: APP, "content-type": "application/json" }, body: JSON.stringify({ ...base, ...input }) });
@@ -240,7 +240,7 @@ describe("ids and the error contract", () => {
 
   it("names the registry when it cannot be reached (502), and says 404 for an unknown registry", async () => {
     const { GET } = await import("@/app/api/v1/registries/[name]/status/route");
-    session.current = { user: { id: users.approver } };
+    session.current = { user: { id: users.approver, sessionVersion: 0 } };
     const down = await call(GET, "/api/v1/registries/reg-down/status", { name: "reg-down" });
     expect(down.status).toBe(502);
     expect(await down.json()).toMatchObject({ ok: false, registry: "reg-down", error: { kind: "unreachable" } });
@@ -263,7 +263,7 @@ describe("ids and the error contract", () => {
       const route = withPermission(null, async () => {
         throw new Error("connection string postgres://admin:hunter2@db\n[api] forged line");
       });
-      session.current = { user: { id: users.approver } };
+      session.current = { user: { id: users.approver, sessionVersion: 0 } };
       const res = await call(route, "/api/v1/anything", {});
       expect(res.status).toBe(500);
       const body = await res.json();
@@ -285,7 +285,7 @@ describe("ids and the error contract", () => {
     const { z } = await import("zod");
     const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      session.current = { user: { id: users.approver } };
+      session.current = { user: { id: users.approver, sessionVersion: 0 } };
       const action = defineAction({
         input: z.object({}),
         permission: "registry.view",

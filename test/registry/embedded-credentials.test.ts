@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, parseConfig } from "../../lib/config/load";
 import { normalizeRegistryUrl } from "../../lib/registry/transport/transport";
 
-const session = vi.hoisted(() => ({ current: null as null | { user: { id: string } } }));
+const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "192.0.2.45" }) }));
 vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
@@ -68,7 +68,7 @@ describe("credentials embedded in a registry URL", () => {
       const { createUser } = await import("@/lib/auth/users");
       prisma = await getPrisma();
       const admin = await createUser(prisma, { actor: null, ip: null }, { email: "admin@x.io", password: "admin password!", grants: [{ role: "admin", environmentId: null }] });
-      session.current = { user: { id: admin.id } };
+      session.current = { user: { id: admin.id, sessionVersion: 0 } };
     });
     afterAll(async () => {
       const { getRuntime } = await import("@/lib/runtime");
