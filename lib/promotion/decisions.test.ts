@@ -30,6 +30,13 @@ describe("decisionsFor: who may decide what, now", () => {
     expect(d.reject).toMatchObject({ allowed: false, kind: "requester", status: 403 });
   });
 
+  it("a requester without the approver role is told it is someone else's to decide, not only 'not allowed'", () => {
+    const d = decisionsFor(promotion({ requestedById: "dev" }), who("dev", { role: "developer", environment: null }));
+    expect(d.approve).toMatchObject({ allowed: false, kind: "requester", status: 403 });
+    expect(d.reject).toMatchObject({ allowed: false, kind: "requester", status: 403 });
+    expect(d.rollback).toMatchObject({ allowed: false, kind: "permission" });
+  });
+
   it("an approver scoped to another environment may not approve into this one", () => {
     const d = decisionsFor(promotion(), who("devapprover", { role: "approver", environment: "dev" }, { role: "developer", environment: null }));
     expect(d.approve).toEqual({ allowed: false, kind: "permission", status: 403, reason: 'Not allowed: no role grants promotion.approve in environment "prod".' });

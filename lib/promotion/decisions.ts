@@ -44,9 +44,15 @@ export function decisionsFor(p: DecidablePromotion, principal: Pick<Principal, "
   const decisions = {} as Decisions;
   for (const verb of DECISION_VERBS) {
     const permitted = decide(principal.grants, PERMISSION[verb], { environment: p.targetEnv });
-    decisions[verb] = permitted.allowed ? stateDecision(verb, p, principal.id) : refuse("permission", `Not allowed: ${permitted.reason}.`);
+    // A requester learns first that their own request is someone else's to decide, whatever their roles.
+    decisions[verb] = permitted.allowed ? stateDecision(verb, p, principal.id) : (ownRequest(verb, p, principal.id) ?? refuse("permission", `Not allowed: ${permitted.reason}.`));
   }
   return decisions;
+}
+
+function ownRequest(verb: DecisionVerb, p: DecidablePromotion, me: string): Decision | null {
+  if (p.status !== "requested" || p.requestedById !== me || (verb !== "approve" && verb !== "reject")) return null;
+  return stateDecision(verb, p, me);
 }
 
 function stateDecision(verb: DecisionVerb, p: DecidablePromotion, me: string): Decision {
