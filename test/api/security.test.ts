@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // The REST route handlers run for real against a real database, called with Request objects as
 // Next calls them. Only Next's request scope and next-auth's cookie decoding are replaced: the
@@ -48,16 +47,9 @@ async function requestedPromotion() {
 const approvalsOf = (id: string) => prisma.promotionApproval.count({ where: { promotionId: id } });
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "dm-api-"));
-  process.env.DOCKMASTER_DATA_DIR = dir;
-  process.env.DOCKMASTER_CONFIG = path.join(dir, "absent.yaml");
-  process.env.NEXTAUTH_SECRET = "test-secret";
-  process.env.NEXTAUTH_URL = APP;
-  delete process.env.DATABASE_URL;
-  const { getPrisma } = await import("@/lib/runtime");
+  ({ dir, prisma } = await openEmbeddedRuntime("dm-api-", { NEXTAUTH_URL: APP }));
   const { createUser } = await import("@/lib/auth/users");
   const { createApiToken } = await import("@/lib/auth/tokens");
-  prisma = await getPrisma();
   // port 1: nothing listens there, so any registry call fails as "unreachable" at once
   const registry = await prisma.registry.create({ data: { name: "reg-down", kind: "oci", url: "http://127.0.0.1:1" } });
   await prisma.environment.create({ data: { name: "dev", order: 1, registryId: registry.id, namespace: "team" } });

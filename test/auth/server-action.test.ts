@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // The server action runs for real against a real database; only Next's request scope (cookies,
 // headers, cache) and next-auth's cookie decoding are replaced, since there is no HTTP request here.
@@ -21,14 +20,8 @@ function form(fields: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "dm-action-"));
-  process.env.DOCKMASTER_DATA_DIR = dir;
-  process.env.DOCKMASTER_CONFIG = path.join(dir, "absent.yaml");
-  process.env.NEXTAUTH_SECRET = "test-secret";
-  delete process.env.DATABASE_URL;
-  const { getPrisma } = await import("@/lib/runtime");
+  ({ dir, prisma } = await openEmbeddedRuntime("dm-action-"));
   const { createUser } = await import("@/lib/auth/users");
-  prisma = await getPrisma();
   const sys = { actor: null, ip: null };
   const admin = await createUser(prisma, sys, { email: "admin@x.io", password: "admin password!", grants: [{ role: "admin", environmentId: null }] });
   const viewer = await createUser(prisma, sys, { email: "viewer@x.io", password: "viewer password!", grants: [{ role: "viewer", environmentId: null }] });

@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Browser } from "./browser";
+import { openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // Sessions are real next-auth JWT cookies, issued and cleared by next-auth's own handlers (see
 // browser.ts). getServerSession reads them through next-auth's request form, since Next's
@@ -64,15 +63,8 @@ async function as<T>(b: Browser, run: () => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "dm-sessions-"));
-  process.env.DOCKMASTER_DATA_DIR = dir;
-  process.env.DOCKMASTER_CONFIG = path.join(dir, "absent.yaml");
-  process.env.NEXTAUTH_SECRET = "test-secret";
-  process.env.NEXTAUTH_URL = "http://localhost:3000";
-  delete process.env.DATABASE_URL;
-  const { getPrisma } = await import("@/lib/runtime");
+  ({ dir, prisma } = await openEmbeddedRuntime("dm-sessions-", { NEXTAUTH_URL: "http://localhost:3000" }));
   const { createUser } = await import("@/lib/auth/users");
-  prisma = await getPrisma();
   const sys = { actor: null, ip: null };
   ids.admin = (await createUser(prisma, sys, { ...ADMIN, grants: [{ role: "admin", environmentId: null }] })).id;
   ids.alice = (await createUser(prisma, sys, { ...ALICE, grants: [{ role: "viewer", environmentId: null }] })).id;

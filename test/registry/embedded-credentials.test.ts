@@ -3,12 +3,11 @@
  * log line and audit row shows the URL. It is refused everywhere a registry URL enters: dockmaster.yaml,
  * the Settings form (server side) and the transport itself. No message repeats the password.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, parseConfig } from "../../lib/config/load";
 import { normalizeRegistryUrl } from "../../lib/registry/transport/transport";
+import { openEmbeddedRuntime } from "../support/embedded-runtime";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
@@ -59,14 +58,8 @@ describe("credentials embedded in a registry URL", () => {
     let prisma: Awaited<ReturnType<typeof import("@/lib/runtime").getPrisma>>;
 
     beforeAll(async () => {
-      dir = await mkdtemp(path.join(tmpdir(), "dm-url-cred-"));
-      process.env.DOCKMASTER_DATA_DIR = dir;
-      process.env.DOCKMASTER_CONFIG = path.join(dir, "absent.yaml");
-      process.env.NEXTAUTH_SECRET = "test-secret";
-      delete process.env.DATABASE_URL;
-      const { getPrisma } = await import("@/lib/runtime");
+      ({ dir, prisma } = await openEmbeddedRuntime("dm-url-cred-"));
       const { createUser } = await import("@/lib/auth/users");
-      prisma = await getPrisma();
       const admin = await createUser(prisma, { actor: null, ip: null }, { email: "admin@x.io", password: "admin password!", grants: [{ role: "admin", environmentId: null }] });
       session.current = { user: { id: admin.id, sessionVersion: 0 } };
     });
