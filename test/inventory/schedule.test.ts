@@ -40,7 +40,7 @@ describe("periodic inventory sync", () => {
     expect((await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "broken" } })).staleSince).toBeInstanceOf(Date);
 
     const second = await syncDueEnvironments(db.prisma);
-    expect(second[1]!.report).toMatchObject({ mode: "incremental", headRequests: 0 });
+    expect(second[1]!.report).toMatchObject({ mode: "incremental", headRequests: 0, manifestsFetched: 0 });
 
     const later = new Date(Date.now() + FULL_SYNC_EVERY_MS + 1000);
     expect((await syncDueEnvironments(db.prisma, later))[1]!.report).toMatchObject({ mode: "full" });

@@ -49,9 +49,12 @@ describe.each(dbKinds)("inventory index sync on %s", (kind) => {
     await db?.dispose();
   });
 
-  it("a full sync indexes every tag of the namespace and fetches each distinct manifest once", async () => {
+  it("a full sync indexes every tag of the namespace, one GET per tag new to the index (digest and manifest at once)", async () => {
+    proxy.reset();
     const report = await syncEnvironment(db.prisma, target(), { mode: "full" });
-    expect(report).toMatchObject({ ran: true, repositories: 2, tags: 3, headRequests: 3, manifestsFetched: 2, errors: [], changes: { created: 3, moved: 0, deleted: 0 } });
+    expect(report).toMatchObject({ ran: true, repositories: 2, tags: 3, headRequests: 0, manifestsFetched: 3, errors: [], changes: { created: 3, moved: 0, deleted: 0 } });
+    expect(proxy.requestsTo(/\/manifests\//, "HEAD")).toHaveLength(0);
+    expect(proxy.requestsTo(/\/manifests\//, "GET").map((r) => r.path).sort()).toEqual(["/v2/dev/api/manifests/1.0", "/v2/dev/api/manifests/latest", "/v2/dev/web/manifests/2.0"]);
     expect(await rows()).toEqual([`dev/api:1.0=${short(v1.manifest.digest)}`, `dev/api:latest=${short(v1.manifest.digest)}`, `dev/web:2.0=${short(multi.digest)}`]);
     const index = await db.prisma.inventoryManifest.findUniqueOrThrow({ where: { digest: multi.digest } });
     expect(index.platforms).toEqual([
@@ -64,21 +67,21 @@ describe.each(dbKinds)("inventory index sync on %s", (kind) => {
     expect(state.lastFullAt).toBeInstanceOf(Date);
   });
 
-  it("a second full sync with nothing changed writes no event and fetches no manifest", async () => {
+  it("a second full sync with nothing changed HEADs each tag, writes no event and fetches no manifest", async () => {
     proxy.reset();
     const before = await db.prisma.inventoryTagEvent.count();
     const report = await syncEnvironment(db.prisma, target(), { mode: "full" });
-    expect(report).toMatchObject({ manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 } });
+    expect(report).toMatchObject({ headRequests: 3, manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 } });
     expect(proxy.requestsTo(/\/manifests\//, "GET")).toHaveLength(0);
     expect(await db.prisma.inventoryTagEvent.count()).toBe(before);
   });
 
-  it("an incremental sync HEADs only the new tag", async () => {
+  it("an incremental sync reads only the new tag, with one GET", async () => {
     await pushImage(seeder, "dev/api", v2, "1.1");
     proxy.reset();
     const report = await syncEnvironment(db.prisma, target(), { mode: "incremental" });
-    expect(report).toMatchObject({ headRequests: 1, manifestsFetched: 1, changes: { created: 1, moved: 0, deleted: 0 } });
-    expect(proxy.requestsTo(/\/manifests\//, "HEAD").map((r) => r.path)).toEqual(["/v2/dev/api/manifests/1.1"]);
+    expect(report).toMatchObject({ headRequests: 0, manifestsFetched: 1, changes: { created: 1, moved: 0, deleted: 0 } });
+    expect(proxy.requestsTo(/\/manifests\//).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v2/dev/api/manifests/1.1"]);
     const state = await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "dev" } });
     expect(state.lastIncrementalAt).toBeInstanceOf(Date);
   });

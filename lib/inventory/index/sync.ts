@@ -1,8 +1,9 @@
 /**
  * Reads one environment from its registry into the index.
  *
- * full:        catalog → every tag list → HEAD every tag → GET each digest the index has never seen.
- * incremental: catalog → every tag list → HEAD only tags the index does not hold. A tag that moved
+ * full:        catalog → every tag list → GET each tag the index does not hold (digest and manifest in
+ *              one request), HEAD each tag it holds (has it moved?), GET a moved-to digest never seen.
+ * incremental: catalog → every tag list → GET only tags the index does not hold. A tag that moved
  *              without its list changing is caught by registry events or the next full sync: a plain
  *              OCI registry offers no cheaper way to see it.
  * Manifests are immutable by digest, so a digest already indexed is never fetched again.
@@ -11,7 +12,7 @@
  * it did not re-read); the sync then ends "stale" with the registry's error.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { createLimiter, describeRegistryError, isIndexJson, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
+import { createLimiter, describeRegistryError, isIndexJson, RegistryError, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { applyObservation, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
@@ -42,6 +43,7 @@ export interface SyncReport {
   repositories: number;
   tags: number;
   headRequests: number;
+  /** manifest GETs: by tag for tags new to the index, by digest for moved-to digests never seen */
   manifestsFetched: number;
   changes: AppliedChanges;
   /** repositories that could not be read (their rows were left as they were) */
@@ -90,6 +92,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
       for (const digest of read.digests) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
       report.tags += read.tags;
       report.headRequests += read.headRequests;
+      report.manifestsFetched += read.manifestGets;
       add(report.changes, read.changes);
     } catch (err) {
       report.errors.push({ repository, message: describeRegistryError(err).message });
@@ -108,13 +111,17 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
 interface RepositoryRead {
   tags: number;
   headRequests: number;
+  manifestGets: number;
+  /** digests observed whose manifest this read did not fetch: indexManifests fetches those not yet indexed */
   digests: Set<string>;
   changes: AppliedChanges;
 }
 
 /**
- * One repository: its whole tag list, a HEAD for every tag whose digest is not already known (all of
- * them in "full" mode), then one observation applied to the index.
+ * One repository: its whole tag list, then per tag the cheapest request that answers the question.
+ * A tag the index does not hold: one GET, which gives its digest and its manifest at once (a HEAD and
+ * then a GET would be two). A tag the index holds: nothing in "incremental" mode; in "full" mode a
+ * HEAD, to see whether it moved. Then one observation applied to the index.
  */
 async function readRepository(
   prisma: PrismaClient,
@@ -124,22 +131,39 @@ async function readRepository(
 ): Promise<RepositoryRead> {
   const { provider, environment } = target;
   const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
-  const held = o.mode === "incremental" ? await heldTags(prisma, environment, repository) : new Map<string, string>();
+  const held = await heldTags(prisma, environment, repository);
   const observed = new Map<string, string>();
+  const fetched = new Map<string, ManifestResult>();
   let headRequests = 0;
+  let manifestGets = 0;
   await Promise.all(
     tags.map(async (tag) => {
       const known = held.get(tag);
-      if (known) return void observed.set(tag, known);
-      headRequests++;
-      const head = await o.limiter(() => provider.headManifest(repository, tag));
-      if (head) observed.set(tag, head.digest); // gone between list and HEAD: not observed, so not concluded
+      if (known && o.mode === "incremental") return void observed.set(tag, known);
+      if (known) {
+        headRequests++;
+        const head = await o.limiter(() => provider.headManifest(repository, tag));
+        if (head) observed.set(tag, head.digest); // gone between list and HEAD: not observed, so not concluded
+        return;
+      }
+      manifestGets++;
+      const manifest = await o.limiter(() => provider.getManifest(repository, tag)).catch(nullWhenNotFound);
+      if (!manifest) return;
+      observed.set(tag, manifest.digest);
+      fetched.set(manifest.digest, manifest);
     }),
   );
-  // A tag that vanished between the list and its HEAD makes the list unreliable for deletions.
+  if (fetched.size) await prisma.inventoryManifest.createMany({ data: [...fetched.values()].map(manifestRow), skipDuplicates: true });
+  // A tag that vanished between the list and its read makes the list unreliable for deletions.
   const coverage = observed.size === tags.length ? "complete" : "partial";
   const changes = await applyObservation(prisma, { environment, repository, tags: observed, coverage }, { source: o.source });
-  return { tags: observed.size, headRequests, digests: new Set(observed.values()), changes };
+  const digests = new Set([...observed.values()].filter((d) => !fetched.has(d)));
+  return { tags: observed.size, headRequests, manifestGets, digests, changes };
+}
+
+function nullWhenNotFound(err: unknown): null {
+  if (err instanceof RegistryError && err.kind === "not_found") return null;
+  throw err;
 }
 
 /** Each digest the index has never seen is fetched once; the rest is never asked again. */
@@ -167,7 +191,7 @@ async function indexManifests(prisma: PrismaClient, provider: RegistryProvider, 
 export async function resyncRepository(prisma: PrismaClient, target: SyncTarget, repository: string, source: TagEventSource = "event"): Promise<RepositoryRead & { manifestsFetched: number; errors: SyncReport["errors"] }> {
   const limiter = createLimiter(4);
   const read = await readRepository(prisma, target, repository, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, source });
-  const out = { ...read, manifestsFetched: 0, errors: [] as SyncReport["errors"] };
+  const out = { ...read, manifestsFetched: read.manifestGets, errors: [] as SyncReport["errors"] };
   await indexManifests(prisma, target.provider, new Map([...read.digests].map((d) => [d, repository])), limiter, out);
   return out;
 }
