@@ -21,6 +21,7 @@ const BENCHES: BenchEntry[] = [
   { name: "browse", load: async () => (await import("./browse")).benchBrowse },
   { name: "copy", load: async () => (await import("./copy")).benchCopy },
   { name: "probes", load: async () => (await import("./probes")).benchProbes },
+  { name: "inventory", load: async () => (await import("./inventory")).benchInventory },
 ];
 
 const DOC = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");
