@@ -6,12 +6,12 @@
  * every tag that pointed at that manifest.
  */
 import { z } from "zod";
-import type { RegistryEventChange } from "./types";
+import { DIGEST_PATTERN, describeIssues, type ParsedEvents, type RegistryEventChange } from "./types";
 
 /** A cap on events per envelope: Distribution batches a few at a time; thousands means abuse. */
 const MAX_EVENTS = 1000;
 
-const digest = z.string().regex(/^sha(256|512):[0-9a-f]{64,128}$/, "must be a sha256:/sha512: digest");
+const digest = z.string().regex(DIGEST_PATTERN, "must be a sha256:/sha512: digest");
 const target = z.looseObject({
   mediaType: z.string().max(255).optional(),
   digest: digest.optional(),
@@ -28,9 +28,9 @@ const distributionEnvelope = z.looseObject({ events: z.array(event).max(MAX_EVEN
 
 const MANIFEST_TYPES = /(manifest|image\.index)[^/]*\+json$|manifest\.v1\+prettyjws$/;
 
-export function distributionChanges(body: unknown): RegistryEventChange[] | { error: string } {
+export function distributionChanges(body: unknown): ParsedEvents {
   const parsed = distributionEnvelope.safeParse(body);
-  if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).slice(0, 5).join("; ") };
+  if (!parsed.success) return { error: describeIssues(parsed.error.issues) };
   const out: RegistryEventChange[] = [];
   for (const e of parsed.data.events) {
     const t = e.target;

@@ -12,7 +12,18 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { environmentOf } from "@/lib/inventory/namespace";
 import { applyObservation } from "../snapshot";
 import { distributionChanges } from "./distribution";
-import type { RegistryEventChange } from "./types";
+import { dockerhubChanges } from "./dockerhub";
+import { ecrChanges } from "./ecr";
+import { harborChanges } from "./harbor";
+import type { ParsedEvents, RegistryEventChange } from "./types";
+
+/** Each registry kind's body format: what its parser reads, and its name in a 400. */
+const PARSERS: Record<string, { format: string; parse: (body: unknown) => ParsedEvents }> = {
+  oci: { format: "a Distribution notification envelope", parse: distributionChanges },
+  harbor: { format: "a Harbor webhook payload", parse: harborChanges },
+  ecr: { format: "an EventBridge ECR event", parse: ecrChanges },
+  dockerhub: { format: "a Docker Hub webhook payload", parse: dockerhubChanges },
+};
 
 /** Distribution sends a handful of events per request; a megabyte is far beyond any honest batch. */
 export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
@@ -58,9 +69,10 @@ export async function receiveRegistryEvents(
   } catch {
     return { status: 400, body: { error: "event body is not valid JSON" } };
   }
-  if (registry.kind !== "oci") return { status: 400, body: { error: `events from ${registry.kind} registries are not supported yet; configure a periodic sync instead` } };
-  const changes = distributionChanges(json);
-  if ("error" in changes) return { status: 400, body: { error: `not a Distribution notification envelope: ${changes.error}` } };
+  const parser = PARSERS[registry.kind];
+  if (!parser) return { status: 400, body: { error: `events from ${registry.kind} registries are not supported` } };
+  const changes = parser.parse(json);
+  if ("error" in changes) return { status: 400, body: { error: `not ${parser.format}: ${changes.error}` } };
 
   const result = { applied: 0, duplicates: 0, ignored: 0, unmapped: 0 };
   const rereads = new Map<string, RereadRequest>();

@@ -13,3 +13,14 @@ export type RegistryEventChange =
   | { id: string; repository: string; kind: "touched"; actor?: string }
   /** nothing the index keeps (pulls, blob uploads, mounts) */
   | { id: string; repository: string; kind: "ignored" };
+
+/** A parser's answer: the changes, or why the body is not what the kind sends (field paths first). */
+export type ParsedEvents = RegistryEventChange[] | { error: string };
+
+/** zod issues as "path: message", the first few, so a sender's 400 names the field that is wrong. */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join(".") || "body"}: ${i.message}`).slice(0, 5).join("; ");
+}
+
+/** A registry digest as the index stores it. */
+export const DIGEST_PATTERN = /^sha(256|512):[0-9a-f]{64,128}$/;
