@@ -12,6 +12,9 @@
  *  5. tag history and digest-location reads, p50/p95 over 200 random tags after a warm-up.
  * The registry shares the machine's 2 cores with this process and the database.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { openDatabase, type Database } from "../lib/db/open";
 import { digestLocations, tagHistory } from "../lib/inventory/index/reads";
@@ -87,7 +90,9 @@ async function timedReads(db: Database, tags: { repository: string; tag: string;
 
 async function runOn(kind: DbRun["kind"], registry: RunningRegistry, seeder: RegistryProvider, round: number): Promise<DbRun> {
   const pg = kind === "postgres" ? await createEmptyPostgres() : null;
-  const db = await openDatabase(pg ? { url: pg.url } : { dataDir: "memory://" });
+  // PGlite as the app runs it: file-backed (an in-memory PGlite would hold the whole index in RAM)
+  const dir = pg ? null : await mkdtemp(path.join(tmpdir(), "dockmaster-bench-pglite-"));
+  const db = await openDatabase(pg ? { url: pg.url } : { dataDir: dir! });
   const provider = createOciProvider({ name: `bench-${kind}`, url: registry.url, auth: { kind: "anonymous" } });
   try {
     const target = { environment: "dev", namespace: NAMESPACE, provider };
@@ -113,6 +118,7 @@ async function runOn(kind: DbRun["kind"], registry: RunningRegistry, seeder: Reg
     await provider.close();
     await db.close();
     await pg?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
 
