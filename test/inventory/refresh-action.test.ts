@@ -75,18 +75,18 @@ describe("refresh and sync-now server actions", () => {
     const { refreshRepositoryAction } = await import("@/app/(app)/registries/actions");
     as(ids.devViewer);
     const res = await refreshRepositoryAction(undefined, form({ environment: "dev", repository: "dev/api" }));
-    expect(res).toMatchObject({ status: "ok", data: { tags: 2, manifestsFetched: 1, changes: { created: 2, moved: 0 } } });
+    expect(res).toEqual({ status: "ok", message: "Refreshed dev/api in dev: 2 tags, 2 new, 0 moved, 0 deleted, 0 back." });
     expect((await prisma.inventoryTag.findMany({ orderBy: { tag: "asc" } })).map((t) => [t.tag, t.digest])).toEqual([
       ["1.0", v1.manifest.digest],
       ["latest", v1.manifest.digest],
     ]);
     expect(await prisma.inventoryTagEvent.count({ where: { source: "refresh" } })).toBe(2);
     const ev = await prisma.auditEvent.findFirstOrThrow({ where: { action: "inventory.refresh" }, orderBy: { id: "desc" } });
-    expect(ev).toMatchObject({ actorEmail: "dev-viewer@x.io", outcome: "success", sourceIp: "192.0.2.45", targetType: "repository", targetId: "dev/dev/api", detail: { tags: 2 } });
+    expect(ev).toMatchObject({ actorEmail: "dev-viewer@x.io", outcome: "success", sourceIp: "192.0.2.45", targetType: "repository", targetId: "dev/dev/api", detail: { tags: 2, manifestsFetched: 1 } });
 
     await pushImage(seeder, "dev/api", v2, "latest");
     const again = await refreshRepositoryAction(undefined, form({ environment: "dev", repository: "dev/api" }));
-    expect(again).toMatchObject({ status: "ok", data: { changes: { created: 0, moved: 1 } } });
+    expect(again).toEqual({ status: "ok", message: "Refreshed dev/api in dev: 2 tags, 0 new, 1 moved, 0 deleted, 0 back." });
   });
 
   it("refuses a repository outside the environment's namespace", async () => {
@@ -103,7 +103,7 @@ describe("refresh and sync-now server actions", () => {
 
     as(ids.admin);
     const res = await syncEnvironmentAction(undefined, form({ environment: "dev" }));
-    expect(res).toMatchObject({ status: "ok", data: { repositories: 1, tags: 2, errors: 0 } });
+    expect(res).toEqual({ status: "ok", message: "Synced dev: 1 repositories, 2 tags." });
     expect((await prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "dev" } })).lastFullAt).toBeInstanceOf(Date);
     expect(await prisma.auditEvent.findFirstOrThrow({ where: { action: "inventory.sync" }, orderBy: { id: "desc" } })).toMatchObject({ actorEmail: "admin@x.io", outcome: "success", targetId: "dev" });
 

@@ -16,7 +16,7 @@ export const refreshRepositoryAction = defineAction({
     const r = await refreshRepository(prisma, { actor, ip }, input);
     revalidatePath("/registries", "layout");
     const { created, moved, deleted, reappeared } = r.changes;
-    return { message: `Refreshed ${input.repository} in ${input.environment}: ${r.tags} tags, ${created} new, ${moved} moved, ${deleted} deleted, ${reappeared} back.`, data: r };
+    return { message: `Refreshed ${input.repository} in ${input.environment}: ${r.tags} tags, ${created} new, ${moved} moved, ${deleted} deleted, ${reappeared} back.` };
   },
 });
 
@@ -28,6 +28,6 @@ export const syncEnvironmentAction = defineAction({
     const r = await syncEnvironmentNow(prisma, { actor, ip }, input.environment);
     revalidatePath("/registries");
     const failed = r.errors.length ? `; ${r.errors.length} repositor${r.errors.length === 1 ? "y" : "ies"} could not be read` : "";
-    return { message: `Synced ${input.environment}: ${r.repositories} repositories, ${r.tags} tags${failed}.`, data: { repositories: r.repositories, tags: r.tags, errors: r.errors.length } };
+    return { message: `Synced ${input.environment}: ${r.repositories} repositories, ${r.tags} tags${failed}.` };
   },
 });

@@ -9,7 +9,7 @@ import type { VisibleEnvironments } from "./reads";
  * The maintenance job runs every 5 minutes (lib/probe/scheduler/types.ts, which lib/inventory may not
  * import); an environment it syncs that has not synced in three of its runs has a problem nobody saw.
  */
-export const MAINTENANCE_EVERY_MS = 5 * 60_000;
+const MAINTENANCE_EVERY_MS = 5 * 60_000;
 export const OVERDUE_AFTER_MS = 3 * MAINTENANCE_EVERY_MS;
 
 export type SyncStatusState = "never" | "running" | "stale" | "overdue" | "fresh";
