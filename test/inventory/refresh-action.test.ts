@@ -111,4 +111,17 @@ describe("refresh and sync-now server actions", () => {
     const busy = await syncEnvironmentAction(undefined, form({ environment: "dev" }));
     expect(busy).toMatchObject({ status: "error", message: expect.stringContaining("another replica is syncing environment dev") });
   });
+
+  it("the sync status panel shows each environment's state, with Sync now for an admin only", async () => {
+    const { renderToStaticMarkup } = await import("react-dom/server");
+    const { SyncStatusPanel } = await import("@/components/inventory/sync-status");
+    const { syncEnvironmentAction } = await import("@/app/(app)/registries/actions");
+    const admin = renderToStaticMarkup(await SyncStatusPanel({ grants: [{ role: "admin", environment: null }], syncAction: syncEnvironmentAction }));
+    expect(admin).toMatch(/data-testid="sync-dev".*running on other-replica/);
+    expect(admin).toMatch(/data-testid="sync-prod".*never synced/);
+    expect(admin).toContain("Sync now");
+    const viewer = renderToStaticMarkup(await SyncStatusPanel({ grants: [{ role: "viewer", environment: "prod" }] }));
+    expect(viewer).not.toContain("sync-dev");
+    expect(viewer).not.toContain("Sync now");
+  });
 });
