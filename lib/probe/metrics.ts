@@ -2,12 +2,14 @@
  * Prometheus metrics for /metrics. Two sources:
  *  - per replica (counters, histograms): the probes this process ran; sum them across replicas.
  *  - from the database at scrape time (gauges): each target's last result, open alerts, promotions
- *    by status; every replica reports the same cluster-wide values, so aggregate them with max().
+ *    by status, stale inventory environments; every replica reports the same cluster-wide values,
+ *    so aggregate them with max().
  * Kept on globalThis: Next.js may load this module once per server bundle, and both copies must
  * feed the same registry.
  */
 import client from "prom-client";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { countStaleEnvironments } from "@/lib/inventory/index/status";
 import type { ProbeOutcome, ProbeTargetSpec } from "./types";
 
 function create() {
@@ -35,6 +37,11 @@ function create() {
     lastValue: new client.Gauge({ name: "dockmaster_probe_value", help: "The kind's measure from the last run: throughput B/s, quota %, certificate days left", labelNames: [...labels], registers: [registry] }),
     alerts: new client.Gauge({ name: "dockmaster_probe_alerts_open", help: "Open probe alerts", labelNames: ["rule", "target"], registers: [registry] }),
     promotions: new client.Gauge({ name: "dockmaster_promotions", help: "Promotions by status and target environment", labelNames: ["status", "target_env"], registers: [registry] }),
+    staleInventory: new client.Gauge({
+      name: "dockmaster_inventory_stale_environments",
+      help: "Environments whose inventory index is stale (last sync failed) or overdue (no sync for 3 maintenance runs)",
+      registers: [registry],
+    }),
   };
 }
 
@@ -77,4 +84,5 @@ export async function refreshDbGauges(prisma: PrismaClient): Promise<void> {
   m.promotions.reset();
   const promotions = await prisma.promotion.groupBy({ by: ["status", "targetEnv"], _count: { _all: true } });
   for (const r of promotions) m.promotions.set({ status: r.status, target_env: r.targetEnv }, r._count._all);
+  m.staleInventory.set(await countStaleEnvironments(prisma));
 }

@@ -3,11 +3,14 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RegistryStatus, RegistryStatusLoading } from "@/components/registry/registry-status";
+import { SyncStatusLoading, SyncStatusPanel } from "@/components/inventory/sync-status";
 import Link from "next/link";
 import { Suspense } from "react";
 import { authorizePage } from "@/lib/auth/page";
+import { can } from "@/lib/auth/session";
 import { listRegistries } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
+import { syncEnvironmentAction } from "./actions";
 
 export const metadata = { title: "Registries" };
 
@@ -63,6 +66,10 @@ export default async function RegistriesPage() {
           </table>
         </div>
       )}
+      <h2 className="mb-2 mt-8 text-lg font-semibold">Inventory sync</h2>
+      <Suspense fallback={<SyncStatusLoading />}>
+        <SyncStatusPanel grants={access.principal.grants} syncAction={can(access.principal, "environment.manage") ? syncEnvironmentAction : undefined} />
+      </Suspense>
     </>
   );
 }

@@ -9,7 +9,8 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 
-export type TagEventSource = "full_sync" | "incremental_sync" | "event" | "promotion";
+/** refresh: a person asked to re-read one repository now (audited as inventory.refresh) */
+export type TagEventSource = "full_sync" | "incremental_sync" | "event" | "promotion" | "refresh";
 
 export interface RepositoryObservation {
   environment: string;

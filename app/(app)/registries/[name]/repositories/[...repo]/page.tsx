@@ -7,6 +7,10 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Pager } from "@/components/ui/pager";
 import { openRegistryForPage } from "@/lib/browse/page-access";
+import { ActionForm } from "@/components/form/action-form";
+import { can } from "@/lib/auth/session";
+import { environmentOf } from "@/lib/inventory/namespace";
+import { refreshRepositoryAction } from "../../../actions";
 import { loadTagPage } from "@/lib/browse/tag-page";
 import { LifecycleCells, lifecycleColumnCount, LifecycleHeaders, LifecyclePolicyNote } from "@/components/registry/lifecycle-cells";
 import { artifactHref, formatAge, formatBytes, formatTimestamp, scanHref, shortDigest, shortMediaType } from "@/lib/format";
@@ -40,6 +44,9 @@ export default async function RepositoryPage({ params, searchParams }: { params:
       </Link>
     );
   };
+  // Refresh re-reads this repository into the inventory index of the environment that holds it
+  const home = environmentOf(repo, found.environments);
+  const refreshIn = home && can(found.principal, "environment.view", { environment: home.name }) ? home.name : undefined;
   const groupToggle = new URLSearchParams(Object.entries({ ...base, group: q.group ? undefined : "1" }).filter(([, v]) => v) as [string, string][]);
 
   return (
@@ -48,9 +55,17 @@ export default async function RepositoryPage({ params, searchParams }: { params:
         title={repo}
         description={`${found.provider.host}/${repo}`}
         actions={
-          <Link href={`?${groupToggle}`} className="btn-secondary">
-            {q.group ? "Show every tag" : "Group tags by digest"}
-          </Link>
+          <div className="flex items-start gap-2">
+            {refreshIn && (
+              <ActionForm action={refreshRepositoryAction} submitLabel="Refresh" className="flex items-center gap-2" label={`Refresh ${repo} in the index of ${refreshIn}`}>
+                <input type="hidden" name="environment" value={refreshIn} />
+                <input type="hidden" name="repository" value={repo} />
+              </ActionForm>
+            )}
+            <Link href={`?${groupToggle}`} className="btn-secondary">
+              {q.group ? "Show every tag" : "Group tags by digest"}
+            </Link>
+          </div>
         }
       />
       {!result.ok ? (

@@ -1,0 +1,88 @@
+import { ActionForm, type FormAction } from "@/components/form/action-form";
+import { Badge } from "@/components/ui/badge";
+import type { Grant } from "@/lib/auth/policy";
+import { visibleEnvironments } from "@/lib/inventory/index/access";
+import { OVERDUE_AFTER_MS, syncStatusRows, type SyncStatusRow } from "@/lib/inventory/index/status";
+import { formatAge, formatTimestamp } from "@/lib/format";
+import { getPrisma } from "@/lib/runtime";
+
+export function SyncStatusLoading() {
+  return <p className="text-sm text-slate-400">reading sync status…</p>;
+}
+
+/**
+ * How current the inventory index is, per environment the caller may see. `syncAction` is given
+ * only to administrators: a "Sync now" button per environment.
+ */
+export async function SyncStatusPanel({ grants, syncAction }: { grants: readonly Grant[]; syncAction?: FormAction }) {
+  const prisma = await getPrisma();
+  const now = new Date();
+  const rows = await syncStatusRows(prisma, await visibleEnvironments(prisma, grants), now);
+  if (rows.length === 0) return <p className="text-sm text-slate-500">No environments you may see.</p>;
+  return (
+    <div className="card overflow-x-auto">
+      <table className="table" data-testid="sync-status">
+        <thead>
+          <tr>
+            <th>Environment</th>
+            <th>Last full sync</th>
+            <th>Last incremental</th>
+            <th>Duration</th>
+            <th>Repositories</th>
+            <th>Tags</th>
+            <th>State</th>
+            {syncAction && <th />}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.environment} data-testid={`sync-${r.environment}`}>
+              <td className="font-medium">{r.environment}</td>
+              <td>
+                <When at={r.lastFullAt} now={now} />
+              </td>
+              <td>
+                <When at={r.lastIncrementalAt} now={now} />
+              </td>
+              <td>{r.durationMs === null ? "—" : `${(r.durationMs / 1000).toFixed(1)} s`}</td>
+              <td>{r.repositories}</td>
+              <td>{r.tags}</td>
+              <td className="text-xs">
+                <StateCell row={r} now={now} />
+              </td>
+              {syncAction && (
+                <td>
+                  <ActionForm action={syncAction} submitLabel="Sync now" className="flex items-center gap-2" label={`Sync ${r.environment} now`}>
+                    <input type="hidden" name="environment" value={r.environment} />
+                  </ActionForm>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function When({ at, now }: { at: Date | null; now: Date }) {
+  if (!at) return <span className="text-slate-400">—</span>;
+  const iso = at.toISOString();
+  return <span title={`${formatTimestamp(iso)} UTC`}>{formatAge(iso, now.getTime())} ago</span>;
+}
+
+function StateCell({ row, now }: { row: SyncStatusRow; now: Date }) {
+  const parts: React.ReactNode[] = [];
+  if (row.running) parts.push(<Badge key="running" tone="sky" title={`lease held until ${formatTimestamp(row.running.until.toISOString())} UTC`}>running on {row.running.owner}</Badge>);
+  if (row.stale) {
+    parts.push(
+      <span key="stale" className="text-red-700" title={`${formatTimestamp(row.stale.since.toISOString())} UTC`}>
+        stale since {formatAge(row.stale.since.toISOString(), now.getTime())} ago: {row.stale.error ?? "the last sync failed"}
+      </span>,
+    );
+  }
+  if (row.overdue) parts.push(<Badge key="overdue" tone="red" title={`no sync for more than ${OVERDUE_AFTER_MS / 60_000} minutes (three maintenance runs)`}>overdue</Badge>);
+  if (row.state === "never") parts.push(<span key="never" className="text-slate-500">never synced{row.scheduled ? "" : " (not synced on a timer: events and Sync now)"}</span>);
+  if (row.state === "fresh") parts.push(<Badge key="fresh" tone="green">current</Badge>);
+  return <span className="flex flex-wrap items-center gap-1">{parts}</span>;
+}
