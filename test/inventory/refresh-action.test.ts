@@ -82,7 +82,7 @@ describe("refresh and sync-now server actions", () => {
     ]);
     expect(await prisma.inventoryTagEvent.count({ where: { source: "refresh" } })).toBe(2);
     const ev = await prisma.auditEvent.findFirstOrThrow({ where: { action: "inventory.refresh" }, orderBy: { id: "desc" } });
-    expect(ev).toMatchObject({ actorEmail: "dev-viewer@x.io", outcome: "success", sourceIp: "192.0.2.45", targetType: "repository", targetId: "dev/dev/api", detail: { tags: 2, manifestsFetched: 1 } });
+    expect(ev).toMatchObject({ actorEmail: "dev-viewer@x.io", outcome: "success", sourceIp: "192.0.2.45", targetType: "repository", targetId: "dev/dev/api", detail: { tags: 2, manifestsFetched: 2 } }); // one GET per tag new to the index, even when two share a digest
 
     await pushImage(seeder, "dev/api", v2, "latest");
     const again = await refreshRepositoryAction(undefined, form({ environment: "dev", repository: "dev/api" }));

@@ -53,6 +53,7 @@ export interface SyncReport {
 
 const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 const DEFAULT_MAX_PAGES = 10_000;
+const REPOSITORIES_PER_REQUEST_SLOT = 4;
 
 export async function syncEnvironment(prisma: PrismaClient, target: SyncTarget, options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
@@ -82,13 +83,17 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const repositories = (await readAll((cursor) => provider.listRepositories({ pageSize: 1000, cursor }), maxPages)).filter((r) => inNamespace(r, target.namespace));
   report.repositories = repositories.length;
 
-  const indexedRepos = new Set((await prisma.inventoryTag.findMany({ where: { environment }, distinct: ["repository"], select: { repository: true } })).map((r) => r.repository));
+  // What the index holds, read once for the whole environment rather than once per repository.
+  const heldByRepo = await heldTagsByRepository(prisma, environment);
+  const indexedRepos = new Set(heldByRepo.keys());
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
 
-  await eachBounded(repositories, concurrency, async (repository) => {
+  // More repositories in flight than requests: while some write their rows, the others keep the
+  // registry busy; the shared limiter still caps requests at `concurrency`.
+  await eachBounded(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
     try {
-      const read = await readRepository(prisma, target, repository, { mode: options.mode, limiter, maxPages, source });
+      const read = await readRepository(prisma, target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, source });
       for (const digest of read.digests) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
       report.tags += read.tags;
       report.headRequests += read.headRequests;
@@ -127,11 +132,16 @@ async function readRepository(
   prisma: PrismaClient,
   target: SyncTarget,
   repository: string,
+  held: ReadonlyMap<string, string>,
   o: { mode: SyncMode; limiter: Limiter; maxPages: number; source: TagEventSource },
 ): Promise<RepositoryRead> {
   const { provider, environment } = target;
   const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
-  const held = await heldTags(prisma, environment, repository);
+  // Incremental, and the list is exactly what the index holds: nothing to read and nothing to write
+  // (seenAt stays: no digest was confirmed).
+  if (o.mode === "incremental" && tags.length === held.size && tags.every((t) => held.has(t))) {
+    return { tags: tags.length, headRequests: 0, manifestGets: 0, digests: new Set(), changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 } };
+  }
   const observed = new Map<string, string>();
   const fetched = new Map<string, ManifestResult>();
   let headRequests = 0;
@@ -190,7 +200,8 @@ async function indexManifests(prisma: PrismaClient, provider: RegistryProvider, 
  */
 export async function resyncRepository(prisma: PrismaClient, target: SyncTarget, repository: string, source: TagEventSource = "event"): Promise<RepositoryRead & { manifestsFetched: number; errors: SyncReport["errors"] }> {
   const limiter = createLimiter(4);
-  const read = await readRepository(prisma, target, repository, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, source });
+  const held = (await heldTagsByRepository(prisma, target.environment, repository)).get(repository) ?? new Map<string, string>();
+  const read = await readRepository(prisma, target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, source });
   const out = { ...read, manifestsFetched: read.manifestGets, errors: [] as SyncReport["errors"] };
   await indexManifests(prisma, target.provider, new Map([...read.digests].map((d) => [d, repository])), limiter, out);
   return out;
@@ -218,9 +229,15 @@ function nonImageConfigType(configType: string): string | null {
   return /image\.config|container\.image/.test(configType) ? null : configType;
 }
 
-async function heldTags(prisma: PrismaClient, environment: string, repository: string): Promise<Map<string, string>> {
-  const rows = await prisma.inventoryTag.findMany({ where: { environment, repository }, select: { tag: true, digest: true } });
-  return new Map(rows.map((r) => [r.tag, r.digest]));
+async function heldTagsByRepository(prisma: PrismaClient, environment: string, repository?: string): Promise<Map<string, Map<string, string>>> {
+  const rows = await prisma.inventoryTag.findMany({ where: { environment, ...(repository ? { repository } : {}) }, select: { repository: true, tag: true, digest: true } });
+  const out = new Map<string, Map<string, string>>();
+  for (const r of rows) {
+    let tags = out.get(r.repository);
+    if (!tags) out.set(r.repository, (tags = new Map()));
+    tags.set(r.tag, r.digest);
+  }
+  return out;
 }
 
 async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPages: number): Promise<string[]> {
