@@ -7,10 +7,15 @@ import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { VisibleEnvironments } from "./reads";
 import { digestUrl, repositoryUrl, tagUrl } from "./urls";
 
-export type SearchResult =
-  | { kind: "repository"; environment: string; repository: string; url: string }
-  | { kind: "tag"; environment: string; repository: string; tag: string; digest: string; url: string }
-  | { kind: "digest"; digest: string; url: string };
+/** One hit; fields that do not apply to its kind are absent (a digest hit names no environment). */
+export interface SearchResult {
+  kind: "repository" | "tag" | "digest";
+  environment?: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  url: string;
+}
 
 export interface SearchResults {
   repositories: SearchResult[];
@@ -57,7 +62,7 @@ async function searchTags(prisma: PrismaClient, envs: Prisma.Sql, q: string, lim
 async function searchDigests(prisma: PrismaClient, envs: Prisma.Sql, q: string, limit: number): Promise<SearchResult[]> {
   const m = DIGEST_PREFIX.exec(q);
   if (!m) return [];
-  const prefix = `${(m[1] ?? "sha256").toLowerCase()}:${m[2].toLowerCase()}`;
+  const prefix = `${(m[1] ?? "sha256").toLowerCase()}:${(m[2] ?? "").toLowerCase()}`;
   const rows = await prisma.$queryRaw<{ digest: string }[]>`
     SELECT DISTINCT "digest" FROM "InventoryTag"
     WHERE ${envs} AND "digest" LIKE ${`${prefix}%`}
