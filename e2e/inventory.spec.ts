@@ -10,7 +10,8 @@ test("top-bar search finds a tag the registry announced; its lifecycle page show
     headers: { authorization: `Bearer ${E2E_EVENTS_SECRET}` },
     data: { events: [{ id: "e2e-push-1", action: "push", target: { mediaType: "application/vnd.oci.image.index.v1+json", digest, repository, tag } }] },
   });
-  expect(pushed.status()).toBe(200);
+  expect(pushed.status()).toBe(202);
+  expect(await pushed.json()).toMatchObject({ applied: 1 });
 
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.locator("main").click();
