@@ -3,15 +3,22 @@ import { ADMIN, E2E_EVENTS_SECRET, expect, signIn, test } from "./fixtures";
 
 const seed = (): E2ESeed => JSON.parse(process.env.E2E_SEED!);
 
-test("top-bar search finds a tag the registry announced; its lifecycle page shows the event", async ({ page, request }) => {
+test("top-bar search finds a tag the registry announced; its lifecycle page shows it created and moved", async ({ page, request }) => {
   const { repository, tag, digest } = seed().multiArch;
+  const other = seed().signed.digest;
   // What the dev registry's notifications endpoint sends on a push (CNCF Distribution envelope).
-  const pushed = await request.post("/api/v1/events/local-dev", {
-    headers: { authorization: `Bearer ${E2E_EVENTS_SECRET}` },
-    data: { events: [{ id: "e2e-push-1", action: "push", target: { mediaType: "application/vnd.oci.image.index.v1+json", digest, repository, tag } }] },
-  });
-  expect(pushed.status()).toBe(202);
-  expect(await pushed.json()).toMatchObject({ applied: 1 });
+  const announce = async (id: string, pushedDigest: string) => {
+    const res = await request.post("/api/v1/events/local-dev", {
+      headers: { authorization: `Bearer ${E2E_EVENTS_SECRET}` },
+      data: { events: [{ id, action: "push", target: { mediaType: "application/vnd.oci.image.index.v1+json", digest: pushedDigest, repository, tag } }] },
+    });
+    expect(res.status()).toBe(202);
+    expect(await res.json()).toMatchObject({ applied: 1 });
+  };
+  await announce("e2e-push-1", digest);
+  // The tag re-pointed: the index records a move. (The route's re-read of the repository may move it
+  // back to what the registry really holds; either way a move between the two digests is recorded.)
+  await announce("e2e-push-2", other);
 
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.locator("main").click();
@@ -31,4 +38,7 @@ test("top-bar search finds a tag the registry announced; its lifecycle page show
   const created = page.getByTestId("tag-events").locator("tbody tr[data-kind='created']");
   await expect(created).toHaveCount(1);
   await expect(created.locator(`[data-digest='${digest}']`)).toBeVisible();
+  const moved = page.getByTestId("tag-events").locator("tbody tr[data-kind='moved']").first();
+  await expect(moved.locator(`[data-digest='${digest}']`)).toBeVisible();
+  await expect(moved.locator(`[data-digest='${other}']`)).toBeVisible();
 });
