@@ -2,6 +2,8 @@ import { test as base, expect, type Page } from "@playwright/test";
 
 export { expect };
 export const ADMIN = { email: "admin@e2e.test", password: "e2e admin password" };
+/** The events secret of the dev registry (global-setup's dockmaster.yaml): specs post Distribution notifications with it. */
+export const E2E_EVENTS_SECRET = "e2e-events-secret";
 
 // The app's port is chosen by global-setup at run time, so the base URL comes from its environment.
 export const test = base.extend({

@@ -3,7 +3,7 @@ import { freePort } from "../test/harness/free-port";
 import { startRegistry } from "../test/harness/registry";
 import { seedStandardImages } from "../test/harness/seed";
 import { startApp } from "./app-server";
-import { ADMIN } from "./fixtures";
+import { ADMIN, E2E_EVENTS_SECRET } from "./fixtures";
 
 /** What the browser tests may assert against: digests the harness pushed itself. */
 export interface E2ESeed {
@@ -34,6 +34,8 @@ export default async function globalSetup() {
   - name: local-dev
     kind: oci
     url: ${dev.url}
+    events:
+      secret: \${E2E_EVENTS_SECRET}
   - name: local-prod
     kind: oci
     url: ${prod.url}
@@ -54,6 +56,7 @@ environments:
       DOCKMASTER_SECRET_KEY: Buffer.alloc(32, 9).toString("base64"),
       NEXTAUTH_SECRET: "e2e-secret",
       E2E_PROD_PASSWORD: "prod-registry-secret",
+      E2E_EVENTS_SECRET,
     },
     log: (l) => process.env.E2E_VERBOSE && console.log(`[app] ${l}`),
   });

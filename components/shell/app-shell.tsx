@@ -1,3 +1,4 @@
+import { GlobalSearch } from "./global-search";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 
@@ -29,6 +30,7 @@ export function AppShell({ user, roles, children }: { user: string; roles: strin
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-end gap-4 border-b border-slate-200 bg-white px-6 py-3">
+          <GlobalSearch />
           <div className="text-right text-sm">
             <div className="font-medium" data-testid="current-user">
               {user}

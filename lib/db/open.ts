@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
@@ -60,7 +61,8 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   } else {
     const dir = opts.dataDir ?? defaultDataDir();
     if (!dir.startsWith("memory://")) await mkdir(/* turbopackIgnore: true */ dir, { recursive: true });
-    const lite = await PGlite.create(dir);
+    // pg_trgm backs the inventory search indexes (migration 20261130050000), as it does on PostgreSQL
+    const lite = await PGlite.create(dir, { extensions: { pg_trgm } });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
     db = {
       kind: "pglite",

@@ -67,3 +67,21 @@ export async function digestLocations(prisma: PrismaClient, v: VisibleEnvironmen
   }
   return out.sort((a, b) => b.since.getTime() - a.since.getTime());
 }
+
+export interface IndexedTag {
+  tag: string;
+  digest: string;
+  since: Date;
+  seenAt: Date;
+}
+
+/** The repository's current tags in one environment, by name. Empty for an environment the caller may not see. */
+export async function repositoryTags(prisma: PrismaClient, v: VisibleEnvironments, q: { environment: string; repository: string; limit?: number }): Promise<IndexedTag[]> {
+  if (!visible(v, q.environment)) return [];
+  return prisma.inventoryTag.findMany({
+    where: { environment: q.environment, repository: q.repository },
+    orderBy: { tag: "asc" },
+    take: q.limit ?? 1000,
+    select: { tag: true, digest: true, since: true, seenAt: true },
+  });
+}

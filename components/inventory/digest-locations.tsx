@@ -1,0 +1,43 @@
+import Link from "next/link";
+import { formatTimestamp } from "@/lib/format";
+import type { DigestLocation } from "@/lib/inventory/index/reads";
+import { tagUrl } from "@/lib/inventory/index/urls";
+
+/** Every span during which a tag pointed at a digest: where it runs now (no "until") and where it ran. */
+export function DigestLocationsTable({ locations, testId }: { locations: DigestLocation[]; testId: string }) {
+  return (
+    <div className="card overflow-x-auto">
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>Environment</th>
+            <th>Repository:tag</th>
+            <th>Since (UTC)</th>
+            <th>Until (UTC)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {locations.length === 0 && (
+            <tr>
+              <td colSpan={4} className="py-6 text-center text-slate-500">
+                Nowhere else in the environments you may see.
+              </td>
+            </tr>
+          )}
+          {locations.map((l) => (
+            <tr key={`${l.environment}/${l.repository}:${l.tag}@${l.since.toISOString()}`}>
+              <td>{l.environment}</td>
+              <td className="font-mono text-xs">
+                <Link className="text-sky-700 hover:underline" href={tagUrl(l.environment, l.repository, l.tag)}>
+                  {l.repository}:{l.tag}
+                </Link>
+              </td>
+              <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(l.since.toISOString())}</td>
+              <td className="whitespace-nowrap font-mono text-xs">{l.until ? formatTimestamp(l.until.toISOString()) : "now"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * Search over the index: repository names, repository:tag, and digest prefixes, in the environments the
+ * caller may see. Substring matches are case-insensitive ILIKE with the query's own % and _ escaped, so
+ * they are literal; the trigram indexes of migration 20261130050000 serve them on PostgreSQL and PGlite.
+ */
+import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
+import type { VisibleEnvironments } from "./reads";
+import { digestUrl, repositoryUrl, tagUrl } from "./urls";
+
+/** One hit; fields that do not apply to its kind are absent (a digest hit names no environment). */
+export interface SearchResult {
+  kind: "repository" | "tag" | "digest";
+  environment?: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  url: string;
+}
+
+export interface SearchResults {
+  repositories: SearchResult[];
+  tags: SearchResult[];
+  digests: SearchResult[];
+}
+
+/** `sha256:ab12…` or bare `ab12…`, at least 4 hex digits: anything shorter matches too much to be a question */
+const DIGEST_PREFIX = /^(?:(sha256|sha512):)?([0-9a-f]{4,128})$/i;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function searchIndex(prisma: PrismaClient, v: VisibleEnvironments, q: string, limit = 10): Promise<SearchResults> {
+  const query = q.trim();
+  const empty: SearchResults = { repositories: [], tags: [], digests: [] };
+  if (!query || (v !== "all" && v.length === 0)) return empty;
+  const envs = v === "all" ? Prisma.sql`TRUE` : Prisma.sql`"environment" IN (${Prisma.join([...v])})`;
+  const [repositories, tags, digests] = await Promise.all([searchRepositories(prisma, envs, query, limit), searchTags(prisma, envs, query, limit), searchDigests(prisma, envs, query, limit)]);
+  return { repositories, tags, digests };
+}
+
+async function searchRepositories(prisma: PrismaClient, envs: Prisma.Sql, q: string, limit: number): Promise<SearchResult[]> {
+  const rows = await prisma.$queryRaw<{ environment: string; repository: string }[]>`
+    SELECT DISTINCT "environment", "repository" FROM "InventoryTag"
+    WHERE ${envs} AND "repository" ILIKE ${`%${escapeLike(q)}%`} ESCAPE '\\'
+    ORDER BY "repository", "environment" LIMIT ${limit}`;
+  return rows.map((r) => ({ kind: "repository", ...r, url: repositoryUrl(r.environment, r.repository) }));
+}
+
+/** "api:lat" matches repository containing "api" with a tag starting "lat"; without a colon, tags containing q. */
+async function searchTags(prisma: PrismaClient, envs: Prisma.Sql, q: string, limit: number): Promise<SearchResult[]> {
+  const colon = q.lastIndexOf(":");
+  const match =
+    colon < 0
+      ? Prisma.sql`"tag" ILIKE ${`%${escapeLike(q)}%`} ESCAPE '\\'`
+      : Prisma.sql`"repository" ILIKE ${`%${escapeLike(q.slice(0, colon))}%`} ESCAPE '\\' AND "tag" ILIKE ${`${escapeLike(q.slice(colon + 1))}%`} ESCAPE '\\'`;
+  const rows = await prisma.$queryRaw<{ environment: string; repository: string; tag: string; digest: string }[]>`
+    SELECT "environment", "repository", "tag", "digest" FROM "InventoryTag"
+    WHERE ${envs} AND ${match}
+    ORDER BY "repository", "tag", "environment" LIMIT ${limit}`;
+  return rows.map((r) => ({ kind: "tag", ...r, url: tagUrl(r.environment, r.repository, r.tag) }));
+}
+
+async function searchDigests(prisma: PrismaClient, envs: Prisma.Sql, q: string, limit: number): Promise<SearchResult[]> {
+  const m = DIGEST_PREFIX.exec(q);
+  if (!m) return [];
+  const prefix = `${(m[1] ?? "sha256").toLowerCase()}:${(m[2] ?? "").toLowerCase()}`;
+  const rows = await prisma.$queryRaw<{ digest: string }[]>`
+    SELECT DISTINCT "digest" FROM "InventoryTag"
+    WHERE ${envs} AND "digest" LIKE ${`${prefix}%`}
+    ORDER BY "digest" LIMIT ${limit}`;
+  return rows.map((r) => ({ kind: "digest", digest: r.digest, url: digestUrl(r.digest) }));
+}
