@@ -15,6 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { joinNamespace } from "@/lib/inventory/namespace";
 import { DIGEST_PATTERN, describeIssues, type ParsedEvents, type RegistryEventChange } from "./types";
 
 /** Harbor sends one artifact per push; a replication or retention run may list many, but not this many. */
@@ -98,7 +99,7 @@ type EventData = z.infer<typeof eventData>;
 
 function changesOf(type: string, data: EventData, dataField: string, operator: string | undefined, idOf: (n: number, ...parts: (string | undefined)[]) => string): ParsedEvents {
   const actor = operator || undefined;
-  const repo = data.repository ? data.repository.repo_full_name || `${data.repository.namespace}/${data.repository.name}` : undefined;
+  const repo = data.repository ? data.repository.repo_full_name || joinNamespace(data.repository.namespace, data.repository.name) : undefined;
   const resources = data.resources ?? [];
   const out: RegistryEventChange[] = [];
 
