@@ -23,7 +23,7 @@ test("top-bar search finds a tag the registry announced; its lifecycle page show
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.locator("main").click();
   await page.keyboard.press("/");
-  const box = page.getByRole("combobox", { name: "Search repositories, tags and digests" });
+  const box = page.getByRole("combobox", { name: "Search everywhere: repositories, tags and digests" });
   await expect(box).toBeFocused();
   await box.fill(`${repository}:${tag}`);
   const option = page.getByRole("group", { name: "Tags" }).getByRole("option").filter({ hasText: `${repository}:${tag}` });

@@ -94,12 +94,12 @@ export function GlobalSearch() {
         ref={input}
         type="search"
         role="combobox"
-        aria-label="Search repositories, tags and digests"
+        aria-label="Search everywhere: repositories, tags and digests"
         aria-expanded={shown}
         aria-controls={listId}
         aria-autocomplete="list"
         aria-activedescendant={shown && results[active] ? optionId(active) : undefined}
-        placeholder="Search repositories, tags, digests  ( / )"
+        placeholder="Search everywhere: repositories, tags, digests  ( / )"
         className="input w-full"
         value={text}
         onChange={(e) => {
