@@ -3,15 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
-
-interface Result {
-  kind: "repository" | "tag" | "digest";
-  environment?: string;
-  repository?: string;
-  tag?: string;
-  digest?: string;
-  url: string;
-}
+// a type only: erased from the client bundle, so the server-side search code never ships to the browser
+import type { SearchResult as Result } from "@/lib/inventory/index/search";
 
 const groups = [
   { kind: "repository", label: "Repositories" },
