@@ -12,7 +12,7 @@
  * it did not re-read); the sync then ends "stale" with the registry's error.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { createLimiter, describeRegistryError, isIndexJson, RegistryError, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
+import { collectPages, createLimiter, describeRegistryError, mapConcurrent, isIndexJson, RegistryError, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { applyObservation, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
@@ -53,6 +53,8 @@ export interface SyncReport {
 
 const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 const DEFAULT_MAX_PAGES = 10_000;
+/** one listing (the catalog, or one repository's tags) may take this long before the sync gives up */
+const LISTING_DEADLINE_MS = 30 * 60_000;
 const REPOSITORIES_PER_REQUEST_SLOT = 4;
 
 export async function syncEnvironment(prisma: PrismaClient, target: SyncTarget, options: SyncOptions): Promise<SyncReport> {
@@ -91,7 +93,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
 
   // More repositories in flight than requests: while some write their rows, the others keep the
   // registry busy; the shared limiter still caps requests at `concurrency`.
-  await eachBounded(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
+  await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
     try {
       const read = await readRepository(prisma, target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, source });
       for (const digest of read.digests) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
@@ -240,27 +242,15 @@ async function heldTagsByRepository(prisma: PrismaClient, environment: string, r
   return out;
 }
 
+/**
+ * A whole listing through the transport's bounded pager (lib/registry/transport/paging.ts). A sync
+ * must see the complete list or nothing, since what is missing from it is taken as deleted: any
+ * truncation (page limit, repeated cursor, deadline, a provider's own cap) fails the read.
+ */
 async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPages: number): Promise<string[]> {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  let cursor: string | undefined;
-  for (let n = 0; n < maxPages; n++) {
-    const p = await page(cursor);
-    out.push(...p.items);
-    if (!p.next || seen.has(p.next)) return out;
-    seen.add(p.next);
-    cursor = p.next;
-  }
-  throw new Error(`the registry kept returning more pages after ${maxPages}; the sync stopped without changing the index`);
-}
-
-/** Runs fn over items, at most `limit` at a time; fn handles its own errors. */
-async function eachBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const listing = await collectPages(page, { maxPages, maxItems: Number.MAX_SAFE_INTEGER, deadlineMs: LISTING_DEADLINE_MS });
+  if (listing.truncated) throw new Error(`${listing.truncated.message.replace(/; showing the first \d+$/, "")}; the sync stopped without changing the index`);
+  return listing.items;
 }
 
 type Limiter = ReturnType<typeof createLimiter>;
