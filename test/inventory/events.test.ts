@@ -29,7 +29,7 @@ describe("registry events from a real docker-registry", () => {
   const answers: number[] = [];
   let queue: ReturnType<typeof createRereadQueue>;
   const post = (req: Partial<EventRequest>) =>
-    receiveRegistryEvents(db.prisma, { registry: "dev-registry", authorization: `Bearer ${SECRET}`, token: null, contentLength: null, body: "{}", ...req }, { env, reread: (r) => queue.enqueue(r) });
+    receiveRegistryEvents(db.prisma, { registry: "dev-registry", authorization: `Bearer ${SECRET}`, token: null, body: "{}", ...req }, { env, reread: (r) => queue.enqueue(r) });
   const tagRow = (tag: string, repository = "dev/api") => db.prisma.inventoryTag.findUnique({ where: { environment_repository_tag: { environment: "dev", repository, tag } } });
   const until = async <T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 2000): Promise<{ value: T; ms: number }> => {
     const t0 = Date.now();

@@ -20,7 +20,7 @@ describe("registry events from Harbor, ECR and Docker Hub", () => {
   let db: TestDatabase;
   const rereads: RereadRequest[] = [];
   const post = (registry: string, payload: unknown, req: Partial<EventRequest> = {}) =>
-    receiveRegistryEvents(db.prisma, { registry, authorization: `Bearer ${SECRET}`, token: null, contentLength: null, body: JSON.stringify(payload), ...req }, { env, reread: (r) => rereads.push(r) });
+    receiveRegistryEvents(db.prisma, { registry, authorization: `Bearer ${SECRET}`, token: null, body: JSON.stringify(payload), ...req }, { env, reread: (r) => rereads.push(r) });
   const tagRow = (environment: string, repository: string, tag: string) =>
     db.prisma.inventoryTag.findUnique({ where: { environment_repository_tag: { environment, repository, tag } } });
   const written = async () => ({ events: await db.prisma.inventoryTagEvent.count(), tags: await db.prisma.inventoryTag.findMany(), receipts: await db.prisma.inventoryEventReceipt.count() });

@@ -21,7 +21,7 @@ export async function POST(request: Request, context: { params: Promise<{ regist
     const body = await readLimited(request, MAX_EVENT_BODY_BYTES);
     const result = await receiveRegistryEvents(
       await getPrisma(),
-      { registry, authorization: request.headers.get("authorization"), token: url.searchParams.get("token"), contentLength: null, body },
+      { registry, authorization: request.headers.get("authorization"), token: url.searchParams.get("token"), body },
       { reread: (r) => rereads.enqueue(r) },
     );
     return Response.json(result.body, { status: result.status });
