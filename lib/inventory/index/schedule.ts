@@ -13,6 +13,7 @@ import { syncEnvironment, type SyncReport } from "./sync";
 
 export const FULL_SYNC_EVERY_MS = 60 * 60_000;
 
+
 export async function syncDueEnvironments(prisma: PrismaClient, now: Date = new Date()): Promise<{ environment: string; report?: SyncReport; error?: string }[]> {
   const envs = await prisma.environment.findMany({ where: { registry: { kind: "oci" } }, include: { registry: true }, orderBy: { order: "asc" } });
   const states = new Map((await prisma.inventorySyncState.findMany()).map((s) => [s.environment, s]));

@@ -4,12 +4,9 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { VisibleEnvironments } from "./reads";
+import { MAINTENANCE_EVERY_MS } from "./maintenance";
 
-/**
- * The maintenance job runs every 5 minutes (lib/probe/scheduler/types.ts, which lib/inventory may not
- * import); an environment it syncs that has not synced in three of its runs has a problem nobody saw.
- */
-const MAINTENANCE_EVERY_MS = 5 * 60_000;
+/** An environment the maintenance job syncs that has not synced in three of its runs has a problem nobody saw. */
 export const OVERDUE_AFTER_MS = 3 * MAINTENANCE_EVERY_MS;
 
 export type SyncStatusState = "never" | "running" | "stale" | "overdue" | "fresh";

@@ -10,12 +10,13 @@
  * Maintenance is a pg-boss cron schedule, which pg-boss fires once per period for the whole cluster.
  */
 import PgBoss from "pg-boss";
+import { MAINTENANCE_EVERY_MS } from "@/lib/inventory/index/maintenance";
 import { Planner, jobIdOf, type ProbeJob } from "./slots";
 import { defaults, type ProbeScheduler, type SchedulerHooks, type SchedulerOptions } from "./types";
 
 const RUN_QUEUE = "dockmaster-probe-run";
 const MAINTENANCE_QUEUE = "dockmaster-probe-maintenance";
-const MAINTENANCE_CRON = "*/5 * * * *";
+const MAINTENANCE_CRON = `*/${MAINTENANCE_EVERY_MS / 60_000} * * * *`;
 const INSERT_CHUNK = 500;
 
 export class PgBossScheduler implements ProbeScheduler {

@@ -1,3 +1,4 @@
+import { MAINTENANCE_EVERY_MS } from "@/lib/inventory/index/maintenance";
 import { systemClock, type Clock } from "./clock";
 import type { ProbeJob, ScheduledTarget } from "./slots";
 
@@ -37,6 +38,6 @@ export const defaults = {
   planEveryMs: 2_000,
   pollMs: 200,
   concurrency: 32,
-  maintenanceEveryMs: 300_000,
+  maintenanceEveryMs: MAINTENANCE_EVERY_MS,
   clock: systemClock,
 } satisfies Required<SchedulerOptions>;
