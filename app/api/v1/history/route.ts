@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { withPermission } from "@/lib/auth/route";
-import { UserFacingError } from "@/lib/errors";
+import { queryInput, withPermission } from "@/lib/auth/route";
 import { tagHistory } from "@/lib/inventory/index/reads";
 import { getPrisma } from "@/lib/runtime";
 
@@ -16,9 +15,8 @@ const query = z.object({
 export const GET = withPermission<Record<string, never>>(
   (_p, url) => ["environment.view", { environment: url.searchParams.get("environment") ?? "" }],
   async ({ url }) => {
-    const parsed = query.safeParse(Object.fromEntries(url.searchParams));
-    if (!parsed.success) throw new UserFacingError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, "invalid_input");
-    const events = await tagHistory(await getPrisma(), [parsed.data.environment], parsed.data);
+    const q = queryInput(url, query);
+    const events = await tagHistory(await getPrisma(), [q.environment], q);
     return Response.json({
       events: events.map((e) => ({ at: e.at.toISOString(), kind: e.kind, digest: e.digest, previousDigest: e.previousDigest, source: e.source, ...(e.promotion ? { promotion: e.promotion } : {}) })),
     });
