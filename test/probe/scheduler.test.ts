@@ -65,7 +65,7 @@ describe("pg-boss scheduler: two replicas on one PostgreSQL", () => {
         await vi.waitFor(() => expect(missingSlots(runs, started, clock.now())).toEqual([]), { timeout: 10_000, interval: 20 });
       }
     };
-    await step(6);
+    await step(10); // long enough that each replica wins more than 10 fetches even when one is luckier
 
     const death = clock.now();
     await a.stop({ graceful: false }); // no cleanup, no completion: as if the process was killed
