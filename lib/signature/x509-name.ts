@@ -60,7 +60,8 @@ function unescape(value: string): string {
  * well-formed `TYPE=value` pairs. `"*"` is handled by the caller.
  */
 export function parseTrustedIdentity(identity: string): NameAttribute[] | null {
-  const trimmed = identity.trim();
+  // only the start: a trailing blank may be an escaped part of the last value
+  const trimmed = identity.trimStart();
   if (!trimmed.toLowerCase().startsWith(SUBJECT_PREFIX)) return null;
   const parts = splitAttributes(trimmed.slice(SUBJECT_PREFIX.length));
   if (!parts) return null;

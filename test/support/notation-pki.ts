@@ -13,6 +13,8 @@ import { makeTempDir, removeDir } from "../harness/temp-dir";
 export type TestKeyType = "ec-p256" | "ec-p384" | "rsa-3072" | "rsa-2048";
 
 export interface Issued {
+  /** file name stem in the PKI's directory */
+  name: string;
   keyPem: string;
   certPem: string;
   der: Buffer;
@@ -27,8 +29,8 @@ export interface LeafOptions {
   notAfter?: Date;
   /** openssl extension lines; default: critical digitalSignature key usage, codeSigning EKU */
   extensions?: string[];
-  /** default: the intermediate */
-  issuer?: "root" | "intermediate";
+  /** default: the intermediate; another issued certificate to test chains through a non-CA */
+  issuer?: Issued;
 }
 
 export interface TestPki {
@@ -61,7 +63,7 @@ const caDate = (d: Date) => d.toISOString().replace(/[-:T]/g, "").replace(/\.\d{
 function read(dir: string, name: string): Issued {
   const certPem = fs.readFileSync(path.join(dir, `${name}.pem`), "utf8");
   const cert = new X509Certificate(certPem);
-  return { keyPem: fs.readFileSync(path.join(dir, `${name}.key`), "utf8"), certPem, der: cert.raw, cert };
+  return { name, keyPem: fs.readFileSync(path.join(dir, `${name}.key`), "utf8"), certPem, der: cert.raw, cert };
 }
 
 export function createTestPki(options: { keyType?: TestKeyType; rootSubject?: string } = {}): TestPki {
@@ -127,7 +129,7 @@ export function createTestPki(options: { keyType?: TestKeyType; rootSubject?: st
       openssl(["req", "-new", "-key", `${name}.key`, "-out", `${name}.csr`, "-subj", leaf.subject ?? "/C=US/ST=WA/O=Corp/CN=release"], dir);
       const notBefore = leaf.notBefore ?? new Date(now - hour);
       const notAfter = leaf.notAfter ?? new Date(now + 30 * 24 * hour);
-      sign(name, leaf.issuer ?? "intermediate", notBefore, notAfter, leaf.extensions ?? LEAF_EXTENSIONS);
+      sign(name, leaf.issuer?.name ?? "intermediate", notBefore, notAfter, leaf.extensions ?? LEAF_EXTENSIONS);
       return read(dir, name);
     },
     chainOf: (leaf) => [leaf.der, pki.intermediate.der, pki.root.der],
