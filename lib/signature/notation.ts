@@ -22,11 +22,12 @@ async function readCapped(provider: RegistryProvider, repository: string, digest
   const chunks: Buffer[] = [];
   let received = 0;
   try {
-    if (blob.size !== undefined && blob.size > MAX_ENVELOPE_BYTES) throw invalid(`the envelope has ${blob.size} bytes, more than ${MAX_ENVELOPE_BYTES}`);
+    // the descriptor's size was checked already; this guards against one that understates it
+    if (blob.size !== undefined && blob.size > MAX_ENVELOPE_BYTES) throw invalid(`the registry serves ${blob.size} bytes for the envelope, more than ${MAX_ENVELOPE_BYTES}`);
     // read to the end so the stream checks the digest; stop early when the cap is passed
     for await (const chunk of blob.stream as AsyncIterable<Buffer>) {
       received += chunk.length;
-      if (received > MAX_ENVELOPE_BYTES) throw invalid(`the envelope has more than ${MAX_ENVELOPE_BYTES} bytes`);
+      if (received > MAX_ENVELOPE_BYTES) throw invalid(`the registry serves more than ${MAX_ENVELOPE_BYTES} bytes for the envelope`);
       chunks.push(chunk);
     }
   } finally {
