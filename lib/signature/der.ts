@@ -5,7 +5,7 @@
  * checked and any malformed byte throws DerError.
  */
 
-export class DerError extends Error {}
+class DerError extends Error {}
 
 export interface DerNode {
   tag: number;

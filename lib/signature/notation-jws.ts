@@ -6,7 +6,7 @@
 import crypto, { type KeyObject } from "node:crypto";
 import { invalid, Rejection } from "./rejection";
 
-export const NOTATION_PAYLOAD_TYPE = "application/vnd.cncf.notary.payload.v1+json";
+const NOTATION_PAYLOAD_TYPE = "application/vnd.cncf.notary.payload.v1+json";
 
 const SIGNING_SCHEME = "io.cncf.notary.signingScheme";
 const SIGNING_TIME = "io.cncf.notary.signingTime";

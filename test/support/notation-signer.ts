@@ -7,7 +7,7 @@ import crypto from "node:crypto";
 import { buildReferrer, type BuiltReferrer } from "../harness/image-builder";
 
 export const NOTATION_SIGNATURE_TYPE = "application/vnd.cncf.notary.signature";
-export const JWS_MEDIA_TYPE = "application/jose+json";
+const JWS_MEDIA_TYPE = "application/jose+json";
 
 export interface SignOptions {
   keyPem: string;
