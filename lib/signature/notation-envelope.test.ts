@@ -190,6 +190,15 @@ describe("certificate chain", () => {
     expect(outcome(sign({}, encipher))).toBe("signing certificate not valid for code signing: its key usage includes keyEncipherment");
   });
 
+  it("enforces a CA's path length constraint", () => {
+    // the test intermediate allows no CA below it (pathlen:0)
+    const subCa = pki.issueLeaf({ subject: "/C=US/O=Corp/CN=Sub CA", extensions: ["basicConstraints = critical,CA:TRUE", "keyUsage = critical,keyCertSign"] });
+    const below = pki.issueLeaf({ issuer: subCa });
+    expect(outcome(sign({}, below, [below.der, subCa.der, pki.intermediate.der, pki.root.der]))).toBe(
+      "certificate chain invalid: CA CN=Corp Signing CA,O=Corp,C=US allows a path length of 0, the chain has 1",
+    );
+  });
+
   it("refuses a chain whose intermediate is not a CA", () => {
     // a leaf-profile certificate used to issue another one: openssl ca does not stop it, the verifier must
     const notCa = pki.issueLeaf({ subject: "/C=US/O=Corp/CN=not a CA", extensions: ["keyUsage = critical,keyCertSign"] });

@@ -30,7 +30,8 @@ let trust: NotationTrust;
 const descriptorOf = (image: BuiltImage) => ({ mediaType: image.manifest.mediaType, digest: image.manifest.digest, size: image.manifest.size });
 
 beforeAll(async () => {
-  [registry, pki, otherPki] = await Promise.all([startRegistry(), Promise.resolve(createTestPki()), Promise.resolve(createTestPki())]);
+  // the other CA is all RSA-3072 (root, intermediate, leaf), the main one EC P-256
+  [registry, pki, otherPki] = await Promise.all([startRegistry(), Promise.resolve(createTestPki()), Promise.resolve(createTestPki({ keyType: "rsa-3072" }))]);
   provider = createOciProvider({ name: "local", url: registry.url, auth: { kind: "anonymous" } });
   leaf = pki.issueLeaf({ subject: "/C=US/ST=WA/O=Corp/CN=release" });
   imageA = buildImage();
@@ -103,6 +104,13 @@ describe("a Notation signature on Distribution 2.8", () => {
   it("fails with a trust store of another CA", async () => {
     const digest = await pushSignature();
     expect(await verify(digest, { trust: { ...trust, anchors: [otherPki.root.cert] } })).toMatchObject({ verified: false, reason: "certificate not trusted by the trust store" });
+  });
+
+  it("verifies an all RSA-3072 chain (PS384) against that CA's store, and not against the EC one", async () => {
+    const rsaLeaf = otherPki.issueLeaf();
+    const digest = await pushSignature({ by: rsaLeaf, chain: otherPki.chainOf(rsaLeaf) });
+    expect(await verify(digest, { trust: { ...trust, anchors: [otherPki.root.cert] } })).toMatchObject({ verified: true, reason: "signed by CN=release,O=Corp,ST=WA,C=US (notation)" });
+    expect(await verify(digest)).toMatchObject({ verified: false, reason: "certificate not trusted by the trust store" });
   });
 
   it("fails when no trust store is configured", async () => {
