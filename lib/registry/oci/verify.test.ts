@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { RegistryError } from "../errors";
@@ -71,5 +72,14 @@ describe("verifyingStream", () => {
     const err = await drain(verifyingStream(broken, { digest, expectedSize: bytes.length, what: "b", request })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect(err).toMatchObject({ kind: "bad_response", message: expect.stringContaining("cut off") });
+  });
+
+  it("releases the body when the caller destroys the stream before reading it", async () => {
+    // the registry connection stays busy (and close() waits for it) until the body is consumed or destroyed
+    const body = new Readable({ read() {} });
+    const stream = verifyingStream(body, { digest, expectedSize: bytes.length, what: "b", request });
+    stream.destroy();
+    await once(stream, "close");
+    expect(body.destroyed).toBe(true);
   });
 });

@@ -136,5 +136,11 @@ export function verifyingStream(
     if (actual !== check.digest) throw mismatch(req, check.what, check.digest, actual, "the requested digest");
   }
 
-  return Readable.from(verify(), { objectMode: false });
+  const out = Readable.from(verify(), { objectMode: false });
+  // destroyed before its first read, the generator never starts and its `finally` never runs: the
+  // body (and with it the registry connection, which close() waits for) would stay open
+  out.once("close", () => {
+    if (!body.destroyed) body.destroy();
+  });
+  return out;
 }
