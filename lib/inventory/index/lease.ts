@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
 
 const LEASE_MS = 60_000;
-const RENEW_EVERY_MS = 10_000;
+/** renewing this often keeps a live replica's lease from lapsing however the sync's steps are timed */
+const RENEWALS_PER_LEASE = 6;
 
 export interface SyncLease {
   environment: string;
@@ -16,12 +17,19 @@ export interface SyncLease {
   renew(): Promise<void>;
 }
 
-export async function acquireSyncLease(prisma: PrismaClient, environment: string, owner = `${process.pid}-${randomUUID()}`, mode: SyncLease["mode"] = "full", now = () => new Date()): Promise<SyncLease | null> {
+export async function acquireSyncLease(
+  prisma: PrismaClient,
+  environment: string,
+  owner = `${process.pid}-${randomUUID()}`,
+  mode: SyncLease["mode"] = "full",
+  now = () => new Date(),
+  leaseMs = LEASE_MS,
+): Promise<SyncLease | null> {
   await prisma.inventorySyncState.upsert({ where: { environment }, create: { environment }, update: {} });
   const at = now();
   const taken = await prisma.inventorySyncState.updateMany({
     where: { environment, OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] },
-    data: { leaseOwner: owner, leaseUntil: new Date(at.getTime() + LEASE_MS) },
+    data: { leaseOwner: owner, leaseUntil: new Date(at.getTime() + leaseMs) },
   });
   if (taken.count === 0) return null;
   let renewedAt = at.getTime();
@@ -31,9 +39,9 @@ export async function acquireSyncLease(prisma: PrismaClient, environment: string
     mode,
     async renew() {
       const t = now();
-      if (t.getTime() - renewedAt < RENEW_EVERY_MS) return;
+      if (t.getTime() - renewedAt < leaseMs / RENEWALS_PER_LEASE) return;
       renewedAt = t.getTime();
-      const kept = await prisma.inventorySyncState.updateMany({ where: { environment, leaseOwner: owner }, data: { leaseUntil: new Date(t.getTime() + LEASE_MS) } });
+      const kept = await prisma.inventorySyncState.updateMany({ where: { environment, leaseOwner: owner }, data: { leaseUntil: new Date(t.getTime() + leaseMs) } });
       if (kept.count === 0) throw new Error(`the sync lease of environment ${environment} was taken over by another replica`);
     },
   };

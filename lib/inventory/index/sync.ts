@@ -40,6 +40,8 @@ export interface SyncOptions {
   owner?: string;
   /** stop following a listing after this many pages: a hostile registry can page forever */
   maxPages?: number;
+  /** how long the environment's lease outlives its holder's last renewal (default 60 s; tests shorten it) */
+  leaseMs?: number;
 }
 
 export interface SyncReport {
@@ -69,7 +71,7 @@ const REPOSITORIES_QUEUED = 400;
 export async function syncEnvironment(prisma: PrismaClient, target: SyncTarget, options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
   const report: SyncReport = { mode: options.mode, ran: false, repositories: 0, tags: 0, headRequests: 0, manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 }, errors: [], durationMs: 0 };
-  const lease = await acquireSyncLease(prisma, target.environment, options.owner, options.mode);
+  const lease = await acquireSyncLease(prisma, target.environment, options.owner, options.mode, undefined, options.leaseMs);
   if (!lease) return report;
   report.ran = true;
   try {
@@ -103,18 +105,22 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
 
   // More repositories in flight than requests: a repository waiting for its tag list or its writer
   // slot does not leave the registry idle; the shared limiter still caps requests at `concurrency`.
-  await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
-    try {
-      const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages });
-      // nothing to write: the index already says exactly this (incremental, unchanged tag list)
-      if (read) await writer.add(read);
-    } catch (err) {
-      report.errors.push({ repository, message: describeRegistryError(err).message });
-    }
-    heldByRepo.delete(repository); // read: its held tags are not needed again, so memory shrinks as the sync goes
-    await lease.renew();
-  });
-  await writer.drain();
+  try {
+    await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
+      try {
+        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages });
+        // nothing to write: the index already says exactly this (incremental, unchanged tag list)
+        if (read) await writer.add(read);
+      } catch (err) {
+        report.errors.push({ repository, message: describeRegistryError(err).message });
+      }
+      heldByRepo.delete(repository); // read: its held tags are not needed again, so memory shrinks as the sync goes
+      await lease.renew();
+    });
+  } finally {
+    // a sync that stops (lease lost) still ends with nothing of it writing in the background
+    await writer.drain();
+  }
 
   const listed = new Set(repositories);
   for (const repository of indexedRepos) {
