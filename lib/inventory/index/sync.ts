@@ -115,7 +115,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
         report.errors.push({ repository, message: describeRegistryError(err).message });
       }
       heldByRepo.delete(repository); // read: its held tags are not needed again, so memory shrinks as the sync goes
-      await lease.renew();
+      lease.check();
     });
   } finally {
     // a sync that stops (lease lost) still ends with nothing of it writing in the background
