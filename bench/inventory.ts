@@ -191,12 +191,15 @@ export async function benchInventory(): Promise<BenchResult> {
     const rows = runs.flatMap((r) => {
       const ratio = r.full.durationMs / r.minimum.wallMs;
       const incShare = r.incremental.durationMs / r.full.durationMs;
-      const fullBusy = r.fullCpu.registryMs + r.fullCpu.oursMs + r.fullCpu.otherMs;
+      // The registry's and our CPU are what the work itself costs; "other" mixes the PostgreSQL server
+      // with whatever else shares the machine, so the floor leaves it out and is a lower bound: when
+      // the bare minimum already keeps the cores busy, the sync cannot beat this ratio.
+      const floor = (r.fullCpu.registryMs + r.fullCpu.oursMs) / (r.minimum.registryMs + r.minimum.oursMs);
       const label = `${r.kind} (${(r.scale.repositories * TAGS_PER_REPO).toLocaleString("en")} tags)`;
       return [
         [label, "full sync vs bare minimum (same client, same concurrency)", `${ms(r.full.durationMs)} vs ${ms(r.minimum.wallMs)} = ${round(ratio, 2)}×`, "≤ 1.3×", verdict(ratio, 1.3)],
         [label, "CPU during the bare minimum", cpuLine(r.minimum), "—", ""],
-        [label, "CPU during the full sync", `${cpuLine(r.fullCpu)}; floor on ${CORES} cores ${ms(fullBusy / CORES)} = ${round(fullBusy / CORES / r.minimum.wallMs, 2)}× the bare minimum`, "—", ""],
+        [label, "CPU during the full sync", `${cpuLine(r.fullCpu)}; CPU floor (registry + ours, full sync / bare minimum) ${round(floor, 2)}×`, "—", ""],
         [label, "peak RSS during the full sync", mb(r.peakRssBytes), "≤ 400 MB", verdict(r.peakRssBytes, 400 * 1024 * 1024)],
         [label, "re-sync with nothing changed: manifests fetched", `${r.resync.manifestsFetched} (${r.resync.headRequests} HEADs, ${ms(r.resync.durationMs)})`, "0", verdict(r.resync.manifestsFetched, 0)],
         [label, `incremental after 1% new tags (${r.incremental.changes.created})`, `${ms(r.incremental.durationMs)} = ${round(incShare * 100, 1)}% of full`, "≤ 10%", verdict(incShare, 0.1)],
@@ -249,7 +252,7 @@ export async function benchInventory(): Promise<BenchResult> {
       notes: [
         `docker-registry 2.8 on /dev/shm, seeded straight into its storage (test/harness/storage-seed.ts), ${TAGS_PER_REPO} tags per repository; every tag its own manifest, so the bare minimum is the catalog, every tag list and one manifest GET per tag; concurrency ${CONCURRENCY} for both. A full sync into an empty index makes exactly those requests (0 HEADs); it writes behind them, many repositories per transaction.`,
         "The issue's targets are for 10,000 repositories / 100,000 tags: `BENCH_INV_REPOS=10000 npm run bench -- inventory` (PostgreSQL at that scale, PGlite at 10,000 tags unless BENCH_INV_PGLITE_REPOS says otherwise).",
-        `CPU from /proc: the registry process, this Node process (client, sync, and for PGlite the database itself), and "other" = the rest of the machine's busy time (the PostgreSQL server, and any other work on this shared ${CORES}-core machine). The floor is the full sync's CPU spread over all ${CORES} cores: no schedule on this machine finishes sooner.`,
+        `CPU from /proc: the registry process, this Node process (client, sync, and for PGlite the database itself), and "other" = the rest of the machine's busy time (the PostgreSQL server, and any other work on this shared ${CORES}-core machine). The CPU floor is (registry + ours) of the full sync over the same for the bare minimum: when the bare minimum already keeps all ${CORES} cores busy, the sync's wall-time ratio cannot be lower (the database server's CPU, inside "other", comes on top).`,
         "A re-sync of held tags HEADs each one: a plain registry's tag list carries no digests, so a HEAD (or a GET) per tag is the only way to see a tag that moved; the HEAD vs GET row shows what docker-registry charges for each (it reads the same manifest from storage for both and only skips sending the body).",
         `Events: a second docker-registry whose \`notifications:\` endpoint is an in-process receiver calling receiveRegistryEvents as the route does, plus the re-read queue; ${EVENTS_PER_SECOND} manifest PUTs/s of new tags over 50 repositories for ${EVENT_SECONDS} s; latency from the start of each PUT until the tag row is in the index (one poller every 20 ms), then each tag looked up through searchIndex.`,
         "Incremental sync on a plain OCI registry still reads the catalog and every tag list (there is no cheaper way to see new tags there), so its floor is the listing itself.",
