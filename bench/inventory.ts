@@ -1,7 +1,8 @@
 /**
  * Issue #11: the inventory index. A real docker-registry (storage on /dev/shm) is filled with
- * BENCH_INV_REPOS repositories × 10 tags, each tag its own small manifest, then for each database
- * (the machine's PostgreSQL and embedded PGlite):
+ * BENCH_INV_REPOS repositories × 10 tags for PostgreSQL (and BENCH_INV_PGLITE_REPOS, at most 1,000 by
+ * default, for PGlite), each tag its own small manifest; HEAD and GET of the same manifests are timed
+ * against each other; then for each database (the machine's PostgreSQL and embedded PGlite):
  *  1. the bare minimum: the same client at the same concurrency makes exactly the requests the
  *     information needs — catalog pages, every tag list, one manifest GET per tag (all digests are
  *     distinct) — and keeps nothing;
@@ -9,11 +10,13 @@
  *     ratio to (1), and the process's peak RSS;
  *  3. a second full sync with nothing changed (HEADs only: manifests fetched must be 0);
  *  4. 1% new tags pushed, then an incremental sync, as a share of the full sync's time;
- *  5. tag history and digest-location reads, p50/p95 over 200 random tags after a warm-up.
- * The registry shares the machine's 2 cores with this process and the database.
+ *  5. tag history and digest-location reads, p50/p95 over 200 random tags after a warm-up;
+ *  6. event → visible in search at 50 pushes/s (bench/inventory-events.ts).
+ * The registry shares the machine's 2 cores with this process and the database, so (1) and (2) also
+ * record where the CPU went: the floor of a sync on this machine is its CPU over the cores.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { openDatabase, type Database } from "../lib/db/open";
@@ -25,18 +28,31 @@ import { buildImage } from "../test/harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../test/harness/registry";
 import { bulkRepositoryName, pushImage } from "../test/harness/seed";
 import { writeBulkStorage } from "../test/harness/storage-seed";
+import { benchEventLatency, type EventLatency } from "./inventory-events";
+import { registryPid, withCpuSplit, type CpuSplit } from "./process-cpu";
 import { log, markdownTable, mb, ms, percentile, round, verdict, type BenchResult } from "./stats";
 
 const REPOSITORIES = Number(process.env.BENCH_INV_REPOS ?? 1_000);
+/** the issue asks PGlite's figures "at 10,000 tags" whatever the PostgreSQL scale */
+const PGLITE_REPOSITORIES = Number(process.env.BENCH_INV_PGLITE_REPOS ?? Math.min(REPOSITORIES, 1_000));
 const TAGS_PER_REPO = 10;
 const CONCURRENCY = 8;
-const NAMESPACE = "inv";
 const READS = 200;
+const EVENTS_PER_SECOND = 50;
+const EVENT_SECONDS = 10;
+const CORES = os.cpus().length;
+
+interface Scale {
+  namespace: string;
+  repositories: number;
+}
 
 interface DbRun {
   kind: "postgres" | "pglite";
-  minimumMs: number;
+  scale: Scale;
+  minimum: CpuSplit;
   full: SyncReport;
+  fullCpu: CpuSplit;
   peakRssBytes: number;
   resync: SyncReport;
   incremental: SyncReport;
@@ -44,18 +60,23 @@ interface DbRun {
   historyP95: number;
   locationsP50: number;
   locationsP95: number;
+  events: EventLatency;
 }
 
-/** What the information costs at the least: the requests, nothing stored. */
-async function bareMinimum(provider: RegistryProvider): Promise<number> {
-  const started = performance.now();
+async function namespaceRepositories(provider: RegistryProvider, namespace: string): Promise<string[]> {
   const repositories: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await provider.listRepositories({ pageSize: 1000, ...(cursor ? { cursor } : {}) });
-    repositories.push(...page.items.filter((r) => r.startsWith(`${NAMESPACE}/`)));
+    repositories.push(...page.items.filter((r) => r.startsWith(`${namespace}/`)));
     cursor = page.next;
   } while (cursor);
+  return repositories;
+}
+
+/** What the information costs at the least: the requests, nothing stored. */
+async function bareMinimum(provider: RegistryProvider, namespace: string): Promise<void> {
+  const repositories = await namespaceRepositories(provider, namespace);
   // one shared gate, as the sync has: CONCURRENCY requests in flight in all
   const limit = createLimiter(CONCURRENCY);
   await Promise.all(
@@ -64,7 +85,27 @@ async function bareMinimum(provider: RegistryProvider): Promise<number> {
       await Promise.all(tags.map((tag) => limit(() => provider.getManifest(repo, tag))));
     }),
   );
-  return performance.now() - started;
+}
+
+/**
+ * The same manifests by tag, once with GET and once with HEAD, twice each alternately (best of two),
+ * same client and concurrency: what a HEAD saves over a GET against this registry.
+ */
+async function headVersusGet(provider: RegistryProvider, namespace: string): Promise<{ getMs: number; headMs: number; requests: number }> {
+  const repositories = await namespaceRepositories(provider, namespace);
+  const refs = (await mapConcurrent(repositories, CONCURRENCY, async (repo) => (await provider.listTags(repo)).items.map((tag) => [repo, tag] as const))).flat();
+  const pass = async (read: (repo: string, tag: string) => Promise<unknown>) => {
+    const started = performance.now();
+    await mapConcurrent(refs, CONCURRENCY, ([repo, tag]) => read(repo, tag));
+    return performance.now() - started;
+  };
+  const gets: number[] = [];
+  const heads: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    gets.push(await pass((r, t) => provider.getManifest(r, t)));
+    heads.push(await pass((r, t) => provider.headManifest(r, t)));
+  }
+  return { getMs: Math.min(...gets), headMs: Math.min(...heads), requests: refs.length };
 }
 
 function rssSampler() {
@@ -88,32 +129,35 @@ async function timedReads(db: Database, tags: { repository: string; tag: string;
   return { historyP50: percentile(history, 50), historyP95: percentile(history, 95), locationsP50: percentile(locations, 50), locationsP95: percentile(locations, 95) };
 }
 
-async function runOn(kind: DbRun["kind"], registry: RunningRegistry, seeder: RegistryProvider, round: number): Promise<DbRun> {
+async function runOn(kind: DbRun["kind"], registry: RunningRegistry, seeder: RegistryProvider, round: number, scale: Scale): Promise<DbRun> {
   const pg = kind === "postgres" ? await createEmptyPostgres() : null;
   // PGlite as the app runs it: file-backed (an in-memory PGlite would hold the whole index in RAM)
   const dir = pg ? null : await mkdtemp(path.join(tmpdir(), "dockmaster-bench-pglite-"));
   const db = await openDatabase(pg ? { url: pg.url } : { dataDir: dir! });
   const provider = createOciProvider({ name: `bench-${kind}`, url: registry.url, auth: { kind: "anonymous" } });
+  const registryProcess = registryPid(registry);
   try {
-    const target = { environment: "dev", namespace: NAMESPACE, provider };
-    log(`inventory[${kind}]: bare minimum`);
-    const minimumMs = await bareMinimum(provider);
+    const target = { environment: "dev", namespace: scale.namespace, provider };
+    log(`inventory[${kind}]: bare minimum over ${scale.repositories} repositories`);
+    const minimum = (await withCpuSplit(registryProcess, () => bareMinimum(provider, scale.namespace))).cpu;
     log(`inventory[${kind}]: full sync`);
     const rss = rssSampler();
-    const full = await syncEnvironment(db.prisma, target, { mode: "full", concurrency: CONCURRENCY });
+    const { result: full, cpu: fullCpu } = await withCpuSplit(registryProcess, () => syncEnvironment(db.prisma, target, { mode: "full", concurrency: CONCURRENCY }));
     const peakRssBytes = rss.stop();
     log(`inventory[${kind}]: re-sync, nothing changed`);
     const resync = await syncEnvironment(db.prisma, target, { mode: "full", concurrency: CONCURRENCY });
     // 1% new tags, distinct per database run so each incremental sync sees new ones
-    const added = Math.max(1, Math.round((REPOSITORIES * TAGS_PER_REPO) / 100));
+    const added = Math.max(1, Math.round((scale.repositories * TAGS_PER_REPO) / 100));
     await mapConcurrent(Array.from({ length: added }, (_, i) => i), 8, (i) =>
-      pushImage(seeder, bulkRepositoryName(NAMESPACE, i % REPOSITORIES), buildImage({ layerSize: 32 }), `new-${round}-${i}`),
+      pushImage(seeder, bulkRepositoryName(scale.namespace, i % scale.repositories), buildImage({ layerSize: 32 }), `new-${round}-${i}`),
     );
     log(`inventory[${kind}]: incremental after ${added} new tags`);
     const incremental = await syncEnvironment(db.prisma, target, { mode: "incremental", concurrency: CONCURRENCY });
     const sample = await db.prisma.inventoryTag.findMany({ where: { environment: "dev" }, take: 2000, select: { repository: true, tag: true, digest: true } });
     const reads = await timedReads(db, sample);
-    return { kind, minimumMs, full, peakRssBytes, resync, incremental, ...reads };
+    log(`inventory[${kind}]: ${EVENTS_PER_SECOND} pushes/s for ${EVENT_SECONDS} s, event → searchable`);
+    const events = await benchEventLatency(db.prisma, { ratePerSecond: EVENTS_PER_SECOND, seconds: EVENT_SECONDS, environment: "events" });
+    return { kind, scale, minimum, full, fullCpu, peakRssBytes, resync, incremental, ...reads, events };
   } finally {
     await provider.close();
     await db.close();
@@ -122,50 +166,96 @@ async function runOn(kind: DbRun["kind"], registry: RunningRegistry, seeder: Reg
   }
 }
 
+/** "registry 9.1 s + ours 6.0 s + other 3.2 s in 10.2 s = 1.8 of 2 cores" */
+function cpuLine(c: CpuSplit): string {
+  const busy = c.registryMs + c.oursMs + c.otherMs;
+  return `registry ${ms(c.registryMs)} + ours ${ms(c.oursMs)} + other ${ms(c.otherMs)} in ${ms(c.wallMs)} = ${round(busy / c.wallMs, 2)} of ${CORES} cores`;
+}
+
 export async function benchInventory(): Promise<BenchResult> {
   const registry = await startRegistry({ baseDir: "/dev/shm" });
   const seeder = createOciProvider({ name: "seed", url: registry.url, auth: { kind: "anonymous" } });
   try {
-    log(`inventory: writing ${REPOSITORIES} repositories × ${TAGS_PER_REPO} tags into the registry's storage`);
-    await writeBulkStorage(registry, { repositories: REPOSITORIES, tagsPerRepository: TAGS_PER_REPO, namespace: NAMESPACE });
+    const pgScale: Scale = { namespace: "inv", repositories: REPOSITORIES };
+    const liteScale: Scale = PGLITE_REPOSITORIES === REPOSITORIES ? pgScale : { namespace: "invlite", repositories: PGLITE_REPOSITORIES };
+    for (const scale of new Set([pgScale, liteScale])) {
+      log(`inventory: writing ${scale.repositories} repositories × ${TAGS_PER_REPO} tags into the registry's storage (${scale.namespace}/)`);
+      await writeBulkStorage(registry, { repositories: scale.repositories, tagsPerRepository: TAGS_PER_REPO, namespace: scale.namespace });
+    }
+    log(`inventory: HEAD versus GET over ${liteScale.repositories * TAGS_PER_REPO} manifests`);
+    const headGet = await headVersusGet(seeder, liteScale.namespace);
     const runs: DbRun[] = [];
-    for (const [i, kind] of (["postgres", "pglite"] as const).entries()) runs.push(await runOn(kind, registry, seeder, i));
+    runs.push(await runOn("postgres", registry, seeder, 0, pgScale));
+    runs.push(await runOn("pglite", registry, seeder, 1, liteScale));
 
-    const tags = REPOSITORIES * TAGS_PER_REPO;
     const rows = runs.flatMap((r) => {
-      const ratio = r.full.durationMs / r.minimumMs;
+      const ratio = r.full.durationMs / r.minimum.wallMs;
       const incShare = r.incremental.durationMs / r.full.durationMs;
+      // The registry's and our CPU are what the work itself costs; "other" mixes the PostgreSQL server
+      // with whatever else shares the machine, so the floor leaves it out and is a lower bound: when
+      // the bare minimum already keeps the cores busy, the sync cannot beat this ratio.
+      const floor = (r.fullCpu.registryMs + r.fullCpu.oursMs) / (r.minimum.registryMs + r.minimum.oursMs);
+      const label = `${r.kind} (${(r.scale.repositories * TAGS_PER_REPO).toLocaleString("en")} tags)`;
       return [
-        [r.kind, "full sync vs bare minimum (same client, same concurrency)", `${ms(r.full.durationMs)} vs ${ms(r.minimumMs)} = ${round(ratio, 2)}×`, "≤ 1.3×", verdict(ratio, 1.3)],
-        [r.kind, "peak RSS during the full sync", mb(r.peakRssBytes), "≤ 400 MB", verdict(r.peakRssBytes, 400 * 1024 * 1024)],
-        [r.kind, "re-sync with nothing changed: manifests fetched", `${r.resync.manifestsFetched} (${r.resync.headRequests} HEADs, ${ms(r.resync.durationMs)})`, "0", verdict(r.resync.manifestsFetched, 0)],
-        [r.kind, `incremental after 1% new tags (${r.incremental.changes.created})`, `${ms(r.incremental.durationMs)} = ${round(incShare * 100, 1)}% of full`, "≤ 10%", verdict(incShare, 0.1)],
-        [r.kind, "tag history p50 / p95", `${ms(r.historyP50)} / ${ms(r.historyP95)}`, "p95 ≤ 30 ms", verdict(r.historyP95, 30)],
-        [r.kind, "digest locations p50 / p95", `${ms(r.locationsP50)} / ${ms(r.locationsP95)}`, "—", ""],
+        [label, "full sync vs bare minimum (same client, same concurrency)", `${ms(r.full.durationMs)} vs ${ms(r.minimum.wallMs)} = ${round(ratio, 2)}×`, "≤ 1.3×", verdict(ratio, 1.3)],
+        [label, "CPU during the bare minimum", cpuLine(r.minimum), "—", ""],
+        [label, "CPU during the full sync", `${cpuLine(r.fullCpu)}; CPU floor (registry + ours, full sync / bare minimum) ${round(floor, 2)}×`, "—", ""],
+        [label, "peak RSS during the full sync", mb(r.peakRssBytes), "≤ 400 MB", verdict(r.peakRssBytes, 400 * 1024 * 1024)],
+        [label, "re-sync with nothing changed: manifests fetched", `${r.resync.manifestsFetched} (${r.resync.headRequests} HEADs, ${ms(r.resync.durationMs)})`, "0", verdict(r.resync.manifestsFetched, 0)],
+        [label, `incremental after 1% new tags (${r.incremental.changes.created})`, `${ms(r.incremental.durationMs)} = ${round(incShare * 100, 1)}% of full`, "≤ 10%", verdict(incShare, 0.1)],
+        [label, "tag history p50 / p95", `${ms(r.historyP50)} / ${ms(r.historyP95)}`, "p95 ≤ 30 ms", verdict(r.historyP95, 30)],
+        [label, "digest locations p50 / p95", `${ms(r.locationsP50)} / ${ms(r.locationsP95)}`, "—", ""],
+        [
+          label,
+          `event → visible in search, ${r.events.pushes} pushes at ${round(r.events.ratePerSecond, 1)}/s: p50 / p95 / max`,
+          `${ms(r.events.p50)} / ${ms(r.events.p95)} / ${ms(r.events.max)}; ${r.events.missing} never seen, ${r.events.notSearchable} not found by search`,
+          "p95 ≤ 1 s",
+          r.events.missing || r.events.notSearchable ? "FAIL" : verdict(r.events.p95, 1000),
+        ],
       ];
     });
-    const figures: Record<string, number> = {};
+    rows.push([
+      "registry",
+      `HEAD vs GET of the same ${headGet.requests.toLocaleString("en")} manifests by tag (best of 2, concurrency ${CONCURRENCY})`,
+      `${ms(headGet.headMs)} vs ${ms(headGet.getMs)} = ${round(headGet.headMs / headGet.getMs, 2)}×`,
+      "—",
+      "",
+    ]);
+    const figures: Record<string, number> = { head_ms: round(headGet.headMs), get_ms: round(headGet.getMs) };
     for (const r of runs) {
       Object.assign(figures, {
-        [`${r.kind}_minimum_ms`]: round(r.minimumMs),
+        [`${r.kind}_tags`]: r.scale.repositories * TAGS_PER_REPO,
+        [`${r.kind}_minimum_ms`]: round(r.minimum.wallMs),
+        [`${r.kind}_minimum_registry_cpu_ms`]: round(r.minimum.registryMs),
+        [`${r.kind}_minimum_ours_cpu_ms`]: round(r.minimum.oursMs),
+        [`${r.kind}_minimum_other_cpu_ms`]: round(r.minimum.otherMs),
         [`${r.kind}_full_ms`]: r.full.durationMs,
+        [`${r.kind}_full_registry_cpu_ms`]: round(r.fullCpu.registryMs),
+        [`${r.kind}_full_ours_cpu_ms`]: round(r.fullCpu.oursMs),
+        [`${r.kind}_full_other_cpu_ms`]: round(r.fullCpu.otherMs),
         [`${r.kind}_full_manifest_gets`]: r.full.manifestsFetched,
+        [`${r.kind}_full_head_requests`]: r.full.headRequests,
         [`${r.kind}_peak_rss_mb`]: round(r.peakRssBytes / 1048576),
         [`${r.kind}_resync_ms`]: r.resync.durationMs,
         [`${r.kind}_incremental_ms`]: r.incremental.durationMs,
         [`${r.kind}_history_p95_ms`]: round(r.historyP95, 2),
         [`${r.kind}_locations_p95_ms`]: round(r.locationsP95, 2),
+        [`${r.kind}_event_p50_ms`]: round(r.events.p50),
+        [`${r.kind}_event_p95_ms`]: round(r.events.p95),
+        [`${r.kind}_event_max_ms`]: round(r.events.max),
       });
     }
     return {
-      title: `Inventory index: sync and reads (${REPOSITORIES.toLocaleString("en")} repositories, ${tags.toLocaleString("en")} tags)`,
+      title: `Inventory index: sync, reads and events (PostgreSQL ${(REPOSITORIES * TAGS_PER_REPO).toLocaleString("en")} tags, PGlite ${(PGLITE_REPOSITORIES * TAGS_PER_REPO).toLocaleString("en")} tags)`,
       table: markdownTable(["database", "what", "measured", "target", "verdict"], rows),
       figures,
       notes: [
-        `docker-registry 2.8 on /dev/shm, seeded straight into its storage (test/harness/storage-seed.ts); every tag its own manifest, so the bare minimum is one manifest GET per tag; concurrency ${CONCURRENCY} for both.`,
-        "The issue's targets are for 10,000 repositories / 100,000 tags; set BENCH_INV_REPOS=10000 for that scale (not run by default: on this 2-core machine the registry, the database and the sync share the cores).",
+        `docker-registry 2.8 on /dev/shm, seeded straight into its storage (test/harness/storage-seed.ts), ${TAGS_PER_REPO} tags per repository; every tag its own manifest, so the bare minimum is the catalog, every tag list and one manifest GET per tag; concurrency ${CONCURRENCY} for both. A full sync into an empty index makes exactly those requests (0 HEADs); it writes behind them, many repositories per transaction.`,
+        "The issue's targets are for 10,000 repositories / 100,000 tags: `BENCH_INV_REPOS=10000 npm run bench -- inventory` (PostgreSQL at that scale, PGlite at 10,000 tags unless BENCH_INV_PGLITE_REPOS says otherwise).",
+        `CPU from /proc: the registry process, this Node process (client, sync, and for PGlite the database itself), and "other" = the rest of the machine's busy time (the PostgreSQL server, and any other work on this shared ${CORES}-core machine). The CPU floor is (registry + ours) of the full sync over the same for the bare minimum: when the bare minimum already keeps all ${CORES} cores busy, the sync's wall-time ratio cannot be lower (the database server's CPU, inside "other", comes on top).`,
+        "A re-sync of held tags HEADs each one: a plain registry's tag list carries no digests, so a HEAD (or a GET) per tag is the only way to see a tag that moved; the HEAD vs GET row shows what docker-registry charges for each (it reads the same manifest from storage for both and only skips sending the body).",
+        `Events: a second docker-registry whose \`notifications:\` endpoint is an in-process receiver calling receiveRegistryEvents as the route does, plus the re-read queue; ${EVENTS_PER_SECOND} manifest PUTs/s of new tags over 50 repositories for ${EVENT_SECONDS} s; latency from the start of each PUT until the tag row is in the index (one poller every 20 ms), then each tag looked up through searchIndex.`,
         "Incremental sync on a plain OCI registry still reads the catalog and every tag list (there is no cheaper way to see new tags there), so its floor is the listing itself.",
-        "Search, drift matrix and CVE timings are not measured yet: those reads are not built on the index yet.",
       ],
     };
   } finally {

@@ -42,3 +42,30 @@ export async function withProcessCpu<T>(pids: readonly number[], fn: () => Promi
   const result = await fn();
   return { result, cpuMs: pids.map((pid, i) => processCpuMs(pid) - before[i]!) };
 }
+
+/** CPU busy on the whole machine so far (all cores, every process: ours, the registry, the database, other work), in ms. */
+function machineBusyMs(): number {
+  const [, ...ticks] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy
+  const busy = ticks.slice(0, 8).reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + Number(t)), 0);
+  return (busy * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+export interface CpuSplit {
+  wallMs: number;
+  registryMs: number;
+  /** this Node process: HTTP client, sync logic, and (PGlite) the embedded database */
+  oursMs: number;
+  /** everything else on the machine meanwhile: the PostgreSQL server, and other work sharing it */
+  otherMs: number;
+}
+
+/** Runs `fn` and splits the machine's CPU meanwhile into the registry, this process and the rest. */
+export async function withCpuSplit<T>(registryProcess: number, fn: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }> {
+  const started = performance.now();
+  const busyBefore = machineBusyMs();
+  const { result, cpuMs } = await withProcessCpu([registryProcess, process.pid], fn);
+  const busy = machineBusyMs() - busyBefore;
+  const [registryMs, oursMs] = cpuMs as [number, number];
+  return { result, cpu: { wallMs: performance.now() - started, registryMs, oursMs, otherMs: Math.max(0, busy - registryMs - oursMs) } };
+}

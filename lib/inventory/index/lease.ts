@@ -1,40 +1,68 @@
 /**
  * At most one sync per environment at a time, across replicas: a lease row per environment taken by
- * compare-and-set. A replica that dies mid-sync stops renewing, and after LEASE_MS any other replica
- * may take over; the index stays consistent because every repository is applied in one transaction.
+ * compare-and-set. The holder renews it on a timer, not between steps of the sync: a step that takes
+ * long on a busy machine must not let the lease lapse under a live replica (seen with a 3 s lease on a
+ * loaded 2-core machine: the other replica took over while the first was still writing). A replica
+ * that dies stops renewing, and after the lease's length any other replica may take over; the index
+ * stays consistent because every repository is applied in one transaction under its advisory lock.
  */
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
 
 const LEASE_MS = 60_000;
-const RENEW_EVERY_MS = 10_000;
+/** renewals per lease length: several may fail or be slow before a live replica's lease lapses */
+const RENEWALS_PER_LEASE = 6;
 
 export interface SyncLease {
   environment: string;
   owner: string;
   mode: "full" | "incremental";
-  renew(): Promise<void>;
+  /** throws once a renewal found the lease taken over by another replica: the sync must stop */
+  check(): void;
+  /** stops renewing; finishSync calls it */
+  release(): void;
 }
 
-export async function acquireSyncLease(prisma: PrismaClient, environment: string, owner = `${process.pid}-${randomUUID()}`, mode: SyncLease["mode"] = "full", now = () => new Date()): Promise<SyncLease | null> {
+export async function acquireSyncLease(
+  prisma: PrismaClient,
+  environment: string,
+  owner = `${process.pid}-${randomUUID()}`,
+  mode: SyncLease["mode"] = "full",
+  now = () => new Date(),
+  leaseMs = LEASE_MS,
+): Promise<SyncLease | null> {
   await prisma.inventorySyncState.upsert({ where: { environment }, create: { environment }, update: {} });
   const at = now();
   const taken = await prisma.inventorySyncState.updateMany({
     where: { environment, OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] },
-    data: { leaseOwner: owner, leaseUntil: new Date(at.getTime() + LEASE_MS) },
+    data: { leaseOwner: owner, leaseUntil: new Date(at.getTime() + leaseMs) },
   });
   if (taken.count === 0) return null;
-  let renewedAt = at.getTime();
+  let lost: Error | null = null;
+  let renewing = false;
+  const renew = async () => {
+    const t = now();
+    const kept = await prisma.inventorySyncState.updateMany({ where: { environment, leaseOwner: owner }, data: { leaseUntil: new Date(t.getTime() + leaseMs) } });
+    if (kept.count === 0) lost ??= new Error(`the sync lease of environment ${environment} was taken over by another replica`);
+  };
+  const timer = setInterval(() => {
+    if (renewing) return;
+    renewing = true;
+    // a failed renewal (database briefly away) is retried at the next tick; only a run of them lets the lease lapse
+    renew()
+      .catch(() => undefined)
+      .finally(() => (renewing = false));
+  }, leaseMs / RENEWALS_PER_LEASE);
+  timer.unref();
   return {
     environment,
     owner,
     mode,
-    async renew() {
-      const t = now();
-      if (t.getTime() - renewedAt < RENEW_EVERY_MS) return;
-      renewedAt = t.getTime();
-      const kept = await prisma.inventorySyncState.updateMany({ where: { environment, leaseOwner: owner }, data: { leaseUntil: new Date(t.getTime() + LEASE_MS) } });
-      if (kept.count === 0) throw new Error(`the sync lease of environment ${environment} was taken over by another replica`);
+    check() {
+      if (lost) throw lost;
+    },
+    release() {
+      clearInterval(timer);
     },
   };
 }
@@ -49,6 +77,7 @@ export interface SyncOutcome {
 
 /** Records the outcome and releases the lease. An error keeps the earliest staleSince. */
 export async function finishSync(prisma: PrismaClient, lease: SyncLease, outcome: SyncOutcome, error: string | null, now = new Date()): Promise<void> {
+  lease.release();
   const { environment, owner } = lease;
   const stats = { lastDurationMs: outcome.durationMs, repositories: outcome.repositories, tags: outcome.tags, manifestsFetched: outcome.manifestsFetched, leaseOwner: null, leaseUntil: null };
   if (error) {

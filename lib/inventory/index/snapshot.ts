@@ -6,6 +6,10 @@
  * Applying the same observation twice changes nothing, so replayed events and overlapping syncs are
  * harmless. Observations of one repository are serialized by a transaction-scoped advisory lock, so
  * two replicas never both record the same move.
+ *
+ * A sync applies many repositories at once (applyObservations): one transaction, each repository's
+ * lock taken in a fixed order, and every kind of write as one set-based statement over arrays
+ * (unnest), because per-row statements made the database, not the registry, the sync's bottleneck.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 
@@ -41,59 +45,147 @@ export interface AppliedChanges {
 }
 
 type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+type Db = Pick<Tx, "$queryRawUnsafe" | "$executeRawUnsafe">;
+
+const TX_OPTIONS = { timeout: 60_000, maxWait: 60_000 };
+/** TIMESTAMP(3) columns hold UTC, as Prisma writes them; the time crosses as epoch milliseconds */
+const AT = (n: number) => `(to_timestamp($${n}::float8 / 1000) AT TIME ZONE 'UTC')`;
 
 export async function applyObservation(prisma: PrismaClient, obs: RepositoryObservation, ctx: ObservationContext): Promise<AppliedChanges> {
-  return prisma.$transaction((tx) => applyInTransaction(tx, obs, ctx), { timeout: 60_000, maxWait: 60_000 });
+  return (await applyObservations(prisma, [obs], ctx))[0]!;
 }
 
-async function applyInTransaction(tx: Tx, obs: RepositoryObservation, ctx: ObservationContext): Promise<AppliedChanges> {
-  const at = ctx.at ?? new Date();
-  const { environment, repository } = obs;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`inventory:${environment}:${repository}`}))`;
+/** Several repositories of one environment in one transaction; the changes come back in the same order. */
+export async function applyObservations(prisma: PrismaClient, observations: readonly RepositoryObservation[], ctx: ObservationContext): Promise<AppliedChanges[]> {
+  if (!observations.length) return [];
+  const environment = observations[0]!.environment;
+  if (observations.some((o) => o.environment !== environment)) throw new Error("applyObservations takes observations of one environment");
+  if (new Set(observations.map((o) => o.repository)).size !== observations.length) throw new Error("applyObservations takes each repository once");
+  return prisma.$transaction((tx) => applyInTransaction(tx, environment, observations, ctx), TX_OPTIONS);
+}
 
-  const current = await tx.inventoryTag.findMany({ where: { environment, repository }, select: { tag: true, digest: true } });
-  const held = new Map(current.map((r) => [r.tag, r.digest]));
+interface Pending {
+  repos: string[];
+  tags: string[];
+  digests: (string | null)[];
+}
+const pending = (): Pending => ({ repos: [], tags: [], digests: [] });
+function push(p: Pending, repo: string, tag: string, digest: string | null = null) {
+  p.repos.push(repo);
+  p.tags.push(tag);
+  p.digests.push(digest);
+}
 
-  const added: [string, string][] = [];
-  const moved: [string, string, string][] = [];
-  const confirmed: string[] = [];
-  for (const [tag, digest] of obs.tags) {
-    const before = held.get(tag);
-    if (before === undefined) added.push([tag, digest]);
-    else if (before !== digest) moved.push([tag, before, digest]);
-    else confirmed.push(tag);
+async function applyInTransaction(tx: Db, environment: string, observations: readonly RepositoryObservation[], ctx: ObservationContext): Promise<AppliedChanges[]> {
+  const atMs = (ctx.at ?? new Date()).getTime();
+  const repositories = observations.map((o) => o.repository);
+  // The same key as a single observation takes, in one fixed order, so batches and single events
+  // (a registry event, a promotion) wait for each other and two batches cannot deadlock.
+  await tx.$queryRawUnsafe(
+    `SELECT count(pg_advisory_xact_lock(hashtext(k))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS ordered`,
+    repositories.map((r) => `inventory:${environment}:${r}`),
+  );
+
+  const rows = await tx.$queryRawUnsafe<{ repository: string; tag: string; digest: string }[]>(
+    `SELECT "repository", "tag", "digest" FROM "InventoryTag" WHERE "environment" = $1 AND "repository" = ANY($2::text[])`,
+    environment,
+    repositories,
+  );
+  const heldByRepo = new Map<string, Map<string, string>>();
+  for (const r of rows) {
+    let held = heldByRepo.get(r.repository);
+    if (!held) heldByRepo.set(r.repository, (held = new Map()));
+    held.set(r.tag, r.digest);
   }
-  const gone = obs.coverage === "complete" ? [...held.keys()].filter((t) => !obs.tags.has(t)) : (obs.deleted ?? []).filter((t) => held.has(t) && !obs.tags.has(t));
 
-  const reappearing = await previouslyDeleted(tx, environment, repository, added.map(([t]) => t));
-  const base = { environment, repository, source: ctx.source, at, actor: ctx.actor ?? null, promotionNumber: ctx.promotionNumber ?? null };
-  const events = [
-    ...added.map(([tag, digest]) => ({ ...base, tag, kind: reappearing.has(tag) ? "reappeared" : "created", digest, previousDigest: null })),
-    ...moved.map(([tag, from, to]) => ({ ...base, tag, kind: "moved", digest: to, previousDigest: from })),
-    ...gone.map((tag) => ({ ...base, tag, kind: "deleted", digest: null, previousDigest: held.get(tag) ?? null })),
-  ];
-  if (events.length) await tx.inventoryTagEvent.createMany({ data: events });
+  const added = pending();
+  const moved = pending();
+  const movedFrom: string[] = [];
+  const gone = pending();
+  const confirmed = pending();
+  const changes = observations.map(() => ({ created: 0, moved: 0, deleted: 0, reappeared: 0 }));
+  const addedIndex: number[] = []; // which observation each added tag belongs to
+  observations.forEach((obs, i) => {
+    const held = heldByRepo.get(obs.repository) ?? new Map<string, string>();
+    for (const [tag, digest] of obs.tags) {
+      const before = held.get(tag);
+      if (before === undefined) {
+        push(added, obs.repository, tag, digest);
+        addedIndex.push(i);
+      } else if (before !== digest) {
+        push(moved, obs.repository, tag, digest);
+        movedFrom.push(before);
+        changes[i]!.moved++;
+      } else push(confirmed, obs.repository, tag);
+    }
+    const goneTags = obs.coverage === "complete" ? [...held.keys()].filter((t) => !obs.tags.has(t)) : (obs.deleted ?? []).filter((t) => held.has(t) && !obs.tags.has(t));
+    for (const tag of goneTags) push(gone, obs.repository, tag, held.get(tag)!);
+    changes[i]!.deleted += goneTags.length;
+  });
 
-  if (added.length) await tx.inventoryTag.createMany({ data: added.map(([tag, digest]) => ({ environment, repository, tag, digest, since: at, seenAt: at })) });
-  for (const [tag, , digest] of moved) {
-    await tx.inventoryTag.update({ where: { environment_repository_tag: { environment, repository, tag } }, data: { digest, since: at, seenAt: at } });
+  const reappearing = await previouslyDeleted(tx, environment, added);
+  const kinds = added.tags.map((tag, j) => (reappearing.has(`${added.repos[j]}\u0000${tag}`) ? "reappeared" : "created"));
+  kinds.forEach((kind, j) => changes[addedIndex[j]!]![kind === "reappeared" ? "reappeared" : "created"]++);
+
+  const events = {
+    repos: [...added.repos, ...moved.repos, ...gone.repos],
+    tags: [...added.tags, ...moved.tags, ...gone.tags],
+    kinds: [...kinds, ...moved.tags.map(() => "moved"), ...gone.tags.map(() => "deleted")],
+    digests: [...added.digests, ...moved.digests, ...gone.tags.map(() => null)],
+    previous: [...added.tags.map(() => null), ...movedFrom, ...gone.digests],
+  };
+  if (events.tags.length) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "InventoryTagEvent" ("at", "environment", "repository", "tag", "kind", "digest", "previousDigest", "source", "actor", "promotionNumber")
+       SELECT ${AT(1)}, $2, e.r, e.t, e.k, e.d, e.p, $8, $9, $10::int
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS e(r, t, k, d, p)`,
+      atMs, environment, events.repos, events.tags, events.kinds, events.digests, events.previous, ctx.source, ctx.actor ?? null, ctx.promotionNumber ?? null,
+    );
   }
-  if (gone.length) await tx.inventoryTag.deleteMany({ where: { environment, repository, tag: { in: gone } } });
-  if (confirmed.length) await tx.inventoryTag.updateMany({ where: { environment, repository, tag: { in: confirmed } }, data: { seenAt: at } });
-
-  return { created: added.length - reappearing.size, reappeared: reappearing.size, moved: moved.length, deleted: gone.length };
+  if (added.tags.length) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "InventoryTag" ("environment", "repository", "tag", "digest", "since", "seenAt")
+       SELECT $1, a.r, a.t, a.d, ${AT(5)}, ${AT(5)} FROM unnest($2::text[], $3::text[], $4::text[]) AS a(r, t, d)`,
+      environment, added.repos, added.tags, added.digests, atMs,
+    );
+  }
+  if (moved.tags.length) {
+    await tx.$executeRawUnsafe(
+      `UPDATE "InventoryTag" AS x SET "digest" = m.d, "since" = ${AT(5)}, "seenAt" = ${AT(5)}
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS m(r, t, d)
+       WHERE x."environment" = $1 AND x."repository" = m.r AND x."tag" = m.t`,
+      environment, moved.repos, moved.tags, moved.digests, atMs,
+    );
+  }
+  if (gone.tags.length) {
+    await tx.$executeRawUnsafe(
+      `DELETE FROM "InventoryTag" AS x USING unnest($2::text[], $3::text[]) AS g(r, t)
+       WHERE x."environment" = $1 AND x."repository" = g.r AND x."tag" = g.t`,
+      environment, gone.repos, gone.tags,
+    );
+  }
+  if (confirmed.tags.length) {
+    await tx.$executeRawUnsafe(
+      `UPDATE "InventoryTag" AS x SET "seenAt" = ${AT(4)}
+       FROM unnest($2::text[], $3::text[]) AS c(r, t)
+       WHERE x."environment" = $1 AND x."repository" = c.r AND x."tag" = c.t`,
+      environment, confirmed.repos, confirmed.tags, atMs,
+    );
+  }
+  return changes;
 }
 
 /** Tags whose latest event says deleted: seeing them again is a re-appearance, not a creation. */
-async function previouslyDeleted(tx: Tx, environment: string, repository: string, tags: string[]): Promise<Set<string>> {
-  if (!tags.length) return new Set();
-  const last = await tx.inventoryTagEvent.findMany({
-    where: { environment, repository, tag: { in: tags } },
-    orderBy: [{ tag: "asc" }, { id: "desc" }],
-    distinct: ["tag"],
-    select: { tag: true, kind: true },
-  });
-  return new Set(last.filter((e) => e.kind === "deleted").map((e) => e.tag));
+async function previouslyDeleted(tx: Db, environment: string, added: Pending): Promise<Set<string>> {
+  if (!added.tags.length) return new Set();
+  const last = await tx.$queryRawUnsafe<{ repository: string; tag: string; kind: string }[]>(
+    `SELECT DISTINCT ON (e."repository", e."tag") e."repository", e."tag", e."kind"
+     FROM "InventoryTagEvent" AS e JOIN unnest($2::text[], $3::text[]) AS a(r, t) ON e."repository" = a.r AND e."tag" = a.t
+     WHERE e."environment" = $1
+     ORDER BY e."repository", e."tag", e."id" DESC`,
+    environment, added.repos, added.tags,
+  );
+  return new Set(last.filter((e) => e.kind === "deleted").map((e) => `${e.repository}\u0000${e.tag}`));
 }
 
 /** A repository that vanished from a complete catalog: every tag it still has in the index is deleted. */

@@ -8,14 +8,20 @@
  *              OCI registry offers no cheaper way to see it.
  * Manifests are immutable by digest, so a digest already indexed is never fetched again.
  *
+ * Reads and writes overlap: finished repositories go through a bounded write queue to one writer that
+ * applies them many per transaction (applyObservations), so the registry never waits for the
+ * database and memory does not grow with the registry's size.
+ *
  * A repository whose tags cannot be read keeps its rows untouched (a partial sync never deletes what
  * it did not re-read); the sync then ends "stale" with the registry's error.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { collectPages, createLimiter, describeRegistryError, mapConcurrent, isIndexJson, RegistryError, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
+import { collectPages, createLimiter, describeRegistryError, mapConcurrent, RegistryError, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
-import { applyObservation, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
+import { manifestRow, insertManifests, unindexedDigests, type ManifestRow } from "./manifest-rows";
+import { applyObservations, observeRepositoryGone, type AppliedChanges, type RepositoryObservation, type TagEventSource } from "./snapshot";
+import { createWriteQueue } from "./write-queue";
 
 export type SyncMode = "full" | "incremental";
 
@@ -34,6 +40,8 @@ export interface SyncOptions {
   owner?: string;
   /** stop following a listing after this many pages: a hostile registry can page forever */
   maxPages?: number;
+  /** how long the environment's lease outlives its holder's last renewal (default 60 s; tests shorten it) */
+  leaseMs?: number;
 }
 
 export interface SyncReport {
@@ -56,11 +64,14 @@ const DEFAULT_MAX_PAGES = 10_000;
 /** one listing (the catalog, or one repository's tags) may take this long before the sync gives up */
 const LISTING_DEADLINE_MS = 30 * 60_000;
 const REPOSITORIES_PER_REQUEST_SLOT = 4;
+/** at most this many repositories per write transaction, and waiting for one: memory stays flat however big the registry */
+const REPOSITORIES_PER_WRITE = 200;
+const REPOSITORIES_QUEUED = 400;
 
 export async function syncEnvironment(prisma: PrismaClient, target: SyncTarget, options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
   const report: SyncReport = { mode: options.mode, ran: false, repositories: 0, tags: 0, headRequests: 0, manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 }, errors: [], durationMs: 0 };
-  const lease = await acquireSyncLease(prisma, target.environment, options.owner, options.mode);
+  const lease = await acquireSyncLease(prisma, target.environment, options.owner, options.mode, undefined, options.leaseMs);
   if (!lease) return report;
   report.ran = true;
   try {
@@ -90,22 +101,26 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const indexedRepos = new Set(heldByRepo.keys());
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
+  const writer = createIndexWriter(prisma, { source, report, digestRepo });
 
-  // More repositories in flight than requests: while some write their rows, the others keep the
-  // registry busy; the shared limiter still caps requests at `concurrency`.
-  await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
-    try {
-      const read = await readRepository(prisma, target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, source });
-      for (const digest of read.digests) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
-      report.tags += read.tags;
-      report.headRequests += read.headRequests;
-      report.manifestsFetched += read.manifestGets;
-      add(report.changes, read.changes);
-    } catch (err) {
-      report.errors.push({ repository, message: describeRegistryError(err).message });
-    }
-    await lease.renew();
-  });
+  // More repositories in flight than requests: a repository waiting for its tag list or its writer
+  // slot does not leave the registry idle; the shared limiter still caps requests at `concurrency`.
+  try {
+    await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
+      try {
+        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages });
+        // nothing to write: the index already says exactly this (incremental, unchanged tag list)
+        if (read) await writer.add(read);
+      } catch (err) {
+        report.errors.push({ repository, message: describeRegistryError(err).message });
+      }
+      heldByRepo.delete(repository); // read: its held tags are not needed again, so memory shrinks as the sync goes
+      lease.check();
+    });
+  } finally {
+    // a sync that stops (lease lost) still ends with nothing of it writing in the background
+    await writer.drain();
+  }
 
   const listed = new Set(repositories);
   for (const repository of indexedRepos) {
@@ -115,37 +130,30 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   await indexManifests(prisma, provider, digestRepo, limiter, report);
 }
 
+/** One repository as read from the registry, waiting to be written. */
 interface RepositoryRead {
-  tags: number;
+  observation: RepositoryObservation;
+  /** manifests fetched by tag (a tag new to the index) */
+  manifests: ManifestRow[];
   headRequests: number;
   manifestGets: number;
-  /** digests observed whose manifest this read did not fetch: indexManifests fetches those not yet indexed */
-  digests: Set<string>;
-  changes: AppliedChanges;
 }
 
 /**
  * One repository: its whole tag list, then per tag the cheapest request that answers the question.
  * A tag the index does not hold: one GET, which gives its digest and its manifest at once (a HEAD and
  * then a GET would be two). A tag the index holds: nothing in "incremental" mode; in "full" mode a
- * HEAD, to see whether it moved. Then one observation applied to the index.
+ * HEAD, since a plain registry's tag list says nothing of digests and a HEAD is the only way to see
+ * that a held tag moved. Null when an incremental read finds the list exactly as indexed.
  */
-async function readRepository(
-  prisma: PrismaClient,
-  target: SyncTarget,
-  repository: string,
-  held: ReadonlyMap<string, string>,
-  o: { mode: SyncMode; limiter: Limiter; maxPages: number; source: TagEventSource },
-): Promise<RepositoryRead> {
+async function readRepository(target: SyncTarget, repository: string, held: ReadonlyMap<string, string>, o: { mode: SyncMode; limiter: Limiter; maxPages: number }): Promise<RepositoryRead | null> {
   const { provider, environment } = target;
   const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
   // Incremental, and the list is exactly what the index holds: nothing to read and nothing to write
   // (seenAt stays: no digest was confirmed).
-  if (o.mode === "incremental" && tags.length === held.size && tags.every((t) => held.has(t))) {
-    return { tags: tags.length, headRequests: 0, manifestGets: 0, digests: new Set(), changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 } };
-  }
+  if (o.mode === "incremental" && tags.length === held.size && tags.every((t) => held.has(t))) return null;
   const observed = new Map<string, string>();
-  const fetched = new Map<string, ManifestResult>();
+  const manifests: ManifestRow[] = [];
   let headRequests = 0;
   let manifestGets = 0;
   await Promise.all(
@@ -162,15 +170,45 @@ async function readRepository(
       const manifest = await o.limiter(() => provider.getManifest(repository, tag)).catch(nullWhenNotFound);
       if (!manifest) return;
       observed.set(tag, manifest.digest);
-      fetched.set(manifest.digest, manifest);
+      manifests.push(manifestRow(manifest));
     }),
   );
-  if (fetched.size) await prisma.inventoryManifest.createMany({ data: [...fetched.values()].map(manifestRow), skipDuplicates: true });
   // A tag that vanished between the list and its read makes the list unreliable for deletions.
   const coverage = observed.size === tags.length ? "complete" : "partial";
-  const changes = await applyObservation(prisma, { environment, repository, tags: observed, coverage }, { source: o.source });
-  const digests = new Set([...observed.values()].filter((d) => !fetched.has(d)));
-  return { tags: observed.size, headRequests, manifestGets, digests, changes };
+  return { observation: { environment, repository, tags: observed, coverage }, manifests, headRequests, manifestGets };
+}
+
+/**
+ * Writes what readers hand over, many repositories per transaction (see write-queue.ts). A batch the
+ * database refuses is retried one repository at a time, so one bad repository cannot fail the rest.
+ * Digests observed without their manifest (HEADs, incremental reads) that the index has never seen
+ * are collected for indexManifests.
+ */
+function createIndexWriter(prisma: PrismaClient, o: { source: TagEventSource; report: Pick<SyncReport, "tags" | "headRequests" | "manifestsFetched" | "changes" | "errors">; digestRepo: Map<string, string> }) {
+  const writeBatch = async (batch: RepositoryRead[]) => {
+    const manifests = new Map(batch.flatMap((r) => r.manifests).map((m) => [m.digest, m]));
+    const fetched = new Set(manifests.keys());
+    await insertManifests(prisma, [...manifests.values()]);
+    const changes = await applyObservations(prisma, batch.map((r) => r.observation), { source: o.source });
+    const others = new Map<string, string>();
+    for (const r of batch) for (const digest of r.observation.tags.values()) if (!fetched.has(digest) && !others.has(digest)) others.set(digest, r.observation.repository);
+    for (const digest of await unindexedDigests(prisma, [...others.keys()])) if (!o.digestRepo.has(digest)) o.digestRepo.set(digest, others.get(digest)!);
+    batch.forEach((r, i) => {
+      o.report.tags += r.observation.tags.size;
+      o.report.headRequests += r.headRequests;
+      o.report.manifestsFetched += r.manifestGets;
+      add(o.report.changes, changes[i]!);
+    });
+  };
+  const write = async (batch: RepositoryRead[]): Promise<void> => {
+    try {
+      await writeBatch(batch);
+    } catch (err) {
+      if (batch.length === 1) return void o.report.errors.push({ repository: batch[0]!.observation.repository, message: describeRegistryError(err).message });
+      for (const one of batch) await write([one]);
+    }
+  };
+  return createWriteQueue<RepositoryRead>({ maxBatch: REPOSITORIES_PER_WRITE, maxQueued: REPOSITORIES_QUEUED, write });
 }
 
 function nullWhenNotFound(err: unknown): null {
@@ -180,14 +218,12 @@ function nullWhenNotFound(err: unknown): null {
 
 /** Each digest the index has never seen is fetched once; the rest is never asked again. */
 async function indexManifests(prisma: PrismaClient, provider: RegistryProvider, digestRepo: Map<string, string>, limiter: Limiter, report: Pick<SyncReport, "manifestsFetched" | "errors">): Promise<void> {
-  const known = new Set((await prisma.inventoryManifest.findMany({ where: { digest: { in: [...digestRepo.keys()] } }, select: { digest: true } })).map((m) => m.digest));
-  const missing = [...digestRepo].filter(([digest]) => !known.has(digest));
   await Promise.all(
-    missing.map(async ([digest, repository]) => {
+    [...digestRepo].map(async ([digest, repository]) => {
       try {
         const manifest = await limiter(() => provider.getManifest(repository, digest));
         report.manifestsFetched++;
-        await prisma.inventoryManifest.createMany({ data: [manifestRow(manifest)], skipDuplicates: true });
+        await insertManifests(prisma, [manifestRow(manifest)]);
       } catch (err) {
         report.errors.push({ repository, message: `manifest ${digest}: ${describeRegistryError(err).message}` });
       }
@@ -200,35 +236,18 @@ async function indexManifests(prisma: PrismaClient, provider: RegistryProvider, 
  * something changed, the registry says what is true now. Not leased: it touches one repository,
  * and observations of one repository are serialized in applyObservation.
  */
-export async function resyncRepository(prisma: PrismaClient, target: SyncTarget, repository: string, source: TagEventSource = "event"): Promise<RepositoryRead & { manifestsFetched: number; errors: SyncReport["errors"] }> {
+export async function resyncRepository(prisma: PrismaClient, target: SyncTarget, repository: string, source: TagEventSource = "event"): Promise<{ tags: number; manifestsFetched: number; changes: AppliedChanges; errors: SyncReport["errors"] }> {
   const limiter = createLimiter(4);
   const held = (await heldTagsByRepository(prisma, target.environment, repository)).get(repository) ?? new Map<string, string>();
-  const read = await readRepository(prisma, target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, source });
-  const out = { ...read, manifestsFetched: read.manifestGets, errors: [] as SyncReport["errors"] };
-  await indexManifests(prisma, target.provider, new Map([...read.digests].map((d) => [d, repository])), limiter, out);
+  const out = { tags: 0, headRequests: 0, manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 }, errors: [] as SyncReport["errors"] };
+  const digestRepo = new Map<string, string>();
+  const read = await readRepository(target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES });
+  const writer = createIndexWriter(prisma, { source, report: out, digestRepo });
+  if (read) await writer.add(read);
+  await writer.drain();
+  if (out.errors.length) throw new Error(out.errors[0]!.message);
+  await indexManifests(prisma, target.provider, digestRepo, limiter, out);
   return out;
-}
-
-function manifestRow(m: ManifestResult) {
-  const json = m.json;
-  const children = isIndexJson(json) ? json.manifests : [];
-  const size = isIndexJson(json) ? m.size + children.reduce((s, d) => s + d.size, 0) : m.size + json.config.size + json.layers.reduce((s, d) => s + d.size, 0);
-  const platforms = children
-    .filter((d) => d.platform)
-    .map((d) => ({ os: d.platform!.os, architecture: d.platform!.architecture, ...(d.platform!.variant ? { variant: d.platform!.variant } : {}), digest: d.digest }));
-  return {
-    digest: m.digest,
-    mediaType: m.mediaType,
-    size: BigInt(size),
-    platforms,
-    artifactType: json.artifactType ?? (!isIndexJson(json) ? nonImageConfigType(json.config.mediaType) : null),
-    subject: json.subject?.digest ?? null,
-  };
-}
-
-/** Artifacts (signatures, SBOMs) that predate artifactType name themselves by their config's media type. */
-function nonImageConfigType(configType: string): string | null {
-  return /image\.config|container\.image/.test(configType) ? null : configType;
 }
 
 async function heldTagsByRepository(prisma: PrismaClient, environment: string, repository?: string): Promise<Map<string, Map<string, string>>> {
