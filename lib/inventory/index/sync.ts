@@ -12,10 +12,12 @@
  * it did not re-read); the sync then ends "stale" with the registry's error.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { collectPages, createLimiter, describeRegistryError, mapConcurrent, isIndexJson, RegistryError, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
+import { collectPages, createLimiter, describeRegistryError, mapConcurrent, isIndexJson, RegistryError, tagDigestSource, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { applyObservation, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
+import { advanceChangeCursor, changeCursor } from "./change-cursor";
+import { readRepositoryByApi } from "./read-by-api";
 
 export type SyncMode = "full" | "incremental";
 
@@ -90,12 +92,16 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const indexedRepos = new Set(heldByRepo.keys());
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
+  // registries that list what changed (Harbor, ECR, Docker Hub): an incremental read starts at the cursor
+  const since = options.mode === "incremental" ? await changeCursor(prisma, environment) : undefined;
+  let latestChange: number | undefined;
 
   // More repositories in flight than requests: while some write their rows, the others keep the
   // registry busy; the shared limiter still caps requests at `concurrency`.
   await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
     try {
-      const read = await readRepository(prisma, target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, source });
+      const read = await readRepository(prisma, target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, source, since });
+      if (read.latestChange !== undefined) latestChange = Math.max(latestChange ?? 0, read.latestChange);
       for (const digest of read.digests) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
       report.tags += read.tags;
       report.headRequests += read.headRequests;
@@ -113,6 +119,8 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   }
 
   await indexManifests(prisma, provider, digestRepo, limiter, report);
+  // only a sync that read everything it meant to may move the cursor past what it saw
+  if (!report.errors.length && latestChange !== undefined) await advanceChangeCursor(prisma, environment, new Date(latestChange));
 }
 
 interface RepositoryRead {
@@ -122,6 +130,8 @@ interface RepositoryRead {
   /** digests observed whose manifest this read did not fetch: indexManifests fetches those not yet indexed */
   digests: Set<string>;
   changes: AppliedChanges;
+  /** newest change time the registry's API reported (TagDigestSource only) */
+  latestChange?: number;
 }
 
 /**
@@ -135,9 +145,11 @@ async function readRepository(
   target: SyncTarget,
   repository: string,
   held: ReadonlyMap<string, string>,
-  o: { mode: SyncMode; limiter: Limiter; maxPages: number; source: TagEventSource },
+  o: { mode: SyncMode; limiter: Limiter; maxPages: number; source: TagEventSource; since?: Date },
 ): Promise<RepositoryRead> {
   const { provider, environment } = target;
+  const api = tagDigestSource(provider);
+  if (api) return readRepositoryByApi(prisma, target, api, repository, held, { limiter: o.limiter, source: o.source, ...(o.mode === "incremental" && o.since ? { since: o.since } : {}) });
   const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
   // Incremental, and the list is exactly what the index holds: nothing to read and nothing to write
   // (seenAt stays: no digest was confirmed).
