@@ -35,7 +35,12 @@ const HARBOR_CAPABILITIES: RegistryCapabilities = {
 
 export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & QuotaSource & ArtifactMetadataSource & CredentialSource & TagDigestSource & { readonly oci: OciProvider };
 
-export function createHarborProvider(conn: RegistryConnection, options: OciClientOptions = {}): HarborProvider {
+export interface HarborOptions extends OciClientOptions {
+  /** artifacts per page when the index lists them (default and Harbor's cap: 100) */
+  artifactPageSize?: number;
+}
+
+export function createHarborProvider(conn: RegistryConnection, options: HarborOptions = {}): HarborProvider {
   const oci = createOciProvider(conn, options);
   const api = createHarborApi(conn, options);
   return {
@@ -50,7 +55,7 @@ export function createHarborProvider(conn: RegistryConnection, options: OciClien
     replicationTasks: (id) => listTasks(api, id),
     triggerReplication: (policyId) => startExecution(api, policyId),
     tagLifecycle: (repo) => harborTagLifecycle(api, repo),
-    tagDigests: (repo, o = {}) => harborTagDigests(api, repo, (cursor) => oci.listTags(repo, { pageSize: 1000, ...(cursor ? { cursor } : {}) }), o.since),
+    tagDigests: (repo, o = {}) => harborTagDigests(api, repo, (cursor) => oci.listTags(repo, { pageSize: 1000, ...(cursor ? { cursor } : {}) }), { ...o, ...(options.artifactPageSize ? { pageSize: options.artifactPageSize } : {}) }),
     listNamespaces: () => listProjects(api),
     storageVolumes: () => storageVolumes(api),
     storageQuota: (namespace) => projectQuota(api, namespace),

@@ -14,19 +14,22 @@ import { expectArray, type JsonApi } from "../transport/json-api";
 import { harborTime, splitRepository } from "./names";
 import type { HarborArtifact } from "./types";
 
-const PAGE_SIZE = 100; // Harbor's cap on page_size
+/** Harbor's cap on page_size */
+const MAX_PAGE_SIZE = 100;
 const MAX_PAGES = 1_000;
 const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 
-export async function harborTagDigests(api: JsonApi, repository: string, listTags: (cursor?: string) => Promise<Page<string>>, since?: Date): Promise<TagDigestListing> {
+export async function harborTagDigests(api: JsonApi, repository: string, listTags: (cursor?: string) => Promise<Page<string>>, o: { since?: Date; pageSize?: number } = {}): Promise<TagDigestListing> {
+  const { since } = o;
+  const pageSize = Math.min(o.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const { project, param } = splitRepository(repository);
   const what = `artifacts of ${repository}`;
   const listed = await readNewestFirst<HarborArtifact>(
     async (page) => {
-      const res = await api.call<unknown>({ path: `/projects/${encodeURIComponent(project)}/repositories/${param}/artifacts`, query: { with_tag: true, sort: "-push_time", page, page_size: PAGE_SIZE }, what });
+      const res = await api.call<unknown>({ path: `/projects/${encodeURIComponent(project)}/repositories/${param}/artifacts`, query: { with_tag: true, sort: "-push_time", page, page_size: pageSize }, what });
       const items = expectArray<HarborArtifact>(api, res.data, what);
-      const seen = (page - 1) * PAGE_SIZE + items.length;
-      return { items, more: res.total !== undefined ? seen < res.total : items.length === PAGE_SIZE };
+      const seen = (page - 1) * pageSize + items.length;
+      return { items, more: res.total !== undefined ? seen < res.total : items.length === pageSize };
     },
     { changedAt: (a) => harborTime(a.push_time), ...(since ? { since } : {}), maxPages: MAX_PAGES, registry: api.host, what },
   );
