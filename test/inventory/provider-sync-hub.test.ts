@@ -117,6 +117,16 @@ describe("inventory sync of a Docker Hub environment", () => {
     expect((await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "hub" } })).changeCursor?.toISOString()).toBe("2026-02-01T00:00:00.000Z");
   });
 
+  it("Hub answering 429 with Retry-After mid-sync: the sync waits as told, retries, and completes", async () => {
+    const limited = sim.fault({ path: /\/repositories\/api\/tags\?/, status: 429, retryAfter: "2", times: 1 });
+    const t0 = Date.now();
+    const report = await syncEnvironment(db.prisma, target(), { mode: "full" });
+    expect(limited.hits()).toBe(1);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
+    expect(report).toMatchObject({ errors: [], manifestsFetched: 0 });
+    expect((await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "hub" } })).staleSince).toBeNull();
+  });
+
   it("an incremental sync with nothing changed writes nothing and reads one page per repository", async () => {
     const events = await db.prisma.inventoryTagEvent.count();
     const before = sim.exchanges.length;

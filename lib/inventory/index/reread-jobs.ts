@@ -62,7 +62,7 @@ async function ensureQueue(boss: PgBoss): Promise<void> {
   }
 }
 
-export function inProcessRereads(prisma: () => Promise<PrismaClient>): RereadQueue & { drained(): Promise<void> } {
+function inProcessRereads(prisma: () => Promise<PrismaClient>): RereadQueue & { drained(): Promise<void> } {
   const queue = createRereadQueue(prisma);
   return { mode: "in-process", enqueue: async (req) => queue.enqueue(req), drained: () => queue.drained(), stop: () => queue.drained() };
 }
