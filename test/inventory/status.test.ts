@@ -73,8 +73,9 @@ describe("inventory sync status", () => {
   });
 
   it("counts stale and overdue environments, and /metrics exposes the count", async () => {
-    expect(await countStaleEnvironments(db.prisma, now)).toBe(2);
+    // stale, overdue and hubold (overdue too: Docker Hub is on the timer)
+    expect(await countStaleEnvironments(db.prisma, now)).toBe(3);
     await refreshDbGauges(db.prisma);
-    expect(await probeMetrics().registry.metrics()).toContain("dockmaster_inventory_stale_environments 2");
+    expect(await probeMetrics().registry.metrics()).toContain("dockmaster_inventory_stale_environments 3");
   });
 });
