@@ -7,6 +7,9 @@
  *              without its list changing is caught by registry events or the next full sync: a plain
  *              OCI registry offers no cheaper way to see it.
  * Manifests are immutable by digest, so a digest already indexed is never fetched again.
+ * A registry with its own listing of tags and digests (TagDigestSource: Harbor, ECR, Docker Hub) is
+ * read per repository through that instead (read-by-api.ts), incremental from the environment's
+ * change cursor (change-cursor.ts), with no tag list or manifest request per tag.
  *
  * A repository whose tags cannot be read keeps its rows untouched (a partial sync never deletes what
  * it did not re-read); the sync then ends "stale" with the registry's error.
