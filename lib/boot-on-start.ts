@@ -1,5 +1,6 @@
 import { failInterruptedPromotions } from "./promotion/recover";
 import { syncDueEnvironments } from "./inventory/index/schedule";
+import { startRereadQueue } from "./inventory/index/reread-jobs";
 import { getRuntime } from "./runtime";
 
 // Imported only by instrumentation.ts in the Node.js runtime: a failed boot ends the process.
@@ -9,6 +10,9 @@ import { getRuntime } from "./runtime";
 try {
   const runtime = await getRuntime();
   const prisma = runtime.db.prisma;
+  // registry events' re-reads: a pg-boss queue every replica works on PostgreSQL (in-process otherwise,
+  // and when the scheduler is turned off for tests and tools)
+  if (process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") await startRereadQueue({ prisma, database: runtime.db.kind, url: process.env.DATABASE_URL });
   const { startProbeScheduler } = await import("./probe/service");
   await startProbeScheduler({
     prisma,

@@ -82,7 +82,7 @@ function StateCell({ row, now }: { row: SyncStatusRow; now: Date }) {
     );
   }
   if (row.overdue) parts.push(<Badge key="overdue" tone="red" title={`no sync for more than ${OVERDUE_AFTER_MS / 60_000} minutes (three maintenance runs)`}>overdue</Badge>);
-  if (row.state === "never") parts.push(<span key="never" className="text-slate-500">never synced{row.scheduled ? "" : " (not synced on a timer: events and Sync now)"}</span>);
+  if (row.state === "never") parts.push(<span key="never" className="text-slate-500">never synced</span>);
   if (row.state === "fresh") parts.push(<Badge key="fresh" tone="green">current</Badge>);
   return <span className="flex flex-wrap items-center gap-1">{parts}</span>;
 }

@@ -210,6 +210,40 @@ export interface RateLimitSource {
   rateLimit(): Promise<RateLimitInfo | null>;
 }
 
+/** A tag and what it points at, as the registry's own API lists it (no manifest request behind it). */
+export interface TagDigest {
+  tag: string;
+  digest: string;
+  /** when the tag last changed (pushed or moved), by the registry's clock */
+  changedAt?: string;
+  /** what the registry's API says about the manifest, when it says enough to index it without reading it */
+  manifest?: { mediaType: string; size: number; platforms: { os: string; architecture: string; variant?: string; digest: string }[]; artifactType?: string };
+}
+
+export interface TagDigestListing {
+  tags: TagDigest[];
+  /**
+   * true: every tag of the repository is listed, so a tag missing from it is deleted. false: `since`
+   * cut the listing short (newest first), so a missing tag is merely unchanged since then.
+   */
+  complete: boolean;
+  /** how many tags the repository has in all, when the registry says: an incomplete listing then still tells whether a tag went away */
+  total?: number;
+  /** tags listed without a digest: they exist, but what they point at must be asked of the registry */
+  unresolved?: string[];
+}
+
+/**
+ * "What changed since T" for the inventory's sync: Harbor's artifacts by push time, ECR's
+ * DescribeImages with imagePushedAt, Docker Hub's tags with last_updated and their digests. A sync
+ * through it needs no tag list, HEAD or GET per tag from the registry, which matters most for Docker
+ * Hub, whose pull limit counts manifest GETs.
+ */
+export interface TagDigestSource {
+  /** `since`: the provider may stop reading once the rest is older (the listing is then incomplete) */
+  tagDigests(repository: string, options?: { since?: Date }): Promise<TagDigestListing>;
+}
+
 const has = <K extends string>(p: unknown, method: K): p is Record<K, (...args: never[]) => unknown> =>
   typeof p === "object" && p !== null && typeof (p as Record<string, unknown>)[method] === "function";
 
@@ -231,3 +265,5 @@ export const credentialSource = (p: RegistryProvider): (RegistryProvider & Crede
   has(p, "verifyCredentials") ? (p as RegistryProvider & CredentialSource) : null;
 export const rateLimitSource = (p: RegistryProvider): (RegistryProvider & RateLimitSource) | null =>
   has(p, "rateLimit") ? (p as RegistryProvider & RateLimitSource) : null;
+export const tagDigestSource = (p: RegistryProvider): (RegistryProvider & TagDigestSource) | null =>
+  has(p, "tagDigests") ? (p as RegistryProvider & TagDigestSource) : null;

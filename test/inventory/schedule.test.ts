@@ -1,6 +1,6 @@
 /**
- * The periodic sync decides full or incremental per environment, skips registries whose kind it does
- * not read on a timer, and one failing registry does not stop the others.
+ * The periodic sync decides full or incremental per environment, reads every registry kind (Docker Hub
+ * here, through its API), and one failing registry does not stop the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FULL_SYNC_EVERY_MS, syncDueEnvironments } from "@/lib/inventory/index/schedule";
@@ -34,8 +34,10 @@ describe("periodic inventory sync", () => {
 
   it("runs a full sync first, incremental ones after, a full one again when the last is old; a dead registry is recorded and the rest still run", async () => {
     const first = await syncDueEnvironments(db.prisma);
-    expect(first.map((r) => r.environment)).toEqual(["broken", "dev"]);
+    expect(first.map((r) => r.environment)).toEqual(["broken", "dev", "hubenv"]);
     expect(first[0]!.error).toMatch(/127\.0\.0\.1:9/);
+    // Docker Hub is on the timer too: its API (on a dead address here) was asked, and failed
+    expect(first[2]!.error).toMatch(/127\.0\.0\.1:9/);
     expect(first[1]!.report).toMatchObject({ mode: "full", tags: 1 });
     expect((await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "broken" } })).staleSince).toBeInstanceOf(Date);
 

@@ -86,12 +86,12 @@ describe("Docker Hub provider against the simulator", () => {
     expect(info.find((r) => r.name === "acme/secret")?.private).toBe(true);
   });
 
-  it("tag lifecycle: last pushed, last pulled, immutable by the repository's rules, digest of single-platform tags", async () => {
+  it("tag lifecycle: last pushed, last pulled, immutable by the repository's rules, the digest of every tag (multi-platform ones too)", async () => {
     const life = await hub.tagLifecycle("acme/web");
     expect(life.policy).toBeUndefined();
     const byTag = Object.fromEntries(life.tags.map((t) => [t.tag, t]));
     expect(byTag["1.0"]).toEqual({ tag: "1.0", digest: digests.web10, pushedAt: "2025-11-01T00:00:00.000000Z", lastPulledAt: "2026-02-01T12:00:00.000000Z", immutable: true });
-    expect(byTag["1.1"]).toEqual({ tag: "1.1", pushedAt: "2026-01-20T00:00:00.000000Z", immutable: false });
+    expect(byTag["1.1"]).toEqual({ tag: "1.1", digest: digests.web11, pushedAt: "2026-01-20T00:00:00.000000Z", immutable: false });
   });
 
   it("reads content through the registry's token service", async () => {
@@ -310,7 +310,7 @@ describe("the OpenAPI check itself", () => {
   });
 
   it("applies only the listed errata, and checked every Hub API response sent here", () => {
-    expect(HUB_SPEC_ERRATA).toHaveLength(1);
+    expect(HUB_SPEC_ERRATA).toHaveLength(2);
     expect(sim.checkedCount()).toBeGreaterThan(20);
   });
 });

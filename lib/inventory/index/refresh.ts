@@ -14,7 +14,8 @@ import { resyncRepository, syncEnvironment, type SyncReport, type SyncTarget } f
 import type { AppliedChanges } from "./snapshot";
 
 async function targetOf(prisma: PrismaClient, environment: string): Promise<SyncTarget> {
-  const env = await prisma.environment.findUnique({ where: { name: environment }, include: { registry: true } });
+  // the registry's environments: Docker Hub lists the repositories of their namespaces (it has no catalog)
+  const env = await prisma.environment.findUnique({ where: { name: environment }, include: { registry: { include: { environments: { select: { namespace: true } } } } } });
   if (!env) throw new UserFacingError(`no environment named ${environment}`, "not_found");
   return { environment: env.name, namespace: env.namespace, provider: providerFor(env.registry) };
 }

@@ -1,9 +1,10 @@
 /**
- * Targeted re-reads requested by registry events, run in the background of the process that received
- * the event: pending requests for the same repository collapse into one, and at most two run at once,
- * so a burst of pushes becomes a handful of reads. A re-read that fails is logged (lib/log.ts strips
- * the registry's control characters from every log line) and left to the next sync: the event itself
- * has already been applied.
+ * Targeted re-reads requested by registry events, on the embedded database (one process: see
+ * reread-jobs.ts for the pg-boss queue every replica shares on PostgreSQL), run in the background of
+ * the process that received the event: pending requests for the same repository collapse into one,
+ * and at most two run at once, so a burst of pushes becomes a handful of reads. A re-read that fails
+ * is logged (lib/log.ts strips the registry's control characters from every log line) and left to the
+ * next sync: the event itself has already been applied.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { providerFor } from "@/lib/inventory/connection";
@@ -11,6 +12,13 @@ import type { RereadRequest } from "./events/receive";
 import { resyncRepository } from "./sync";
 
 const CONCURRENT = 2;
+
+/** The re-read itself, whichever queue runs it: the registry says what is true now. */
+export async function rereadRepository(db: PrismaClient, req: RereadRequest): Promise<void> {
+  const env = await db.environment.findUnique({ where: { name: req.environment }, include: { registry: true } });
+  if (!env) return; // removed since the event came in
+  await resyncRepository(db, { environment: env.name, namespace: env.namespace, provider: providerFor(env.registry) }, req.repository);
+}
 
 export function createRereadQueue(prisma: () => Promise<PrismaClient>) {
   const pending = new Map<string, RereadRequest>();
@@ -32,12 +40,7 @@ export function createRereadQueue(prisma: () => Promise<PrismaClient>) {
     }
   };
 
-  const reread = async (req: RereadRequest) => {
-    const db = await prisma();
-    const env = await db.environment.findUnique({ where: { name: req.environment }, include: { registry: true } });
-    if (!env) return;
-    await resyncRepository(db, { environment: env.name, namespace: env.namespace, provider: providerFor(env.registry) }, req.repository);
-  };
+  const reread = async (req: RereadRequest) => rereadRepository(await prisma(), req);
 
   return {
     enqueue(req: RereadRequest) {

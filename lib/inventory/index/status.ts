@@ -13,8 +13,6 @@ export type SyncStatusState = "never" | "running" | "stale" | "overdue" | "fresh
 
 export interface SyncStatusRow {
   environment: string;
-  /** synced on a timer by the maintenance job (plain OCI registries); the others only by events and "Sync now" */
-  scheduled: boolean;
   lastFullAt: Date | null;
   lastIncrementalAt: Date | null;
   /** ms since the latest successful sync, full or incremental; null when it never synced */
@@ -33,20 +31,19 @@ export interface SyncStatusRow {
 
 /** The rows of the environments in `visible`, in the environments' order. */
 export async function syncStatusRows(prisma: PrismaClient, visible: VisibleEnvironments, now: Date = new Date()): Promise<SyncStatusRow[]> {
-  const envs = await prisma.environment.findMany({ where: visible === "all" ? {} : { name: { in: [...visible] } }, select: { name: true, registry: { select: { kind: true } } }, orderBy: { order: "asc" } });
+  const envs = await prisma.environment.findMany({ where: visible === "all" ? {} : { name: { in: [...visible] } }, select: { name: true }, orderBy: { order: "asc" } });
   const states = new Map((await prisma.inventorySyncState.findMany({ where: { environment: { in: envs.map((e) => e.name) } } })).map((s) => [s.environment, s]));
   return envs.map((env) => {
     const s = states.get(env.name);
-    const scheduled = env.registry.kind === "oci";
     const latest = Math.max(s?.lastFullAt?.getTime() ?? 0, s?.lastIncrementalAt?.getTime() ?? 0);
     const lag = latest ? now.getTime() - latest : null;
     const running = s?.leaseOwner && s.leaseUntil && s.leaseUntil > now ? { owner: s.leaseOwner, until: s.leaseUntil } : null;
     const stale = s?.staleSince ? { since: s.staleSince, error: s.error } : null;
-    const overdue = scheduled && lag !== null && lag > OVERDUE_AFTER_MS;
+    // every environment is on the maintenance job's timer (schedule.ts), whatever its registry kind
+    const overdue = lag !== null && lag > OVERDUE_AFTER_MS;
     const state: SyncStatusState = running ? "running" : stale ? "stale" : overdue ? "overdue" : lag === null ? "never" : "fresh";
     return {
       environment: env.name,
-      scheduled,
       lastFullAt: s?.lastFullAt ?? null,
       lastIncrementalAt: s?.lastIncrementalAt ?? null,
       lag,

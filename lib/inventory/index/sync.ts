@@ -8,6 +8,10 @@
  *              OCI registry offers no cheaper way to see it.
  * Manifests are immutable by digest, so a digest already indexed is never fetched again.
  *
+ * A registry with its own listing of tags and digests (TagDigestSource: Harbor, ECR, Docker Hub) is
+ * read per repository through that instead (read-by-api.ts), incremental from the environment's
+ * change cursor (change-cursor.ts), with no tag list or manifest request per tag.
+ *
  * Reads and writes overlap: finished repositories go through a bounded write queue to one writer that
  * applies them many per transaction (applyObservations), so the registry never waits for the
  * database and memory does not grow with the registry's size.
@@ -16,11 +20,14 @@
  * it did not re-read); the sync then ends "stale" with the registry's error.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { collectPages, createLimiter, describeRegistryError, mapConcurrent, RegistryError, type Page, type RegistryProvider } from "@/lib/registry";
+import { collectPages, createLimiter, describeRegistryError, mapConcurrent, RegistryError, tagDigestSource, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
+import { advanceChangeCursor, changeCursor } from "./change-cursor";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { manifestRow, insertManifests, unindexedDigests, type ManifestRow } from "./manifest-rows";
-import { applyObservations, observeRepositoryGone, type AppliedChanges, type RepositoryObservation, type TagEventSource } from "./snapshot";
+import { readRepositoryByApi } from "./read-by-api";
+import type { RepositoryRead } from "./repository-read";
+import { applyObservations, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
 import { createWriteQueue } from "./write-queue";
 
 export type SyncMode = "full" | "incremental";
@@ -102,13 +109,17 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
   const writer = createIndexWriter(prisma, { source, report, digestRepo });
+  // registries that list what changed (Harbor, ECR, Docker Hub): an incremental read starts at the cursor
+  const since = options.mode === "incremental" ? await changeCursor(prisma, environment) : undefined;
+  let latestChange: number | undefined;
+  const changedAt = (at: number) => void (latestChange = Math.max(latestChange ?? 0, at));
 
   // More repositories in flight than requests: a repository waiting for its tag list or its writer
   // slot does not leave the registry idle; the shared limiter still caps requests at `concurrency`.
   try {
     await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
       try {
-        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages });
+        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, since, changedAt });
         // nothing to write: the index already says exactly this (incremental, unchanged tag list)
         if (read) await writer.add(read);
       } catch (err) {
@@ -128,15 +139,8 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   }
 
   await indexManifests(prisma, provider, digestRepo, limiter, report);
-}
-
-/** One repository as read from the registry, waiting to be written. */
-interface RepositoryRead {
-  observation: RepositoryObservation;
-  /** manifests fetched by tag (a tag new to the index) */
-  manifests: ManifestRow[];
-  headRequests: number;
-  manifestGets: number;
+  // only a sync that read everything it meant to may move the cursor past what it saw
+  if (!report.errors.length && latestChange !== undefined) await advanceChangeCursor(prisma, environment, new Date(latestChange));
 }
 
 /**
@@ -146,8 +150,15 @@ interface RepositoryRead {
  * HEAD, since a plain registry's tag list says nothing of digests and a HEAD is the only way to see
  * that a held tag moved. Null when an incremental read finds the list exactly as indexed.
  */
-async function readRepository(target: SyncTarget, repository: string, held: ReadonlyMap<string, string>, o: { mode: SyncMode; limiter: Limiter; maxPages: number }): Promise<RepositoryRead | null> {
+async function readRepository(
+  target: SyncTarget,
+  repository: string,
+  held: ReadonlyMap<string, string>,
+  o: { mode: SyncMode; limiter: Limiter; maxPages: number; since?: Date | undefined; changedAt?: (at: number) => void },
+): Promise<RepositoryRead | null> {
   const { provider, environment } = target;
+  const api = tagDigestSource(provider);
+  if (api) return readRepositoryByApi(target, api, repository, held, { limiter: o.limiter, ...(o.changedAt ? { changedAt: o.changedAt } : {}), ...(o.mode === "incremental" && o.since ? { since: o.since } : {}) });
   const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
   // Incremental, and the list is exactly what the index holds: nothing to read and nothing to write
   // (seenAt stays: no digest was confirmed).

@@ -64,6 +64,8 @@ export interface HubTag {
   images?: HubImage[] | HubImage;
   /** not in the spec, but Hub sends it: the digest the tag points at */
   digest?: string;
+  /** not in the spec either, sent beside it: the media type of that manifest */
+  media_type?: string;
 }
 
 /** Pages of 100 (Hub's maximum) read per listing: 5,000 repositories or tags. */
@@ -108,7 +110,7 @@ export async function repositoryDetails(api: JsonApi, repository: string): Promi
 }
 
 /** "library/nginx" → ["library", "nginx"]; a bare name is an official image in "library". */
-function splitHubRepository(repository: string): [string, string] {
+export function splitHubRepository(repository: string): [string, string] {
   const i = repository.indexOf("/");
   return i < 0 ? ["library", repository] : [repository.slice(0, i), repository.slice(i + 1)];
 }

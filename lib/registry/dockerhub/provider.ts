@@ -4,7 +4,7 @@
  * Hub has no catalog, so the repositories listed are those of the namespaces Dockmaster knows about:
  * the account's own plus those of the environments on this registry.
  */
-import type { LifecycleReport, LifecycleSource, RateLimitInfo, RateLimitSource, RepositoryInfoSource } from "../capabilities";
+import type { LifecycleReport, LifecycleSource, RateLimitInfo, RateLimitSource, RepositoryInfoSource, TagDigestSource } from "../capabilities";
 import { InvalidInputError } from "../errors";
 import { manifestUrl, scope, type OciClientOptions } from "../oci/client";
 import { createOciProvider } from "../oci/provider";
@@ -13,6 +13,7 @@ import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from 
 import { MANIFEST_ACCEPT } from "../media-types";
 import { joinNamespace, normalizeNamespace } from "../namespace";
 import { createHubApi, namespaceRepositories, repositoryDetails, repositoryTags, toRepositoryInfo } from "./api";
+import { hubTagDigests } from "./tag-digests";
 
 const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
   referrers: true,
@@ -27,7 +28,8 @@ const RATE_LIMIT_PROBE = "ratelimitpreview/test";
 export type DockerHubProvider = RegistryProvider &
   RepositoryInfoSource &
   LifecycleSource &
-  RateLimitSource & {
+  RateLimitSource &
+  TagDigestSource & {
     /** returns true when one of them was new (a cached catalog is then stale) */
     addNamespaces(namespaces: string[]): boolean;
   };
@@ -96,6 +98,7 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
       for (const ns of namespaces) out.push(...(await namespaceRepositories(api, ns, options.maxListPages)).items.map(toRepositoryInfo));
       return out;
     },
+    tagDigests: (repository, o = {}) => hubTagDigests(api, repository, o.since),
     async tagLifecycle(repository): Promise<LifecycleReport> {
       const [details, listed] = await Promise.all([repositoryDetails(api, repository), repositoryTags(api, repository, options.maxListPages)]);
       const rules = details.immutable_tags_settings?.enabled ? (details.immutable_tags_settings.rules ?? []) : [];

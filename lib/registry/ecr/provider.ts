@@ -3,7 +3,7 @@
  * policy previews, replication), content through the OCI client with the short-lived `AWS:<token>`
  * credentials GetAuthorizationToken issues (see token.ts).
  */
-import type { LifecycleSource, RepositoryInfoSource, ReplicationSource, ScanSource } from "../capabilities";
+import type { LifecycleSource, RepositoryInfoSource, ReplicationSource, ScanSource, TagDigestSource } from "../capabilities";
 import { RegistryError } from "../errors";
 import { inNamespace } from "../namespace";
 import type { OciClientOptions } from "../oci/client";
@@ -13,6 +13,7 @@ import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from 
 import { allRepositories, imageReplication, registryReplication, repositoryPage, scanFindings, type EcrApi } from "./api";
 import { createEcrApiClient, type EcrClientOptions } from "./client";
 import { ecrTagLifecycle } from "./lifecycle";
+import { ecrTagDigests } from "./tag-digests";
 import { createTokenSource } from "./token";
 
 const ECR_CAPABILITIES: RegistryCapabilities = {
@@ -22,7 +23,7 @@ const ECR_CAPABILITIES: RegistryCapabilities = {
   blobMount: false,
 };
 
-export type EcrProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & RepositoryInfoSource & { tokenExpiresAt(): number | undefined };
+export type EcrProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & RepositoryInfoSource & TagDigestSource & { tokenExpiresAt(): number | undefined };
 
 export function createEcrProvider(conn: RegistryConnection, options: OciClientOptions & EcrClientOptions = {}): EcrProvider {
   const client = createEcrApiClient(conn, options);
@@ -95,6 +96,8 @@ export function createEcrProvider(conn: RegistryConnection, options: OciClientOp
       return (await imageReplication(api, repo, digest)).map((s) => ({ destination: `${s.region} / ${s.registryId}`, status: s.status ?? "UNKNOWN", ...(s.failureCode ? { failureCode: s.failureCode } : {}) }));
     },
     tagLifecycle: (repo) => ecrTagLifecycle(api, repo),
+    // whole every time: ECR cannot list by push time, so `since` has nothing to cut
+    tagDigests: (repo) => ecrTagDigests(api, repo),
     async repositoryInfo(opts = {}) {
       return (await allRepositories(api))
         .filter((r) => inNamespace(r.repositoryName ?? "", opts.namespace))

@@ -11,6 +11,7 @@ import type {
   QuotaSource,
   ReplicationSource,
   ScanSource,
+  TagDigestSource,
 } from "../capabilities";
 import { createOciProvider, type OciProvider } from "../oci/provider";
 import type { OciClientOptions } from "../oci/client";
@@ -23,6 +24,7 @@ import { listProjects, listRepositoryPage, storageVolumes } from "./projects";
 import { projectQuota } from "./quota";
 import { listExecutions, listPolicies, listTasks, startExecution } from "./replication";
 import { getVulnerabilityReport } from "./scans";
+import { harborTagDigests } from "./tag-digests";
 
 const HARBOR_CAPABILITIES: RegistryCapabilities = {
   referrers: true,
@@ -31,9 +33,14 @@ const HARBOR_CAPABILITIES: RegistryCapabilities = {
   blobMount: true,
 };
 
-export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & QuotaSource & ArtifactMetadataSource & CredentialSource & { readonly oci: OciProvider };
+export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & QuotaSource & ArtifactMetadataSource & CredentialSource & TagDigestSource & { readonly oci: OciProvider };
 
-export function createHarborProvider(conn: RegistryConnection, options: OciClientOptions = {}): HarborProvider {
+export interface HarborOptions extends OciClientOptions {
+  /** artifacts per page when the index lists them (default and Harbor's cap: 100) */
+  artifactPageSize?: number;
+}
+
+export function createHarborProvider(conn: RegistryConnection, options: HarborOptions = {}): HarborProvider {
   const oci = createOciProvider(conn, options);
   const api = createHarborApi(conn, options);
   return {
@@ -48,6 +55,7 @@ export function createHarborProvider(conn: RegistryConnection, options: OciClien
     replicationTasks: (id) => listTasks(api, id),
     triggerReplication: (policyId) => startExecution(api, policyId),
     tagLifecycle: (repo) => harborTagLifecycle(api, repo),
+    tagDigests: (repo, o = {}) => harborTagDigests(api, repo, (cursor) => oci.listTags(repo, { pageSize: 1000, ...(cursor ? { cursor } : {}) }), { ...o, ...(options.artifactPageSize ? { pageSize: options.artifactPageSize } : {}) }),
     listNamespaces: () => listProjects(api),
     storageVolumes: () => storageVolumes(api),
     storageQuota: (namespace) => projectQuota(api, namespace),

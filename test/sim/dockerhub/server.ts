@@ -139,6 +139,10 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
             name: t,
             repository: 1,
             full_size: img.size,
+            // not in the spec, but Hub sends them (see HUB_SPEC_ERRATA): what the tag points at
+            digest: img.digest,
+            media_type: img.mediaType,
+            content_type: "image",
             v2: "true",
             status: f.lastPulled ? "active" : "inactive",
             tag_last_pulled: f.lastPulled ?? null,

@@ -74,6 +74,7 @@ export function harborSpec(): OpenapiValidator {
  */
 export const HUB_SPEC_ERRATA = [
   "components.schemas.tag.properties.images: the spec says one `image` object; Hub serves an array of them, one per platform",
+  "components.schemas.tag: Hub also sends `digest` (what the tag points at), `media_type` (that manifest's media type) and `content_type` (\"image\"), which the spec leaves out",
 ] as const;
 
 let hub: OpenapiValidator | undefined;
@@ -81,6 +82,7 @@ export function hubSpec(): OpenapiValidator {
   if (!hub) {
     const doc = readYaml("dockerhub-api.yaml");
     doc.components.schemas.tag.properties.images = { type: "array", items: { $ref: "#/components/schemas/image" } };
+    Object.assign(doc.components.schemas.tag.properties, { digest: { type: "string" }, media_type: { type: "string" }, content_type: { type: "string" } });
     hub = createOpenapiValidator(doc, { name: "docker hub api" });
   }
   return hub;

@@ -49,7 +49,7 @@ export interface RereadRequest {
 export async function receiveRegistryEvents(
   prisma: PrismaClient,
   req: EventRequest,
-  deps: { env?: Record<string, string | undefined>; reread?: (r: RereadRequest) => void } = {},
+  deps: { env?: Record<string, string | undefined>; reread?: (r: RereadRequest) => unknown } = {},
 ): Promise<EventResponse> {
   const env = deps.env ?? process.env;
   const registry = await prisma.registry.findUnique({ where: { name: req.registry }, include: { environments: { select: { name: true, namespace: true } } } });
@@ -100,7 +100,10 @@ export async function receiveRegistryEvents(
     result.applied++;
     rereads.set(`${environment}\u0000${change.repository}`, { environment, repository: change.repository });
   }
-  for (const r of rereads.values()) deps.reread?.(r);
+  for (const r of rereads.values()) {
+    // the event is applied already: a re-read that cannot be queued is left to the next sync
+    await Promise.resolve(deps.reread?.(r)).catch((err: unknown) => console.error(`[inventory] could not queue a re-read of ${r.environment}/${r.repository}: ${(err as Error).message}`));
+  }
   return { status: 202, body: result };
 }
 

@@ -1,13 +1,10 @@
 import { readLimited } from "@/lib/auth/route";
 import { toCallerError } from "@/lib/error-contract";
 import { receiveRegistryEvents, MAX_EVENT_BODY_BYTES } from "@/lib/inventory/index/events/receive";
-import { createRereadQueue } from "@/lib/inventory/index/reread-queue";
+import { rereadQueue } from "@/lib/inventory/index/reread-jobs";
 import { getPrisma } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
-
-const holder = globalThis as unknown as { __dmRereads?: ReturnType<typeof createRereadQueue> };
-const rereads = (holder.__dmRereads ??= createRereadQueue(getPrisma));
 
 /**
  * POST /api/v1/events/{registry}: registry notifications. No user session: the registry's events
@@ -22,7 +19,8 @@ export async function POST(request: Request, context: { params: Promise<{ regist
     const result = await receiveRegistryEvents(
       await getPrisma(),
       { registry, authorization: request.headers.get("authorization"), token: url.searchParams.get("token"), body },
-      { reread: (r) => rereads.enqueue(r) },
+      // pg-boss on PostgreSQL (any replica runs it), in-process on the embedded database
+      { reread: (r) => rereadQueue(getPrisma).enqueue(r) },
     );
     return Response.json(result.body, { status: result.status });
   } catch (err) {

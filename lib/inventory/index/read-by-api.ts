@@ -1,0 +1,75 @@
+/**
+ * One repository read through the registry's own API (Harbor artifacts, ECR DescribeImages, Docker Hub
+ * tags; see TagDigestSource in lib/registry/capabilities.ts) instead of a tag list plus a manifest
+ * request per tag: the listing already says what each tag points at and when it last changed, and for
+ * most manifests enough to index them. An incremental read asks only for what changed since the
+ * environment's change cursor; when that listing cannot tell whether a tag went away (the registry's
+ * tag count is unknown or differs from what the index and the listing add up to), it reads the whole
+ * listing instead, so a deletion is never missed and never guessed.
+ */
+import type { TagDigestListing, TagDigestSource } from "@/lib/registry";
+import type { ManifestRow } from "./manifest-rows";
+import type { RepositoryRead } from "./repository-read";
+
+const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
+
+/**
+ * The repository as the registry's API lists it, ready for the sync's writer; null when it says
+ * exactly what the index holds. Each listed change time is reported through `changedAt` (the
+ * registry's clock), so the caller can move the environment's change cursor.
+ */
+export async function readRepositoryByApi(
+  target: { environment: string; provider: { headManifest(repository: string, reference: string): Promise<{ digest: string } | null> } },
+  api: TagDigestSource,
+  repository: string,
+  held: ReadonlyMap<string, string>,
+  o: { limiter: <T>(fn: () => Promise<T>) => Promise<T>; since?: Date; changedAt?: (at: number) => void },
+): Promise<RepositoryRead | null> {
+  let listing = await o.limiter(() => api.tagDigests(repository, o.since ? { since: o.since } : {}));
+  if (!listing.complete && !nothingWentAway(listing, held)) listing = await o.limiter(() => api.tagDigests(repository));
+
+  const observed = new Map<string, string>();
+  const summaries = new Map<string, NonNullable<TagDigestListing["tags"][number]["manifest"]>>();
+  for (const t of listing.tags) {
+    if (REFERRERS_TAG.test(t.tag)) continue;
+    observed.set(t.tag, t.digest);
+    if (t.manifest) summaries.set(t.digest, t.manifest);
+    const at = Date.parse(t.changedAt ?? "");
+    if (Number.isFinite(at)) o.changedAt?.(at);
+  }
+  // A tag listed without its digest: a HEAD (which Docker Hub does not count as a pull) says it.
+  let headRequests = 0;
+  let vanished = false;
+  await Promise.all(
+    (listing.unresolved ?? []).filter((t) => !REFERRERS_TAG.test(t)).map(async (tag) => {
+      headRequests++;
+      const head = await o.limiter(() => target.provider.headManifest(repository, tag));
+      if (head) observed.set(tag, head.digest);
+      else vanished = true;
+    }),
+  );
+
+  const coverage = listing.complete && !vanished ? "complete" : "partial";
+  const unchanged = [...observed].every(([tag, digest]) => held.get(tag) === digest) && (coverage === "partial" || observed.size === held.size);
+  if (unchanged) return null;
+
+  // Manifests are immutable by digest: only digests new to this repository can be new to the index;
+  // the writer GETs those the listing did not summarize and the index has never seen.
+  const before = new Set(held.values());
+  const manifests: ManifestRow[] = [...summaries]
+    .filter(([digest]) => !before.has(digest))
+    .map(([digest, m]) => ({ digest, mediaType: m.mediaType, size: BigInt(m.size), platforms: m.platforms, artifactType: m.artifactType ?? null, subject: null }));
+  return { observation: { environment: target.environment, repository, tags: observed, coverage }, manifests, headRequests, manifestGets: 0 };
+}
+
+/**
+ * An incomplete listing holds every tag changed since the cursor, so nothing went away exactly when
+ * the registry's count equals the tags the index holds plus those the listing adds.
+ */
+function nothingWentAway(listing: TagDigestListing, held: ReadonlyMap<string, string>): boolean {
+  if (listing.total === undefined) return false;
+  const all = new Set(held.keys());
+  for (const t of listing.tags) if (!REFERRERS_TAG.test(t.tag)) all.add(t.tag);
+  for (const t of listing.unresolved ?? []) if (!REFERRERS_TAG.test(t)) all.add(t);
+  return all.size === listing.total;
+}

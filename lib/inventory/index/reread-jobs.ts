@@ -1,0 +1,81 @@
+/**
+ * Event re-reads as pg-boss jobs on PostgreSQL: the replica that received an event queues the
+ * re-read, and whichever replica polls first runs it, so a replica that dies after answering the
+ * registry loses nothing. The queue's "stately" policy keeps at most one waiting and one running job
+ * per singleton key (environment + repository): a burst of pushes to one repository collapses into
+ * one re-read, plus one more if the burst goes on while that one runs (it may have read too early).
+ * On the embedded database the in-process queue (reread-queue.ts) does the same for its one process.
+ */
+import PgBoss from "pg-boss";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import type { RereadRequest } from "./events/receive";
+import { createRereadQueue, rereadRepository } from "./reread-queue";
+
+const QUEUE = "dockmaster-inventory-reread";
+
+export interface RereadQueue {
+  readonly mode: "pg-boss" | "in-process";
+  enqueue(req: RereadRequest): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** PostgreSQL text cannot hold NUL; a space can be in neither an environment name nor a repository */
+function singletonKeyOf(req: RereadRequest): string {
+  return `${req.environment} ${req.repository}`;
+}
+
+/** `work: false`: this process only queues (the others run the jobs) */
+export async function startPgBossRereads(connectionString: string, prisma: PrismaClient, options: { schema?: string; pollingIntervalSeconds?: number; work?: boolean } = {}): Promise<RereadQueue> {
+  const boss = new PgBoss({ connectionString, schema: options.schema ?? "pgboss", max: 2, application_name: "dockmaster-inventory", supervise: true, schedule: false });
+  boss.on("error", (err) => console.error(`[inventory] pg-boss: ${err.message}`));
+  await boss.start();
+  await ensureQueue(boss);
+  if (options.work !== false) await boss.work<RereadRequest>(QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
+    if (job) await rereadRepository(prisma, job.data);
+  });
+  return {
+    mode: "pg-boss",
+    async enqueue(req) {
+      // null when a job for the repository is already waiting: that one will read what this event changed
+      await boss.send(QUEUE, { environment: req.environment, repository: req.repository }, { singletonKey: singletonKeyOf(req) });
+    },
+    stop: () => boss.stop({ graceful: true, wait: true, close: true, timeout: 5000 }),
+  };
+}
+
+/**
+ * Replicas starting together race to create the queue (pg-boss creates a partition per queue, and two
+ * concurrent creations can deadlock in PostgreSQL): the loser retries and finds it made.
+ */
+async function ensureQueue(boss: PgBoss): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(QUEUE)) return;
+    try {
+      // a re-read is worth one more try (a registry blip); after that the next sync covers it
+      await boss.createQueue(QUEUE, { name: QUEUE, policy: "stately", retryLimit: 1, retryDelay: 30, expireInSeconds: 600 });
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 5 || (code !== "40P01" && code !== "23505")) throw err;
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+    }
+  }
+}
+
+function inProcessRereads(prisma: () => Promise<PrismaClient>): RereadQueue & { drained(): Promise<void> } {
+  const queue = createRereadQueue(prisma);
+  return { mode: "in-process", enqueue: async (req) => queue.enqueue(req), drained: () => queue.drained(), stop: () => queue.drained() };
+}
+
+const holder = globalThis as unknown as { __dmRereads?: RereadQueue };
+
+/** The pg-boss queue once boot started it (lib/boot-on-start.ts); until then, and on PGlite, the in-process one. */
+export function rereadQueue(prisma: () => Promise<PrismaClient>): RereadQueue {
+  return (holder.__dmRereads ??= inProcessRereads(prisma));
+}
+
+export async function startRereadQueue(setup: { prisma: PrismaClient; database: "postgres" | "pglite"; url?: string }): Promise<RereadQueue> {
+  if (holder.__dmRereads?.mode === "pg-boss") return holder.__dmRereads;
+  if (setup.database === "postgres" && setup.url) holder.__dmRereads = await startPgBossRereads(setup.url, setup.prisma);
+  return rereadQueue(async () => setup.prisma);
+}

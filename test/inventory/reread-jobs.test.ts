@@ -1,0 +1,90 @@
+/**
+ * Event re-reads as pg-boss jobs on PostgreSQL: a registry event queues one job per repository it
+ * touches, a burst of duplicate events collapses into one waiting job per repository (the queue's
+ * singleton key), and a replica other than the one that received the event runs the job, which
+ * re-reads the repository from a real docker-registry into the index.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { receiveRegistryEvents } from "@/lib/inventory/index/events/receive";
+import { startPgBossRereads, type RereadQueue } from "@/lib/inventory/index/reread-jobs";
+import { createOciProvider, type OciProvider } from "@/lib/registry/oci/provider";
+import { buildImage } from "../harness/image-builder";
+import { startRegistry, type RunningRegistry } from "../harness/registry";
+import { pushImage } from "../harness/seed";
+import { openTestDatabase, type TestDatabase } from "../support/db";
+
+const SECRET = "reread-events-secret";
+const env = { DEV_EVENTS_SECRET: SECRET };
+
+describe("event re-reads as pg-boss jobs on PostgreSQL", () => {
+  let db: TestDatabase;
+  let registry: RunningRegistry;
+  let seeder: OciProvider;
+  let receiver: RereadQueue;
+  let worker: RereadQueue | undefined;
+  let sql: pg.Client;
+  const digests: Record<string, string> = {};
+  const push = (id: string, repository: string, tag: string, digest: string) => ({ id, timestamp: new Date().toISOString(), action: "push", target: { mediaType: "application/vnd.oci.image.manifest.v1+json", digest, repository, tag }, actor: { name: "ci" } });
+  const post = (events: unknown[]) =>
+    receiveRegistryEvents(db.prisma, { registry: "dev-registry", authorization: `Bearer ${SECRET}`, token: null, body: JSON.stringify({ events }) }, { env, reread: (r) => receiver.enqueue(r) });
+  const jobs = async () =>
+    (await sql.query<{ singleton_key: string; state: string; data: { environment: string; repository: string } }>(`SELECT singleton_key, state, data FROM pgboss.job WHERE name = 'dockmaster-inventory-reread' ORDER BY created_on`)).rows;
+
+  beforeAll(async () => {
+    db = await openTestDatabase("postgres");
+    registry = await startRegistry({ deleteEnabled: true });
+    seeder = createOciProvider({ name: "seed", url: registry.url, auth: { kind: "anonymous" } });
+    const v1 = buildImage({ layerCount: 1 });
+    digests.api = await pushImage(seeder, "dev/api", v1, "1.0");
+    await pushImage(seeder, "dev/api", v1, "1.1"); // in the registry, but no event names it: only a re-read finds it
+    digests.web = await pushImage(seeder, "dev/web", buildImage({ layerCount: 1 }), "1.0");
+    const reg = await db.prisma.registry.create({ data: { name: "dev-registry", kind: "oci", url: registry.url, options: { eventsSecretEnv: "DEV_EVENTS_SECRET" } } });
+    await db.prisma.environment.create({ data: { name: "dev", order: 1, registryId: reg.id, namespace: "dev" } });
+    // the replica that receives events only queues; another one runs the jobs (started below)
+    receiver = await startPgBossRereads(db.target, db.prisma, { work: false });
+    sql = new pg.Client({ connectionString: db.target });
+    await sql.connect();
+  }, 120_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await receiver?.stop();
+    await sql?.end();
+    await seeder?.close();
+    await registry?.stop();
+    await db?.dispose();
+  });
+
+  it("an event queues one job per repository, and a burst of duplicates collapses into them", async () => {
+    const answer = await post([push("e1", "dev/api", "1.0", digests.api!), push("e2", "dev/web", "1.0", digests.web!)]);
+    expect(answer).toMatchObject({ status: 202, body: { applied: 2 } });
+    expect((await jobs()).map((j) => j.data).sort((a, b) => a.repository.localeCompare(b.repository))).toEqual([
+      { environment: "dev", repository: "dev/api" },
+      { environment: "dev", repository: "dev/web" },
+    ]);
+    // twenty more events for dev/api (new ids, so each is applied) while its job still waits
+    for (let i = 0; i < 20; i++) expect((await post([push(`burst-${i}`, "dev/api", "1.0", digests.api!)])).status).toBe(202);
+    const waiting = await jobs();
+    expect(waiting).toHaveLength(2);
+    expect(waiting.every((j) => j.state === "created")).toBe(true);
+    expect(new Set(waiting.map((j) => j.singleton_key)).size).toBe(2);
+  });
+
+  it("another replica runs the jobs, and the re-read brings in what no event named", async () => {
+    expect(await db.prisma.inventoryTag.findMany({ where: { repository: "dev/api" }, select: { tag: true } })).toEqual([{ tag: "1.0" }]);
+    worker = await startPgBossRereads(db.target, db.prisma, { pollingIntervalSeconds: 0.5 });
+    const t0 = Date.now();
+    while ((await jobs()).some((j) => j.state !== "completed")) {
+      if (Date.now() - t0 > 30_000) throw new Error(`jobs not done: ${JSON.stringify(await jobs())}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const tags = await db.prisma.inventoryTag.findMany({ where: { environment: "dev" }, orderBy: [{ repository: "asc" }, { tag: "asc" }], select: { repository: true, tag: true, digest: true } });
+    expect(tags).toEqual([
+      { repository: "dev/api", tag: "1.0", digest: digests.api },
+      { repository: "dev/api", tag: "1.1", digest: digests.api },
+      { repository: "dev/web", tag: "1.0", digest: digests.web },
+    ]);
+    const found = await db.prisma.inventoryTagEvent.findFirstOrThrow({ where: { repository: "dev/api", tag: "1.1" } });
+    expect(found).toMatchObject({ kind: "created", source: "event" });
+  }, 60_000);
+});
