@@ -20,7 +20,7 @@ const SIGNATURE_TYPES = ["cosign container image signature", "atomic container s
 /** what critical may hold (containers-signature: consumers MUST reject anything else there) */
 const CRITICAL_MEMBERS = new Set(["type", "image", "identity"]);
 /** a simple-signing payload is a few hundred bytes; anything near this is not one */
-export const MAX_PAYLOAD_BYTES = 64 * 1024;
+const MAX_PAYLOAD_BYTES = 64 * 1024;
 /** signatures read from one manifest; cosign appends one layer per `cosign sign` */
 const MAX_LAYERS = 16;
 

@@ -9,7 +9,7 @@ import { COSIGN_SIGNATURE_TYPE, KEYLESS_REASON, verifyCosignManifest } from "./c
 import type { VerificationKey } from "./keys";
 import type { NotationTrust, SignatureFormat, SignatureVerdict } from "./types";
 
-export const NOTATION_SIGNATURE_TYPE = "application/vnd.cncf.notary.signature";
+const NOTATION_SIGNATURE_TYPE = "application/vnd.cncf.notary.signature";
 const SIGSTORE_BUNDLE_PREFIX = "application/vnd.dev.sigstore.bundle";
 /** signature manifests read per digest: enough for any honest image, bounded against a flood of pushes */
 const MAX_SIGNATURE_MANIFESTS = 16;

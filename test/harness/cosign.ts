@@ -12,8 +12,8 @@ import { MediaType } from "../../lib/registry/media-types";
 import type { Descriptor, RegistryProvider } from "../../lib/registry/provider";
 import { sha256, type BuiltBlob, type BuiltManifest } from "./image-builder";
 
-export const SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
-export const COSIGN_SIGNATURE_TYPE = "application/vnd.dev.cosign.artifact.sig.v1+json";
+const SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
+const COSIGN_SIGNATURE_TYPE = "application/vnd.dev.cosign.artifact.sig.v1+json";
 
 const bytes = (value: unknown) => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
 
