@@ -32,7 +32,7 @@ environments:
     gates:
       maxFindings: { critical: 0, high: 5 }
       maxScanAgeDays: 7
-      requireSignature: true
+      signature: { keys: [{ name: release, publicKey: /etc/dockmaster/cosign.pub }] }
       approvals: 2
 `;
 
@@ -52,7 +52,23 @@ describe("dockmaster.yaml", () => {
     expect(cfg.registries.map((r) => r.name)).toEqual(["harbor-main", "local"]);
     expect(cfg.registries[0]!.tls).toEqual({ insecureSkipVerify: false, caFile: "/etc/ssl/corp-ca.pem" });
     expect(cfg.environments[0]).toMatchObject({ name: "dev", protected: false });
-    expect(cfg.environments[1]!.gates).toEqual({ maxFindings: { critical: 0, high: 5 }, maxScanAgeDays: 7, requireSignature: true, approvals: 2 });
+    expect(cfg.environments[1]!.gates).toEqual({ maxFindings: { critical: 0, high: 5 }, maxScanAgeDays: 7, signature: { keys: [{ name: "release", publicKey: "/etc/dockmaster/cosign.pub" }], minSignatures: 1 }, approvals: 2 });
+  });
+
+  it("refuses the old requireSignature at its line, pointing to gates.signature: presence alone no longer counts", () => {
+    for (const value of ["true", "false"]) {
+      const p = problems(good.replace("      approvals: 2", `      requireSignature: ${value}\n      approvals: 2`));
+      expect(p).toEqual([expect.stringMatching(/^dockmaster\.yaml:28: environments\[1\]\.gates\.requireSignature: is no longer supported: presence alone no longer counts\. Declare gates\.signature /)]);
+    }
+  });
+
+  it("refuses a signature gate that declares nothing to verify with, or the same key name twice", () => {
+    expect(problems(good.replace(/signature: \{.*\}/, "signature: { minSignatures: 1 }"))).toEqual([
+      "dockmaster.yaml:27: environments[1].gates.signature: declares neither keys nor a notation trust store: nothing could ever verify",
+    ]);
+    expect(problems(good.replace(/signature: \{.*\}/, "signature: { keys: [{ name: a, publicKey: /a.pub }, { name: a, publicKey: /b.pub }] }"))).toEqual([
+      'dockmaster.yaml:27: environments[1].gates.signature.keys[1].name: duplicate key name "a"',
+    ]);
   });
 
   it("reports YAML syntax errors with their line", () => {

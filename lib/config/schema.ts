@@ -73,6 +73,33 @@ const severityLimits = z.strictObject({
   medium: z.number().int().min(0).optional(),
 });
 
+/**
+ * Verified signatures a promotion into the environment needs. Keys and the trust store are read and
+ * parsed at start-up (lib/signature/trust.ts); a key may be a file path, inline PEM or ${ENV}.
+ */
+const signatureGate = z
+  .strictObject({
+    /** cosign public keys (PEM): ECDSA P-256, Ed25519 or RSA */
+    keys: z.array(z.strictObject({ name: configName, publicKey: z.string().min(1) })).default([]),
+    /** Notation (Notary Project) signatures: the CA bundle they must chain to, and whose they may be */
+    notation: z
+      .strictObject({
+        trustStore: z.string().min(1),
+        identities: z.array(z.string().regex(/^(\*|x509\.subject:\s*\S.*)$/, 'must be "*" or "x509.subject: CN=…,O=…"')).min(1),
+      })
+      .optional(),
+    /** verified signatures by distinct keys or signers */
+    minSignatures: z.number().int().min(1).max(10).default(1),
+  })
+  .superRefine((s, ctx) => {
+    if (s.keys.length === 0 && !s.notation) ctx.addIssue({ code: "custom", message: "declares neither keys nor a notation trust store: nothing could ever verify" });
+    const names = new Set<string>();
+    s.keys.forEach((k, i) => {
+      if (names.has(k.name)) ctx.addIssue({ code: "custom", path: ["keys", i, "name"], message: `duplicate key name "${k.name}"` });
+      names.add(k.name);
+    });
+  });
+
 const gates = z.strictObject({
   maxFindings: severityLimits.optional(),
   noFixableCritical: z.boolean().optional(),
@@ -82,7 +109,13 @@ const gates = z.strictObject({
    * and "referrer" (reports attached to the image, which whoever pushes it can attach); default both
    */
   scanSources: z.array(z.enum(["registry", "referrer"])).min(1).optional(),
-  requireSignature: z.boolean().optional(),
+  signature: signatureGate.optional(),
+  /** removed: it passed when any signature-looking referrer existed, which anyone able to push can add */
+  requireSignature: z
+    .never({
+      error: "is no longer supported: presence alone no longer counts. Declare gates.signature with the keys (cosign public keys) or notation trust store whose verified signatures a promotion needs, and remove requireSignature",
+    })
+    .optional(),
   approvals: z.number().int().min(0).max(10).optional(),
   /** an existing tag in this environment may not be re-pointed to another digest */
   immutableTags: z.boolean().optional(),
@@ -124,4 +157,5 @@ export const configSchema = z
 
 export type DockmasterConfig = z.infer<typeof configSchema>;
 export type GateConfig = z.infer<typeof gates>;
+export type SignatureGateConfig = z.infer<typeof signatureGate>;
 

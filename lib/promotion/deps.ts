@@ -1,5 +1,6 @@
 import type { Environment, PrismaClient, Registry } from "@/lib/db/generated/client";
 import type { RegistryProvider } from "@/lib/registry";
+import type { SignatureTrust, SignatureVerifiers } from "@/lib/signature/discover";
 import type { ScanLookup } from "./gates";
 
 /** What the promotion services need from the outside world; tests pass their own. */
@@ -7,6 +8,8 @@ export interface PromotionDeps {
   prisma: PrismaClient;
   environment(name: string): Promise<{ env: Environment & { registry: Registry }; provider: RegistryProvider } | null>;
   scans: ScanLookup;
+  /** each environment's signature trust, loaded from dockmaster.yaml at start-up; verifiers of non-cosign formats */
+  signatures?: { trust(environment: string): SignatureTrust | undefined; verifiers: SignatureVerifiers };
   /** starts executing an approved promotion; the default runs it in this process, in the background */
   schedule(promotionId: string): void;
   /** how often copy progress is written to the database */

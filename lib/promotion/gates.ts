@@ -1,6 +1,9 @@
 import type { GateConfig } from "@/lib/config/schema";
 import { describeRegistryError, type RegistryProvider } from "@/lib/registry";
 import { CLOCK_SKEW_MS, SCAN_ORIGINS, type ScanEvidence, type ScanOrigin } from "@/lib/scan/evidence";
+import type { SignatureTrust, SignatureVerifiers } from "@/lib/signature/discover";
+import type { SignatureVerdict } from "@/lib/signature/types";
+import { evaluateSignatureGate } from "./signature-gate";
 
 export type GateStatus = "pass" | "fail";
 
@@ -11,6 +14,8 @@ export interface GateResult {
   detail: string;
   /** scan-report: every report found, with its source and why it was used or not */
   reports?: ScanEvidence[];
+  /** signature: every signature found, with why it counted or not */
+  signatures?: SignatureVerdict[];
 }
 
 /** What a scan says about one digest, in the normalized form lib/scan produces. */
@@ -32,15 +37,6 @@ export interface ScanLookupResult {
 
 export type ScanLookup = (provider: RegistryProvider, repository: string, digest: string, options: { origins: readonly ScanOrigin[]; now: Date }) => Promise<ScanLookupResult>;
 
-/** Artifact types that count as a signature or attestation (cosign, Notary v2, in-toto). */
-const SIGNATURE_TYPES = [
-  "application/vnd.dev.cosign.artifact.sig.v1+json",
-  "application/vnd.dev.cosign.attestation.v1+json",
-  "application/vnd.cncf.notary.signature",
-  "application/vnd.in-toto+json",
-  "application/vnd.dev.sigstore.bundle.v0.3+json",
-];
-
 export interface GateInput {
   policy: GateConfig;
   /** a digest the caller has just resolved on the source registry */
@@ -49,6 +45,8 @@ export interface GateInput {
   /** digest the target tag holds now, or null when the tag is new (looked up by the caller) */
   currentTargetDigest: string | null;
   scans: ScanLookup;
+  /** the target environment's signature trust (loaded at start-up) and the verifiers of non-cosign formats */
+  signatures?: { trust: SignatureTrust | undefined; verifiers: SignatureVerifiers };
   now?: Date;
 }
 
@@ -143,19 +141,16 @@ export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
     }
   }
 
-  if (policy.requireSignature) {
-    try {
-      const { referrers } = await source.provider.listReferrers(source.repository, source.digest);
-      const sigs = referrers.filter((r) => r.artifactType && SIGNATURE_TYPES.includes(r.artifactType));
-      results.push({
-        id: "signature",
-        label: "Signature or attestation present",
-        status: sigs.length ? "pass" : "fail",
-        detail: sigs.length ? `${sigs.length} found: ${sigs.map((s) => s.artifactType).join(", ")}` : `no referrer of a signature type among ${referrers.length} referrer(s)`,
-      });
-    } catch (err) {
-      results.push({ id: "signature", label: "Signature or attestation present", status: "fail", detail: `could not list referrers: ${describeRegistryError(err).message}` });
-    }
+  // declared in the policy, or trust loaded for the environment: either way the gate is evaluated
+  if (policy.signature || input.signatures?.trust) {
+    results.push(
+      await evaluateSignatureGate({
+        source,
+        environment: target.environment,
+        signatures: input.signatures,
+        now: input.now ?? new Date(),
+      }),
+    );
   }
   return results;
 }

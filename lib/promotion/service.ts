@@ -65,6 +65,7 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
     target: { provider: target.provider, repository: targetRepository, tag: input.tag, environment: input.targetEnv },
     currentTargetDigest,
     scans: deps.scans,
+    ...(deps.signatures ? { signatures: { trust: deps.signatures.trust(input.targetEnv), verifiers: deps.signatures.verifiers } } : {}),
   });
   const gatesPassed = gates.every((g) => g.status === "pass");
   const required = approvalsRequired(policy, target.env.protected);

@@ -10,10 +10,14 @@ import { PromotionError } from "@/lib/promotion/errors";
 import { runPromotion, rollbackPromotion } from "@/lib/promotion/execute";
 import { failInterruptedPromotions } from "@/lib/promotion/recover";
 import { scanLookup } from "@/lib/promotion/scan-gate";
+import crypto from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { GateResult } from "@/lib/promotion/gates";
 import { TRIVY_REPORT_ARTIFACT_TYPE } from "@/lib/scan/referrers";
+import { defaultVerifiers } from "@/lib/signature/default-verifiers";
+import { parsePublicKey } from "@/lib/signature/keys";
+import { buildSignatureManifest, pushSignature, sigTag, signPayload, simpleSigningPayload } from "../harness/cosign";
 import { buildImage, buildReferrer } from "../harness/image-builder";
 import { pushImage, pushReferrer } from "../harness/seed";
 import { approvePromotion, overrideGates, rejectPromotion, requestPromotion, retryPromotion } from "@/lib/promotion/service";
@@ -187,12 +191,26 @@ describe("the workflow against two real registries", () => {
     expect(scheduled).toEqual([p.id]);
   });
 
-  it("requires a signature referrer when the environment says so", async () => {
-    await setProdPolicy({ requireSignature: true });
-    const unsigned = await request("dev");
+  it("requires a signature verified with the environment's key: a signature-looking referrer alone no longer counts", async () => {
+    const release = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const trust = { keys: [parsePublicKey("release", release.publicKey.export({ type: "spki", format: "pem" }).toString())], minSignatures: 1 };
+    const signing = { ...deps, signatures: { trust: (env: string) => (env === "prod" ? trust : undefined), verifiers: defaultVerifiers } };
+    await setProdPolicy({ signature: { keys: [{ name: "release", publicKey: "(loaded at start-up)" }], minSignatures: 1 } });
+    const asSigned = (extra: Partial<Parameters<typeof requestPromotion>[2]>) => requestPromotion(signing, people.dev!, { sourceEnv: "dev", repository: seed.single.repository, reference: seed.single.tag, targetEnv: "prod", tag: "1.0.0", reason: "release 1.0", ...extra });
+
+    const unsigned = await asSigned({});
     expect(unsigned.gates).toEqual([expect.objectContaining({ id: "source-present", status: "pass" }), expect.objectContaining({ id: "signature", status: "fail" })]);
-    const signed = await request("dev", { repository: seed.signed.repository, reference: seed.signed.tag, tag: "signed-1" });
+    // the seeded "signed" image carries a cosign-typed referrer whose signature is no signature
+    const fake = await asSigned({ repository: seed.signed.repository, reference: seed.signed.tag, tag: "signed-1" });
+    expect(fake.gatesPassed).toBe(false);
+    expect((fake.gates as unknown as GateResult[])[1]!.signatures).toEqual([expect.objectContaining({ format: "cosign", foundVia: "referrer", verified: false, reason: expect.stringMatching(/^not a valid signature: /) })]);
+
+    const payload = simpleSigningPayload(seed.single.digest);
+    await pushSignature(dev, seed.single.repository, buildSignatureManifest([{ payload, signature: signPayload(release.privateKey, payload) }]), sigTag(seed.single.digest));
+    const signed = await asSigned({});
     expect(signed.gatesPassed).toBe(true);
+    expect((signed.gates as unknown as GateResult[])[1]!.signatures).toEqual([expect.objectContaining({ foundVia: "tag", verified: true, reason: "signed by key release (ecdsa-p256)" })]);
+    await dev.deleteManifest(seed.single.repository, (await dev.headManifest(seed.single.repository, sigTag(seed.single.digest)))!.digest);
   });
 
   it("scan gates fail plainly when no scan report exists", async () => {

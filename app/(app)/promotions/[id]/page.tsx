@@ -3,6 +3,7 @@ import { CopyDigest } from "@/components/registry/copy-digest";
 import { DecisionForms } from "@/components/promotions/decision-forms";
 import { PromotionProgress } from "@/components/promotions/progress";
 import { ScanEvidenceList } from "@/components/promotions/scan-evidence";
+import { SignatureVerdictList } from "@/components/promotions/signature-verdicts";
 import { PromotionStatus } from "@/components/promotions/status-badge";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
@@ -100,6 +101,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
                 <li key={g.id}>
                   <Badge tone={g.status === "pass" ? "green" : "red"}>{g.status}</Badge> <span className="font-medium">{g.label}</span> <span className="text-xs text-slate-500">{g.detail}</span>
                   {g.reports && g.reports.length > 0 && <ScanEvidenceList reports={g.reports} />}
+                  {g.signatures && g.signatures.length > 0 && <SignatureVerdictList signatures={g.signatures} />}
                 </li>
               ))}
             </ul>
