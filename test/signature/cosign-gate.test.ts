@@ -195,7 +195,7 @@ describe("cosign signatures on a real registry", () => {
     expect((await gate(indexDigest)).status).toBe("pass");
   });
 
-  it("Notation referrers go to the injected verifier; the default one says it is not available; Sigstore bundles are keyless", async () => {
+  it("Notation referrers go to the injected verifier; the default one (lib/signature/notation.ts) says no trust store is configured; Sigstore bundles are keyless", async () => {
     const { image, digest } = await newImage();
     const notation = buildReferrer(image.manifest, { artifactType: "application/vnd.cncf.notary.signature", payloadMediaType: "application/jose+json", payload: new TextEncoder().encode("{}") });
     const bundle = buildReferrer(image.manifest, { artifactType: "application/vnd.dev.sigstore.bundle.v0.3+json", payloadMediaType: "application/vnd.dev.sigstore.bundle.v0.3+json", payload: new TextEncoder().encode("{}") });
@@ -205,7 +205,7 @@ describe("cosign signatures on a real registry", () => {
     const byDefault = await gate(digest);
     expect(byDefault.status).toBe("fail");
     expect(byDefault.signatures!.map((s) => [s.format, s.reason])).toEqual([
-      ["notation", "Notation verification is not available"],
+      ["notation", "no Notation trust store is configured (gates.signature.notation)"],
       ["sigstore-bundle", "keyless (Sigstore) signature: needs an online transparency log, not verifiable here"],
     ]);
 
