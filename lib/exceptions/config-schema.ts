@@ -21,14 +21,21 @@ export const exceptionsConfig = z
     warnDays: z.number().int().min(0).max(365).default(DEFAULT_WARN_DAYS),
     entries: z.array(exceptionEntry).default([]),
   })
-  .superRefine((cfg, ctx) => {
-    // checked against the time of loading: an entry that was acceptable stays so as its day nears
-    const now = new Date();
-    cfg.entries.forEach((e, i) => {
-      const problem = e.expiresAt.getTime() <= now.getTime() ? null : expiryProblem(e.expiresAt, cfg.maxDays, now);
-      if (problem) ctx.addIssue({ code: "custom", path: ["entries", i, "expiresAt"], message: problem });
-    });
-  });
+  .superRefine(
+    (cfg, ctx) => {
+      // checked against the time of loading: an entry that was acceptable stays so as its day nears
+      const now = new Date();
+      const maxDays = typeof cfg.maxDays === "number" ? cfg.maxDays : DEFAULT_MAX_DAYS;
+      (Array.isArray(cfg.entries) ? cfg.entries : []).forEach((e, i) => {
+        // run even when other entries are invalid (see `when`): only entries whose expiry parsed
+        if (!(e?.expiresAt instanceof Date) || e.expiresAt.getTime() <= now.getTime()) return;
+        const problem = expiryProblem(e.expiresAt, maxDays, now);
+        if (problem) ctx.addIssue({ code: "custom", path: ["entries", i, "expiresAt"], message: problem });
+      });
+    },
+    // every refused entry is reported at once, not the expiries only after the rest is fixed
+    { when: () => true },
+  );
 
 export type ExceptionsConfig = z.output<typeof exceptionsConfig>;
 export type ExceptionSettings = Pick<ExceptionsConfig, "maxDays" | "warnDays">;
@@ -45,7 +52,7 @@ export function checkExceptionReferences(cfg: { registries: { name: string }[]; 
     const key = configKeyOf(e);
     if (keys.has(key)) ctx.addIssue({ code: "custom", path: ["exceptions", "entries", i], message: "the same subject and scope are declared twice" });
     keys.add(key);
-    if (e.registry !== null && !registries.has(e.registry)) ctx.addIssue({ code: "custom", path: ["exceptions", "entries", i, "registry"], message: `refers to registry "${e.registry}", which is not declared under registries` });
-    if (e.environment !== null && !environments.has(e.environment)) ctx.addIssue({ code: "custom", path: ["exceptions", "entries", i, "environment"], message: `refers to environment "${e.environment}", which is not declared under environments` });
+    if (typeof e.registry === "string" && !registries.has(e.registry)) ctx.addIssue({ code: "custom", path: ["exceptions", "entries", i, "registry"], message: `refers to registry "${e.registry}", which is not declared under registries` });
+    if (typeof e.environment === "string" && !environments.has(e.environment)) ctx.addIssue({ code: "custom", path: ["exceptions", "entries", i, "environment"], message: `refers to environment "${e.environment}", which is not declared under environments` });
   });
 }
