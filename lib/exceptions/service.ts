@@ -105,3 +105,27 @@ export async function listExceptions(prisma: PrismaClient, options: { status?: E
   const rows = await prisma.cveException.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 500 });
   return rows.map((r) => ({ ...r, status: statusOf(r, now) }));
 }
+
+/** The API's view of one exception: the ledger's fields, no internal keys. */
+export function exceptionJson(e: ExceptionRule & { createdAt: Date; revokedBy: string | null; status: ExceptionStatus }) {
+  return {
+    id: e.id,
+    cve: e.cveId,
+    package: e.packageName,
+    scope: e.scope,
+    registry: e.registry,
+    repository: e.repository,
+    digest: e.digest,
+    environment: e.environment,
+    reason: e.reason,
+    owner: e.owner,
+    expiresAt: e.expiresAt.toISOString(),
+    createdBy: e.createdBy,
+    approvedBy: e.approvedBy,
+    createdAt: e.createdAt.toISOString(),
+    revokedAt: e.revokedAt?.toISOString() ?? null,
+    revokedBy: e.revokedBy,
+    source: e.source,
+    status: e.status,
+  };
+}
