@@ -14,7 +14,9 @@ import { FieldError } from "@/lib/errors";
 import { defaultExceptionSettings } from "@/lib/exceptions/config-schema";
 import { exceptionFields } from "@/lib/exceptions/fields";
 import { sweepExceptions } from "@/lib/exceptions/maintenance";
+import { exceptionFilter } from "@/lib/exceptions/scan-views";
 import { createException, revokeException } from "@/lib/exceptions/service";
+import { artifactScanView, environmentScanView, findCve } from "@/lib/scan/views";
 import { activeExceptionRules } from "@/lib/exceptions/store";
 import { evaluateGates, type GateResult } from "@/lib/promotion/gates";
 import { scanLookup } from "@/lib/promotion/scan-gate";
@@ -155,6 +157,44 @@ describe.each(dbKinds)("the CVE exception ledger on %s", (kind) => {
     await revokeException(db.prisma, people.prodapprover!, e.id);
     expect((await request()).gatesPassed).toBe(false);
     expect(await db.prisma.auditEvent.count({ where: { action: "exception.revoked", targetId: e.id, actorEmail: "prodapprover@x.io" } })).toBe(1);
+  });
+
+  it("scan views leave accepted findings out of the counts and list them, within the exception's scope only", async () => {
+    const now = new Date();
+    await db.prisma.cveException.updateMany({ where: { revokedAt: null }, data: { revokedAt: now, revokedBy: "test" } });
+    const expiresAt = new Date(now.getTime() + 20 * DAY);
+    await createException(db.prisma, people.devapprover!, input({ cve: "CVE-2019-14697", scope: "repository", registry: "reg", repository: "dev/api", expiresAt: expiresAt.toISOString() }), defaultExceptionSettings, now);
+    const pinned = await createException(db.prisma, people.devapprover!, input({ cve: "CVE-2019-14697", scope: "digest", registry: "reg", repository: "dev/api", digest, reason: "pinned build", expiresAt: new Date(now.getTime() + 10 * DAY).toISOString() }), defaultExceptionSettings, now);
+    const filter = exceptionFilter(await activeExceptionRules(db.prisma, now), now);
+
+    const api = (await artifactScanView(db.prisma, "reg", "dev/api", "1.0", filter))!;
+    expect(api.environments).toEqual(["dev"]);
+    expect(api.report?.counts.critical).toBe(0);
+    // both apply to this digest: the narrowest scope is the one that counts and is shown
+    const note = `CVE-2019-14697 accepted until ${pinned.expiresAt.toISOString().slice(0, 10)} by devapprover@x.io: pinned build`;
+    expect(api.accepted.map((a) => [a.finding.package, a.note])).toEqual([
+      ["musl", note],
+      ["musl-utils", note],
+    ]);
+    await revokeException(db.prisma, people.devapprover!, pinned.id, now);
+    const repoOnly = exceptionFilter(await activeExceptionRules(db.prisma, now), now);
+    expect((await artifactScanView(db.prisma, "reg", "dev/api", "1.0", repoOnly))!.accepted[0]!.note).toContain(`accepted until ${expiresAt.toISOString().slice(0, 10)}`);
+    const other = (await artifactScanView(db.prisma, "reg", "dev/other", "1.0", filter))!;
+    expect([other.report?.counts.critical, other.accepted]).toEqual([2, []]);
+
+    // worst first counts what still counts: dev/other (2 criticals) before dev/api (none left)
+    const env = (await environmentScanView(db.prisma, "dev", filter))!;
+    expect(env.rows.map((r) => [r.repository, r.counts?.critical, r.accepted])).toEqual([
+      ["dev/other", 2, 0],
+      ["dev/api", 0, 2],
+    ]);
+    const hits = (await findCve(db.prisma, "CVE-2019-14697", filter)).hits;
+    expect(hits.map((h) => [h.repository, h.finding.package, h.accepted !== undefined])).toEqual([
+      ["dev/api", "musl", true],
+      ["dev/api", "musl-utils", true],
+      ["dev/other", "musl", false],
+      ["dev/other", "musl-utils", false],
+    ]);
   });
 
   it("an approver of dev cannot create an exception reaching prod, nor a global one (refused on the server, audited)", async () => {
