@@ -6,7 +6,6 @@
 import { emptyCounts, type Finding, type Severity } from "@/lib/scan/model";
 
 export const EXCEPTION_SCOPES = ["digest", "repository", "environment", "global"] as const;
-export type ExceptionScope = (typeof EXCEPTION_SCOPES)[number];
 
 /** One ledger entry as the rules need it (a CveException row satisfies it). */
 export interface ExceptionRule {

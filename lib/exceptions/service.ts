@@ -21,7 +21,7 @@ type Located = Pick<ExceptionRule, "scope" | "registry" | "repository" | "digest
 type Scoped = Omit<Located, "digest">;
 
 /** The environments an exception reaches (see above); every environment when it names none. */
-export async function environmentsReached(prisma: PrismaClient, e: Scoped): Promise<string[]> {
+async function environmentsReached(prisma: PrismaClient, e: Scoped): Promise<string[]> {
   const all = await prisma.environment.findMany({ select: { name: true, namespace: true, registry: { select: { name: true } } }, orderBy: { order: "asc" } });
   if (e.scope === "environment") return [e.environment!];
   if (e.scope === "digest" || e.scope === "repository") {
@@ -86,7 +86,7 @@ export async function revokeException(prisma: PrismaClient, principal: Principal
 
 export type ExceptionStatus = "active" | "expired" | "revoked";
 
-export function statusOf(e: { revokedAt: Date | null; expiresAt: Date }, now: Date): ExceptionStatus {
+function statusOf(e: { revokedAt: Date | null; expiresAt: Date }, now: Date): ExceptionStatus {
   return e.revokedAt ? "revoked" : isActive(e, now) ? "active" : "expired";
 }
 
