@@ -1,12 +1,13 @@
 /**
  * The whole dockmaster.yaml: the config's own sections (lib/config: registries, environments) plus
- * those of the features above it (lib/probe: probes), and what features load from it at start-up
- * (lib/signature: each environment's signature keys and trust store). Assembled here, at the wiring
- * level, so that lib/config imports no feature.
+ * those of the features above it (lib/probe: probes; lib/exceptions: the CVE exception ledger), and
+ * what features load from it at start-up (lib/signature: each environment's signature keys and trust
+ * store). Assembled here, at the wiring level, so that lib/config imports no feature.
  */
 import path from "node:path";
 import { configPath, loadConfig, parseConfig } from "@/lib/config/load";
 import { configSchema } from "@/lib/config/schema";
+import { checkExceptionReferences, exceptionsConfig } from "@/lib/exceptions/config-schema";
 import { checkProbeReferences, probesConfig } from "@/lib/probe/config-schema";
 import type { SignatureTrust } from "@/lib/signature/discover";
 import { loadSignatureTrust } from "@/lib/signature/trust";
@@ -19,8 +20,11 @@ type Env = Record<string, string | undefined>;
  */
 function appConfigSchema(env: Env, baseDir: string) {
   return configSchema
-    .safeExtend({ probes: probesConfig.optional() })
-    .superRefine((cfg, ctx) => checkProbeReferences(cfg, ctx))
+    .safeExtend({ probes: probesConfig.optional(), exceptions: exceptionsConfig.optional() })
+    .superRefine((cfg, ctx) => {
+      checkProbeReferences(cfg, ctx);
+      checkExceptionReferences(cfg, ctx);
+    })
     .transform((cfg, ctx) => {
       const signatureTrust = new Map<string, SignatureTrust>();
       cfg.environments.forEach((e, i) => {

@@ -1,12 +1,16 @@
 import { failInterruptedPromotions } from "./promotion/recover";
 import { syncDueEnvironments } from "./inventory/index/schedule";
 import { startRereadQueue } from "./inventory/index/reread-jobs";
+import { defaultExceptionSettings } from "./exceptions/config-schema";
+import { sweepExceptions } from "./exceptions/maintenance";
+import { resolveWebhookUrl } from "./probe/alerts/webhook";
 import { getRuntime } from "./runtime";
 
 // Imported only by instrumentation.ts in the Node.js runtime: a failed boot ends the process.
 // The wiring of features happens here, above them: the probe scheduler's cluster-wide periodic job
 // also sweeps promotions whose runner died with a replica that never restarted (lib/probe does not
-// import lib/promotion), and keeps the inventory index of plain OCI environments current.
+// import lib/promotion), keeps the inventory index of plain OCI environments current, and audits and
+// announces CVE exceptions that expire (the alert webhook of probes.webhook carries the warning).
 try {
   const runtime = await getRuntime();
   const prisma = runtime.db.prisma;
@@ -22,6 +26,8 @@ try {
       const interrupted = await failInterruptedPromotions(prisma);
       if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) stopped making progress and were marked failed; retry them to resume`);
       for (const r of await syncDueEnvironments(prisma)) if (r.error) console.warn(`[inventory] sync of environment ${r.environment} failed: ${r.error}`);
+      const { warnDays } = runtime.config.exceptions ?? defaultExceptionSettings;
+      await sweepExceptions(prisma, { now: new Date(), warnDays, webhookUrl: resolveWebhookUrl(runtime.config.probes?.webhook?.url) });
     },
   });
 } catch (err) {

@@ -54,6 +54,20 @@ export class InvalidInputError extends UserFacingError {
   }
 }
 
+/**
+ * Invalid input that only a service can see (it needs the database or the configuration), tied to one
+ * form field: server actions show it beside that field, the REST API names the field in its 400.
+ */
+export class FieldError extends InvalidInputError {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+    this.name = "FieldError";
+  }
+}
+
 /** The thing asked for does not exist (or the caller may not know it exists). */
 export class NotFoundError extends UserFacingError {
   constructor(message: string) {

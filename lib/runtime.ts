@@ -4,6 +4,7 @@ import { configPath } from "@/lib/config/load";
 import { syncConfig } from "@/lib/config/sync";
 import { parseSecretKey } from "@/lib/crypto/secrets";
 import { openDatabase, type Database } from "@/lib/db/open";
+import { syncExceptionConfig } from "@/lib/exceptions/config-sync";
 import { syncProbeConfig } from "@/lib/probe/config-sync";
 import { failInterruptedPromotions } from "@/lib/promotion/recover";
 
@@ -25,6 +26,7 @@ async function boot(): Promise<Runtime> {
   try {
     await syncConfig(db.prisma, config);
     await syncProbeConfig(db.prisma, config);
+    await syncExceptionConfig(db.prisma, config);
     const sealed = await db.prisma.registry.count({ where: { secretCiphertext: { not: null } } });
     if (sealed > 0) parseSecretKey(process.env.DOCKMASTER_SECRET_KEY);
     await bootstrapAdminFromEnv(db.prisma);

@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Suspense } from "react";
 import { EnvironmentRepos, EnvironmentReposLoading } from "@/components/registry/environment-column";
 import { ActiveAlerts } from "@/components/probes/active-alerts";
+import { ExpiringExceptionsBanner } from "@/components/exceptions/expiring-banner";
 import { Forbidden } from "@/components/shell/forbidden";
 import { authorizePage } from "@/lib/auth/page";
 import { can } from "@/lib/auth/session";
@@ -21,6 +22,11 @@ export default async function EnvironmentsPage() {
   return (
     <>
       <PageHeader title="Environments" description="Each environment is a namespace on a registry, in pipeline order." />
+      {can(me, "scan.view") && (
+        <Suspense fallback={null}>
+          <ExpiringExceptionsBanner />
+        </Suspense>
+      )}
       {can(me, "probe.view") && (
         <Suspense fallback={null}>
           <ActiveAlerts />

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { startTransition, useActionState } from "react";
 import type { ActionState } from "@/lib/auth/action-state";
 
 export type FormAction = (prev: ActionState | undefined, form: FormData) => Promise<ActionState>;
@@ -13,6 +13,7 @@ export function ActionForm({
   className,
   label,
   danger,
+  keepValues,
 }: {
   action: FormAction;
   submitLabel: string;
@@ -20,11 +21,29 @@ export function ActionForm({
   className?: string;
   label?: string;
   danger?: boolean;
+  /**
+   * Keep what was typed after the action answers (React resets a form posted through its `action`
+   * prop): submitted by hand instead, so a server-side refusal leaves the fields to correct.
+   */
+  keepValues?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" } as ActionState);
   const errors = state.status === "error" ? (state.fieldErrors ?? {}) : {};
   return (
-    <form action={formAction} className={className ?? "space-y-4"} aria-label={label}>
+    <form
+      action={keepValues ? undefined : formAction}
+      onSubmit={
+        keepValues
+          ? (e) => {
+              e.preventDefault();
+              const data = new FormData(e.currentTarget);
+              startTransition(() => formAction(data));
+            }
+          : undefined
+      }
+      className={className ?? "space-y-4"}
+      aria-label={label}
+    >
       {typeof children === "function" ? children(errors) : children}
       {state.status === "error" && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">

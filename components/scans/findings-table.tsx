@@ -54,8 +54,12 @@ const columns = [
   column.accessor((f) => f.cvssScore ?? -1, { id: "cvss", header: "CVSS", cell: (c) => (c.getValue() >= 0 ? c.getValue().toFixed(1) : "—") }),
 ];
 
-/** The per-artifact findings: filter by severity, fixable only, package; sort by any column. */
-export function FindingsTable({ findings }: { findings: Finding[] }) {
+/**
+ * The per-artifact findings: filter by severity, fixable only, package; sort by any column. With
+ * `acceptHref` (the exception form's address for this digest), each row offers "Accept…", which
+ * opens the form with the finding filled in.
+ */
+export function FindingsTable({ findings, acceptHref }: { findings: Finding[]; acceptHref?: string }) {
   const [sorting, setSorting] = useState<SortingState>([{ id: "severity", desc: true }]);
   const [severities, setSeverities] = useState<Severity[]>([]);
   const [fixableOnly, setFixableOnly] = useState(false);
@@ -117,6 +121,7 @@ export function FindingsTable({ findings }: { findings: Finding[] }) {
                     </th>
                   );
                 })}
+                {acceptHref && <th />}
               </tr>
             ))}
           </thead>
@@ -126,11 +131,18 @@ export function FindingsTable({ findings }: { findings: Finding[] }) {
                 {r.getVisibleCells().map((c) => (
                   <td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</td>
                 ))}
+                {acceptHref && (
+                  <td>
+                    <a className="text-xs whitespace-nowrap text-sky-700 hover:underline" href={`${acceptHref}&cve=${encodeURIComponent(r.original.id)}&package=${encodeURIComponent(r.original.package)}`} aria-label={`Accept ${r.original.id} in ${r.original.package}…`}>
+                      Accept this CVE…
+                    </a>
+                  </td>
+                )}
               </tr>
             ))}
             {rows.length === 0 && (
               <tr>
-                <td colSpan={columns.length} className="py-6 text-center text-slate-500">
+                <td colSpan={columns.length + (acceptHref ? 1 : 0)} className="py-6 text-center text-slate-500">
                   No findings match the filters.
                 </td>
               </tr>

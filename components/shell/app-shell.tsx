@@ -7,6 +7,7 @@ const nav = [
   { href: "/registries", label: "Registries" },
   { href: "/promotions", label: "Promotions" },
   { href: "/scans", label: "Scans" },
+  { href: "/exceptions", label: "Exceptions" },
   { href: "/replication", label: "Replication" },
   { href: "/probes", label: "Probes" },
   { href: "/audit", label: "Audit" },

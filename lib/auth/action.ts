@@ -6,6 +6,7 @@ import type { Action, Resource } from "./policy";
 import { AuthError, currentPrincipal, requirePermission, type Principal } from "./session";
 import { fieldErrorsOf, type ActionState } from "./action-state";
 import { toCallerError } from "@/lib/error-contract";
+import { FieldError } from "@/lib/errors";
 import type { ActorContext } from "./users";
 
 export type { ActionState } from "./action-state";
@@ -63,6 +64,7 @@ export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S
     } catch (err) {
       // redirect() and notFound() inside run() are control flow for Next, not failures.
       unstable_rethrow(err);
+      if (err instanceof FieldError) return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [err.field]: [err.problem] } };
       // the same contract as the REST API: refusals and registry failures say what went wrong,
       // anything else only a request id that finds the full error in the log
       return { status: "error", message: toCallerError(err, "[action]").message };

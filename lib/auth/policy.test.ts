@@ -10,6 +10,7 @@ const expected: Record<Action, Role[]> = {
   "promotion.reject": ["approver", "admin"],
   "promotion.rollback": ["approver", "admin"],
   "promotion.override": ["admin"],
+  "exception.manage": ["approver", "admin"],
   "registry.view": ["viewer", "developer", "approver", "admin"],
   "scan.view": ["viewer", "developer", "approver", "admin"],
   "replication.view": ["viewer", "developer", "approver", "admin"],

@@ -14,6 +14,8 @@ export const environmentActions = [
   "promotion.reject",
   "promotion.rollback",
   "promotion.override",
+  // the CVE exception ledger (lib/exceptions): accepting a finding for a while is an approver's sign-off
+  "exception.manage",
 ] as const;
 
 /** Actions about the whole installation; only global grants count for them. */
@@ -50,7 +52,7 @@ const allowed: Record<Role, ReadonlySet<Action>> = (() => {
   const developer: Action[] = [...viewer, "promotion.request"];
   // Approvers sign off on and back out promotions; they read the audit trail they are part of.
   // They are also the ones on call, so they may acknowledge probe alerts.
-  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "audit.view", "probe.acknowledge"];
+  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "exception.manage", "audit.view", "probe.acknowledge"];
   const admin: Action[] = [...actions];
   return {
     viewer: new Set(viewer),

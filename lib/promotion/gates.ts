@@ -1,5 +1,6 @@
 import type { GateConfig } from "@/lib/config/schema";
 import { describeRegistryError, type RegistryProvider } from "@/lib/registry";
+import { describeApplied, type AppliedException, type ExceptionRule } from "@/lib/exceptions/apply";
 import { CLOCK_SKEW_MS, SCAN_ORIGINS, type ScanEvidence, type ScanOrigin } from "@/lib/scan/evidence";
 import type { SignatureTrust, SignatureVerifiers } from "@/lib/signature/discover";
 import type { SignatureVerdict } from "@/lib/signature/types";
@@ -16,6 +17,8 @@ export interface GateResult {
   reports?: ScanEvidence[];
   /** signature: every signature found, with why it counted or not */
   signatures?: SignatureVerdict[];
+  /** scan-findings, fixable-critical: the CVE exceptions that accepted findings (kept in the promotion's evidence) */
+  exceptions?: AppliedException[];
 }
 
 /** What a scan says about one digest, in the normalized form lib/scan produces. */
@@ -27,6 +30,8 @@ export interface ScanSummary {
   scannedAt: string;
   scanner: string;
   origin: ScanOrigin;
+  /** the counts above leave out findings these exceptions accepted */
+  accepted?: AppliedException[];
 }
 
 /** The report that decides the scan gates (null: none may), and every report found. */
@@ -35,7 +40,19 @@ export interface ScanLookupResult {
   evidence: ScanEvidence[];
 }
 
-export type ScanLookup = (provider: RegistryProvider, repository: string, digest: string, options: { origins: readonly ScanOrigin[]; now: Date }) => Promise<ScanLookupResult>;
+/** The active CVE exception ledger and where the image sits in it (see lib/exceptions). */
+export interface GateExceptions {
+  rules: readonly ExceptionRule[];
+  /** the source registry's name: digest and repository scopes name it */
+  registry: string;
+}
+
+export type ScanLookup = (
+  provider: RegistryProvider,
+  repository: string,
+  digest: string,
+  options: { origins: readonly ScanOrigin[]; now: Date; exceptions?: GateExceptions & { environment: string } },
+) => Promise<ScanLookupResult>;
 
 export interface GateInput {
   policy: GateConfig;
@@ -47,6 +64,7 @@ export interface GateInput {
   scans: ScanLookup;
   /** the target environment's signature trust (loaded at start-up) and the verifiers of non-cosign formats */
   signatures?: { trust: SignatureTrust | undefined; verifiers: SignatureVerifiers };
+  exceptions?: GateExceptions;
   now?: Date;
 }
 
@@ -85,12 +103,13 @@ export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
     let evidence: ScanEvidence[] = [];
     let scanError: string | null = null;
     try {
-      ({ summary: scan, evidence } = await input.scans(source.provider, source.repository, source.digest, { origins, now }));
+      ({ summary: scan, evidence } = await input.scans(source.provider, source.repository, source.digest, { origins, now, exceptions: input.exceptions && { ...input.exceptions, environment: target.environment } }));
     } catch (err) {
       scanError = describeRegistryError(err).message;
     }
     const missing = scanError ? `could not read the scan: ${scanError}` : "no vulnerability scan report was found for this digest";
     const ignored = evidence.filter((e) => !e.used).length;
+    const accepted = scan?.accepted?.length ? { detail: ` — ${scan.accepted.map(describeApplied).join("; ")}`, exceptions: scan.accepted } : { detail: "" };
     results.push({
       id: "scan-report",
       label: `Scan report (${origins.join(" or ")})`,
@@ -109,7 +128,8 @@ export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
         id: "scan-findings",
         label: `Findings within limits (${Object.entries(limits).map(([k, v]) => `${k} ≤ ${v}`).join(", ")})`,
         status: scan && over.length === 0 ? "pass" : "fail",
-        detail: !scan ? missing : `critical ${scan.critical}, high ${scan.high}, medium ${scan.medium}${over.length ? ` — over the limit: ${over.join(", ")}` : ""} (${scan.scanner})`,
+        detail: !scan ? missing : `critical ${scan.critical}, high ${scan.high}, medium ${scan.medium}${over.length ? ` — over the limit: ${over.join(", ")}` : ""} (${scan.scanner})${accepted.detail}`,
+        ...(accepted.exceptions ? { exceptions: accepted.exceptions } : {}),
       });
     }
     if (policy.noFixableCritical) {
@@ -117,7 +137,8 @@ export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
         id: "fixable-critical",
         label: "No fixable critical vulnerability",
         status: scan && scan.fixableCritical === 0 ? "pass" : "fail",
-        detail: !scan ? missing : `${scan.fixableCritical} critical finding(s) have a fixed version available`,
+        detail: !scan ? missing : `${scan.fixableCritical} critical finding(s) have a fixed version available${accepted.detail}`,
+        ...(accepted.exceptions ? { exceptions: accepted.exceptions } : {}),
       });
     }
     if (policy.maxScanAgeDays) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { enforce, type Principal } from "@/lib/auth/enforce";
+import { activeExceptionRules } from "@/lib/exceptions/store";
 import { requireDecision } from "./authorize";
 import { decide } from "@/lib/auth/policy";
 import type { GateConfig } from "@/lib/config/schema";
@@ -66,6 +67,7 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
     currentTargetDigest,
     scans: deps.scans,
     ...(deps.signatures ? { signatures: { trust: deps.signatures.trust(input.targetEnv), verifiers: deps.signatures.verifiers } } : {}),
+    exceptions: { rules: await activeExceptionRules(prisma, new Date()), registry: source.env.registry.name },
   });
   const gatesPassed = gates.every((g) => g.status === "pass");
   const required = approvalsRequired(policy, target.env.protected);

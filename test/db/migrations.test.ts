@@ -88,6 +88,19 @@ describe.each(dbKinds)("migrations on %s", (kind) => {
     expect(s).toMatchObject({ repositories: 1, tags: 2, manifestsFetched: 3, leaseOwner: "o" });
   });
 
+  it("serves the CVE exception ledger and refuses a row naming both or neither of CVE and package", async () => {
+    const p = db.prisma;
+    const at = new Date("2027-01-10T00:00:00Z");
+    const row = await p.cveException.create({
+      data: { cveId: "CVE-2024-1234", scope: "digest", registry: "r", repository: "dev/api", digest: "sha256:" + "a".repeat(64), environment: null, reason: "not reachable", owner: "alice", expiresAt: at, createdById: "u1", createdBy: "a@x.io", approvedBy: "a@x.io", revokedAt: at, revokedBy: "b@x.io", expiredNotedAt: at, warnedAt: at, source: "config", configKey: "k1" },
+    });
+    expect(row).toMatchObject({ scope: "digest", source: "config", configKey: "k1", packageName: null });
+    expect(row.createdAt).toBeInstanceOf(Date);
+    await expect(p.cveException.create({ data: { cveId: "CVE-1", packageName: "zlib", scope: "global", reason: "r", owner: "o", expiresAt: at, createdBy: "x" } })).rejects.toThrow();
+    await expect(p.cveException.create({ data: { scope: "global", reason: "r", owner: "o", expiresAt: at, createdBy: "x" } })).rejects.toThrow();
+    await expect(p.cveException.create({ data: { cveId: "CVE-1", scope: "planet", reason: "r", owner: "o", expiresAt: at, createdBy: "x" } })).rejects.toThrow();
+  });
+
   it("enforces one grant per user, role and scope, treating NULL scope as one value", async () => {
     const u = await db.prisma.user.create({ data: { email: "dup@x.io", passwordHash: "h" } });
     await db.prisma.roleGrant.create({ data: { userId: u.id, role: "admin" } });

@@ -10,6 +10,15 @@ import { formatAge, scanHref, shortDigest } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
 import { isCveId } from "@/lib/scan/model";
 import { environmentScanView, findCve } from "@/lib/scan/views";
+import { ExpiringExceptionsBanner } from "@/components/exceptions/expiring-banner";
+import { exceptionFilter } from "@/lib/exceptions/scan-views";
+import { activeExceptionRules } from "@/lib/exceptions/store";
+
+/** The ledger as it stands now: the views leave out what an active exception accepts, and say so. */
+async function ledgerFilter() {
+  const now = new Date();
+  return exceptionFilter(await activeExceptionRules(await getPrisma(), now), now);
+}
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Scans" };
@@ -30,6 +39,7 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="Scans" description="Vulnerability findings from Harbor, Amazon ECR and Trivy reports attached to images, normalized and compared across environments." />
+      <ExpiringExceptionsBanner />
       <form className="mb-6 flex gap-2" role="search" aria-label="CVE search">
         <input name="cve" defaultValue={cve} placeholder="Where is CVE-2024-…?" className="input max-w-sm" aria-label="CVE id" />
         <button className="btn-primary">Find</button>
@@ -41,7 +51,7 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
 
 async function CveResults({ cve }: { cve: string }) {
   if (!isCveId(cve)) return <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">“{cve}” is not a CVE id (CVE-YYYY-NNNN).</p>;
-  const result = await findCve(await getPrisma(), cve);
+  const result = await findCve(await getPrisma(), cve, await ledgerFilter());
   return (
     <section aria-label={`Where is ${result.cve}`}>
       <h2 className="mb-2 font-semibold" data-testid="cve-heading">
@@ -80,6 +90,11 @@ async function CveResults({ cve }: { cve: string }) {
                   <td className="font-mono text-xs">{h.finding.fixedVersion ?? "no fix"}</td>
                   <td>
                     <SeverityBadge severity={h.finding.severity} />
+                    {h.accepted && (
+                      <div className="mt-1 text-xs text-emerald-700" data-testid="cve-hit-accepted">
+                        {h.accepted}
+                      </div>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -93,7 +108,7 @@ async function CveResults({ cve }: { cve: string }) {
 
 async function EnvironmentScans({ environments, selected }: { environments: string[]; selected?: string }) {
   if (!selected) return <EmptyState title="No environments">Configure environments in dockmaster.yaml to see their scan results.</EmptyState>;
-  const view = await environmentScanView(await getPrisma(), selected);
+  const view = await environmentScanView(await getPrisma(), selected, await ledgerFilter());
   return (
     <section aria-label={`Scans of environment ${selected}`}>
       <nav className="mb-3 flex gap-2" aria-label="Environments">
@@ -135,7 +150,14 @@ async function EnvironmentScans({ environments, selected }: { environments: stri
                       <div className="font-mono text-xs text-slate-400">{shortDigest(r.digest)}</div>
                     </td>
                     <td className="text-xs">{r.tags.join(", ")}</td>
-                    <td>{r.counts ? <SeverityCounts counts={r.counts} /> : <span className="text-xs text-slate-400">{r.error ?? "no report"}</span>}</td>
+                    <td>
+                      {r.counts ? <SeverityCounts counts={r.counts} /> : <span className="text-xs text-slate-400">{r.error ?? "no report"}</span>}
+                      {r.accepted > 0 && (
+                        <div className="mt-1 text-xs text-emerald-700" data-testid="env-scan-accepted">
+                          {r.accepted} accepted by exceptions
+                        </div>
+                      )}
+                    </td>
                     <td className="text-xs">{r.counts ? r.fixable : "—"}</td>
                     <td className="text-xs">{r.scanner ?? "—"}</td>
                     <td className="text-xs" title={r.scannedAt}>

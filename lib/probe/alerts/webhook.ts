@@ -36,7 +36,8 @@ export interface WebhookOptions {
   backoffMs?: number;
 }
 
-export async function postWebhook(url: string, body: AlertEvent, opts: WebhookOptions = {}): Promise<void> {
+/** Any JSON event (probe alerts; CVE exceptions expiring, lib/exceptions) to the one configured webhook. */
+export async function postWebhook(url: string, body: object, opts: WebhookOptions = {}): Promise<void> {
   const attempts = opts.attempts ?? 3;
   let last: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {

@@ -10,9 +10,12 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
 import { load } from "@/lib/browse/result";
-import { artifactHref, formatBytes, formatAge, formatTimestamp, shortDigest } from "@/lib/format";
+import { artifactHref, scanHref, formatBytes, formatAge, formatTimestamp, shortDigest } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
 import { artifactScanView } from "@/lib/scan/views";
+import { exceptionFilter } from "@/lib/exceptions/scan-views";
+import { activeExceptionRules } from "@/lib/exceptions/store";
+import { ExpiringExceptionsBanner } from "@/components/exceptions/expiring-banner";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +27,9 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
   const repo = p.repo.map(decodeURIComponent).join("/");
   const ref = (await searchParams).ref ?? "latest";
   const prisma = await getPrisma();
-  const result = await load(registry, () => artifactScanView(prisma, registry, repo, ref));
+  const now = new Date();
+  const filter = exceptionFilter(await activeExceptionRules(prisma, now), now);
+  const result = await load(registry, () => artifactScanView(prisma, registry, repo, ref, filter));
   if (result.ok && !result.data) notFound();
   const title = `${repo}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}`;
   if (!result.ok) {
@@ -38,6 +43,8 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
   const v = result.data!;
   const r = v.report;
   const m = v.metadata;
+  const scanPage = scanHref(registry, repo, v.digest);
+  const acceptHref = `/exceptions/new?${new URLSearchParams({ registry, repository: repo, digest: v.digest, returnTo: scanPage, ...(v.environments[0] ? { environment: v.environments[0] } : {}) })}`;
   return (
     <>
       <PageHeader
@@ -49,12 +56,13 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
           </Link>
         }
       />
+      <ExpiringExceptionsBanner />
       <div className="mb-4 flex flex-wrap items-center gap-3 text-sm" data-testid="scan-summary">
         <CopyDigest digest={v.digest} short={shortDigest(v.digest)} />
         {r && <SeverityCounts counts={r.counts} />}
         {r && (
           <span className="text-slate-500">
-            {r.findings.length} findings, {r.fixable} fixable · {r.scanner}
+            {r.findings.length} findings, {r.fixable} fixable{v.accepted.length ? `, ${v.accepted.length} accepted by exceptions` : ""} · {r.scanner}
             {r.scannedAt ? ` · scanned ${formatAge(r.scannedAt)} ago (${formatTimestamp(r.scannedAt)})` : ""}
             {r.status !== "complete" ? ` · scan ${r.status.replace("_", " ")}` : ""}
           </span>
@@ -99,8 +107,23 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
           </ul>
         </section>
       )}
+      {v.accepted.length > 0 && (
+        <section className="card mb-4 p-4 text-sm" data-testid="accepted-findings" aria-label="Accepted findings">
+          <h2 className="mb-2 font-semibold">Accepted by CVE exceptions (not counted)</h2>
+          <ul className="space-y-1">
+            {v.accepted.map((a) => (
+              <li key={`${a.finding.id}${a.finding.package}${a.finding.installedVersion ?? ""}`} data-testid="accepted-finding" data-cve={a.finding.id}>
+                <span className="font-mono text-xs">{a.finding.id}</span> in <span className="font-mono text-xs">{a.finding.package}</span> ({a.finding.severity}): {a.note}
+              </li>
+            ))}
+          </ul>
+          <Link className="mt-2 inline-block text-xs text-sky-700 hover:underline" href="/exceptions">
+            All exceptions
+          </Link>
+        </section>
+      )}
       {r ? (
-        <FindingsTable findings={r.findings} />
+        <FindingsTable findings={r.findings} acceptHref={acceptHref} />
       ) : (
         <EmptyState title="No scan report">
           {registry} has no vulnerability report for this artifact: it was never scanned, the scan has not finished, or no Trivy report is attached to it as an OCI referrer.

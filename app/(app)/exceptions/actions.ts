@@ -1,0 +1,37 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { defineAction } from "@/lib/auth/action";
+import { scopeTargetOf, subjectOf } from "@/lib/exceptions/apply";
+import { currentExceptionSettings } from "@/lib/exceptions/default-settings";
+import { exceptionFields } from "@/lib/exceptions/fields";
+import { createException, revokeException } from "@/lib/exceptions/service";
+
+/** Only a page of this app may be returned to after saving (never an address from elsewhere). */
+const returnTo = z.preprocess((v) => (typeof v === "string" && /^\/scans(\/|\?|$)/.test(v) ? v : undefined), z.string().optional());
+
+export const createExceptionAction = defineAction({
+  input: z.intersection(exceptionFields, z.object({ returnTo })),
+  // the approver role is needed in every environment the exception reaches: only the service knows them
+  permission: "checked-by-service",
+  async run(input, { prisma, principal }) {
+    const row = await createException(prisma, principal, input, await currentExceptionSettings());
+    revalidatePath("/exceptions");
+    revalidatePath("/scans");
+    if (input.returnTo) redirect(input.returnTo);
+    return { message: `Accepted ${subjectOf(row)} for ${scopeTargetOf(row)} until ${row.expiresAt.toISOString().slice(0, 10)}.` };
+  },
+});
+
+export const revokeExceptionAction = defineAction({
+  input: z.object({ id: z.string().min(1).max(64) }),
+  permission: "checked-by-service",
+  async run(input, { prisma, principal }) {
+    const row = await revokeException(prisma, principal, input.id);
+    revalidatePath("/exceptions");
+    revalidatePath("/scans");
+    return { message: `Revoked the exception for ${subjectOf(row)} (${scopeTargetOf(row)}).` };
+  },
+});
