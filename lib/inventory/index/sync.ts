@@ -14,6 +14,7 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { collectPages, createLimiter, describeRegistryError, mapConcurrent, isIndexJson, RegistryError, type ManifestResult, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
+import { enrichIndex, type EnrichReport } from "./enrich";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { applyObservation, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
 
@@ -49,6 +50,8 @@ export interface SyncReport {
   /** repositories that could not be read (their rows were left as they were) */
   errors: { repository: string; message: string }[];
   durationMs: number;
+  /** config labels, referrers and scan reports read after the tags (enrich.ts) */
+  content?: EnrichReport;
 }
 
 const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
@@ -90,12 +93,13 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const indexedRepos = new Set(heldByRepo.keys());
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
+  const referred: Referred = new Map();
 
   // More repositories in flight than requests: while some write their rows, the others keep the
   // registry busy; the shared limiter still caps requests at `concurrency`.
   await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
     try {
-      const read = await readRepository(prisma, target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, source });
+      const read = await readRepository(prisma, target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, source, referred });
       for (const digest of read.digests) if (!digestRepo.has(digest)) digestRepo.set(digest, repository);
       report.tags += read.tags;
       report.headRequests += read.headRequests;
@@ -113,6 +117,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   }
 
   await indexManifests(prisma, provider, digestRepo, limiter, report);
+  report.content = await enrichIndex(prisma, target, limiter, { referred });
 }
 
 interface RepositoryRead {
@@ -135,10 +140,16 @@ async function readRepository(
   target: SyncTarget,
   repository: string,
   held: ReadonlyMap<string, string>,
-  o: { mode: SyncMode; limiter: Limiter; maxPages: number; source: TagEventSource },
+  o: { mode: SyncMode; limiter: Limiter; maxPages: number; source: TagEventSource; referred: Referred },
 ): Promise<RepositoryRead> {
   const { provider, environment } = target;
-  const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
+  const listed = await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages));
+  const tags: string[] = [];
+  for (const t of listed) {
+    // a referrers tag (`sha256-<hex>`) is no image tag: it says its subject has referrers (enrich.ts reads them)
+    if (REFERRERS_TAG.test(t)) o.referred.set(t.replace("-", ":"), repository);
+    else tags.push(t);
+  }
   // Incremental, and the list is exactly what the index holds: nothing to read and nothing to write
   // (seenAt stays: no digest was confirmed).
   if (o.mode === "incremental" && tags.length === held.size && tags.every((t) => held.has(t))) {
@@ -203,9 +214,11 @@ async function indexManifests(prisma: PrismaClient, provider: RegistryProvider, 
 export async function resyncRepository(prisma: PrismaClient, target: SyncTarget, repository: string, source: TagEventSource = "event"): Promise<RepositoryRead & { manifestsFetched: number; errors: SyncReport["errors"] }> {
   const limiter = createLimiter(4);
   const held = (await heldTagsByRepository(prisma, target.environment, repository)).get(repository) ?? new Map<string, string>();
-  const read = await readRepository(prisma, target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, source });
+  const referred: Referred = new Map();
+  const read = await readRepository(prisma, target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, source, referred });
   const out = { ...read, manifestsFetched: read.manifestGets, errors: [] as SyncReport["errors"] };
   await indexManifests(prisma, target.provider, new Map([...read.digests].map((d) => [d, repository])), limiter, out);
+  await enrichIndex(prisma, target, limiter, { repository, referred });
   return out;
 }
 
@@ -223,6 +236,7 @@ function manifestRow(m: ManifestResult) {
     platforms,
     artifactType: json.artifactType ?? (!isIndexJson(json) ? nonImageConfigType(json.config.mediaType) : null),
     subject: json.subject?.digest ?? null,
+    configDigest: isIndexJson(json) ? null : json.config.digest,
   };
 }
 
@@ -254,6 +268,8 @@ async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPage
 }
 
 type Limiter = ReturnType<typeof createLimiter>;
+/** digests with a referrers tag (`sha256-<hex>`, the referrers tag schema) in their repository's list → that repository */
+type Referred = Map<string, string>;
 
 function add(total: AppliedChanges, more: AppliedChanges) {
   total.created += more.created;
