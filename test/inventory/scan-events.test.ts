@@ -59,7 +59,7 @@ describe("scan reports from Harbor: during sync and on its scan-completed webhoo
     expect(report.content).toMatchObject({ scansStored: 1, errors: [] });
     expect(await db.prisma.inventoryScan.findUnique({ where: { digest: scannedDigest } })).toMatchObject({ origin: "registry", registry: "harbor", scanner: "Trivy v0.50.0", critical: 0, high: 0, medium: 1 });
     expect(await db.prisma.inventoryScan.findUnique({ where: { digest: appDigest } })).toBeNull();
-    expect((await db.prisma.inventoryManifest.findUniqueOrThrow({ where: { digest: appDigest } })).scanCheckedAt).toBeInstanceOf(Date);
+    expect(await db.prisma.inventoryScanCheck.findUnique({ where: { digest_registry: { digest: appDigest, registry: "harbor" } } })).toMatchObject({ checkedAt: expect.any(Date) });
     expect(await where(CVES.openssl.id)).toEqual(["prod library/scanned:2.0 openssl medium"]);
   });
 

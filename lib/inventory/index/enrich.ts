@@ -148,23 +148,28 @@ async function readMissingScans(prisma: PrismaClient, target: EnrichTarget, limi
   const inRepo = scope.repository === undefined ? Prisma.sql`TRUE` : Prisma.sql`t."repository" = ${scope.repository}`;
   const recheckBefore = new Date(Date.now() - SCAN_RECHECK_MS);
   // images (not artifacts) tagged here, without a scan row, not looked at recently: never-looked first
+  const registry = provider.name;
   const due = await prisma.$queryRaw<{ digest: string; repository: string }[]>`
     SELECT "digest", "repository" FROM (
-      SELECT DISTINCT ON (m."digest") m."digest", t."repository", m."scanCheckedAt" FROM "InventoryManifest" m
+      SELECT DISTINCT ON (m."digest") m."digest", t."repository", c."checkedAt" FROM "InventoryManifest" m
       JOIN "InventoryTag" t ON t."digest" = m."digest"
+      LEFT JOIN "InventoryScanCheck" c ON c."digest" = m."digest" AND c."registry" = ${registry}
       WHERE t."environment" = ${environment} AND ${inRepo} AND ${known}
         AND m."artifactType" IS NULL
-        AND (m."scanCheckedAt" IS NULL OR m."scanCheckedAt" < ${recheckBefore})
+        AND (c."checkedAt" IS NULL OR c."checkedAt" < ${recheckBefore})
         AND NOT EXISTS (SELECT 1 FROM "InventoryScan" s WHERE s."digest" = m."digest")
       ORDER BY m."digest", t."repository"
     ) due
-    ORDER BY "scanCheckedAt" NULLS FIRST, "digest"
+    ORDER BY "checkedAt" NULLS FIRST, "digest"
     LIMIT ${SCAN_READS_PER_SYNC}`;
   await mapConcurrent(due, 4, async (d) => {
     try {
-      const read = await limiter(() => readScanIntoIndex(prisma, provider, { environment, repository: d.repository, digest: d.digest, registry: provider.name }));
+      const read = await limiter(() => readScanIntoIndex(prisma, provider, { environment, repository: d.repository, digest: d.digest, registry }));
       if (read === "stored") report.scansStored++;
-      else if (read === "none") await prisma.inventoryManifest.update({ where: { digest: d.digest }, data: { scanCheckedAt: new Date() } });
+      else if (read === "none") {
+        const checkedAt = new Date();
+        await prisma.inventoryScanCheck.upsert({ where: { digest_registry: { digest: d.digest, registry } }, create: { digest: d.digest, registry, checkedAt }, update: { checkedAt } });
+      }
     } catch (err) {
       report.errors.push(`scan of ${d.repository}@${d.digest}: ${describeRegistryError(err).message}`);
     }

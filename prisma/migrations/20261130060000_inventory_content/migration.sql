@@ -5,7 +5,6 @@ ALTER TABLE "InventoryManifest" ADD COLUMN "configDigest" TEXT;
 ALTER TABLE "InventoryManifest" ADD COLUMN "created" TIMESTAMP(3);
 ALTER TABLE "InventoryManifest" ADD COLUMN "labels" JSONB;
 ALTER TABLE "InventoryManifest" ADD COLUMN "enrichedAt" TIMESTAMP(3);
-ALTER TABLE "InventoryManifest" ADD COLUMN "scanCheckedAt" TIMESTAMP(3);
 CREATE INDEX "InventoryManifest_enrichedAt_idx" ON "InventoryManifest"("enrichedAt");
 
 CREATE TABLE "InventoryLabel" (
@@ -46,6 +45,13 @@ CREATE TABLE "InventoryScan" (
     "referrer" TEXT,
     "readAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "InventoryScan_pkey" PRIMARY KEY ("digest")
+);
+
+CREATE TABLE "InventoryScanCheck" (
+    "digest" TEXT NOT NULL,
+    "registry" TEXT NOT NULL,
+    "checkedAt" TIMESTAMP(3) NOT NULL,
+    CONSTRAINT "InventoryScanCheck_pkey" PRIMARY KEY ("digest", "registry")
 );
 
 CREATE TABLE "InventoryVulnerability" (
