@@ -22,7 +22,7 @@ export const MAX_LABEL_VALUE = 512;
 /** a config is a few KiB; one with a long history may reach a few hundred */
 const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** scan reports read per sync for digests without one: the rest wait for the next sync or an event */
-export const SCAN_READS_PER_SYNC = 50;
+const SCAN_READS_PER_SYNC = 50;
 /** a digest found without a report is asked again after this long (reports get attached later) */
 const SCAN_RECHECK_MS = 24 * 60 * 60_000;
 /** bound on the digests named in one candidates query */
@@ -100,7 +100,7 @@ interface ConfigContent {
 }
 
 /** The created time and labels of an image config, whatever the bytes hold. */
-export function configContent(bytes: Uint8Array): ConfigContent {
+function configContent(bytes: Uint8Array): ConfigContent {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
@@ -115,7 +115,7 @@ export function configContent(bytes: Uint8Array): ConfigContent {
 }
 
 /** Strings only, keys at most MAX_LABEL_KEY (longer ones dropped), values cut to MAX_LABEL_VALUE, at most MAX_LABELS (by key order). */
-export function sanitizeLabels(raw: unknown): Record<string, string> {
+function sanitizeLabels(raw: unknown): Record<string, string> {
   if (!isObject(raw)) return {};
   const out: Record<string, string> = {};
   const entries = Object.entries(raw)

@@ -29,7 +29,7 @@ export function normalizeVulnerabilityId(q: string): string | null {
   return VULN_ID.test(id) ? id : null;
 }
 
-export const envFilter = (v: VisibleEnvironments, column = Prisma.sql`t."environment"`) => (v === "all" ? Prisma.sql`TRUE` : v.length ? Prisma.sql`${column} IN (${Prisma.join([...v])})` : Prisma.sql`FALSE`);
+const envFilter = (v: VisibleEnvironments, column = Prisma.sql`t."environment"`) => (v === "all" ? Prisma.sql`TRUE` : v.length ? Prisma.sql`${column} IN (${Prisma.join([...v])})` : Prisma.sql`FALSE`);
 
 /**
  * Every tag, in every visible environment, whose current digest has `cve` in its stored report: one
