@@ -10,9 +10,12 @@ const groups = [
   { kind: "repository", label: "Repositories" },
   { kind: "tag", label: "Tags" },
   { kind: "digest", label: "Digests" },
+  { kind: "cve", label: "Vulnerabilities" },
+  { kind: "label", label: "Labels" },
 ] as const;
 
-const labelOf = (r: Result) => (r.kind === "repository" ? r.repository : r.kind === "tag" ? `${r.repository}:${r.tag}` : r.digest);
+const labelOf = (r: Result) =>
+  r.kind === "repository" ? r.repository : r.kind === "tag" ? `${r.repository}:${r.tag}` : r.kind === "cve" ? `${r.cve} · ${r.repository}:${r.tag}` : r.kind === "label" ? `${r.label} · ${r.repository}:${r.tag}` : r.digest;
 
 /** `/` anywhere but in a text field focuses the search, as on GitHub. */
 function useSlashToFocus(input: React.RefObject<HTMLInputElement | null>) {
@@ -29,7 +32,7 @@ function useSlashToFocus(input: React.RefObject<HTMLInputElement | null>) {
   }, [input]);
 }
 
-/** The top bar's search over the inventory index: repositories, tags and digest prefixes, as a combobox. */
+/** The top bar's search over the inventory index: repositories, tags, digest prefixes, CVE ids and label values, as a combobox. */
 export function GlobalSearch() {
   const router = useRouter();
   const input = useRef<HTMLInputElement>(null);

@@ -6,7 +6,7 @@ import type { ScanReport } from "./model";
 import { chooseScanReport, type FoundScanReports } from "./evidence";
 import { trivyReportsFromReferrers } from "./referrers";
 
-function normalizeVendorReport(v: VendorScanReport): ScanReport {
+export function normalizeVendorReport(v: VendorScanReport): ScanReport {
   return v.format === "harbor" ? fromHarborReport(v.report) : fromEcrFindings(v.findings, v.scanType, v.status);
 }
 

@@ -28,6 +28,12 @@ beforeAll(async () => {
   for (const environment of ["dev", "prod"]) {
     await applyObservation(prisma, { environment, repository: "team/api", tags: new Map([["latest", D]]), coverage: "complete" }, { source: "full_sync" });
   }
+  // D runs in dev and prod: its vulnerability and its label must still be answered for dev only
+  const { storeScan } = await import("@/lib/inventory/index/scans");
+  const { buildReport } = await import("@/lib/scan/model");
+  const report = buildReport({ source: "trivy", scanner: "Trivy 0.50", status: "complete", findings: [{ id: "CVE-2019-14697", severity: "critical", package: "musl", installedVersion: "1.1.20-r4", fixedVersion: "1.1.20-r5", links: [] }] });
+  await storeScan(prisma, D, { registry: "r", origin: "referrer", report });
+  await prisma.inventoryLabel.create({ data: { digest: D, key: "org.opencontainers.image.source", value: "https://git.example/payments" } });
   const sys = { actor: null, ip: null };
   const viewer = await createUser(prisma, sys, { email: "viewer@x.io", password: "viewer password", grants: [{ role: "viewer", environmentId: dev.id }] });
   devToken = (await createApiToken(prisma, sys, viewer.id, "ci")).token;
@@ -50,6 +56,14 @@ describe("GET /api/v1/search", () => {
     expect(byDigest.results).toEqual([{ kind: "digest", digest: D, url: `/inventory/digest/${encodeURIComponent(D)}` }]);
     const byRepo = (await (await search("api")).json()) as { results: { environment?: string }[] };
     expect(byRepo.results.map((r) => r.environment)).toEqual(["dev"]);
+  });
+
+  it("finds CVE ids (by prefix) and label values as the tags carrying them, for a dev-only viewer in dev only", async () => {
+    const tag = { environment: "dev", repository: "team/api", tag: "latest", digest: D };
+    expect(await (await search("cve-2019-146")).json()).toEqual({ results: [{ kind: "cve", cve: "CVE-2019-14697", ...tag, url: "/inventory/cve/CVE-2019-14697" }] });
+    expect(await (await search("git.example/pay")).json()).toEqual({
+      results: [{ kind: "label", ...tag, label: "org.opencontainers.image.source=https://git.example/payments", url: "/inventory/tag?environment=dev&repository=team%2Fapi&tag=latest" }],
+    });
   });
 
   it("refuses an empty query with 400 and an unauthenticated caller with 401", async () => {

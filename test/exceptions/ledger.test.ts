@@ -16,7 +16,10 @@ import { exceptionFields } from "@/lib/exceptions/fields";
 import { sweepExceptions } from "@/lib/exceptions/maintenance";
 import { exceptionFilter } from "@/lib/exceptions/scan-views";
 import { createException, revokeException } from "@/lib/exceptions/service";
-import { artifactScanView, environmentScanView, findCve } from "@/lib/scan/views";
+import { artifactScanView } from "@/lib/scan/views";
+import { acceptInCveOccurrences, acceptInEnvironmentScans } from "@/lib/exceptions/index-views";
+import { syncEnvironment } from "@/lib/inventory/index/sync";
+import { environmentScans, whereIsCve } from "@/lib/inventory/index/vulnerabilities";
 import { activeExceptionRules } from "@/lib/exceptions/store";
 import { evaluateGates, type GateResult } from "@/lib/promotion/gates";
 import { scanLookup } from "@/lib/promotion/scan-gate";
@@ -182,14 +185,18 @@ describe.each(dbKinds)("the CVE exception ledger on %s", (kind) => {
     const other = (await artifactScanView(db.prisma, "reg", "dev/other", "1.0", filter))!;
     expect([other.report?.counts.critical, other.accepted]).toEqual([2, []]);
 
+    // the index's views (worst first, where is CVE-X) apply the same ledger to what a sync stored
+    const sync = await syncEnvironment(db.prisma, { environment: "dev", namespace: "dev", provider: dev }, { mode: "full" });
+    expect(sync.errors).toEqual([]);
+    const rules = await activeExceptionRules(db.prisma, now);
     // worst first counts what still counts: dev/other (2 criticals) before dev/api (none left)
-    const env = (await environmentScanView(db.prisma, "dev", filter))!;
-    expect(env.rows.map((r) => [r.repository, r.counts?.critical, r.accepted])).toEqual([
+    const env = await acceptInEnvironmentScans(db.prisma, await environmentScans(db.prisma, "all", "dev"), { environment: "dev", registry: "reg" }, rules, now);
+    expect(env.map((r) => [r.repository, r.scan?.counts.critical, r.accepted.length])).toEqual([
       ["dev/other", 2, 0],
       ["dev/api", 0, 2],
     ]);
-    const hits = (await findCve(db.prisma, "CVE-2019-14697", filter)).hits;
-    expect(hits.map((h) => [h.repository, h.finding.package, h.accepted !== undefined])).toEqual([
+    const hits = acceptInCveOccurrences(await whereIsCve(db.prisma, "all", "CVE-2019-14697"), new Map([["dev", "reg"]]), rules, now);
+    expect(hits.map((h) => [h.repository, h.package, h.accepted !== undefined])).toEqual([
       ["dev/api", "musl", true],
       ["dev/api", "musl-utils", true],
       ["dev/other", "musl", false],

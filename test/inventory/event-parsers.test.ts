@@ -61,8 +61,10 @@ describe("Harbor webhook payloads", () => {
     expect(withoutIds(harborChanges(copy(harbor["Artifact deleted / CloudEvents"])))).toEqual(expected);
   });
 
-  it("a completed scan re-reads the repository; pulls, stopped or failed scans and quota warnings are ignored", () => {
-    expect(withoutIds(harborChanges(copy(harbor["Scanning completed / Default"])))).toEqual([{ repository: "harbor/alpine", kind: "touched", actor: "auto" }]);
+  it("a completed scan re-reads the artifact's report; pulls, stopped or failed scans and quota warnings are ignored", () => {
+    const scanned = [{ repository: "harbor/alpine", kind: "scanned", digest: "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4", actor: "auto" }];
+    expect(withoutIds(harborChanges(copy(harbor["Scanning completed / Default"])))).toEqual(scanned);
+    expect(withoutIds(harborChanges(copy(harbor["Scanning completed / CloudEvents"])))).toEqual(scanned);
     for (const name of ["Artifact pulled / Default", "Scanning stopped / Default", "Scanning failed / CloudEvents", "Quota exceeded / Default", "Quota near threshold / CloudEvents"] as const) {
       expect(changes(harborChanges(copy(harbor[name]))).map((c) => c.kind), name).toEqual(["ignored"]);
     }
@@ -118,8 +120,12 @@ describe("ECR EventBridge events", () => {
     expect(withoutIds(ecrChanges({ ...deletion, detail: { ...deletion.detail, result: "FAILURE" } }))).toEqual([{ repository: "my-repository-name", kind: "ignored" }]);
   });
 
-  it("a completed scan re-reads the repository; a scan-resource change is ignored", () => {
+  it("a completed scan re-reads the image's report (the repository when the digest is unusable); a scan-resource change is ignored", () => {
+    // the spec's sample digest is cut short (60 hex digits): nothing to read by it
     expect(changes(ecrChanges(copy(ecrSpecExamples["a completed image scan (basic scanning)"])))).toEqual([{ id: "85fc3613-e913-7fc4-a80c-a3753e4aa9ae", repository: "my-repository-name", kind: "touched" }]);
+    const example = ecrSpecExamples["a completed image scan (basic scanning)"];
+    const digest = example.detail["image-digest"].padEnd(71, "0");
+    expect(changes(ecrChanges({ ...copy(example), detail: { ...example.detail, "image-digest": digest } }))).toEqual([{ id: example.id, repository: "my-repository-name", kind: "scanned", digest }]);
     const resourceChange = ecrSpecExamples["a change notification on a resource with enhanced scanning enabled (enhanced scanning)"];
     expect(changes(ecrChanges(copy(resourceChange))).map((c) => c.kind)).toEqual(["ignored"]);
   });

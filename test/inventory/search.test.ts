@@ -59,7 +59,7 @@ describe.each(dbKinds)("searchIndex on %s", (kind) => {
     expect((await searchIndex(db.prisma, devOnly, "sha256:ab1")).digests).toEqual([]);
     expect((await searchIndex(db.prisma, devOnly, "ab13")).digests).toEqual([]);
     expect((await searchIndex(db.prisma, devOnly, "ab12")).digests.map((d) => d.digest)).toEqual([DEV]);
-    expect(await searchIndex(db.prisma, [], "api")).toEqual({ repositories: [], tags: [], digests: [] });
+    expect(await searchIndex(db.prisma, [], "api")).toEqual({ repositories: [], tags: [], digests: [], cves: [], labels: [] });
   });
 
   it("finds digests by prefix with and without sha256:, at least 4 hex digits", async () => {

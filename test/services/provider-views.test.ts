@@ -11,12 +11,15 @@ import { syncConfig } from "@/lib/config/sync";
 import { providerFor } from "@/lib/inventory/connection";
 import { driftMatrix } from "@/lib/replication/drift";
 import { replicationOverview, triggerReplication } from "@/lib/replication/overview";
-import { artifactScanView, environmentScanView, findCve } from "@/lib/scan/views";
+import { syncEnvironment } from "@/lib/inventory/index/sync";
+import { environmentScans, whereIsCve } from "@/lib/inventory/index/vulnerabilities";
+import { artifactScanView } from "@/lib/scan/views";
 import { CVES } from "../sim/fixtures";
 import { startWorld, type World } from "../sim/world";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
 
 let world: World;
+const scannerByTag = (rows: Awaited<ReturnType<typeof environmentScans>>) => Object.fromEntries(rows.map((r) => [`${r.repository}:${r.tags.join(",")}`, r.scan?.scanner ?? null]));
 
 beforeAll(async () => {
   world = await startWorld();
@@ -65,45 +68,51 @@ describe.each(dbKinds)("provider-backed views on %s", (kind) => {
     expect(m.rows.find((r) => r.tag === "2.0")).toBeUndefined();
   });
 
-  it("environment scans, worst first: Harbor reports in prod", async () => {
-    const v = await environmentScanView(db.prisma, "prod");
-    expect(v?.rows.map((r) => [r.repository, r.tags, r.worst, r.counts?.critical, r.counts?.high, r.fixable])).toEqual([
-      ["prod/web", ["1.1"], "critical", 1, 1, 2],
-      ["prod/web", ["1.0"], "high", 0, 1, 1],
+  it("scans reach the index during each environment's sync: Harbor and ECR reports, a Trivy referrer on the Hub", async () => {
+    const envs = await db.prisma.environment.findMany({ include: { registry: true }, orderBy: { order: "asc" } });
+    for (const e of envs) {
+      const provider = providerFor(e.registry); // cached per registry: the other views use it too
+      const r = await syncEnvironment(db.prisma, { environment: e.name, namespace: e.namespace, provider }, { mode: "full" });
+      expect([e.name, r.errors, r.content?.errors]).toEqual([e.name, [], []]);
+    }
+  });
+
+  it("environment scans, worst first, from the index: Harbor reports in prod", async () => {
+    const rows = await environmentScans(db.prisma, "all", "prod");
+    expect(rows.map((r) => [r.repository, r.tags, r.scan?.counts.critical, r.scan?.counts.high, r.scan?.fixable])).toEqual([
+      ["prod/web", ["1.1"], 1, 1, 2],
+      ["prod/web", ["1.0"], 0, 1, 1],
     ]);
   });
 
   it("environment scans on a plain registry: the Trivy report attached as a referrer; unscanned images last", async () => {
-    const v = await environmentScanView(db.prisma, "dev");
-    expect(v?.rows[0]).toMatchObject({ repository: "acme/web", tags: ["2.0"], worst: "critical", scanner: "Trivy dev", scannedAt: "2021-08-25T12:20:30.000000005Z" });
-    expect(v?.rows.slice(1).every((r) => r.counts === null)).toBe(true);
-    expect(v?.rows).toHaveLength(4);
+    const rows = await environmentScans(db.prisma, "all", "dev");
+    expect(rows[0]).toMatchObject({ repository: "acme/web", tags: ["2.0"], scan: { scanner: "Trivy dev", origin: "referrer", scannedAt: new Date("2021-08-25T12:20:30.000Z") } });
+    // The Hub has no scanner, but 1.1 is the very image ECR scanned in staging and 1.0 the one Harbor
+    // scanned in prod: a scan belongs to the digest, wherever it runs.
+    expect(scannerByTag(rows)).toEqual({ "acme/web:2.0": "Trivy dev", "acme/web:1.1": "Amazon ECR basic scanning", "acme/web:1.0": "Trivy v0.50.0", [`${rows[3]!.repository}:${rows[3]!.tags.join(",")}`]: null });
+    expect(rows[3]!.scan).toBeNull();
+    expect(rows).toHaveLength(4);
   });
 
   it("environment scans on ECR: basic and enhanced findings", async () => {
-    const v = await environmentScanView(db.prisma, "staging");
-    expect(v?.rows.map((r) => [r.repository, r.tags, r.worst, r.scanner])).toEqual([
-      ["staging/web", ["1.1"], "critical", "Amazon ECR basic scanning"],
-      ["staging/api", ["v1"], "high", "Amazon Inspector (ECR enhanced scanning)"],
-      ["staging/web", ["1.0"], undefined, undefined],
-    ]);
+    const rows = await environmentScans(db.prisma, "all", "staging");
+    expect(rows[0]).toMatchObject({ repository: "staging/web", tags: ["1.1"], scan: { scanner: "Amazon ECR basic scanning" } });
+    // ECR has no report of 1.0, Harbor has (the same image runs in prod)
+    expect(scannerByTag(rows)).toEqual({ "staging/web:1.1": "Amazon ECR basic scanning", "staging/api:v1": "Amazon Inspector (ECR enhanced scanning)", "staging/web:1.0": "Trivy v0.50.0" });
   });
 
-  it("where is CVE-2019-14697: in every environment that carries it, from three kinds of report", async () => {
-    const r = await findCve(db.prisma, "cve-2019-14697");
-    expect(r.cve).toBe(CVES.musl.id);
-    expect(r.hits.map((h) => [h.environment, h.repository, h.tags.join(","), h.finding.package])).toEqual([
+  it("where is CVE-2019-14697: in every environment that carries it, from three kinds of report, one query", async () => {
+    const hits = await whereIsCve(db.prisma, "all", "cve-2019-14697");
+    expect(hits.map((h) => [h.environment, h.repository, h.tag, h.package]).sort()).toEqual([
+      ["dev", "acme/web", "1.1", "musl"],
       ["dev", "acme/web", "2.0", "musl"],
       ["dev", "acme/web", "2.0", "musl-utils"],
-      ["staging", "staging/web", "1.1", "musl"],
       ["prod", "prod/web", "1.1", "musl"],
+      ["staging", "staging/web", "1.1", "musl"],
     ]);
-    expect(r.searched.map((s) => [s.environment, s.images, s.scanned])).toEqual([
-      ["dev", 4, 1],
-      ["staging", 3, 2],
-      ["prod", 2, 2],
-    ]);
-    expect((await findCve(db.prisma, "CVE-1999-0001")).hits).toEqual([]);
+    expect(await whereIsCve(db.prisma, ["staging"], "CVE-2019-14697")).toHaveLength(1);
+    expect(await whereIsCve(db.prisma, "all", "CVE-1999-0001")).toEqual([]);
   });
 
   it("one artifact: the normalized report with Harbor's labels, or ECR's replication status", async () => {

@@ -11,6 +11,8 @@ export interface ManifestRow {
   platforms: { os: string; architecture: string; variant?: string; digest: string }[];
   artifactType: string | null;
   subject: string | null;
+  /** an image's config blob (enrich.ts reads it once for created and labels); null for an index or unknown */
+  configDigest: string | null;
 }
 
 export function manifestRow(m: ManifestResult): ManifestRow {
@@ -27,6 +29,7 @@ export function manifestRow(m: ManifestResult): ManifestRow {
     platforms,
     artifactType: json.artifactType ?? (!isIndexJson(json) ? nonImageConfigType(json.config.mediaType) : null),
     subject: json.subject?.digest ?? null,
+    configDigest: isIndexJson(json) ? null : json.config.digest,
   };
 }
 
@@ -39,8 +42,8 @@ function nonImageConfigType(configType: string): string | null {
 export async function insertManifests(db: Db, rows: readonly ManifestRow[]): Promise<void> {
   if (!rows.length) return;
   await db.$executeRawUnsafe(
-    `INSERT INTO "InventoryManifest" ("digest", "mediaType", "size", "platforms", "artifactType", "subject")
-     SELECT m.d, m.t, m.s::bigint, m.p::jsonb, m.a, m.subj FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS m(d, t, s, p, a, subj)
+    `INSERT INTO "InventoryManifest" ("digest", "mediaType", "size", "platforms", "artifactType", "subject", "configDigest")
+     SELECT m.d, m.t, m.s::bigint, m.p::jsonb, m.a, m.subj, m.c FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(d, t, s, p, a, subj, c)
      ON CONFLICT ("digest") DO NOTHING`,
     rows.map((r) => r.digest),
     rows.map((r) => r.mediaType),
@@ -48,6 +51,7 @@ export async function insertManifests(db: Db, rows: readonly ManifestRow[]): Pro
     rows.map((r) => JSON.stringify(r.platforms)),
     rows.map((r) => r.artifactType),
     rows.map((r) => r.subject),
+    rows.map((r) => r.configDigest),
   );
 }
 

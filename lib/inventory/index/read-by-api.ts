@@ -58,7 +58,7 @@ export async function readRepositoryByApi(
   const before = new Set(held.values());
   const manifests: ManifestRow[] = [...summaries]
     .filter(([digest]) => !before.has(digest))
-    .map(([digest, m]) => ({ digest, mediaType: m.mediaType, size: BigInt(m.size), platforms: m.platforms, artifactType: m.artifactType ?? null, subject: null }));
+    .map(([digest, m]) => ({ digest, mediaType: m.mediaType, size: BigInt(m.size), platforms: m.platforms, artifactType: m.artifactType ?? null, subject: null, configDigest: null }));
   return { observation: { environment: target.environment, repository, tags: observed, coverage }, manifests, headRequests, manifestGets: 0 };
 }
 

@@ -2,7 +2,7 @@
  * Event re-reads as pg-boss jobs on PostgreSQL: the replica that received an event queues the
  * re-read, and whichever replica polls first runs it, so a replica that dies after answering the
  * registry loses nothing. The queue's "stately" policy keeps at most one waiting and one running job
- * per singleton key (environment + repository): a burst of pushes to one repository collapses into
+ * per singleton key (environment + repository, or + digest for a scan report): a burst of pushes to one repository collapses into
  * one re-read, plus one more if the burst goes on while that one runs (it may have read too early).
  * On the embedded database the in-process queue (reread-queue.ts) does the same for its one process.
  */
@@ -19,9 +19,16 @@ export interface RereadQueue {
   stop(): Promise<void>;
 }
 
-/** PostgreSQL text cannot hold NUL; a space can be in neither an environment name nor a repository */
-function singletonKeyOf(req: RereadRequest): string {
-  return `${req.environment} ${req.repository}`;
+/**
+ * One job per repository's tags and one per digest's scan report, each collapsing only with its own
+ * kind: a waiting tag re-read must not swallow a scan report's read, nor the other way round.
+ * (PostgreSQL text cannot hold NUL; a space can be in neither an environment name nor a repository.)
+ */
+function jobsOf(req: RereadRequest): { data: RereadRequest; singletonKey: string }[] {
+  const { environment, repository } = req;
+  const jobs: { data: RereadRequest; singletonKey: string }[] = req.scansOnly ? [] : [{ data: { environment, repository }, singletonKey: `${environment} ${repository}` }];
+  for (const digest of req.scans ?? []) jobs.push({ data: { environment, repository, scans: [digest], scansOnly: true as const }, singletonKey: `${environment} ${repository} ${digest}` });
+  return jobs;
 }
 
 /** `work: false`: this process only queues (the others run the jobs) */
@@ -36,8 +43,8 @@ export async function startPgBossRereads(connectionString: string, prisma: Prism
   return {
     mode: "pg-boss",
     async enqueue(req) {
-      // null when a job for the repository is already waiting: that one will read what this event changed
-      await boss.send(QUEUE, { environment: req.environment, repository: req.repository }, { singletonKey: singletonKeyOf(req) });
+      // null when the same job is already waiting: that one will read what this event changed
+      for (const job of jobsOf(req)) await boss.send(QUEUE, job.data, { singletonKey: job.singletonKey });
     },
     stop: () => boss.stop({ graceful: true, wait: true, close: true, timeout: 5000 }),
   };

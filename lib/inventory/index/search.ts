@@ -1,19 +1,25 @@
 /**
- * Search over the index: repository names, repository:tag, and digest prefixes, in the environments the
- * caller may see. Substring matches are case-insensitive ILIKE with the query's own % and _ escaped, so
- * they are literal; the trigram indexes of migration 20261130050000 serve them on PostgreSQL and PGlite.
+ * Search over the index: repository names, repository:tag, digest prefixes, vulnerability ids (CVE-…,
+ * GHSA-…, by prefix) and config label values, in the environments the caller may see. Substring
+ * matches are case-insensitive ILIKE with the query's own % and _ escaped, so they are literal; the
+ * trigram indexes of migrations 20261130050000 and 20261130060000 serve them on PostgreSQL and PGlite.
+ * CVE and label hits are tags whose current digest has the vulnerability or the label.
  */
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { VisibleEnvironments } from "./reads";
-import { digestUrl, repositoryUrl, tagUrl } from "./urls";
+import { cveUrl, digestUrl, repositoryUrl, tagUrl } from "./urls";
 
 /** One hit; fields that do not apply to its kind are absent (a digest hit names no environment). */
 export interface SearchResult {
-  kind: "repository" | "tag" | "digest";
+  kind: "repository" | "tag" | "digest" | "cve" | "label";
   environment?: string;
   repository?: string;
   tag?: string;
   digest?: string;
+  /** the vulnerability id (kind cve) */
+  cve?: string;
+  /** `key=value` (kind label) */
+  label?: string;
   url: string;
 }
 
@@ -21,8 +27,14 @@ export interface SearchResults {
   repositories: SearchResult[];
   tags: SearchResult[];
   digests: SearchResult[];
+  cves: SearchResult[];
+  labels: SearchResult[];
 }
 
+/** `CVE-2024-…`, `GHSA-…`: a scanner's id prefix, at least the kind and a dash */
+const VULN_PREFIX = /^[A-Z][A-Z0-9]{1,15}-[A-Z0-9-]*$/;
+/** label values shorter than this match too much to be a question */
+const MIN_LABEL_QUERY = 3;
 /** `sha256:ab12…` or bare `ab12…`, at least 4 hex digits: anything shorter matches too much to be a question */
 const DIGEST_PREFIX = /^(?:(sha256|sha512):)?([0-9a-f]{4,128})$/i;
 
@@ -30,11 +42,40 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchIndex(prisma: PrismaClient, v: VisibleEnvironments, q: string, limit = 10): Promise<SearchResults> {
   const query = q.trim();
-  const empty: SearchResults = { repositories: [], tags: [], digests: [] };
+  const empty: SearchResults = { repositories: [], tags: [], digests: [], cves: [], labels: [] };
   if (!query || (v !== "all" && v.length === 0)) return empty;
   const envs = v === "all" ? Prisma.sql`TRUE` : Prisma.sql`"environment" IN (${Prisma.join([...v])})`;
-  const [repositories, tags, digests] = await Promise.all([searchRepositories(prisma, envs, query, limit), searchTags(prisma, envs, query, limit), searchDigests(prisma, envs, query, limit)]);
-  return { repositories, tags, digests };
+  const [repositories, tags, digests, cves, labels] = await Promise.all([
+    searchRepositories(prisma, envs, query, limit),
+    searchTags(prisma, envs, query, limit),
+    searchDigests(prisma, envs, query, limit),
+    searchCves(prisma, envs, query, limit),
+    searchLabels(prisma, envs, query, limit),
+  ]);
+  return { repositories, tags, digests, cves, labels };
+}
+
+/** Tags whose digest has a vulnerability whose id starts with q (CVE-2019-146 finds CVE-2019-14697). */
+async function searchCves(prisma: PrismaClient, envs: Prisma.Sql, q: string, limit: number): Promise<SearchResult[]> {
+  const id = q.toUpperCase();
+  if (!VULN_PREFIX.test(id) || id.length < 5) return [];
+  const rows = await prisma.$queryRaw<{ cve: string; environment: string; repository: string; tag: string; digest: string }[]>`
+    SELECT DISTINCT v."cve", t."environment", t."repository", t."tag", t."digest"
+    FROM "InventoryVulnerability" v JOIN "InventoryTag" t ON t."digest" = v."digest"
+    WHERE v."cve" LIKE ${`${escapeLike(id)}%`} ESCAPE '\\' AND ${envs}
+    ORDER BY v."cve", t."repository", t."tag", t."environment" LIMIT ${limit}`;
+  return rows.map((r) => ({ kind: "cve", ...r, url: cveUrl(r.cve) }));
+}
+
+/** Tags whose digest has a config label whose value contains q. */
+async function searchLabels(prisma: PrismaClient, envs: Prisma.Sql, q: string, limit: number): Promise<SearchResult[]> {
+  if (q.length < MIN_LABEL_QUERY) return [];
+  const rows = await prisma.$queryRaw<{ key: string; value: string; environment: string; repository: string; tag: string; digest: string }[]>`
+    SELECT l."key", l."value", t."environment", t."repository", t."tag", t."digest"
+    FROM "InventoryLabel" l JOIN "InventoryTag" t ON t."digest" = l."digest"
+    WHERE l."value" ILIKE ${`%${escapeLike(q)}%`} ESCAPE '\\' AND ${envs}
+    ORDER BY l."value", t."repository", t."tag", t."environment" LIMIT ${limit}`;
+  return rows.map((r) => ({ kind: "label", environment: r.environment, repository: r.repository, tag: r.tag, digest: r.digest, label: `${r.key}=${r.value}`, url: tagUrl(r.environment, r.repository, r.tag) }));
 }
 
 async function searchRepositories(prisma: PrismaClient, envs: Prisma.Sql, q: string, limit: number): Promise<SearchResult[]> {

@@ -23,6 +23,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { collectPages, createLimiter, describeRegistryError, mapConcurrent, RegistryError, tagDigestSource, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { advanceChangeCursor, changeCursor } from "./change-cursor";
+import { enrichIndex, type EnrichReport } from "./enrich";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { manifestRow, insertManifests, unindexedDigests, type ManifestRow } from "./manifest-rows";
 import { readRepositoryByApi } from "./read-by-api";
@@ -64,6 +65,8 @@ export interface SyncReport {
   /** repositories that could not be read (their rows were left as they were) */
   errors: { repository: string; message: string }[];
   durationMs: number;
+  /** config labels, referrers and scan reports read after the tags (enrich.ts) */
+  content?: EnrichReport;
 }
 
 const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
@@ -109,6 +112,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
   const writer = createIndexWriter(prisma, { source, report, digestRepo });
+  const referred: Referred = new Map();
   // registries that list what changed (Harbor, ECR, Docker Hub): an incremental read starts at the cursor
   const since = options.mode === "incremental" ? await changeCursor(prisma, environment) : undefined;
   let latestChange: number | undefined;
@@ -119,7 +123,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   try {
     await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
       try {
-        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, since, changedAt });
+        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, since, changedAt, referred });
         // nothing to write: the index already says exactly this (incremental, unchanged tag list)
         if (read) await writer.add(read);
       } catch (err) {
@@ -139,6 +143,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   }
 
   await indexManifests(prisma, provider, digestRepo, limiter, report);
+  report.content = await enrichIndex(prisma, target, limiter, { referred });
   // only a sync that read everything it meant to may move the cursor past what it saw
   if (!report.errors.length && latestChange !== undefined) await advanceChangeCursor(prisma, environment, new Date(latestChange));
 }
@@ -154,12 +159,18 @@ async function readRepository(
   target: SyncTarget,
   repository: string,
   held: ReadonlyMap<string, string>,
-  o: { mode: SyncMode; limiter: Limiter; maxPages: number; since?: Date | undefined; changedAt?: (at: number) => void },
+  o: { mode: SyncMode; limiter: Limiter; maxPages: number; since?: Date | undefined; changedAt?: (at: number) => void; referred: Referred },
 ): Promise<RepositoryRead | null> {
   const { provider, environment } = target;
   const api = tagDigestSource(provider);
   if (api) return readRepositoryByApi(target, api, repository, held, { limiter: o.limiter, ...(o.changedAt ? { changedAt: o.changedAt } : {}), ...(o.mode === "incremental" && o.since ? { since: o.since } : {}) });
-  const tags = (await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages))).filter((t) => !REFERRERS_TAG.test(t));
+  const listed = await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages));
+  const tags: string[] = [];
+  for (const t of listed) {
+    // a referrers tag (`sha256-<hex>`) is no image tag: it says its subject has referrers (enrich.ts reads them)
+    if (REFERRERS_TAG.test(t)) o.referred.set(t.replace("-", ":"), repository);
+    else tags.push(t);
+  }
   // Incremental, and the list is exactly what the index holds: nothing to read and nothing to write
   // (seenAt stays: no digest was confirmed).
   if (o.mode === "incremental" && tags.length === held.size && tags.every((t) => held.has(t))) return null;
@@ -252,12 +263,14 @@ export async function resyncRepository(prisma: PrismaClient, target: SyncTarget,
   const held = (await heldTagsByRepository(prisma, target.environment, repository)).get(repository) ?? new Map<string, string>();
   const out = { tags: 0, headRequests: 0, manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 }, errors: [] as SyncReport["errors"] };
   const digestRepo = new Map<string, string>();
-  const read = await readRepository(target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES });
+  const referred: Referred = new Map();
+  const read = await readRepository(target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, referred });
   const writer = createIndexWriter(prisma, { source, report: out, digestRepo });
   if (read) await writer.add(read);
   await writer.drain();
   if (out.errors.length) throw new Error(out.errors[0]!.message);
   await indexManifests(prisma, target.provider, digestRepo, limiter, out);
+  await enrichIndex(prisma, target, limiter, { repository, referred });
   return out;
 }
 
@@ -284,6 +297,8 @@ async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPage
 }
 
 type Limiter = ReturnType<typeof createLimiter>;
+/** digests with a referrers tag (`sha256-<hex>`, the referrers tag schema) in their repository's list → that repository */
+type Referred = Map<string, string>;
 
 function add(total: AppliedChanges, more: AppliedChanges) {
   total.created += more.created;

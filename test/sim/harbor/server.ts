@@ -78,6 +78,11 @@ export interface ReplicationExecutionFixture {
 export interface HarborSim extends RunningSim {
   backing: Backing;
   setArtifact(repository: string, reference: string, meta: ArtifactMeta): Promise<string>;
+  /**
+   * The webhook Harbor sends when the artifact's scan completes, in the Default format of
+   * specs/events/harbor-webhooks.md ("Scanning completed"), with the artifact's scan overview.
+   */
+  scanCompletedWebhook(repository: string, reference: string, options?: { host?: string; occurAt?: number }): Promise<Record<string, unknown>>;
   setProject(name: string, options: { public?: boolean; quotaBytes?: number; quotaHidden?: boolean; retention?: RetentionFixture; immutableRules?: S["ImmutableRule"][] }): void;
   addReplicationPolicy(p: ReplicationPolicyFixture): number;
   addReplicationExecution(e: ReplicationExecutionFixture): number;
@@ -558,6 +563,20 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
       if (!image) throw new Error(`harbor sim: ${repository}:${reference} is not in the registry`);
       meta.set(image.digest, { ...meta.get(image.digest), ...m });
       return image.digest;
+    },
+    async scanCompletedWebhook(repository, reference, o = {}) {
+      const image = await backing.image(repository, reference);
+      if (!image) throw new Error(`harbor sim: ${repository}:${reference} is not in the registry`);
+      const [namespace, ...rest] = repository.split("/");
+      return {
+        type: "SCANNING_COMPLETED",
+        occur_at: o.occurAt ?? Math.floor(Date.parse(meta.get(image.digest)?.report?.generated_at ?? created) / 1000),
+        operator: "auto",
+        event_data: {
+          resources: [{ digest: image.digest, resource_url: `${o.host ?? "harbor.local"}/${repository}@${image.digest}`, scan_overview: overview(meta.get(image.digest), VULNERABILITY_MIME_TYPES[0] ?? NATIVE_REPORT_MIME) }],
+          repository: { name: rest.join("/"), namespace, repo_full_name: repository, repo_type: "public" },
+        },
+      };
     },
     setProject(name, o) {
       idFor(projectIds, name);

@@ -11,6 +11,8 @@ import { formatTimestamp, shortDigest } from "@/lib/format";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { digestLocations, tagHistory } from "@/lib/inventory/index/reads";
 import { digestUrl, repositoryUrl } from "@/lib/inventory/index/urls";
+import { scanSummaries, type ScanSummary } from "@/lib/inventory/index/vulnerabilities";
+import { SEVERITIES } from "@/lib/scan/model";
 import { getPrisma } from "@/lib/runtime";
 
 export const metadata = { title: "Tag lifecycle" };
@@ -34,6 +36,7 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
   const elsewhere = current
     ? (await digestLocations(prisma, await visibleEnvironments(prisma, access.principal.grants), current)).filter((l) => !l.until && !(l.environment === environment && l.repository === repository && l.tag === tag))
     : [];
+  const scans = await scanSummaries(prisma, events.flatMap((e) => (e.digest ? [e.digest] : [])));
 
   return (
     <>
@@ -68,7 +71,10 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
                     <td>
                       <Badge tone={tone[e.kind as keyof typeof tone] ?? "slate"}>{e.kind}</Badge>
                     </td>
-                    <td>{e.digest ? <CopyDigest digest={e.digest} short={shortDigest(e.digest)} /> : "—"}</td>
+                    <td>
+                      {e.digest ? <CopyDigest digest={e.digest} short={shortDigest(e.digest)} /> : "—"}
+                      {e.digest && scans.has(e.digest) && <ScannedLine scan={scans.get(e.digest)!} />}
+                    </td>
                     <td>{e.previousDigest ? <CopyDigest digest={e.previousDigest} short={shortDigest(e.previousDigest)} /> : "—"}</td>
                     <td className="text-xs">
                       {e.source.replace("_", " ")}
@@ -106,5 +112,16 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
         </div>
       )}
     </>
+  );
+}
+
+/** "scanned: 2 critical / 1 high (Trivy 0.50, 2026-11-30)" — from the index's summary of the digest. */
+function ScannedLine({ scan }: { scan: ScanSummary }) {
+  const present = SEVERITIES.filter((s) => scan.counts[s] > 0);
+  return (
+    <div className="text-xs text-slate-500" data-testid="scanned-line">
+      scanned: {present.length ? present.map((s) => `${scan.counts[s]} ${s}`).join(" / ") : "no findings"} ({scan.scanner}
+      {scan.scannedAt ? `, ${formatTimestamp(scan.scannedAt.toISOString())}` : ""})
+    </div>
   );
 }

@@ -5,7 +5,8 @@
  * - "ECR Image Action", result SUCCESS: PUSH with a tag → `tagged`, without one (a push by digest)
  *   → `touched`; DELETE with a tag → `tag-deleted` (ECR removes the tag, and the image only when it
  *   was its last tag: the re-read tells), without one → `manifest-deleted`.
- * - "ECR Image Scan": the image's findings changed → `touched`, the re-read picks them up.
+ * - "ECR Image Scan": the image's findings changed → `scanned` (its report is re-read into the index);
+ *   without a usable digest → `touched`.
  * - FAILURE results, "ECR Scan Resource Change" and anything else → `ignored`.
  * ECR repository names are the full repository name (`team/api`), as the ECR provider lists them.
  */
@@ -20,7 +21,7 @@ const imageAction = z.looseObject({
   "action-type": z.string().max(32),
   "image-tag": z.string().min(1).max(300).optional(),
 });
-const imageScan = z.looseObject({ "repository-name": repositoryName, "scan-status": z.string().max(32).optional() });
+const imageScan = z.looseObject({ "repository-name": repositoryName, "scan-status": z.string().max(32).optional(), "image-digest": z.string().max(200).optional() });
 const envelope = z.looseObject({
   id: z.string().min(1).max(200),
   "detail-type": z.string().min(1).max(128),
@@ -39,7 +40,10 @@ export function ecrChanges(body: unknown): ParsedEvents {
   if (detailType === "ECR Image Scan") {
     const scan = imageScan.safeParse(e.detail);
     if (!scan.success) return { error: describeIssues(scan.error.issues.map((i) => ({ ...i, path: ["detail", ...i.path] }))) };
-    return [{ id: e.id, repository: scan.data["repository-name"], kind: "touched" }];
+    const repository = scan.data["repository-name"];
+    const scanned = scan.data["image-digest"];
+    // the spec's own sample digest is cut short: such a digest names nothing to read, the re-read finds the rest
+    return [scanned && DIGEST_PATTERN.test(scanned) ? { id: e.id, repository, kind: "scanned", digest: scanned } : { id: e.id, repository, kind: "touched" }];
   }
   const action = imageAction.safeParse(e.detail);
   if (!action.success) return { error: describeIssues(action.error.issues.map((i) => ({ ...i, path: ["detail", ...i.path] }))) };

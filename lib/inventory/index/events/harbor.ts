@@ -8,7 +8,8 @@
  * - PUSH_ARTIFACT: one resource per tag pushed → `tagged`; a push by digest (Harbor then repeats the
  *   digest as the "tag") names no tag → `touched`.
  * - DELETE_ARTIFACT: Harbor deletes artifacts, i.e. manifests with all their tags → `manifest-deleted`.
- * - SCANNING_COMPLETED: the repository's scan summaries changed → `touched`, the re-read picks them up.
+ * - SCANNING_COMPLETED: the artifact's scan report changed → `scanned` (its report is re-read into the
+ *   index); without a digest → `touched`.
  * - REPLICATION / TAG_RETENTION: name repositories only as "name [n item(s)…]" or "name:tag" under a
  *   project → `touched` for each, so the re-read finds what arrived or was removed.
  * - pulls, stopped or failed scans and quota warnings change nothing the index keeps → `ignored`.
@@ -111,6 +112,7 @@ function changesOf(type: string, data: EventData, dataField: string, operator: s
       if (type === "PUSH_ARTIFACT" && namedTag && r.digest) out.push({ id, repository: repo, kind: "tagged", tag: namedTag, digest: r.digest, actor });
       else if (type === "DELETE_ARTIFACT" && r.digest) out.push({ id, repository: repo, kind: "manifest-deleted", digest: r.digest, actor });
       else if (type === "DELETE_ARTIFACT" && namedTag) out.push({ id, repository: repo, kind: "tag-deleted", tag: namedTag, actor });
+      else if (type === "SCANNING_COMPLETED" && r.digest) out.push({ id, repository: repo, kind: "scanned", digest: r.digest, actor });
       else out.push({ id, repository: repo, kind: "touched", actor });
     });
     return out;

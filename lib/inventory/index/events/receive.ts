@@ -44,6 +44,10 @@ export interface EventResponse {
 export interface RereadRequest {
   environment: string;
   repository: string;
+  /** digests whose scan report changed (scan-completed events): read into the index */
+  scans?: string[];
+  /** only scans changed: the repository's tags need no re-read */
+  scansOnly?: true;
 }
 
 export async function receiveRegistryEvents(
@@ -74,7 +78,7 @@ export async function receiveRegistryEvents(
   if ("error" in changes) return { status: 400, body: { error: `not ${parser.format}: ${changes.error}` } };
 
   const result = { applied: 0, duplicates: 0, ignored: 0, unmapped: 0 };
-  const rereads = new Map<string, RereadRequest>();
+  const rereads = new Map<string, { environment: string; repository: string; scans: Set<string>; tags: boolean }>();
   for (const change of changes) {
     if (change.kind === "ignored") {
       result.ignored++;
@@ -98,11 +102,16 @@ export async function receiveRegistryEvents(
       throw err;
     }
     result.applied++;
-    rereads.set(`${environment}\u0000${change.repository}`, { environment, repository: change.repository });
+    const key = `${environment}\u0000${change.repository}`;
+    const r = rereads.get(key) ?? { environment, repository: change.repository, scans: new Set<string>(), tags: false };
+    if (change.kind === "scanned") r.scans.add(change.digest);
+    else r.tags = true;
+    rereads.set(key, r);
   }
   for (const r of rereads.values()) {
+    const request: RereadRequest = { environment: r.environment, repository: r.repository, ...(r.scans.size ? { scans: [...r.scans] } : {}), ...(r.tags ? {} : { scansOnly: true as const }) };
     // the event is applied already: a re-read that cannot be queued is left to the next sync
-    await Promise.resolve(deps.reread?.(r)).catch((err: unknown) => console.error(`[inventory] could not queue a re-read of ${r.environment}/${r.repository}: ${(err as Error).message}`));
+    await Promise.resolve(deps.reread?.(request)).catch((err: unknown) => console.error(`[inventory] could not queue a re-read of ${r.environment}/${r.repository}: ${(err as Error).message}`));
   }
   return { status: 202, body: result };
 }

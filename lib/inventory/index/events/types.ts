@@ -9,6 +9,8 @@ export type RegistryEventChange =
   | { id: string; repository: string; kind: "tag-deleted"; tag: string; actor?: string }
   /** a manifest was removed, and every tag that pointed at it */
   | { id: string; repository: string; kind: "manifest-deleted"; digest: string; actor?: string }
+  /** the registry finished scanning this manifest: re-read its scan report */
+  | { id: string; repository: string; kind: "scanned"; digest: string; actor?: string }
   /** something changed in the repository that names no tag (a push by digest): re-read it */
   | { id: string; repository: string; kind: "touched"; actor?: string }
   /** nothing the index keeps (pulls, blob uploads, mounts) */

@@ -1,0 +1,177 @@
+/**
+ * What the index keeps about a digest beyond its manifest, read after a sync has written the tags:
+ * 1. the image config's `created` and Labels, read once per distinct config (many images share one)
+ *    and never again for a digest already enriched. An index (multi-platform) is not read: its
+ *    platforms' configs would cost a manifest GET and a blob GET per platform, so its labels stay {}.
+ *    Artifacts (signatures, SBOMs) carry no image config worth reading either.
+ * 2. referrers the rows already show (cosign tags, subject fields): referrers.ts, no request.
+ * 3. scan reports of digests that have none yet, a bounded number per sync: on registries with a
+ *    scanner (Harbor, ECR) any image; elsewhere only images known to have referrers (a referrers tag
+ *    in the list, or a tagged Trivy artifact naming them), whose listing may hold a Trivy report.
+ * Labels come from whoever built the image, so they are treated as hostile: strings only, capped in
+ * number and length, control characters removed.
+ */
+import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
+import { describeRegistryError, mapConcurrent, RegistryError, scanSource, type RegistryProvider } from "@/lib/registry";
+import { recordIndexedReferrers } from "./referrers";
+import { readScanIntoIndex } from "./scans";
+
+export const MAX_LABELS = 64;
+export const MAX_LABEL_KEY = 128;
+export const MAX_LABEL_VALUE = 512;
+/** a config is a few KiB; one with a long history may reach a few hundred */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+/** scan reports read per sync for digests without one: the rest wait for the next sync or an event */
+const SCAN_READS_PER_SYNC = 50;
+/** a digest found without a report is asked again after this long (reports get attached later) */
+const SCAN_RECHECK_MS = 24 * 60 * 60_000;
+/** bound on the digests named in one candidates query */
+const MAX_KNOWN_SUBJECTS = 5000;
+
+export interface EnrichTarget {
+  environment: string;
+  provider: RegistryProvider;
+}
+
+export interface EnrichReport {
+  configsRead: number;
+  manifestsEnriched: number;
+  referrers: number;
+  scansStored: number;
+  errors: string[];
+}
+
+type Limiter = <R>(fn: () => Promise<R>) => Promise<R>;
+
+export interface EnrichScope {
+  /** one repository (an event's re-read); the whole environment without */
+  repository?: string;
+  /** digests whose repository lists a referrers tag (the sync saw `sha256-<hex>`) → that repository */
+  referred?: ReadonlyMap<string, string>;
+}
+
+export async function enrichIndex(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, scope: EnrichScope = {}): Promise<EnrichReport> {
+  const report: EnrichReport = { configsRead: 0, manifestsEnriched: 0, referrers: 0, scansStored: 0, errors: [] };
+  await readConfigs(prisma, target, limiter, scope.repository, report);
+  report.referrers = await recordIndexedReferrers(prisma, target.environment, scope.repository);
+  await readMissingScans(prisma, target, limiter, scope, report);
+  return report;
+}
+
+async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, repository: string | undefined, report: EnrichReport): Promise<void> {
+  // an index or an artifact has no image config to read (manifests indexed before configDigest was
+  // recorded neither: reading theirs would mean fetching the manifest again)
+  report.manifestsEnriched += (await prisma.inventoryManifest.updateMany({ where: { enrichedAt: null, OR: [{ configDigest: null }, { artifactType: { not: null } }] }, data: { labels: {}, enrichedAt: new Date() } })).count;
+  const inRepo = repository === undefined ? Prisma.sql`TRUE` : Prisma.sql`t."repository" = ${repository}`;
+  // each pending image tagged in this environment, with one repository to read its config from
+  const pending = await prisma.$queryRaw<{ digest: string; configDigest: string; repository: string }[]>`
+    SELECT DISTINCT ON (m."digest") m."digest", m."configDigest", t."repository" FROM "InventoryManifest" m
+    JOIN "InventoryTag" t ON t."digest" = m."digest"
+    WHERE m."enrichedAt" IS NULL AND t."environment" = ${target.environment} AND ${inRepo}
+    ORDER BY m."digest", t."repository"`;
+  const byConfig = new Map<string, { repository: string; digests: string[] }>();
+  for (const p of pending) {
+    const group = byConfig.get(p.configDigest);
+    if (group) group.digests.push(p.digest);
+    else byConfig.set(p.configDigest, { repository: p.repository, digests: [p.digest] });
+  }
+  await mapConcurrent([...byConfig], 8, async ([config, { repository: repo, digests }]) => {
+    let content: ConfigContent;
+    try {
+      const bytes = await limiter(() => target.provider.getBlob(repo, config, MAX_CONFIG_BYTES));
+      report.configsRead++;
+      content = configContent(bytes);
+    } catch (err) {
+      // a missing config will not appear later; anything else may pass, so it is tried at the next sync
+      if (!(err instanceof RegistryError && err.kind === "not_found")) return void report.errors.push(`config ${config} of ${repo}: ${describeRegistryError(err).message}`);
+      content = { created: null, labels: {} };
+    }
+    await prisma.$transaction([
+      prisma.inventoryManifest.updateMany({ where: { digest: { in: digests }, enrichedAt: null }, data: { created: content.created, labels: content.labels, enrichedAt: new Date() } }),
+      prisma.inventoryLabel.createMany({ data: digests.flatMap((digest) => Object.entries(content.labels).map(([key, value]) => ({ digest, key, value }))), skipDuplicates: true }),
+    ]);
+    report.manifestsEnriched += digests.length;
+  });
+}
+
+interface ConfigContent {
+  created: Date | null;
+  labels: Record<string, string>;
+}
+
+/** The created time and labels of an image config, whatever the bytes hold. */
+function configContent(bytes: Uint8Array): ConfigContent {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return { created: null, labels: {} };
+  }
+  const o = isObject(json) ? json : {};
+  const created = typeof o.created === "string" ? new Date(o.created) : null;
+  const validCreated = created && !Number.isNaN(created.getTime()) && created.getUTCFullYear() >= 1970 && created.getUTCFullYear() <= 9999 ? created : null;
+  const config = isObject(o.config) ? o.config : {};
+  return { created: validCreated, labels: sanitizeLabels(config.Labels) };
+}
+
+/** Strings only, keys at most MAX_LABEL_KEY (longer ones dropped), values cut to MAX_LABEL_VALUE, at most MAX_LABELS (by key order). */
+function sanitizeLabels(raw: unknown): Record<string, string> {
+  if (!isObject(raw)) return {};
+  const out: Record<string, string> = {};
+  const entries = Object.entries(raw)
+    .filter((e): e is [string, string] => typeof e[1] === "string")
+    .map(([k, v]) => [clean(k), clean(v).slice(0, MAX_LABEL_VALUE)] as const)
+    .filter(([k]) => k.length > 0 && k.length <= MAX_LABEL_KEY)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [k, v] of entries.slice(0, MAX_LABELS)) out[k] = v;
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, "");
+
+async function readMissingScans(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, scope: EnrichScope, report: EnrichReport): Promise<void> {
+  const { provider, environment } = target;
+  const hasScanner = !!scanSource(provider);
+  // Without a scanner, only digests known to have referrers are asked: those with a referrers tag in
+  // this read, and those a tagged Trivy artifact names as its subject.
+  let known = Prisma.sql`TRUE`;
+  if (!hasScanner) {
+    const trivySubjects = await prisma.inventoryReferrer.findMany({ where: { environment, artifactType: { contains: "trivy" } }, select: { subject: true }, distinct: ["subject"], take: MAX_KNOWN_SUBJECTS });
+    const subjects = [...new Set([...(scope.referred?.keys() ?? []), ...trivySubjects.map((r) => r.subject)])].slice(0, MAX_KNOWN_SUBJECTS);
+    if (!subjects.length) return;
+    known = Prisma.sql`m."digest" IN (${Prisma.join(subjects)})`;
+  }
+  const inRepo = scope.repository === undefined ? Prisma.sql`TRUE` : Prisma.sql`t."repository" = ${scope.repository}`;
+  const recheckBefore = new Date(Date.now() - SCAN_RECHECK_MS);
+  // images (not artifacts) tagged here, without a scan row, not looked at recently: never-looked first
+  const registry = provider.name;
+  const due = await prisma.$queryRaw<{ digest: string; repository: string }[]>`
+    SELECT "digest", "repository" FROM (
+      SELECT DISTINCT ON (m."digest") m."digest", t."repository", c."checkedAt" FROM "InventoryManifest" m
+      JOIN "InventoryTag" t ON t."digest" = m."digest"
+      LEFT JOIN "InventoryScanCheck" c ON c."digest" = m."digest" AND c."registry" = ${registry}
+      WHERE t."environment" = ${environment} AND ${inRepo} AND ${known}
+        AND m."artifactType" IS NULL
+        AND (c."checkedAt" IS NULL OR c."checkedAt" < ${recheckBefore})
+        AND NOT EXISTS (SELECT 1 FROM "InventoryScan" s WHERE s."digest" = m."digest")
+      ORDER BY m."digest", t."repository"
+    ) due
+    ORDER BY "checkedAt" NULLS FIRST, "digest"
+    LIMIT ${SCAN_READS_PER_SYNC}`;
+  await mapConcurrent(due, 4, async (d) => {
+    try {
+      const read = await limiter(() => readScanIntoIndex(prisma, provider, { environment, repository: d.repository, digest: d.digest, registry }));
+      if (read === "stored") report.scansStored++;
+      else if (read === "none") {
+        const checkedAt = new Date();
+        await prisma.inventoryScanCheck.upsert({ where: { digest_registry: { digest: d.digest, registry } }, create: { digest: d.digest, registry, checkedAt }, update: { checkedAt } });
+      }
+    } catch (err) {
+      report.errors.push(`scan of ${d.repository}@${d.digest}: ${describeRegistryError(err).message}`);
+    }
+  });
+}
