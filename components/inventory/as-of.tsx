@@ -17,7 +17,8 @@ export function IndexAsOf({ env, now, syncAction }: { env: IndexFreshness; now: 
   if (!env.asOf) {
     return (
       <span className="flex flex-wrap items-center gap-1 text-xs font-normal text-amber-700" data-testid={`as-of-${env.name}`} data-state="never">
-        not indexed yet{syncAction ? " —" : ""}
+        not indexed yet{env.stale ? `: the last sync failed: ${env.stale.error ?? "unknown error"}` : ""}
+        {syncAction ? " —" : ""}
         {syncAction && <HiddenFieldsButton action={syncAction} fields={{ environment: env.name }} label="Sync now" ariaLabel={`Sync ${env.name} now`} />}
       </span>
     );

@@ -14,7 +14,8 @@ import { resyncRepository, syncEnvironment, type SyncReport, type SyncTarget } f
 import type { AppliedChanges } from "./snapshot";
 
 async function targetOf(prisma: PrismaClient, environment: string): Promise<SyncTarget> {
-  const env = await prisma.environment.findUnique({ where: { name: environment }, include: { registry: true } });
+  // the registry's environments too: a Docker Hub provider lists only the namespaces it knows of
+  const env = await prisma.environment.findUnique({ where: { name: environment }, include: { registry: { include: { environments: { select: { namespace: true } } } } } });
   if (!env) throw new UserFacingError(`no environment named ${environment}`, "not_found");
   return { environment: env.name, namespace: env.namespace, provider: providerFor(env.registry) };
 }
