@@ -23,6 +23,7 @@ const BENCHES: BenchEntry[] = [
   { name: "probes", load: async () => (await import("./probes")).benchProbes },
   { name: "inventory", load: async () => (await import("./inventory")).benchInventory },
   { name: "inventory-cve", load: async () => (await import("./inventory-cve")).benchInventoryCve },
+  { name: "inventory-reads", load: async () => (await import("./inventory-reads")).benchInventoryReads },
 ];
 
 const DOC = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");

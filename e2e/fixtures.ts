@@ -50,3 +50,14 @@ export async function createTokenViaUi(page: Page, name: string): Promise<string
   if (!token) throw new Error(`no token in: ${text}`);
   return token;
 }
+
+/**
+ * The admin (signed in on `page`) reads an environment into the inventory index now, with Sync now
+ * under Registries, and waits for the outcome (an unreachable registry's failure counts as one too).
+ */
+export async function syncNow(page: Page, environment: string) {
+  await page.goto("/registries");
+  const form = page.getByRole("form", { name: `Sync ${environment} now` });
+  await form.getByRole("button", { name: "Sync now" }).click();
+  await expect(form.getByRole("status").or(form.getByRole("alert"))).toBeVisible({ timeout: 60_000 });
+}

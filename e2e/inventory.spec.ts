@@ -1,5 +1,5 @@
 import type { E2ESeed } from "./global-setup";
-import { ADMIN, E2E_EVENTS_SECRET, expect, signIn, test } from "./fixtures";
+import { ADMIN, E2E_EVENTS_SECRET, expect, signIn, syncNow, test } from "./fixtures";
 
 const seed = (): E2ESeed => JSON.parse(process.env.E2E_SEED!);
 
@@ -41,4 +41,17 @@ test("top-bar search finds a tag the registry announced; its lifecycle page show
   const moved = page.getByTestId("tag-events").locator("tbody tr[data-kind='moved']").first();
   await expect(moved.locator(`[data-digest='${digest}']`)).toBeVisible();
   await expect(moved.locator(`[data-digest='${other}']`)).toBeVisible();
+});
+
+test("the drift matrix reads the index: each column as of its last sync, a row of what the index holds", async ({ page }) => {
+  const { repository, tag, digest } = seed().multiArch;
+  await signIn(page, ADMIN.email, ADMIN.password);
+  for (const env of ["dev", "prod"]) await syncNow(page, env);
+  // the name inside dev's namespace is the row's name
+  const relative = repository.replace(/^dev\//, "");
+  await page.goto(`/replication/drift?${new URLSearchParams({ show: "all", q: relative })}`);
+  await expect(page.getByTestId("as-of-dev")).toContainText("as of");
+  await expect(page.getByTestId("as-of-prod")).toContainText("as of");
+  const row = page.getByTestId("drift-row").filter({ hasText: `${relative}:${tag}` });
+  await expect(row.locator("[data-env=dev]")).toHaveAttribute("data-digest", digest);
 });

@@ -153,8 +153,17 @@ test("where is CVE-2019-14697: Hub (Trivy referrer), ECR and Harbor, from the in
   await expect(page.getByTestId("cve-occurrences")).toContainText("prod/web:1.1");
 });
 
-test("replication: Harbor's failed run, a run started by the admin, then the drift matrix", async ({ page }) => {
+test("replication: the drift matrix before and after Sync now, Harbor's failed run, a run started by the admin", async ({ page }) => {
+  // nothing indexed yet: the matrix says so and offers Sync now per environment instead of an empty table
+  await page.goto(at("/replication/drift"));
+  await expect(page.getByTestId("drift-not-indexed")).toBeVisible();
+  for (const env of ["dev", "staging", "prod"]) {
+    await page.getByRole("form", { name: `Sync ${env} now` }).getByRole("button", { name: "Sync now" }).click();
+    await expect(page.getByTestId(`as-of-${env}`)).toHaveAttribute("data-state", "current", { timeout: 60_000 });
+  }
+
   await page.goto(at("/replication"));
+  await expect(page.getByTestId("replication-drift")).toContainText("3 shared tag(s), 2 mismatch(es)");
   const harbor = page.getByTestId("replication-harbor");
   await expect(harbor.getByTestId("replication-execution").first()).toContainText("Failed");
   await expect(harbor.getByTestId("failed-task")).toContainText("prod/web:1.1");

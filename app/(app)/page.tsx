@@ -11,6 +11,7 @@ import { authorizePage } from "@/lib/auth/page";
 import { can } from "@/lib/auth/session";
 import { listEnvironments } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
+import { syncEnvironmentAction } from "./registries/actions";
 
 export const metadata = { title: "Environments" };
 
@@ -18,6 +19,7 @@ export default async function EnvironmentsPage() {
   const access = await authorizePage();
   if (!access.ok) return <Forbidden message={access.message} />;
   const me = access.principal;
+  const canSync = can(me, "environment.manage");
   const envs = (await listEnvironments(await getPrisma())).filter((e) => can(me, "environment.view", { environment: e.name }));
   return (
     <>
@@ -62,7 +64,7 @@ export default async function EnvironmentsPage() {
               </dl>
               <div className="mt-4 border-t border-slate-100 pt-3">
                 <Suspense fallback={<EnvironmentReposLoading />}>
-                  <EnvironmentRepos env={e.name} registry={e.registry.name} />
+                  <EnvironmentRepos env={e.name} registry={e.registry.name} grants={me.grants} syncAction={canSync ? syncEnvironmentAction : undefined} />
                 </Suspense>
               </div>
             </section>

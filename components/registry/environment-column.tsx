@@ -1,10 +1,12 @@
 import Link from "next/link";
-import { environmentProvider } from "@/lib/browse/lookup";
-import { environmentColumn } from "@/lib/browse/overview";
-import { load } from "@/lib/browse/result";
+import type { FormAction } from "@/components/form/action-form";
+import { IndexAsOf } from "@/components/inventory/as-of";
+import type { Grant } from "@/lib/auth/policy";
 import { formatAge, repositoryHref } from "@/lib/format";
+import { visibleEnvironments } from "@/lib/inventory/index/access";
+import { environmentRepositories } from "@/lib/inventory/index/reads";
+import { syncStatusRows } from "@/lib/inventory/index/status";
 import { getPrisma } from "@/lib/runtime";
-import { RegistryErrorPanel } from "./registry-error";
 
 const COLUMN_SIZE = 8;
 
@@ -13,34 +15,43 @@ export function EnvironmentReposLoading() {
 }
 
 /**
- * One environment's repositories, rendered on the server. The page streams each column in its own
- * Suspense boundary, so one environment's registry being slow or down never holds up the others.
+ * One environment's repositories, from the inventory index, with how current that is. The page
+ * streams each column in its own Suspense boundary. `syncAction` (administrators) offers Sync now
+ * for an environment the index has not read yet.
  */
-export async function EnvironmentRepos({ env, registry }: { env: string; registry: string }) {
-  const found = await environmentProvider(await getPrisma(), env);
-  if (!found) return <p role="alert" className="text-sm text-red-700">Could not load: no environment named {env}</p>;
-  const r = await load(found.env.registry.name, () => environmentColumn(found.provider, found.env.namespace, COLUMN_SIZE));
-  if (!r.ok) return <RegistryErrorPanel registry={r.registry} error={r.error} compact />;
+export async function EnvironmentRepos({ env, registry, grants, syncAction }: { env: string; registry: string; grants: readonly Grant[]; syncAction?: FormAction }) {
+  const prisma = await getPrisma();
+  const visible = await visibleEnvironments(prisma, grants);
+  const [status] = await syncStatusRows(prisma, visible === "all" ? [env] : visible.filter((e) => e === env));
+  if (!status) return null;
+  const now = new Date();
+  const freshness = { name: env, asOf: status.asOf, stale: status.stale };
+  if (!status.asOf) return <IndexAsOf env={freshness} now={now} syncAction={syncAction} />;
+  const r = await environmentRepositories(prisma, visible, { environment: env, limit: COLUMN_SIZE });
   return (
     <div>
       <div className="mb-2 text-xs text-slate-500" data-testid="repo-count">
-        {r.data.total} repositor{r.data.total === 1 ? "y" : "ies"}
+        {r.total} repositor{r.total === 1 ? "y" : "ies"}
       </div>
+      <IndexAsOf env={freshness} now={now} />
       <ul className="divide-y divide-slate-100 text-sm">
-        {r.data.repositories.map((repo) => (
-          <li key={repo.name} className="flex items-center justify-between gap-2 py-1.5">
-            <Link href={repositoryHref(registry, repo.name)} className="truncate text-sky-700 hover:underline">
-              {repo.name}
-            </Link>
-            <span className="shrink-0 text-xs text-slate-500" title={repo.lastPush ? `last push ${repo.lastPush}` : undefined}>
-              {repo.tagCount} tag{repo.tagCount === 1 ? "" : "s"} · {formatAge(repo.lastPush)}
-            </span>
-          </li>
-        ))}
+        {r.repositories.map((repo) => {
+          const changed = repo.lastChange.toISOString();
+          return (
+            <li key={repo.name} className="flex items-center justify-between gap-2 py-1.5">
+              <Link href={repositoryHref(registry, repo.name)} className="truncate text-sky-700 hover:underline">
+                {repo.name}
+              </Link>
+              <span className="shrink-0 text-xs text-slate-500" title={`last tag change seen ${changed}`}>
+                {repo.tagCount} tag{repo.tagCount === 1 ? "" : "s"} · {formatAge(changed, now.getTime())}
+              </span>
+            </li>
+          );
+        })}
       </ul>
-      {r.data.total > r.data.repositories.length && (
+      {r.total > r.repositories.length && (
         <Link href={`/registries/${encodeURIComponent(registry)}`} className="mt-2 block text-xs text-sky-700 hover:underline">
-          all {r.data.total} →
+          all {r.total} →
         </Link>
       )}
     </div>

@@ -1,15 +1,22 @@
 /**
- * The drift matrix: every repository:tag present in more than one environment, with the digest each
+ * The drift matrix, read from the inventory index: every repository:tag with the digest each
  * environment holds. Repositories are compared by their name inside each environment's namespace, so
  * dev/app:1.2 on one registry and prod/app:1.2 on another are the same row. Tags that should have been
  * promoted unchanged but point at different digests are the drift the seeds' tag-consistency check
  * looks for.
+ *
+ * The grouping, counting, filtering and paging run in SQL (one statement): with hundreds of thousands
+ * of tags per environment, only the page's rows ever reach this process. Only environments the caller
+ * may see take part, so a dev-only viewer's matrix has no prod column and no prod-only rows.
  */
-import type { PrismaClient } from "@/lib/db/generated/client";
-import { environmentInventories, type InventoryLimits } from "@/lib/browse/environment-artifacts";
+import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
+import type { VisibleEnvironments } from "@/lib/inventory/index/reads";
+import { syncStatusRows, type SyncStatusState } from "@/lib/inventory/index/status";
+import { normalizeNamespace } from "@/lib/inventory/namespace";
 
 export interface DriftCell {
   digest: string;
+  /** full repository name on the environment's registry */
   repository: string;
 }
 
@@ -23,40 +30,175 @@ export interface DriftRow {
   consistent: boolean;
   /** how many distinct digests */
   variants: number;
-  /** the digest most environments hold (on a tie, the first of them in `cells`) */
+  /** the digest most environments hold (on a tie, the one of the first environment in order) */
   majority: string;
 }
 
-export interface DriftMatrix {
-  environments: Array<{ name: string; registry: string; registryKind: string; namespace: string; error?: string; truncated: boolean }>;
-  rows: DriftRow[];
-  mismatches: number;
+export interface DriftEnvironment {
+  name: string;
+  registry: string;
+  registryKind: string;
+  namespace: string;
+  /** the environment's latest successful sync (full or incremental): what its column shows */
+  asOf: Date | null;
+  /** the last sync failed: the column is older than it looks */
+  stale: { since: Date; error: string | null } | null;
+  state: SyncStatusState;
 }
 
-export async function driftMatrix(prisma: PrismaClient, limits: InventoryLimits = {}): Promise<DriftMatrix> {
-  const inventories = await environmentInventories(prisma, limits);
-  const rows = new Map<string, DriftRow>();
-  for (const inv of inventories) {
-    for (const a of inv.artifacts) {
-      const key = `${a.relative}:${a.tag}`;
-      const row = rows.get(key) ?? { repository: a.relative, tag: a.tag, cells: {}, consistent: true, variants: 0, majority: "" };
-      row.cells[inv.environment.name] = { digest: a.digest, repository: a.repository };
-      rows.set(key, row);
-    }
+/**
+ * shared: tags held by two or more environments (the default); differs: of those, the ones whose
+ * digests differ; missing: tags some indexed environment lacks; all: every tag anywhere.
+ */
+export type DriftShow = "shared" | "differs" | "missing" | "all";
+
+export interface DriftQuery {
+  show?: DriftShow;
+  /** case-insensitive substring of the relative repository name or the tag */
+  filter?: string;
+  /** 1-based */
+  page?: number;
+  pageSize?: number;
+}
+
+export interface DriftMatrix {
+  environments: DriftEnvironment[];
+  rows: DriftRow[];
+  /** tags held by two or more visible environments */
+  shared: number;
+  /** of those, tags whose digests differ */
+  mismatches: number;
+  /** rows matching the query, over all pages */
+  matching: number;
+  page: number;
+  pageCount: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+interface SqlRow {
+  shared: number;
+  mismatches: number;
+  matching: number;
+  rel: string | null;
+  tag: string | null;
+  environment: string | null;
+  repository: string | null;
+  digest: string | null;
+}
+
+export async function driftMatrix(prisma: PrismaClient, visible: VisibleEnvironments, q: DriftQuery = {}): Promise<DriftMatrix> {
+  const pageSize = Math.min(Math.max(q.pageSize ?? 100, 1), 500);
+  const page = Math.max(q.page ?? 1, 1);
+  const environments = await driftEnvironments(prisma, visible);
+  const empty = { environments, rows: [], shared: 0, mismatches: 0, matching: 0, page, pageCount: 0 };
+  if (environments.length === 0) return empty;
+  const names = environments.map((e) => e.name);
+  // "missing" compares with the environments the index has read: one never synced lacks nothing yet
+  const indexed = environments.filter((e) => e.state !== "never").length;
+  const show = q.show ?? "shared";
+  const conditions = [
+    show === "shared" ? Prisma.sql`holders > 1` : show === "differs" ? Prisma.sql`differs` : show === "missing" ? Prisma.sql`holders < ${indexed}` : Prisma.sql`TRUE`,
+  ];
+  const filter = q.filter?.trim();
+  if (filter) {
+    const like = `%${escapeLike(filter)}%`;
+    conditions.push(Prisma.sql`(rel ILIKE ${like} ESCAPE '\\' OR "tag" ILIKE ${like} ESCAPE '\\')`);
   }
-  const shared = [...rows.values()].filter((r) => Object.keys(r.cells).length > 1);
-  for (const r of shared) {
-    const counts = new Map<string, number>();
-    for (const c of Object.values(r.cells)) counts.set(c.digest, (counts.get(c.digest) ?? 0) + 1);
-    r.variants = counts.size;
-    r.majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
-    r.consistent = r.variants === 1;
+  const match = Prisma.join(conditions, " AND ");
+  // The name inside each namespace, spelled out per environment (no join): "dev/app" in dev is "app".
+  const relOf = (repo: Prisma.Sql) =>
+    Prisma.sql`CASE t."environment" ${Prisma.join(
+      environments.map((e) => {
+        const ns = normalizeNamespace(e.namespace);
+        return ns ? Prisma.sql`WHEN ${e.name} THEN substr(${repo}, ${ns.length + 2})` : Prisma.sql`WHEN ${e.name} THEN ${repo}`;
+      }),
+      " ",
+    )} END`;
+  const fullName = Prisma.sql`CASE env.name ${Prisma.join(
+    environments.map((e) => {
+      const ns = normalizeNamespace(e.namespace);
+      return ns ? Prisma.sql`WHEN ${e.name} THEN ${`${ns}/`} || page.rel` : Prisma.sql`WHEN ${e.name} THEN page.rel`;
+    }),
+    " ",
+  )} END`;
+  const inNamespaces = Prisma.join(
+    environments.map((e) => {
+      const ns = normalizeNamespace(e.namespace);
+      return ns ? Prisma.sql`(t."environment" = ${e.name} AND starts_with(t."repository", ${`${ns}/`}))` : Prisma.sql`t."environment" = ${e.name}`;
+    }),
+    " OR ",
+  );
+  // keys: one row per relative repository + tag, with how many environments hold it and whether
+  // their digests differ (min <> max: cheaper than counting distinct digests). The page's cells are
+  // then looked up by primary key; the LEFT JOINs keep the totals when the page is empty.
+  const statement = prisma.$queryRaw<SqlRow[]>`
+    WITH keys AS MATERIALIZED (
+      SELECT ${relOf(Prisma.sql`t."repository"`)} AS rel, t."tag", count(*)::int AS holders,
+             min(t."digest" COLLATE "C") <> max(t."digest" COLLATE "C") AS differs
+      FROM "InventoryTag" t
+      WHERE ${inNamespaces}
+      GROUP BY 1, 2
+    ), totals AS (
+      SELECT count(*) FILTER (WHERE holders > 1)::int AS shared,
+             count(*) FILTER (WHERE differs)::int AS mismatches,
+             count(*) FILTER (WHERE ${match})::int AS matching
+      FROM keys
+    ), page AS (
+      SELECT rel, "tag", differs FROM keys WHERE ${match}
+      ORDER BY differs DESC, rel COLLATE "C", "tag" COLLATE "C" LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+    ), env AS (
+      SELECT unnest(ARRAY[${Prisma.join(names)}]::text[]) AS name
+    )
+    SELECT totals.shared, totals.mismatches, totals.matching, page.rel, page."tag", c."environment", c."repository", c."digest"
+    FROM totals
+    LEFT JOIN page ON TRUE
+    LEFT JOIN LATERAL (
+      SELECT t."environment", t."repository", t."digest" FROM env
+      JOIN "InventoryTag" t ON t."environment" = env.name AND t."tag" = page."tag" AND t."repository" = ${fullName}
+    ) c ON TRUE
+    ORDER BY page.differs DESC, page.rel COLLATE "C", page."tag" COLLATE "C"`;
+  // the grouping holds one entry per tag in memory: with the default 4 MB it would sort on disk instead
+  const [, rows] = await prisma.$transaction([prisma.$executeRaw`SET LOCAL work_mem = '64MB'`, statement]);
+  const first = rows[0];
+  if (!first) return empty;
+  const byKey = new Map<string, DriftRow>();
+  for (const r of rows) {
+    if (r.rel === null || r.tag === null) continue;
+    const key = `${r.rel}\u0000${r.tag}`;
+    const row = byKey.get(key) ?? { repository: r.rel, tag: r.tag, cells: {}, consistent: true, variants: 0, majority: "" };
+    if (r.environment && r.repository && r.digest) row.cells[r.environment] = { digest: r.digest, repository: r.repository };
+    byKey.set(key, row);
   }
-  // mismatches first: they are what the page is for
-  shared.sort((a, b) => Number(a.consistent) - Number(b.consistent) || a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag, undefined, { numeric: true }));
-  return {
-    environments: inventories.map((i) => ({ ...i.environment, truncated: i.truncated, ...(i.error ? { error: i.error.message } : {}) })),
-    rows: shared,
-    mismatches: shared.filter((r) => !r.consistent).length,
-  };
+  const out = [...byKey.values()].map((row) => withVerdict(row, names));
+  return { environments, rows: out, shared: first.shared, mismatches: first.mismatches, matching: first.matching, page, pageCount: Math.ceil(first.matching / pageSize) };
+}
+
+/** Variants and majority of one page row, its cells in the environments' order (a tie goes to the earliest). */
+function withVerdict(row: DriftRow, order: readonly string[]): DriftRow {
+  const counts = new Map<string, number>();
+  const cells: Record<string, DriftCell> = {};
+  for (const env of order) {
+    const c = row.cells[env];
+    if (!c) continue;
+    cells[env] = c;
+    counts.set(c.digest, (counts.get(c.digest) ?? 0) + 1);
+  }
+  let majority = "";
+  for (const [digest, n] of counts) if (n > (counts.get(majority) ?? 0)) majority = digest;
+  return { ...row, cells, variants: counts.size, majority, consistent: counts.size <= 1 };
+}
+
+/** The visible environments in order, each with how current its index is. */
+async function driftEnvironments(prisma: PrismaClient, visible: VisibleEnvironments): Promise<DriftEnvironment[]> {
+  if (visible !== "all" && visible.length === 0) return [];
+  const [envs, status] = await Promise.all([
+    prisma.environment.findMany({ where: visible === "all" ? {} : { name: { in: [...visible] } }, select: { name: true, namespace: true, registry: { select: { name: true, kind: true } } }, orderBy: { order: "asc" } }),
+    syncStatusRows(prisma, visible),
+  ]);
+  const byName = new Map(status.map((s) => [s.environment, s]));
+  return envs.map((e) => {
+    const s = byName.get(e.name);
+    return { name: e.name, registry: e.registry.name, registryKind: e.registry.kind, namespace: e.namespace, asOf: s?.asOf ?? null, stale: s?.stale ?? null, state: s?.state ?? "never" };
+  });
 }

@@ -1,14 +1,13 @@
 /**
  * The replication page's data: per registry that replicates (Harbor, ECR), its policies with their
- * latest executions, and for ECR the per-image status of what the environments on it hold.
+ * latest executions, and for ECR the per-image status of what the environments on it hold (the images
+ * as the inventory index knows them; the status live from ECR).
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { InvalidInputError } from "@/lib/errors";
 import type { ActorContext } from "@/lib/auth/users";
 import { providerFor } from "@/lib/inventory/connection";
-import { allTags, searchRepositories } from "@/lib/browse/repositories";
-import { isReferrersTag, resolveTag } from "@/lib/browse/tags";
 import {
   describeRegistryError,
   mapConcurrent,
@@ -34,7 +33,7 @@ const EXECUTIONS_PER_POLICY = 5;
 const IMAGES_PER_REGISTRY = 50;
 
 export async function replicationOverview(prisma: PrismaClient): Promise<RegistryReplication[]> {
-  const registries = await prisma.registry.findMany({ orderBy: { name: "asc" }, include: { environments: { select: { name: true, namespace: true }, orderBy: { order: "asc" } } } });
+  const registries = await prisma.registry.findMany({ orderBy: { name: "asc" }, include: { environments: { select: { name: true }, orderBy: { order: "asc" } } } });
   const out: RegistryReplication[] = [];
   for (const row of registries) {
     let provider;
@@ -56,17 +55,15 @@ export async function replicationOverview(prisma: PrismaClient): Promise<Registr
       }
       const images: RegistryReplication["images"] = [];
       if (source.imageReplicationStatus) {
-        // stop asking the registry once the list is full, not just the innermost loop
-        collect: for (const env of row.environments) {
-          const repos = await searchRepositories(provider, { namespace: env.namespace || undefined, pageSize: 20 });
-          for (const repository of repos.items) {
-            for (const tag of (await allTags(provider, repository)).filter((t) => !isReferrersTag(t)).slice(0, 10)) {
-              if (images.length >= IMAGES_PER_REGISTRY) break collect;
-              const digest = (await resolveTag(provider, repository, tag)).digest;
-              images.push({ environment: env.name, repository, tag, digest, statuses: await source.imageReplicationStatus(repository, digest) });
-            }
-          }
-        }
+        // which images to ask about comes from the inventory index, not a crawl of the registry;
+        // their replication status is the registry's own answer, read live
+        const held = await prisma.inventoryTag.findMany({
+          where: { environment: { in: row.environments.map((e) => e.name) } },
+          orderBy: [{ environment: "asc" }, { repository: "asc" }, { tag: "asc" }],
+          take: IMAGES_PER_REGISTRY,
+          select: { environment: true, repository: true, tag: true, digest: true },
+        });
+        for (const t of held) images.push({ ...t, statuses: await source.imageReplicationStatus(t.repository, t.digest) });
       }
       out.push({ registry: row.name, kind: row.kind, policies: withRuns, failedTasks, images });
     } catch (err) {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
-import { digestLocations, tagHistory } from "@/lib/inventory/index/reads";
+import { digestLocations, environmentRepositories, tagHistory } from "@/lib/inventory/index/reads";
 import { applyObservation } from "@/lib/inventory/index/snapshot";
 import { openTestDatabase, type TestDatabase } from "../support/db";
 
@@ -31,6 +31,20 @@ describe("index reads respect per-environment roles", () => {
     expect(await tagHistory(db.prisma, devOnly, { environment: "prod", repository: "prod/api", tag: "1.0" })).toEqual([]);
     const global = await visibleEnvironments(db.prisma, [{ role: "viewer", environment: null }]);
     expect((await digestLocations(db.prisma, global, D)).map((l) => l.environment).sort()).toEqual(["dev", "prod"]);
+  });
+
+  it("environment columns: repositories with tag counts for a visible environment, nothing for another", async () => {
+    const devOnly = await visibleEnvironments(db.prisma, [{ role: "viewer", environment: "dev" }]);
+    await applyObservation(db.prisma, { environment: "dev", repository: "dev/web", tags: new Map([["1", D], ["2", D]]), coverage: "complete" }, { source: "full_sync" });
+    const dev = await environmentRepositories(db.prisma, devOnly, { environment: "dev", limit: 1 });
+    // the total counts every repository, the list stops at the limit
+    expect(dev.total).toBe(2);
+    expect(dev.repositories.map((r) => [r.name, r.tagCount, r.lastChange instanceof Date])).toEqual([["dev/api", 1, true]]);
+    expect((await environmentRepositories(db.prisma, devOnly, { environment: "dev", limit: 5 })).repositories.map((r) => [r.name, r.tagCount])).toEqual([
+      ["dev/api", 1],
+      ["dev/web", 2],
+    ]);
+    expect(await environmentRepositories(db.prisma, devOnly, { environment: "prod", limit: 5 })).toEqual({ total: 0, repositories: [] });
   });
 
   it("no grant at all sees nothing", async () => {

@@ -9,6 +9,7 @@ import { tagLifecycleFor } from "@/lib/browse/tags";
 import { parseConfig } from "@/lib/config/load";
 import { syncConfig } from "@/lib/config/sync";
 import { providerFor } from "@/lib/inventory/connection";
+import { syncEnvironmentNow } from "@/lib/inventory/index/refresh";
 import { driftMatrix } from "@/lib/replication/drift";
 import { replicationOverview, triggerReplication } from "@/lib/replication/overview";
 import { syncEnvironment } from "@/lib/inventory/index/sync";
@@ -43,13 +44,19 @@ describe.each(dbKinds)("provider-backed views on %s", (kind) => {
     expect(world.violations()).toEqual([]);
   });
 
-  it("drift matrix: tags in several environments, mismatched digests first", async () => {
-    const m = await driftMatrix(db.prisma);
-    expect(m.environments.map((e) => [e.name, e.registryKind, e.error])).toEqual([
-      ["dev", "dockerhub", undefined],
-      ["staging", "ecr", undefined],
-      ["prod", "harbor", undefined],
+  it("drift matrix: not indexed yet until synced, then from the index: tags in several environments, mismatched digests first", async () => {
+    const before = await driftMatrix(db.prisma, "all");
+    expect(before.environments.map((e) => [e.name, e.asOf])).toEqual([["dev", null], ["staging", null], ["prod", null]]);
+    expect(before.rows).toEqual([]);
+    // "Sync now" for each environment reads Hub, ECR and Harbor through their providers into the index
+    for (const env of ["dev", "staging", "prod"]) expect((await syncEnvironmentNow(db.prisma, admin, env)).errors).toEqual([]);
+    const m = await driftMatrix(db.prisma, "all");
+    expect(m.environments.map((e) => [e.name, e.registryKind, e.state])).toEqual([
+      ["dev", "dockerhub", "fresh"],
+      ["staging", "ecr", "fresh"],
+      ["prod", "harbor", "fresh"],
     ]);
+    expect(m.environments.every((e) => e.asOf && Date.now() - e.asOf.getTime() < 60_000)).toBe(true);
     const d = world.digests;
     expect(m.rows.map((r) => [r.repository, r.tag, r.consistent])).toEqual([
       ["api", "v1", false],
@@ -125,7 +132,9 @@ describe.each(dbKinds)("provider-backed views on %s", (kind) => {
     expect(e?.replication?.map((s) => s.status)).toEqual(["COMPLETE", "FAILED"]);
   });
 
-  it("replication overview: Harbor policies with their failed run, ECR rules with per-image status", async () => {
+  it("replication overview: Harbor policies with their failed run, ECR rules with per-image status of the images the index holds", async () => {
+    // the images come from the index (re-syncing an indexed environment changes nothing)
+    await syncEnvironmentNow(db.prisma, admin, "staging");
     const o = await replicationOverview(db.prisma);
     const harbor = o.find((r) => r.registry === "harbor")!;
     const scheduled = harbor.policies.map((p) => [p.name, p.executions.find((e) => e.trigger === "scheduled")]);
@@ -135,6 +144,7 @@ describe.each(dbKinds)("provider-backed views on %s", (kind) => {
     expect(ecr.policies[0]).toMatchObject({ trigger: "on push", triggerable: false });
     const web11 = ecr.images.find((i) => i.repository === "staging/web" && i.tag === "1.1");
     expect(web11?.statuses.map((s) => `${s.destination} ${s.status}`)).toEqual(["eu-central-1 / 123456789012 COMPLETE", "us-east-1 / 123456789012 FAILED"]);
+    expect(ecr.images.every((i) => i.environment === "staging")).toBe(true);
     expect(o.find((r) => r.registry === "hub")).toBeUndefined();
   });
 

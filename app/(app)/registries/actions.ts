@@ -15,6 +15,8 @@ export const refreshRepositoryAction = defineAction({
   async run(input, { prisma, actor, ip }) {
     const r = await refreshRepository(prisma, { actor, ip }, input);
     revalidatePath("/registries", "layout");
+    // the drift matrix offers Refresh too, and reads what this just wrote
+    revalidatePath("/replication", "layout");
     const { created, moved, deleted, reappeared } = r.changes;
     return { message: `Refreshed ${input.repository} in ${input.environment}: ${r.tags} tags, ${created} new, ${moved} moved, ${deleted} deleted, ${reappeared} back.` };
   },
@@ -27,6 +29,7 @@ export const syncEnvironmentAction = defineAction({
   async run(input, { prisma, actor, ip }) {
     const r = await syncEnvironmentNow(prisma, { actor, ip }, input.environment);
     revalidatePath("/registries");
+    revalidatePath("/replication", "layout");
     const failed = r.errors.length ? `; ${r.errors.length} repositor${r.errors.length === 1 ? "y" : "ies"} could not be read` : "";
     return { message: `Synced ${input.environment}: ${r.repositories} repositories, ${r.tags} tags${failed}.` };
   },

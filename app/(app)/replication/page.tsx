@@ -1,7 +1,9 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import { NOT_PERMITTED } from "@/components/registry/panel-state";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
+import { DriftSummary, DriftSummaryLoading } from "@/components/replication/drift-summary";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -37,6 +39,9 @@ export default async function ReplicationPage() {
           </Link>
         }
       />
+      <Suspense fallback={<DriftSummaryLoading />}>
+        <DriftSummary grants={access.principal.grants} />
+      </Suspense>
       {registries.length === 0 && <EmptyState title="No replicating registries">None of the configured registries (Harbor, Amazon ECR) reports replication.</EmptyState>}
       <div className="space-y-6">
         {registries.map((r) => (

@@ -85,3 +85,24 @@ export async function repositoryTags(prisma: PrismaClient, v: VisibleEnvironment
     select: { tag: true, digest: true, since: true, seenAt: true },
   });
 }
+
+export interface IndexedRepository {
+  name: string;
+  tagCount: number;
+  /** the most recent time one of its tags was created or moved, as the index saw it */
+  lastChange: Date;
+}
+
+/**
+ * One environment's repositories by name, with their tag counts, and how many there are in all
+ * (one grouped statement; the window count is taken before the limit). Empty for an environment the
+ * caller may not see.
+ */
+export async function environmentRepositories(prisma: PrismaClient, v: VisibleEnvironments, q: { environment: string; limit: number }): Promise<{ total: number; repositories: IndexedRepository[] }> {
+  if (!visible(v, q.environment)) return { total: 0, repositories: [] };
+  const rows = await prisma.$queryRaw<(IndexedRepository & { total: number })[]>`
+    SELECT "repository" AS name, count(*)::int AS "tagCount", max("since") AS "lastChange", (count(*) OVER ())::int AS total
+    FROM "InventoryTag" WHERE "environment" = ${q.environment}
+    GROUP BY "repository" ORDER BY "repository" LIMIT ${q.limit}`;
+  return { total: rows[0]?.total ?? 0, repositories: rows.map(({ name, tagCount, lastChange }) => ({ name, tagCount, lastChange: new Date(lastChange) })) };
+}

@@ -15,6 +15,8 @@ export interface SyncStatusRow {
   environment: string;
   lastFullAt: Date | null;
   lastIncrementalAt: Date | null;
+  /** the latest successful sync, full or incremental: what index-backed views show as "as of" */
+  asOf: Date | null;
   /** ms since the latest successful sync, full or incremental; null when it never synced */
   lag: number | null;
   durationMs: number | null;
@@ -46,6 +48,7 @@ export async function syncStatusRows(prisma: PrismaClient, visible: VisibleEnvir
       environment: env.name,
       lastFullAt: s?.lastFullAt ?? null,
       lastIncrementalAt: s?.lastIncrementalAt ?? null,
+      asOf: latest ? new Date(latest) : null,
       lag,
       durationMs: s?.lastDurationMs ?? null,
       repositories: s?.repositories ?? 0,
