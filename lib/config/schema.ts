@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { approvalsSchema } from "./approvals";
 import { configName, ENV_REF, envRefName } from "./names";
+import { windowsSchema } from "./windows";
 
 export { envRefName };
 
@@ -83,7 +85,10 @@ const gates = z.strictObject({
    */
   scanSources: z.array(z.enum(["registry", "referrer"])).min(1).optional(),
   requireSignature: z.boolean().optional(),
-  approvals: z.number().int().min(0).max(10).optional(),
+  /** a number of approvers, or groups that must each sign off (lib/config/approvals.ts) */
+  approvals: approvalsSchema.optional(),
+  /** when promotions into this environment may run (lib/config/windows.ts) */
+  windows: windowsSchema.optional(),
   /** an existing tag in this environment may not be re-pointed to another digest */
   immutableTags: z.boolean().optional(),
 });
