@@ -1,5 +1,5 @@
 import type { PrismaClient, PromotionApproval } from "@/lib/db/generated/client";
-import type { ApprovalGroup } from "@/lib/config/approvals";
+import { approvalsSchema, type ApprovalGroup } from "@/lib/config/approvals";
 import type { GateConfig } from "@/lib/config/schema";
 import { assignApprovers, type ApprovalStanding, type GroupRequirement } from "./approval-groups";
 
@@ -38,10 +38,10 @@ export function configAndUiDirectory(prisma: Pick<PrismaClient, "environment" | 
   };
 }
 
-/** The groups an environment's policy declares (none for the plain count). */
+/** The groups an environment's policy declares (none for the plain count), with the file's defaults applied. */
 export function configuredGroups(policy: GateConfig | null | undefined): ApprovalGroup[] {
-  const a = policy?.approvals;
-  return a !== undefined && typeof a === "object" ? a.groups : [];
+  const parsed = approvalsSchema.safeParse(policy?.approvals);
+  return parsed.success && typeof parsed.data === "object" ? parsed.data.groups : [];
 }
 
 type Approvable = { targetEnv: string; requestedById: string; approvalsRequired: number; approvalGroups: unknown };

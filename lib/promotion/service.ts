@@ -14,7 +14,7 @@ import { liveGates } from "./live-gates";
 import { targetRepositoryFor } from "./mapping";
 import { decisionsFor } from "./decisions";
 import { recordStep } from "./record";
-import { goAhead, releaseAt, targetWindows } from "./release";
+import { goAhead, recordSchedule, releaseAt, targetWindows, windowsOf } from "./release";
 import { transition, whileStatus } from "./transitions";
 
 export const promotionRequest = z.object({
@@ -76,7 +76,7 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
   const { required, groups } = approvalRequirement(policy, target.env.protected);
   const autoApprove = required === 0 && gatesPassed;
   // the window's verdict now goes into the evidence either way; it decides only an auto-approval
-  const release = releaseAt(policy.windows ?? null, now);
+  const release = releaseAt(windowsOf(input.targetEnv, policy), now);
 
   const promotion = await prisma.$transaction(async (tx) => {
     const p = await tx.promotion.create({
@@ -109,6 +109,7 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
     if (autoApprove) {
       await goAhead(tx, p, ["requested"], release);
       await recordStep(tx, p, { kind: "approve", actor: null, message: `${input.targetEnv} needs no approval and every gate passed` });
+      await recordSchedule(tx, p, release);
     }
     await refreshEvidence(tx, p.id, { policy, window: release.window, decision: autoApprove ? { outcome: release.status, by: "system:promotion-engine", at: now.toISOString() } : undefined }, now);
     return tx.promotion.findUniqueOrThrow({ where: { id: p.id } });
@@ -135,6 +136,7 @@ export async function approvePromotion(deps: PromotionDeps, principal: Principal
     if (!ready && standing.met) {
       await recordStep(tx, p, { kind: "blocked", actor: null, message: "approved, but gates failed: an administrator must override them with a justification, or the request must be rejected" });
     }
+    await recordSchedule(tx, p, release);
     await refreshEvidence(tx, p.id, { approvals: standing, ...(release ? { window: release.window, decision: { outcome: release.status, by: principal.email, at: now.toISOString() } } : {}) }, now);
   });
   if (release?.status === "approved") deps.schedule(p.id);
@@ -165,6 +167,7 @@ export async function overrideGates(deps: PromotionDeps, principal: Principal, i
     if (release) await goAhead(tx, p, ["requested"], release, { override });
     else await whileStatus(tx, p.id, ["requested"], { override });
     await recordStep(tx, p, { kind: "override", actor: principal, message: `overrode failed gates: ${justification}` });
+    await recordSchedule(tx, p, release);
     await refreshEvidence(tx, p.id, { approvals: standing, ...(release ? { window: release.window, decision: { outcome: release.status, by: principal.email, at: now.toISOString() } } : {}) }, now);
   });
   if (release?.status === "approved") deps.schedule(p.id);
@@ -178,6 +181,7 @@ export async function retryPromotion(deps: PromotionDeps, principal: Principal, 
   await deps.prisma.$transaction(async (tx) => {
     await goAhead(tx, p, ["failed"], release, { error: null, errorKind: null });
     await recordStep(tx, p, { kind: "retry", actor: principal, message: `retry requested (attempt ${p.attempts + 1}); blobs already in the target are skipped` });
+    await recordSchedule(tx, p, release);
   });
   if (release.status === "approved") deps.schedule(p.id);
 }
