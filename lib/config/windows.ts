@@ -14,7 +14,6 @@ import { z } from "zod";
  * on the next such weekday instead, and a `to` not after `from` without `until` ends the next day.
  */
 export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 const weekday = z.enum(WEEKDAYS, { error: `must be a weekday: ${WEEKDAYS.join(", ")}` });
 const clock = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time "HH:MM" from 00:00 to 24:00');

@@ -11,7 +11,7 @@ import type { WindowEvidence } from "./release";
  * decision and the execution. Written when a decision is made and again when the copy ends, so
  * downloading it later shows why the promotion ran (or did not).
  */
-export const EVIDENCE_FORMAT = "dockmaster.promotion-evidence/v1";
+const EVIDENCE_FORMAT = "dockmaster.promotion-evidence/v1";
 
 /** What a step knows that the promotion row does not: kept from the last write when not given. */
 export interface EvidenceFacts {
@@ -29,7 +29,7 @@ function scanEvidence(gates: GateResult[]) {
   return used.map((r) => ({ origin: r.origin, reportDigest: r.referrer ?? null, scanner: r.scanner ?? null, scannedAt: r.scannedAt ?? null, counts: r.counts ?? null }));
 }
 
-export function evidenceDocument(p: Row, previous: Record<string, unknown> | null, facts: EvidenceFacts, at: Date) {
+function evidenceDocument(p: Row, previous: Record<string, unknown> | null, facts: EvidenceFacts, at: Date) {
   const gates = (p.gates ?? []) as unknown as GateResult[];
   const standing = facts.approvals ?? (previous?.approvals as { groups?: unknown; uncounted?: unknown } | undefined);
   return {

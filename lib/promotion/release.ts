@@ -34,7 +34,7 @@ export async function targetWindows(prisma: Pick<PrismaClient, "environment">, e
   return windowsOf(environment, env?.policy as GateConfig | null);
 }
 
-export function windowEvidence(windows: ChangeWindows, verdict: WindowVerdict, at: Date): WindowEvidence {
+function windowEvidence(windows: ChangeWindows, verdict: WindowVerdict, at: Date): WindowEvidence {
   return {
     timeZone: windows.timeZone,
     evaluatedAt: at.toISOString(),

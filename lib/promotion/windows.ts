@@ -68,7 +68,7 @@ function occurrences(ranges: readonly WindowRange[], zone: string, day0: number,
   return out;
 }
 
-export function describeRange(r: WindowRange): string {
+function describeRange(r: WindowRange): string {
   return `${r.days.join(",")} ${r.from}–${r.until ? `${r.until} ` : ""}${r.to}`;
 }
 
