@@ -85,6 +85,18 @@ describe("approval groups", () => {
     for (const email of ["both@x.io", "rel@x.io"]) await addGroupMember(db.prisma, { id: people.admin!.id, email: "admin@x.io", ip: null }, { environment: "prod", group: "release", email });
   });
 
+  it("group members added in the UI are audited; a member listed in dockmaster.yaml or an undeclared group is refused", async () => {
+    await setProdPolicy(groups);
+    const audit = await db.prisma.auditEvent.findMany({ where: { action: "approval-group.member-add" }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.actorEmail, a.targetId, (a.detail as { member: string }).member])).toEqual([
+      ["admin@x.io", "prod/release", "both@x.io"],
+      ["admin@x.io", "prod/release", "rel@x.io"],
+    ]);
+    const admin = { id: people.admin!.id, email: "admin@x.io", ip: null };
+    await expect(addGroupMember(db.prisma, admin, { environment: "prod", group: "security", email: "SEC@x.io" })).rejects.toThrow(/listed in dockmaster\.yaml/);
+    await expect(addGroupMember(db.prisma, admin, { environment: "prod", group: "ops", email: "rel@x.io" })).rejects.toThrow(/declares no approval group "ops"/);
+  });
+
   it("two approvals from the same group do not satisfy a policy needing two groups; the page's standing says who owes", async () => {
     await setProdPolicy(groups);
     const p = await request();
