@@ -122,23 +122,28 @@ export async function approvePromotion(deps: PromotionDeps, principal: Principal
   const p = await load(deps, id);
   await requireDecision(deps, principal, p, "approve");
   const now = clock(deps);
-  const standing = await approvalStanding(groupDirectory(deps), p, [...p.approvals, { userId: principal.id, userEmail: principal.email, decision: "approve" }]);
-  const ready = standing.met && (p.gatesPassed || p.override !== null);
-  const release = ready ? releaseAt(await targetWindows(deps.prisma, p.targetEnv), now) : null;
-  await deps.prisma.$transaction(async (tx) => {
-    // status first: it locks the row, so a concurrent reject or approval waits, then finds it moved
-    if (release) await goAhead(tx, p, ["requested"], release);
-    else await whileStatus(tx, p.id, ["requested"]);
-    // read under that lock: the same person's second click waited for the first to commit
+  const windows = await targetWindows(deps.prisma, p.targetEnv);
+  const result = await deps.prisma.$transaction(async (tx) => {
+    // lock the row first: a concurrent reject or approval waits, then finds it moved
+    await whileStatus(tx, p.id, ["requested"]);
+    // read under that lock: the same person's second click waited for the first to commit, and two
+    // approvers clicking at once both see each other's vote, so the last one releases it
     if (await tx.promotionApproval.findFirst({ where: { promotionId: p.id, userId: principal.id } })) throw new PromotionError("you have already decided on this promotion");
     await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "approve", comment: comment || null } });
+    const current = await tx.promotion.findUniqueOrThrow({ where: { id: p.id }, include: { approvals: true } });
+    const standing = await approvalStanding(groupDirectory(deps), current, current.approvals);
+    const ready = standing.met && (current.gatesPassed || current.override !== null);
+    const release = ready ? releaseAt(windows, now) : null;
+    if (release) await goAhead(tx, p, ["requested"], release);
     await recordStep(tx, p, { kind: "approve", actor: principal, message: `${approvalMessage(standing, principal.email, p.approvalGroups === null)}${comment ? `: ${comment}` : ""}` });
     if (!ready && standing.met) {
       await recordStep(tx, p, { kind: "blocked", actor: null, message: "approved, but gates failed: an administrator must override them with a justification, or the request must be rejected" });
     }
     await recordSchedule(tx, p, release);
     await refreshEvidence(tx, p.id, { approvals: standing, ...(release ? { window: release.window, decision: { outcome: release.status, by: principal.email, at: now.toISOString() } } : {}) }, now);
+    return { ready, release };
   });
+  const { ready, release } = result;
   if (release?.status === "approved") deps.schedule(p.id);
   return { ready, scheduled: release?.status === "scheduled", scheduledFor: release?.status === "scheduled" ? release.scheduledFor : null };
 }
@@ -160,15 +165,19 @@ export async function overrideGates(deps: PromotionDeps, principal: Principal, i
   await requireDecision(deps, principal, p, "override");
   if (justification.trim().length < 10) throw new PromotionError("overriding a failed gate needs a written justification (at least 10 characters)", "invalid_input");
   const now = clock(deps);
-  const standing = await approvalStanding(groupDirectory(deps), p, p.approvals);
-  const release = standing.met ? releaseAt(await targetWindows(deps.prisma, p.targetEnv), now) : null;
+  const windows = await targetWindows(deps.prisma, p.targetEnv);
   const override = { by: principal.email, at: now.toISOString(), justification };
-  await deps.prisma.$transaction(async (tx) => {
-    if (release) await goAhead(tx, p, ["requested"], release, { override });
-    else await whileStatus(tx, p.id, ["requested"], { override });
+  const release = await deps.prisma.$transaction(async (tx) => {
+    // lock, then count the approvals as they are under the lock (one may have arrived meanwhile)
+    await whileStatus(tx, p.id, ["requested"], { override });
+    const approvals = await tx.promotionApproval.findMany({ where: { promotionId: p.id } });
+    const standing = await approvalStanding(groupDirectory(deps), p, approvals);
+    const release = standing.met ? releaseAt(windows, now) : null;
+    if (release) await goAhead(tx, p, ["requested"], release);
     await recordStep(tx, p, { kind: "override", actor: principal, message: `overrode failed gates: ${justification}` });
     await recordSchedule(tx, p, release);
     await refreshEvidence(tx, p.id, { approvals: standing, ...(release ? { window: release.window, decision: { outcome: release.status, by: principal.email, at: now.toISOString() } } : {}) }, now);
+    return release;
   });
   if (release?.status === "approved") deps.schedule(p.id);
   return { ready: release !== null, scheduled: release?.status === "scheduled", scheduledFor: release?.status === "scheduled" ? release.scheduledFor : null };
