@@ -46,15 +46,25 @@ export function configuredGroups(policy: GateConfig | null | undefined): Approva
 
 type Approvable = { targetEnv: string; requestedById: string; approvalsRequired: number; approvalGroups: unknown };
 
-/**
- * Which approvals count for which group, with membership read now. The requester never counts,
- * whatever their groups; rejections and duplicate votes do not either.
- */
-export async function approvalStanding(directory: GroupDirectory, p: Approvable, approvals: Pick<PromotionApproval, "userId" | "userEmail" | "decision">[]): Promise<ApprovalStanding> {
+/** The requirements with their members read now (before a transaction: PGlite has one connection). */
+export async function groupRequirements(directory: GroupDirectory, p: Approvable): Promise<GroupRequirement[]> {
   const groups = p.approvalGroups as RequiredGroups;
   const requirements: GroupRequirement[] = groups
     ? await Promise.all(groups.map(async (g) => ({ name: g.name, count: g.count, members: new Set(await directory.members(p.targetEnv, g.name)) })))
     : [{ name: null, count: p.approvalsRequired, members: "anyone" }];
+  return requirements.filter((r) => r.count > 0);
+}
+
+/**
+ * Which approvals count for which group. The requester never counts, whatever their groups;
+ * rejections and duplicate votes do not either.
+ */
+export function standingOf(requirements: GroupRequirement[], p: Pick<Approvable, "requestedById">, approvals: Pick<PromotionApproval, "userId" | "userEmail" | "decision">[]): ApprovalStanding {
   const approvers = [...new Set(approvals.filter((a) => a.decision === "approve" && a.userId !== p.requestedById).map((a) => a.userEmail.toLowerCase()))];
-  return assignApprovers(requirements.filter((r) => r.count > 0), approvers);
+  return assignApprovers(requirements, approvers);
+}
+
+/** The standing with membership read now: for pages and answers, outside any transaction. */
+export async function approvalStanding(directory: GroupDirectory, p: Approvable, approvals: Pick<PromotionApproval, "userId" | "userEmail" | "decision">[]): Promise<ApprovalStanding> {
+  return standingOf(await groupRequirements(directory, p), p, approvals);
 }

@@ -6,7 +6,7 @@ import { decide } from "@/lib/auth/policy";
 import { promotionKey } from "@/lib/ids";
 import { isDigest, TAG_PATTERN } from "@/lib/registry";
 import type { ApprovalStanding } from "./approval-groups";
-import { approvalRequirement, approvalStanding, configAndUiDirectory, type GroupDirectory } from "./approval-policy";
+import { approvalRequirement, configAndUiDirectory, groupRequirements, standingOf, type GroupDirectory } from "./approval-policy";
 import type { PromotionDeps } from "./deps";
 import { PromotionError } from "./errors";
 import { refreshEvidence } from "./evidence";
@@ -123,6 +123,7 @@ export async function approvePromotion(deps: PromotionDeps, principal: Principal
   await requireDecision(deps, principal, p, "approve");
   const now = clock(deps);
   const windows = await targetWindows(deps.prisma, p.targetEnv);
+  const requirements = await groupRequirements(groupDirectory(deps), p);
   const result = await deps.prisma.$transaction(async (tx) => {
     // lock the row first: a concurrent reject or approval waits, then finds it moved
     await whileStatus(tx, p.id, ["requested"]);
@@ -131,7 +132,7 @@ export async function approvePromotion(deps: PromotionDeps, principal: Principal
     if (await tx.promotionApproval.findFirst({ where: { promotionId: p.id, userId: principal.id } })) throw new PromotionError("you have already decided on this promotion");
     await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "approve", comment: comment || null } });
     const current = await tx.promotion.findUniqueOrThrow({ where: { id: p.id }, include: { approvals: true } });
-    const standing = await approvalStanding(groupDirectory(deps), current, current.approvals);
+    const standing = standingOf(requirements, current, current.approvals);
     const ready = standing.met && (current.gatesPassed || current.override !== null);
     const release = ready ? releaseAt(windows, now) : null;
     if (release) await goAhead(tx, p, ["requested"], release);
@@ -167,11 +168,12 @@ export async function overrideGates(deps: PromotionDeps, principal: Principal, i
   const now = clock(deps);
   const windows = await targetWindows(deps.prisma, p.targetEnv);
   const override = { by: principal.email, at: now.toISOString(), justification };
+  const requirements = await groupRequirements(groupDirectory(deps), p);
   const release = await deps.prisma.$transaction(async (tx) => {
     // lock, then count the approvals as they are under the lock (one may have arrived meanwhile)
     await whileStatus(tx, p.id, ["requested"], { override });
     const approvals = await tx.promotionApproval.findMany({ where: { promotionId: p.id } });
-    const standing = await approvalStanding(groupDirectory(deps), p, approvals);
+    const standing = standingOf(requirements, p, approvals);
     const release = standing.met ? releaseAt(windows, now) : null;
     if (release) await goAhead(tx, p, ["requested"], release);
     await recordStep(tx, p, { kind: "override", actor: principal, message: `overrode failed gates: ${justification}` });
