@@ -1,4 +1,6 @@
+import { promotionDeps } from "./promotion/default-deps";
 import { failInterruptedPromotions } from "./promotion/recover";
+import { releaseDuePromotions } from "./promotion/scheduled";
 import { syncDueEnvironments } from "./inventory/index/schedule";
 import { startRereadQueue } from "./inventory/index/reread-jobs";
 import { defaultExceptionSettings } from "./exceptions/config-schema";
@@ -9,8 +11,9 @@ import { getRuntime } from "./runtime";
 // Imported only by instrumentation.ts in the Node.js runtime: a failed boot ends the process.
 // The wiring of features happens here, above them: the probe scheduler's cluster-wide periodic job
 // also sweeps promotions whose runner died with a replica that never restarted (lib/probe does not
-// import lib/promotion), keeps the inventory index of plain OCI environments current, and audits and
-// announces CVE exceptions that expire (the alert webhook of probes.webhook carries the warning).
+// import lib/promotion), releases scheduled promotions whose change window opened (within one
+// maintenance period of the opening), keeps the inventory index current, and audits and announces
+// CVE exceptions that expire (the alert webhook of probes.webhook carries the warning).
 try {
   const runtime = await getRuntime();
   const prisma = runtime.db.prisma;
@@ -25,6 +28,8 @@ try {
     async maintenance() {
       const interrupted = await failInterruptedPromotions(prisma);
       if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) stopped making progress and were marked failed; retry them to resume`);
+      const released = await releaseDuePromotions(await promotionDeps());
+      if (released) console.warn(`[dockmaster] ${released} scheduled promotion(s) left the schedule: their change window opened`);
       for (const r of await syncDueEnvironments(prisma)) if (r.error) console.warn(`[inventory] sync of environment ${r.environment} failed: ${r.error}`);
       const { warnDays } = runtime.config.exceptions ?? defaultExceptionSettings;
       await sweepExceptions(prisma, { now: new Date(), warnDays, webhookUrl: resolveWebhookUrl(runtime.config.probes?.webhook?.url) });

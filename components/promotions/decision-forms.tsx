@@ -22,6 +22,7 @@ const FORMS: Record<DecisionVerb, { label: string; field?: string; fieldLabel?: 
   override: { label: "Override failed gates", field: "justification", fieldLabel: "Written justification", required: true, danger: true },
   retry: { label: "Retry" },
   rollback: { label: "Roll back", field: "reason", fieldLabel: "Reason for rolling back", required: true, danger: true },
+  "run-now": { label: "Run now, inside the closed change window", field: "justification", fieldLabel: "Written justification", required: true, danger: true },
 };
 
 /** The forms for the decisions decisionsFor() allows this person now; a requester is told why they cannot decide. */

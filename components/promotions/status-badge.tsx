@@ -3,6 +3,7 @@ import { Badge } from "@/components/ui/badge";
 const tone = {
   requested: "amber",
   approved: "sky",
+  scheduled: "amber",
   copying: "sky",
   verified: "green",
   failed: "red",

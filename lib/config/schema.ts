@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { approvalsSchema } from "./approvals";
 import { configName, ENV_REF, envRefName } from "./names";
+import { windowsSchema } from "./windows";
 
 export { envRefName };
 
@@ -116,7 +118,10 @@ const gates = z.strictObject({
       error: "is no longer supported: presence alone no longer counts. Declare gates.signature with the keys (cosign public keys) or notation trust store whose verified signatures a promotion needs, and remove requireSignature",
     })
     .optional(),
-  approvals: z.number().int().min(0).max(10).optional(),
+  /** a number of approvers, or groups that must each sign off (lib/config/approvals.ts) */
+  approvals: approvalsSchema.optional(),
+  /** when promotions into this environment may run (lib/config/windows.ts) */
+  windows: windowsSchema.optional(),
   /** an existing tag in this environment may not be re-pointed to another digest */
   immutableTags: z.boolean().optional(),
 });

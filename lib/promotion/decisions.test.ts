@@ -37,6 +37,13 @@ describe("decisionsFor: who may decide what, now", () => {
     expect(d.rollback).toMatchObject({ allowed: false, kind: "permission" });
   });
 
+  it("only an admin may run a scheduled promotion now; nobody may approve or reject it any more", () => {
+    const admin = who("admin", { role: "admin", environment: null });
+    expect(allowedVerbs(decisionsFor(promotion({ status: "scheduled" }), admin))).toEqual(["run-now"]);
+    expect(decisionsFor(promotion({ status: "scheduled" }), approver)["run-now"]).toMatchObject({ allowed: false, kind: "permission" });
+    expect(decisionsFor(promotion(), admin)["run-now"]).toMatchObject({ allowed: false, kind: "state", status: 409 });
+  });
+
   it("an approver scoped to another environment may not approve into this one", () => {
     const d = decisionsFor(promotion(), who("devapprover", { role: "approver", environment: "dev" }, { role: "developer", environment: null }));
     expect(d.approve).toEqual({ allowed: false, kind: "permission", status: 403, reason: 'Not allowed: no role grants promotion.approve in environment "prod".' });

@@ -2,7 +2,7 @@ import type { Promotion, PromotionApproval } from "@/lib/db/generated/client";
 import type { Principal } from "@/lib/auth/enforce";
 import { decide, type Action } from "@/lib/auth/policy";
 
-export const DECISION_VERBS = ["approve", "reject", "override", "retry", "rollback"] as const;
+export const DECISION_VERBS = ["approve", "reject", "override", "retry", "rollback", "run-now"] as const;
 export type DecisionVerb = (typeof DECISION_VERBS)[number];
 
 /**
@@ -26,6 +26,8 @@ const PERMISSION: Record<DecisionVerb, Action> = {
   // asking again for a failed copy is a request, like the first one
   retry: "promotion.request",
   rollback: "promotion.rollback",
+  // running inside a closed change window overrides policy, like overriding a failed gate
+  "run-now": "promotion.override",
 };
 
 /** The permission a decision needs in the promotion's target environment. */
@@ -79,5 +81,7 @@ function stateDecision(verb: DecisionVerb, p: DecidablePromotion, me: string): D
       if (p.status !== "verified") return refuse("state", `only a verified promotion can be rolled back; #${p.number} is ${p.status}`);
       if (!p.previousDigest) return refuse("nothing", `${p.targetRepository}:${p.targetTag} did not exist before promotion #${p.number}; there is no earlier digest to restore`);
       return ok;
+    case "run-now":
+      return p.status === "scheduled" ? ok : refuse("state", `only a scheduled promotion can be run before its change window opens; #${p.number} is ${p.status}`);
   }
 }

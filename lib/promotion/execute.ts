@@ -7,6 +7,7 @@ import { executeCopy, planCopy, verifyCopy, type CopyProgress } from "@/lib/regi
 import type { PromotionDeps } from "./deps";
 import { PromotionError } from "./errors";
 import { requireDecision } from "./authorize";
+import { refreshEvidence } from "./evidence";
 import { recordStep } from "./record";
 import { StatusConflict, transition, whileStatus } from "./transitions";
 
@@ -54,6 +55,7 @@ export async function runPromotion(deps: PromotionDeps, id: string): Promise<"ve
     await prisma.$transaction(async (tx) => {
       await transition(tx, id, ["copying"], "verified", { finishedAt: new Date(), progress: result.progress as unknown as Prisma.InputJsonValue });
       await recordStep(tx, p, { kind: "verified", actor: null, message: `${p.targetRepository}:${p.targetTag} on ${target.provider.host} now resolves to ${p.digest} (read back and hashed)` });
+      await refreshEvidence(tx, id);
     });
     await indexPromotedTag(prisma, p, p.digest);
     return "verified";
@@ -65,6 +67,7 @@ export async function runPromotion(deps: PromotionDeps, id: string): Promise<"ve
       await prisma.$transaction(async (tx) => {
         await transition(tx, id, ["copying"], "failed", { finishedAt: new Date(), error: described.message, errorKind: described.kind });
         await recordStep(tx, p, { kind: "failed", actor: null, outcome: "failure", message: `copy failed (${described.kind}): ${described.message}` });
+        await refreshEvidence(tx, id);
       });
     } catch (conflict) {
       if (conflict instanceof StatusConflict) return superseded(p, conflict);

@@ -175,8 +175,3 @@ export async function evaluateGates(input: GateInput): Promise<GateResult[]> {
   }
   return results;
 }
-
-/** Approvals the target needs: the policy's number, else 1 for protected environments and 0 otherwise. */
-export function approvalsRequired(policy: GateConfig, isProtected: boolean): number {
-  return policy.approvals ?? (isProtected ? 1 : 0);
-}

@@ -1,18 +1,20 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { enforce, type Principal } from "@/lib/auth/enforce";
-import { activeExceptionRules } from "@/lib/exceptions/store";
 import { requireDecision } from "./authorize";
 import { decide } from "@/lib/auth/policy";
-import type { GateConfig } from "@/lib/config/schema";
 import { promotionKey } from "@/lib/ids";
 import { isDigest, TAG_PATTERN } from "@/lib/registry";
+import type { ApprovalStanding } from "./approval-groups";
+import { approvalRequirement, configAndUiDirectory, groupRequirements, standingOf, type GroupDirectory } from "./approval-policy";
 import type { PromotionDeps } from "./deps";
 import { PromotionError } from "./errors";
-import { approvalsRequired, evaluateGates } from "./gates";
+import { refreshEvidence } from "./evidence";
+import { liveGates } from "./live-gates";
 import { targetRepositoryFor } from "./mapping";
 import { decisionsFor } from "./decisions";
 import { recordStep } from "./record";
+import { goAhead, recordSchedule, releaseAt, targetWindows, windowsOf } from "./release";
 import { transition, whileStatus } from "./transitions";
 
 export const promotionRequest = z.object({
@@ -32,6 +34,18 @@ export const decisionFields = {
   reason: z.string().max(2000).default(""),
   justification: z.string().max(4000).default(""),
 };
+
+/** The clock decisions are taken against (tests inject one). */
+export const clock = (deps: PromotionDeps): Date => deps.now?.() ?? new Date();
+export const groupDirectory = (deps: PromotionDeps): GroupDirectory => deps.groups ?? configAndUiDirectory(deps.prisma);
+
+/** "approved (1 of 2)" for the plain count; "approved, counting for security; release owes 1 decision(s)" for groups. */
+function approvalMessage(standing: ApprovalStanding, email: string, plain: boolean): string {
+  if (plain) return `approved (${standing.groups.reduce((n, g) => n + g.approvedBy.length, 0)} of ${standing.groups[0]?.count ?? 0})`;
+  const counted = standing.groups.find((g) => g.approvedBy.includes(email.toLowerCase()));
+  const owing = standing.groups.filter((g) => g.owed > 0).map((g) => `${g.name} owes ${g.owed} decision(s)`);
+  return `approved, counting for ${counted ? counted.name : "no group (not a member of a group that still needs a decision)"}${owing.length ? `; ${owing.join(", ")}` : ""}`;
+}
 
 async function load(deps: PromotionDeps, id: string) {
   const p = await deps.prisma.promotion.findUnique({ where: { id }, include: { approvals: true } });
@@ -57,21 +71,12 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
   if (!head) throw new PromotionError(`${input.repository}:${input.reference} does not exist in ${input.sourceEnv}`, "not_found");
   if (isDigest(input.reference) && head.digest !== input.reference) throw new PromotionError(`the registry answered ${head.digest} for ${input.reference}`, "conflict");
   const { digest, mediaType } = head;
-  const currentTargetDigest = (await target.provider.headManifest(targetRepository, input.tag))?.digest ?? null;
-
-  const policy = (target.env.policy ?? {}) as GateConfig;
-  const gates = await evaluateGates({
-    policy,
-    source: { provider: source.provider, repository: input.repository, digest },
-    target: { provider: target.provider, repository: targetRepository, tag: input.tag, environment: input.targetEnv },
-    currentTargetDigest,
-    scans: deps.scans,
-    ...(deps.signatures ? { signatures: { trust: deps.signatures.trust(input.targetEnv), verifiers: deps.signatures.verifiers } } : {}),
-    exceptions: { rules: await activeExceptionRules(prisma, new Date()), registry: source.env.registry.name },
-  });
-  const gatesPassed = gates.every((g) => g.status === "pass");
-  const required = approvalsRequired(policy, target.env.protected);
+  const now = clock(deps);
+  const { gates, gatesPassed, currentTargetDigest, policy } = await liveGates(deps, { source, target }, { sourceRepository: input.repository, digest, targetRepository, targetTag: input.tag, targetEnv: input.targetEnv }, now);
+  const { required, groups } = approvalRequirement(policy, target.env.protected);
   const autoApprove = required === 0 && gatesPassed;
+  // the window's verdict now goes into the evidence either way; it decides only an auto-approval
+  const release = releaseAt(windowsOf(input.targetEnv, policy), now);
 
   const promotion = await prisma.$transaction(async (tx) => {
     const p = await tx.promotion.create({
@@ -87,8 +92,9 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
         requestedById: principal.id,
         requestedByEmail: principal.email,
         viaToken: principal.viaToken ?? null,
-        status: autoApprove ? "approved" : "requested",
+        status: "requested",
         approvalsRequired: required,
+        approvalGroups: groups ?? undefined,
         gates: gates as unknown as Prisma.InputJsonValue,
         gatesPassed,
         previousDigest: currentTargetDigest,
@@ -100,32 +106,47 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
       message: `requested ${input.repository}@${digest} → ${input.targetEnv} as ${targetRepository}:${input.tag}: ${input.reason}`,
       detail: { gatesPassed, failedGates: gates.filter((g) => g.status === "fail").map((g) => g.id), approvalsRequired: required },
     });
-    if (autoApprove) await recordStep(tx, p, { kind: "approve", actor: null, message: `${input.targetEnv} needs no approval and every gate passed` });
-    return p;
+    if (autoApprove) {
+      await goAhead(tx, p, ["requested"], release);
+      await recordStep(tx, p, { kind: "approve", actor: null, message: `${input.targetEnv} needs no approval and every gate passed` });
+      await recordSchedule(tx, p, release);
+    }
+    await refreshEvidence(tx, p.id, { policy, window: release.window, decision: autoApprove ? { outcome: release.status, by: "system:promotion-engine", at: now.toISOString() } : undefined }, now);
+    return tx.promotion.findUniqueOrThrow({ where: { id: p.id } });
   });
-  if (autoApprove) deps.schedule(promotion.id);
+  if (promotion.status === "approved") deps.schedule(promotion.id);
   return promotion;
 }
 
 export async function approvePromotion(deps: PromotionDeps, principal: Principal, id: string, comment?: string) {
   const p = await load(deps, id);
   await requireDecision(deps, principal, p, "approve");
-  const approvals = p.approvals.filter((a) => a.decision === "approve").length + 1;
-  const ready = approvals >= p.approvalsRequired && (p.gatesPassed || p.override !== null);
-  await deps.prisma.$transaction(async (tx) => {
-    // status first: it locks the row, so a concurrent reject or approval waits, then finds it moved
-    if (ready) await transition(tx, p.id, ["requested"], "approved");
-    else await whileStatus(tx, p.id, ["requested"]);
-    // read under that lock: the same person's second click waited for the first to commit
+  const now = clock(deps);
+  const windows = await targetWindows(deps.prisma, p.targetEnv);
+  const requirements = await groupRequirements(groupDirectory(deps), p);
+  const result = await deps.prisma.$transaction(async (tx) => {
+    // lock the row first: a concurrent reject or approval waits, then finds it moved
+    await whileStatus(tx, p.id, ["requested"]);
+    // read under that lock: the same person's second click waited for the first to commit, and two
+    // approvers clicking at once both see each other's vote, so the last one releases it
     if (await tx.promotionApproval.findFirst({ where: { promotionId: p.id, userId: principal.id } })) throw new PromotionError("you have already decided on this promotion");
     await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "approve", comment: comment || null } });
-    await recordStep(tx, p, { kind: "approve", actor: principal, message: `approved (${approvals} of ${p.approvalsRequired})${comment ? `: ${comment}` : ""}` });
-    if (!ready && approvals >= p.approvalsRequired) {
+    const current = await tx.promotion.findUniqueOrThrow({ where: { id: p.id }, include: { approvals: true } });
+    const standing = standingOf(requirements, current, current.approvals);
+    const ready = standing.met && (current.gatesPassed || current.override !== null);
+    const release = ready ? releaseAt(windows, now) : null;
+    if (release) await goAhead(tx, p, ["requested"], release);
+    await recordStep(tx, p, { kind: "approve", actor: principal, message: `${approvalMessage(standing, principal.email, p.approvalGroups === null)}${comment ? `: ${comment}` : ""}` });
+    if (!ready && standing.met) {
       await recordStep(tx, p, { kind: "blocked", actor: null, message: "approved, but gates failed: an administrator must override them with a justification, or the request must be rejected" });
     }
+    await recordSchedule(tx, p, release);
+    await refreshEvidence(tx, p.id, { approvals: standing, ...(release ? { window: release.window, decision: { outcome: release.status, by: principal.email, at: now.toISOString() } } : {}) }, now);
+    return { ready, release };
   });
-  if (ready) deps.schedule(p.id);
-  return { ready };
+  const { ready, release } = result;
+  if (release?.status === "approved") deps.schedule(p.id);
+  return { ready, scheduled: release?.status === "scheduled", scheduledFor: release?.status === "scheduled" ? release.scheduledFor : null };
 }
 
 export async function rejectPromotion(deps: PromotionDeps, principal: Principal, id: string, reason: string) {
@@ -136,6 +157,7 @@ export async function rejectPromotion(deps: PromotionDeps, principal: Principal,
     await transition(tx, p.id, ["requested"], "rejected", { finishedAt: new Date() });
     await tx.promotionApproval.create({ data: { promotionId: p.id, userId: principal.id, userEmail: principal.email, decision: "reject", comment: reason } });
     await recordStep(tx, p, { kind: "reject", actor: principal, message: `rejected: ${reason}` });
+    await refreshEvidence(tx, p.id, { decision: { outcome: "rejected", by: principal.email, at: clock(deps).toISOString(), note: reason } });
   });
 }
 
@@ -143,26 +165,36 @@ export async function overrideGates(deps: PromotionDeps, principal: Principal, i
   const p = await load(deps, id);
   await requireDecision(deps, principal, p, "override");
   if (justification.trim().length < 10) throw new PromotionError("overriding a failed gate needs a written justification (at least 10 characters)", "invalid_input");
-  const approvals = p.approvals.filter((a) => a.decision === "approve").length;
-  const ready = approvals >= p.approvalsRequired;
-  const override = { by: principal.email, at: new Date().toISOString(), justification };
-  await deps.prisma.$transaction(async (tx) => {
-    if (ready) await transition(tx, p.id, ["requested"], "approved", { override });
-    else await whileStatus(tx, p.id, ["requested"], { override });
+  const now = clock(deps);
+  const windows = await targetWindows(deps.prisma, p.targetEnv);
+  const override = { by: principal.email, at: now.toISOString(), justification };
+  const requirements = await groupRequirements(groupDirectory(deps), p);
+  const release = await deps.prisma.$transaction(async (tx) => {
+    // lock, then count the approvals as they are under the lock (one may have arrived meanwhile)
+    await whileStatus(tx, p.id, ["requested"], { override });
+    const approvals = await tx.promotionApproval.findMany({ where: { promotionId: p.id } });
+    const standing = standingOf(requirements, p, approvals);
+    const release = standing.met ? releaseAt(windows, now) : null;
+    if (release) await goAhead(tx, p, ["requested"], release);
     await recordStep(tx, p, { kind: "override", actor: principal, message: `overrode failed gates: ${justification}` });
+    await recordSchedule(tx, p, release);
+    await refreshEvidence(tx, p.id, { approvals: standing, ...(release ? { window: release.window, decision: { outcome: release.status, by: principal.email, at: now.toISOString() } } : {}) }, now);
+    return release;
   });
-  if (ready) deps.schedule(p.id);
-  return { ready };
+  if (release?.status === "approved") deps.schedule(p.id);
+  return { ready: release !== null, scheduled: release?.status === "scheduled", scheduledFor: release?.status === "scheduled" ? release.scheduledFor : null };
 }
 
 export async function retryPromotion(deps: PromotionDeps, principal: Principal, id: string) {
   const p = await load(deps, id);
   await requireDecision(deps, principal, p, "retry");
+  const release = releaseAt(await targetWindows(deps.prisma, p.targetEnv), clock(deps));
   await deps.prisma.$transaction(async (tx) => {
-    await transition(tx, p.id, ["failed"], "approved", { error: null, errorKind: null });
+    await goAhead(tx, p, ["failed"], release, { error: null, errorKind: null });
     await recordStep(tx, p, { kind: "retry", actor: principal, message: `retry requested (attempt ${p.attempts + 1}); blobs already in the target are skipped` });
+    await recordSchedule(tx, p, release);
   });
-  deps.schedule(p.id);
+  if (release.status === "approved") deps.schedule(p.id);
 }
 
 export async function listPromotions(deps: PromotionDeps, principal: Principal) {

@@ -6,20 +6,26 @@ import { PromotionError } from "./errors";
  *
  *   requested → approved   enough approvals and gates passed (or overridden); auto-approval at request time
  *   requested → rejected   an approver said no
+ *   requested → scheduled  as approved, but the target's change window is closed: waits for scheduledFor
+ *   scheduled → approved   the window opened and the live gates passed again (maintenance sweep), or an
+ *                          admin ran it now with a justification
+ *   scheduled → requested  the window opened but the live gates fail now: an override or a rejection decides
  *   approved  → copying    a runner claimed it (only one wins)
  *   copying   → verified   the target tag reads back as the promoted digest
  *   copying   → failed     the copy failed, or the runner died (recover.ts)
  *   failed    → approved   retry: queued again, a runner claims it and resumes (present blobs are skipped)
+ *   failed    → scheduled  retry while the change window is closed
  *   verified  → rolled_back  the target tag points at its previous digest again
  *
  * Rejecting is only possible before anything was approved: once approved, the copy may start at any
  * moment, and a decision that arrives after it has started must not pretend to have stopped it.
  */
 export const TRANSITIONS: Readonly<Record<PromotionStatus, readonly PromotionStatus[]>> = {
-  requested: ["approved", "rejected"],
+  requested: ["approved", "rejected", "scheduled"],
+  scheduled: ["approved", "requested"],
   approved: ["copying"],
   copying: ["verified", "failed"],
-  failed: ["approved"],
+  failed: ["approved", "scheduled"],
   verified: ["rolled_back"],
   rejected: [],
   rolled_back: [],

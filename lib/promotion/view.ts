@@ -14,6 +14,9 @@ export function promotionJson(p: Promotion) {
     requestedBy: p.requestedByEmail,
     viaToken: p.viaToken,
     approvalsRequired: p.approvalsRequired,
+    approvalGroups: p.approvalGroups,
+    scheduledFor: p.scheduledFor,
+    windowOverride: p.windowOverride,
     gates: p.gates,
     gatesPassed: p.gatesPassed,
     override: p.override,
@@ -24,5 +27,6 @@ export function promotionJson(p: Promotion) {
     createdAt: p.createdAt,
     startedAt: p.startedAt,
     finishedAt: p.finishedAt,
+    links: { evidence: `/api/v1/promotions/${p.number}/evidence` },
   };
 }

@@ -101,6 +101,22 @@ describe.each(dbKinds)("migrations on %s", (kind) => {
     await expect(p.cveException.create({ data: { cveId: "CVE-1", scope: "planet", reason: "r", owner: "o", expiresAt: at, createdBy: "x" } })).rejects.toThrow();
   });
 
+  it("serves the promotion policy fields: status scheduled, windows, groups, evidence", async () => {
+    const p = db.prisma;
+    const at = new Date("2026-10-26T07:00:00Z");
+    const promo = await p.promotion.create({
+      data: {
+        sourceEnv: "dev", targetEnv: "prod", sourceRepository: "dev/a", targetRepository: "prod/a", digest: "sha256:" + "a".repeat(64), targetTag: "1", reason: "r",
+        requestedById: "u", requestedByEmail: "u@x.io", status: "scheduled", approvalsRequired: 2, gates: [], gatesPassed: true, scheduledFor: at,
+        windowOverride: { by: "admin@x.io" }, approvalGroups: [{ name: "security", count: 1 }], evidence: { format: "v1" },
+      },
+    });
+    expect(promo).toMatchObject({ status: "scheduled", scheduledFor: at, windowOverride: { by: "admin@x.io" }, approvalGroups: [{ name: "security", count: 1 }], evidence: { format: "v1" } });
+    await p.approvalGroupMember.create({ data: { environment: "prod", groupName: "security", userEmail: "a@x.io", addedByEmail: "admin@x.io" } });
+    await expect(p.approvalGroupMember.create({ data: { environment: "prod", groupName: "security", userEmail: "a@x.io", addedByEmail: "admin@x.io" } })).rejects.toThrow();
+    expect((await p.approvalGroupMember.findFirstOrThrow()).createdAt).toBeInstanceOf(Date);
+  });
+
   it("enforces one grant per user, role and scope, treating NULL scope as one value", async () => {
     const u = await db.prisma.user.create({ data: { email: "dup@x.io", passwordHash: "h" } });
     await db.prisma.roleGrant.create({ data: { userId: u.id, role: "admin" } });

@@ -214,6 +214,17 @@ describe.each(dbKinds)("promotion status races on %s", (kind) => {
     expect(s.kinds.filter((k) => k === "approve")).toHaveLength(1);
   });
 
+  it("two approvers at once when two are needed: both count, and the promotion is approved (the second sees the first under the lock)", async () => {
+    const p = await request({ approvals: 2 });
+    const both = rendezvous(2);
+    const results = await Promise.allSettled([approvePromotion(stalled(both), people.approver!, p.id), approvePromotion(stalled(both), people.approver2!, p.id)]);
+
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+    const s = await state(p.id);
+    expect(s.approvals).toHaveLength(2);
+    expect(s.status).not.toBe("requested");
+  });
+
   it("every decision fired at random moments against running copies ends in a state the timeline explains", async () => {
     const jitter = () => new Promise((r) => setTimeout(r, Math.random() * 25));
     for (let i = 0; i < 12; i++) {

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { defineAction } from "@/lib/auth/action";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
+import { runNow } from "@/lib/promotion/scheduled";
 import { approvePromotion, decisionFields, overrideGates, promotionRequest, rejectPromotion, requestPromotion, retryPromotion } from "@/lib/promotion/service";
 
 const id = z.object({ id: z.string().min(1) });
@@ -24,9 +25,9 @@ export const approveAction = defineAction({
   input: id.extend({ comment: decisionFields.comment }),
   permission: "checked-by-service",
   async run(input, { principal }) {
-    const { ready } = await approvePromotion(await promotionDeps(), principal, input.id, input.comment);
+    const { ready, scheduled } = await approvePromotion(await promotionDeps(), principal, input.id, input.comment);
     revalidatePath("/promotions");
-    return { message: ready ? "Approved: the copy is starting." : "Approval recorded." };
+    return { message: !ready ? "Approval recorded." : scheduled ? "Approved: it runs when the change window opens." : "Approved: the copy is starting." };
   },
 });
 
@@ -44,9 +45,9 @@ export const overrideAction = defineAction({
   input: id.extend({ justification: decisionFields.justification }),
   permission: "checked-by-service",
   async run(input, { principal }) {
-    const { ready } = await overrideGates(await promotionDeps(), principal, input.id, input.justification);
+    const { ready, scheduled } = await overrideGates(await promotionDeps(), principal, input.id, input.justification);
     revalidatePath("/promotions");
-    return { message: ready ? "Gates overridden: the copy is starting." : "Gates overridden; approvals are still needed." };
+    return { message: !ready ? "Gates overridden; approvals are still needed." : scheduled ? "Gates overridden: it runs when the change window opens." : "Gates overridden: the copy is starting." };
   },
 });
 
@@ -67,5 +68,15 @@ export const rollbackAction = defineAction({
     await rollbackPromotion(await promotionDeps(), principal, input.id, input.reason);
     revalidatePath("/promotions");
     return { message: "Rolled back and verified." };
+  },
+});
+
+export const runNowAction = defineAction({
+  input: id.extend({ justification: decisionFields.justification }),
+  permission: "checked-by-service",
+  async run(input, { principal }) {
+    const { outcome } = await runNow(await promotionDeps(), principal, input.id, input.justification);
+    revalidatePath("/promotions");
+    return { message: outcome === "approved" ? "Running now, inside the closed change window." : "Gates fail now: the promotion is back to requested." };
   },
 });

@@ -20,6 +20,10 @@ export default async function SettingsPage() {
           <h2 className="font-semibold">Registries and environments</h2>
           <p className="mt-1 text-sm text-slate-500">Add registries (secrets are encrypted at rest) and map environments onto them.</p>
         </Link>
+        <Link href="/settings/approval-groups" className="card block p-5 hover:border-sky-400">
+          <h2 className="font-semibold">Approval groups</h2>
+          <p className="mt-1 text-sm text-slate-500">Who signs off for each group an environment requires (security, release…).</p>
+        </Link>
       </div>
     </>
   );

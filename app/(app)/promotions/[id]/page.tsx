@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { ApprovalStandingList } from "@/components/promotions/approval-standing";
 import { CopyDigest } from "@/components/registry/copy-digest";
 import { DecisionForms } from "@/components/promotions/decision-forms";
 import { PromotionProgress } from "@/components/promotions/progress";
@@ -12,11 +13,13 @@ import { AuthError } from "@/lib/auth/enforce";
 import { authorizePage } from "@/lib/auth/page";
 import { shortDigest } from "@/lib/format";
 import type { GateResult } from "@/lib/promotion/gates";
+import { approvalStanding } from "@/lib/promotion/approval-policy";
 import { decisionsFor } from "@/lib/promotion/decisions";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { PromotionError } from "@/lib/promotion/errors";
-import { getPromotion } from "@/lib/promotion/service";
-import { approveAction, overrideAction, rejectAction, retryAction, rollbackAction } from "../actions";
+import { scheduledText } from "@/lib/promotion/scheduled";
+import { getPromotion, groupDirectory } from "@/lib/promotion/service";
+import { approveAction, overrideAction, rejectAction, retryAction, rollbackAction, runNowAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -26,16 +29,19 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
   const me = access.principal;
   const { id } = await params;
   let p;
+  const deps = await promotionDeps();
   try {
-    p = await getPromotion(await promotionDeps(), me, id);
+    p = await getPromotion(deps, me, id);
   } catch (err) {
     if (err instanceof AuthError) return <Forbidden message={err.message} />;
     if (err instanceof PromotionError && err.kind === "not_found") notFound();
     throw err;
   }
   const gates = p.gates as unknown as GateResult[];
-  const approvals = p.approvals.filter((a) => a.decision === "approve").length;
+  const standing = await approvalStanding(groupDirectory(deps), p, p.approvals);
+  const counted = standing.groups.reduce((n, g) => n + g.approvedBy.length, 0);
   const override = p.override as { by: string; at: string; justification: string } | null;
+  const windowOverride = p.windowOverride as { by: string; at: string; justification: string } | null;
 
   return (
     <>
@@ -62,6 +68,17 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
             {p.requestedByEmail}
             {p.viaToken && <Badge>API token {p.viaToken}</Badge>}: {p.reason}
           </div>
+          {p.status === "scheduled" && (
+            <div role="status" data-testid="promotion-scheduled" className="rounded bg-amber-50 p-3 text-amber-800">
+              <div className="font-semibold">Scheduled: the change window of {p.targetEnv} is closed</div>
+              <div>It {scheduledText(p)}, after the gates are evaluated again.</div>
+            </div>
+          )}
+          {windowOverride && (
+            <p className="rounded bg-amber-50 p-2 text-xs text-amber-800">
+              Run inside the closed change window by {windowOverride.by} at {windowOverride.at}: {windowOverride.justification}
+            </p>
+          )}
           {p.error && (
             <div role="alert" data-testid="promotion-error" className="rounded bg-red-50 p-3 text-red-800">
               <div className="font-semibold">Copy failed ({p.errorKind})</div>
@@ -74,8 +91,9 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
         <section className="card space-y-4 p-4">
           <h2 className="font-semibold">Decision</h2>
           <p className="text-sm" data-testid="approval-count">
-            Approvals: {approvals} of {p.approvalsRequired}
+            Approvals: {counted} of {p.approvalsRequired}
           </p>
+          {p.approvalGroups !== null && <ApprovalStandingList standing={standing} />}
           <ul className="space-y-1 text-xs">
             {p.approvals.map((a) => (
               <li key={a.id}>
@@ -87,7 +105,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           <DecisionForms
             id={p.id}
             decisions={decisionsFor(p, me)}
-            actions={{ approve: approveAction, reject: rejectAction, override: overrideAction, retry: retryAction, rollback: rollbackAction }}
+            actions={{ approve: approveAction, reject: rejectAction, override: overrideAction, retry: retryAction, rollback: rollbackAction, "run-now": runNowAction }}
           />
         </section>
 
@@ -115,6 +133,9 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
 
         <section className="card p-4">
           <h2 className="mb-2 font-semibold">Timeline</h2>
+          <a href={`/api/v1/promotions/${p.number}/evidence`} download={`promotion-${p.number}-evidence.json`} data-testid="evidence-download" className="mb-2 inline-block text-xs text-sky-700 underline">
+            Download the evidence (promotion-{p.number}-evidence.json)
+          </a>
           <ol className="space-y-2 text-xs" data-testid="timeline">
             {p.events.map((e) => (
               <li key={e.id.toString()}>

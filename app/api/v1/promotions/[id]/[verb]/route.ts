@@ -3,6 +3,7 @@ import { jsonBody, withPermission } from "@/lib/auth/route";
 import { NotFoundError } from "@/lib/errors";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
+import { runNow } from "@/lib/promotion/scheduled";
 import { approvePromotion, decisionFields, getPromotion, overrideGates, rejectPromotion, retryPromotion } from "@/lib/promotion/service";
 import { promotionJson } from "@/lib/promotion/view";
 
@@ -12,7 +13,7 @@ export const dynamic = "force-dynamic";
 const body = z.object(decisionFields).prefault({});
 
 /**
- * POST /api/v1/promotions/:id/{approve|reject|override|retry|rollback}. Each verb's permission is
+ * POST /api/v1/promotions/:id/{approve|reject|override|retry|rollback|run-now}. Each verb's permission is
  * checked by its service against the promotion's own target environment.
  */
 export const POST = withPermission<{ id: string; verb: string }>(null, async ({ principal, params, request }) => {
@@ -35,8 +36,11 @@ export const POST = withPermission<{ id: string; verb: string }>(null, async ({ 
     case "rollback":
       await rollbackPromotion(deps, principal, id, input.reason);
       break;
+    case "run-now":
+      await runNow(deps, principal, id, input.justification);
+      break;
     default:
-      throw new NotFoundError(`unknown action ${params.verb}; use approve, reject, override, retry or rollback`);
+      throw new NotFoundError(`unknown action ${params.verb}; use approve, reject, override, retry, rollback or run-now`);
   }
   return Response.json(promotionJson(await getPromotion(deps, principal, id)));
 });
