@@ -136,14 +136,15 @@ const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, "");
 async function readMissingScans(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, scope: EnrichScope, report: EnrichReport): Promise<void> {
   const { provider, environment } = target;
   const hasScanner = !!scanSource(provider);
-  // Without a scanner, only digests known to have referrers are asked: those with a referrers tag in
-  // this read, and those a tagged Trivy artifact names as its subject.
+  // Digests known to have referrers: those with a referrers tag in this read, and those a tagged Trivy
+  // artifact names as its subject. Without a scanner only these are asked; with one, the others get
+  // the scanner's report only (no referrers request per digest: on Docker Hub every one is a pull).
+  const trivySubjects = await prisma.inventoryReferrer.findMany({ where: { environment, artifactType: { contains: "trivy" } }, select: { subject: true }, distinct: ["subject"], take: MAX_KNOWN_SUBJECTS });
+  const subjects = new Set([...(scope.referred?.keys() ?? []), ...trivySubjects.map((r) => r.subject)].slice(0, MAX_KNOWN_SUBJECTS));
   let known = Prisma.sql`TRUE`;
   if (!hasScanner) {
-    const trivySubjects = await prisma.inventoryReferrer.findMany({ where: { environment, artifactType: { contains: "trivy" } }, select: { subject: true }, distinct: ["subject"], take: MAX_KNOWN_SUBJECTS });
-    const subjects = [...new Set([...(scope.referred?.keys() ?? []), ...trivySubjects.map((r) => r.subject)])].slice(0, MAX_KNOWN_SUBJECTS);
-    if (!subjects.length) return;
-    known = Prisma.sql`m."digest" IN (${Prisma.join(subjects)})`;
+    if (!subjects.size) return;
+    known = Prisma.sql`m."digest" IN (${Prisma.join([...subjects])})`;
   }
   const inRepo = scope.repository === undefined ? Prisma.sql`TRUE` : Prisma.sql`t."repository" = ${scope.repository}`;
   const recheckBefore = new Date(Date.now() - SCAN_RECHECK_MS);
@@ -164,7 +165,7 @@ async function readMissingScans(prisma: PrismaClient, target: EnrichTarget, limi
     LIMIT ${SCAN_READS_PER_SYNC}`;
   await mapConcurrent(due, 4, async (d) => {
     try {
-      const read = await limiter(() => readScanIntoIndex(prisma, provider, { environment, repository: d.repository, digest: d.digest, registry }));
+      const read = await limiter(() => readScanIntoIndex(prisma, provider, { environment, repository: d.repository, digest: d.digest, registry }, { referrers: subjects.has(d.digest) }));
       if (read === "stored") report.scansStored++;
       else if (read === "none") {
         const checkedAt = new Date();

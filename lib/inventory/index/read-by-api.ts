@@ -23,7 +23,7 @@ export async function readRepositoryByApi(
   api: TagDigestSource,
   repository: string,
   held: ReadonlyMap<string, string>,
-  o: { limiter: <T>(fn: () => Promise<T>) => Promise<T>; since?: Date; changedAt?: (at: number) => void },
+  o: { limiter: <T>(fn: () => Promise<T>) => Promise<T>; since?: Date; changedAt?: (at: number) => void; referred?: Map<string, string> },
 ): Promise<RepositoryRead | null> {
   let listing = await o.limiter(() => api.tagDigests(repository, o.since ? { since: o.since } : {}));
   if (!listing.complete && !nothingWentAway(listing, held)) listing = await o.limiter(() => api.tagDigests(repository));
@@ -31,7 +31,11 @@ export async function readRepositoryByApi(
   const observed = new Map<string, string>();
   const summaries = new Map<string, NonNullable<TagDigestListing["tags"][number]["manifest"]>>();
   for (const t of listing.tags) {
-    if (REFERRERS_TAG.test(t.tag)) continue;
+    // a referrers tag (`sha256-<hex>`) is no image tag: it says its subject has referrers (enrich.ts reads them)
+    if (REFERRERS_TAG.test(t.tag)) {
+      o.referred?.set(t.tag.replace("-", ":"), repository);
+      continue;
+    }
     observed.set(t.tag, t.digest);
     if (t.manifest) summaries.set(t.digest, t.manifest);
     const at = Date.parse(t.changedAt ?? "");

@@ -32,7 +32,7 @@ export type ScanRead = "stored" | "none" | "in_progress";
  * report. Referrers listed on the way are recorded. "none": no report exists (or none is credible);
  * "in_progress": the registry is still scanning, nothing stored.
  */
-export async function readScanIntoIndex(prisma: PrismaClient, provider: RegistryProvider, at: ScanLocation): Promise<ScanRead> {
+export async function readScanIntoIndex(prisma: PrismaClient, provider: RegistryProvider, at: ScanLocation, o: { referrers?: boolean } = {}): Promise<ScanRead> {
   // the registry's own scanner first: it stamps its own time (evidence.ts prefers it too)
   const source = scanSource(provider);
   const vendor = source ? await source.getScanReport(at.repository, at.digest) : null;
@@ -44,7 +44,8 @@ export async function readScanIntoIndex(prisma: PrismaClient, provider: Registry
       return "stored";
     }
   }
-  if (!provider.capabilities.referrers) return "none";
+  // `referrers: false`: the digest is not known to have any, and asking costs a request per digest
+  if (!provider.capabilities.referrers || o.referrers === false) return "none";
   const listing = await provider.listReferrers(at.repository, at.digest);
   await recordReferrers(
     prisma,

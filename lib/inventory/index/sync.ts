@@ -163,7 +163,7 @@ async function readRepository(
 ): Promise<RepositoryRead | null> {
   const { provider, environment } = target;
   const api = tagDigestSource(provider);
-  if (api) return readRepositoryByApi(target, api, repository, held, { limiter: o.limiter, ...(o.changedAt ? { changedAt: o.changedAt } : {}), ...(o.mode === "incremental" && o.since ? { since: o.since } : {}) });
+  if (api) return readRepositoryByApi(target, api, repository, held, { limiter: o.limiter, referred: o.referred, ...(o.changedAt ? { changedAt: o.changedAt } : {}), ...(o.mode === "incremental" && o.since ? { since: o.since } : {}) });
   const listed = await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages));
   const tags: string[] = [];
   for (const t of listed) {
