@@ -31,6 +31,7 @@ describe("registry events from a real docker-registry", () => {
   let proxy: FaultProxy;
   const envelopes: string[] = [];
   const answers: number[] = [];
+  let answering = 0; // envelopes being handled: the receiver queues its re-read just before it answers
   let queue: ReturnType<typeof createRereadQueue>;
   const post = (req: Partial<EventRequest>) =>
     receiveRegistryEvents(db.prisma, { registry: "dev-registry", authorization: `Bearer ${SECRET}`, token: null, body: "{}", ...req }, { env, reread: (r) => queue.enqueue(r) });
@@ -50,9 +51,10 @@ describe("registry events from a real docker-registry", () => {
     queue = createRereadQueue(async () => db.prisma);
     endpoint = await listenOnLoopback(
       http.createServer(async (req, res) => {
+        answering++;
         const body = (await readBody(req)).toString("utf8");
         envelopes.push(body);
-        const out = await post({ authorization: req.headers.authorization ?? null, body });
+        const out = await post({ authorization: req.headers.authorization ?? null, body }).finally(() => answering--);
         answers.push(out.status);
         res.writeHead(out.status, { "content-type": "application/json" }).end(JSON.stringify(out.body));
       }),
@@ -102,17 +104,22 @@ describe("registry events from a real docker-registry", () => {
 
   /** what the index asked the registry for since `from` (the proxy's log; the seeder goes direct) */
   const reads = (from: number) => proxy.log.slice(from).map((e) => `${e.method} ${e.path}`);
+  /** the row can be visible before its envelope's re-read is queued: wait for the answer, then for the re-reads */
+  const settled = async () => {
+    await until(async () => answering, (n) => n === 0, 10_000);
+    await queue.drained();
+  };
 
   it("a push re-reads only the tag it names: one manifest request, no tag list", async () => {
-    await queue.drained();
+    await settled();
     const v3 = buildImage({ layerSize: 64 });
     await pushImage(seeder, "dev/api", v1, "stable"); // kept across the tests below
-    await until(() => tagRow("stable"), (r) => r?.digest === v1.manifest.digest);
-    await queue.drained();
+    await until(() => tagRow("stable"), (r) => r?.digest === v1.manifest.digest, 10_000);
+    await settled();
     const from = proxy.log.length;
     await pushImage(seeder, "dev/api", v3, "rc");
-    await until(() => tagRow("rc"), (r) => r?.digest === v3.manifest.digest);
-    await queue.drained();
+    await until(() => tagRow("rc"), (r) => r?.digest === v3.manifest.digest, 10_000);
+    await settled();
     const asked = reads(from);
     // a digest new to the index: one GET by tag gives digest and manifest at once (then its config blob, for labels)
     expect(asked.filter((r) => r.includes("/manifests/"))).toEqual(["GET /v2/dev/api/manifests/rc"]);
@@ -120,8 +127,8 @@ describe("registry events from a real docker-registry", () => {
 
     const again = proxy.log.length;
     await pushImage(seeder, "dev/api", v3, "rc-2"); // a digest the index holds: one HEAD confirms it
-    await until(() => tagRow("rc-2"), (r) => r?.digest === v3.manifest.digest);
-    await queue.drained();
+    await until(() => tagRow("rc-2"), (r) => r?.digest === v3.manifest.digest, 10_000);
+    await settled();
     expect(reads(again)).toEqual(["HEAD /v2/dev/api/manifests/rc-2"]);
     expect((await tagRow("stable"))?.digest).toBe(v1.manifest.digest); // a partial read concludes nothing about other tags
   });
@@ -130,8 +137,8 @@ describe("registry events from a real docker-registry", () => {
     const from = proxy.log.length;
     const v3digest = (await tagRow("rc"))!.digest;
     await seeder.deleteManifest("dev/api", v3digest);
-    await until(() => Promise.all([tagRow("rc"), tagRow("rc-2")]), (rows) => rows.every((r) => r === null));
-    await queue.drained();
+    await until(() => Promise.all([tagRow("rc"), tagRow("rc-2")]), (rows) => rows.every((r) => r === null), 10_000);
+    await settled();
     expect(reads(from).some((r) => r.startsWith("GET /v2/dev/api/tags/list"))).toBe(true);
     const history = await tagHistory(db.prisma, "all", { environment: "dev", repository: "dev/api", tag: "rc-2" });
     expect(history[0]).toMatchObject({ kind: "deleted", previousDigest: v3digest });
