@@ -3,6 +3,8 @@
  * posts its envelopes to a loopback endpoint that hands them to receiveRegistryEvents exactly as the
  * route does. Pushes are searchable within 2 s, moves and deletes become tag events, a replayed envelope
  * changes nothing, and a wrong secret, a bad body or an oversized one are refused with nothing written.
+ * The index reads the registry through a logging proxy, so the re-read an event causes is counted:
+ * a push names its tag, and only that tag is read again.
  */
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +13,7 @@ import { tagHistory } from "@/lib/inventory/index/reads";
 import { createRereadQueue } from "@/lib/inventory/index/reread-queue";
 import { createOciProvider, type OciProvider } from "@/lib/registry/oci/provider";
 import { readBody } from "../harness/http-util";
+import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
 import { buildImage } from "../harness/image-builder";
 import { listenOnLoopback, type LoopbackListener } from "../harness/loopback-server";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
@@ -25,8 +28,10 @@ describe("registry events from a real docker-registry", () => {
   let registry: RunningRegistry;
   let endpoint: LoopbackListener;
   let seeder: OciProvider;
+  let proxy: FaultProxy;
   const envelopes: string[] = [];
   const answers: number[] = [];
+  let answering = 0; // envelopes being handled: the receiver queues its re-read just before it answers
   let queue: ReturnType<typeof createRereadQueue>;
   const post = (req: Partial<EventRequest>) =>
     receiveRegistryEvents(db.prisma, { registry: "dev-registry", authorization: `Bearer ${SECRET}`, token: null, body: "{}", ...req }, { env, reread: (r) => queue.enqueue(r) });
@@ -46,15 +51,17 @@ describe("registry events from a real docker-registry", () => {
     queue = createRereadQueue(async () => db.prisma);
     endpoint = await listenOnLoopback(
       http.createServer(async (req, res) => {
+        answering++;
         const body = (await readBody(req)).toString("utf8");
         envelopes.push(body);
-        const out = await post({ authorization: req.headers.authorization ?? null, body });
+        const out = await post({ authorization: req.headers.authorization ?? null, body }).finally(() => answering--);
         answers.push(out.status);
         res.writeHead(out.status, { "content-type": "application/json" }).end(JSON.stringify(out.body));
       }),
     );
     registry = await startRegistry({ deleteEnabled: true, notifications: { url: `${endpoint.url}/api/v1/events/dev-registry`, headers: { Authorization: `Bearer ${SECRET}` } } });
-    const reg = await db.prisma.registry.create({ data: { name: "dev-registry", kind: "oci", url: registry.url, options: { eventsSecretEnv: "DEV_EVENTS_SECRET" } } });
+    proxy = await startFaultProxy(registry.url);
+    const reg = await db.prisma.registry.create({ data: { name: "dev-registry", kind: "oci", url: proxy.url, options: { eventsSecretEnv: "DEV_EVENTS_SECRET" } } });
     await db.prisma.environment.create({ data: { name: "dev", order: 1, registryId: reg.id, namespace: "dev" } });
     seeder = createOciProvider({ name: "seed", url: registry.url, auth: { kind: "anonymous" } });
   });
@@ -62,6 +69,7 @@ describe("registry events from a real docker-registry", () => {
     await queue?.drained();
     await seeder?.close();
     await registry?.stop();
+    await proxy?.stop();
     await endpoint?.close();
     await db?.dispose();
   });
@@ -92,6 +100,49 @@ describe("registry events from a real docker-registry", () => {
     await until(() => tagRow("latest"), (r) => r === null);
     const history = await tagHistory(db.prisma, "all", { environment: "dev", repository: "dev/api", tag: "latest" });
     expect(history[0]).toMatchObject({ kind: "deleted", previousDigest: v2.manifest.digest });
+  });
+
+  /** what the index asked the registry for since `from` (the proxy's log; the seeder goes direct) */
+  const reads = (from: number) => proxy.log.slice(from).map((e) => `${e.method} ${e.path}`);
+  /** the row can be visible before its envelope's re-read is queued: wait for the answer, then for the re-reads */
+  const settled = async () => {
+    await until(async () => answering, (n) => n === 0, 10_000);
+    await queue.drained();
+  };
+
+  it("a push re-reads only the tag it names: one manifest request, no tag list", async () => {
+    await settled();
+    const v3 = buildImage({ layerSize: 64 });
+    await pushImage(seeder, "dev/api", v1, "stable"); // kept across the tests below
+    await until(() => tagRow("stable"), (r) => r?.digest === v1.manifest.digest, 10_000);
+    await settled();
+    const from = proxy.log.length;
+    await pushImage(seeder, "dev/api", v3, "rc");
+    await until(() => tagRow("rc"), (r) => r?.digest === v3.manifest.digest, 10_000);
+    await settled();
+    const asked = reads(from);
+    // a digest new to the index: one GET by tag gives digest and manifest at once (then its config blob, for labels)
+    expect(asked.filter((r) => r.includes("/manifests/"))).toEqual(["GET /v2/dev/api/manifests/rc"]);
+    expect(asked.filter((r) => r.includes("/tags/list"))).toEqual([]);
+
+    const again = proxy.log.length;
+    await pushImage(seeder, "dev/api", v3, "rc-2"); // a digest the index holds: one HEAD confirms it
+    await until(() => tagRow("rc-2"), (r) => r?.digest === v3.manifest.digest, 10_000);
+    await settled();
+    expect(reads(again)).toEqual(["HEAD /v2/dev/api/manifests/rc-2"]);
+    expect((await tagRow("stable"))?.digest).toBe(v1.manifest.digest); // a partial read concludes nothing about other tags
+  });
+
+  it("a manifest deleted by digest names no tag: the repository is read again, and its tags are observed deleted", async () => {
+    const from = proxy.log.length;
+    const v3digest = (await tagRow("rc"))!.digest;
+    await seeder.deleteManifest("dev/api", v3digest);
+    await until(() => Promise.all([tagRow("rc"), tagRow("rc-2")]), (rows) => rows.every((r) => r === null), 10_000);
+    await settled();
+    expect(reads(from).some((r) => r.startsWith("GET /v2/dev/api/tags/list"))).toBe(true);
+    const history = await tagHistory(db.prisma, "all", { environment: "dev", repository: "dev/api", tag: "rc-2" });
+    expect(history[0]).toMatchObject({ kind: "deleted", previousDigest: v3digest });
+    expect((await tagRow("stable"))?.digest).toBe(v1.manifest.digest);
   });
 
   it("a replayed envelope changes nothing", async () => {

@@ -1,8 +1,9 @@
 /**
- * Event re-reads as pg-boss jobs on PostgreSQL: a registry event queues one job per repository it
- * touches, a burst of duplicate events collapses into one waiting job per repository (the queue's
- * singleton key), and a replica other than the one that received the event runs the job, which
- * re-reads the repository from a real docker-registry into the index.
+ * Event re-reads as pg-boss jobs on PostgreSQL: a push event queues one job for the tag it names (the
+ * queue's singleton key: environment + repository + tag), a burst of duplicate events collapses into
+ * that one waiting job, an event that names no tag (or too many) queues one job for the whole
+ * repository, and a replica other than the one that received the event runs the jobs against a real
+ * docker-registry.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
@@ -29,7 +30,7 @@ describe("event re-reads as pg-boss jobs on PostgreSQL", () => {
   const post = (events: unknown[]) =>
     receiveRegistryEvents(db.prisma, { registry: "dev-registry", authorization: `Bearer ${SECRET}`, token: null, body: JSON.stringify({ events }) }, { env, reread: (r) => receiver.enqueue(r) });
   const jobs = async () =>
-    (await sql.query<{ singleton_key: string; state: string; data: { environment: string; repository: string } }>(`SELECT singleton_key, state, data FROM pgboss.job WHERE name = 'dockmaster-inventory-reread' ORDER BY created_on`)).rows;
+    (await sql.query<{ singleton_key: string; state: string; data: { environment: string; repository: string; tags?: string[] } }>(`SELECT singleton_key, state, data FROM pgboss.job WHERE name = 'dockmaster-inventory-reread' ORDER BY created_on`)).rows;
 
   beforeAll(async () => {
     db = await openTestDatabase("postgres");
@@ -55,22 +56,35 @@ describe("event re-reads as pg-boss jobs on PostgreSQL", () => {
     await db?.dispose();
   });
 
-  it("an event queues one job per repository, and a burst of duplicates collapses into them", async () => {
+  it("a push queues one job for the tag it names, and a burst of duplicates collapses into it", async () => {
     const answer = await post([push("e1", "dev/api", "1.0", digests.api!), push("e2", "dev/web", "1.0", digests.web!)]);
     expect(answer).toMatchObject({ status: 202, body: { applied: 2 } });
-    expect((await jobs()).map((j) => j.data).sort((a, b) => a.repository.localeCompare(b.repository))).toEqual([
-      { environment: "dev", repository: "dev/api" },
-      { environment: "dev", repository: "dev/web" },
+    expect((await jobs()).map((j) => [j.singleton_key, j.data]).sort()).toEqual([
+      ["dev dev/api 1.0", { environment: "dev", repository: "dev/api", tags: ["1.0"] }],
+      ["dev dev/web 1.0", { environment: "dev", repository: "dev/web", tags: ["1.0"] }],
     ]);
-    // twenty more events for dev/api (new ids, so each is applied) while its job still waits
+    // twenty more events for dev/api:1.0 (new ids, so each is applied) while its job still waits
     for (let i = 0; i < 20; i++) expect((await post([push(`burst-${i}`, "dev/api", "1.0", digests.api!)])).status).toBe(202);
     const waiting = await jobs();
     expect(waiting).toHaveLength(2);
     expect(waiting.every((j) => j.state === "created")).toBe(true);
-    expect(new Set(waiting.map((j) => j.singleton_key)).size).toBe(2);
   });
 
-  it("another replica runs the jobs, and the re-read brings in what no event named", async () => {
+  it("a push by digest names no tag: one job for the whole repository", async () => {
+    const byDigest = { ...push("e3", "dev/api", "", digests.api!), target: { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: digests.api!, repository: "dev/api" } };
+    expect(await post([byDigest])).toMatchObject({ status: 202, body: { applied: 1 } });
+    const whole = (await jobs()).filter((j) => j.singleton_key === "dev dev/api");
+    expect(whole.map((j) => j.data)).toEqual([{ environment: "dev", repository: "dev/api" }]);
+  });
+
+  it("one envelope naming more tags of one repository than are worth reading one by one queues the whole repository", async () => {
+    const many = Array.from({ length: 17 }, (_, i) => push(`many-${i}`, "dev/web", `t${i}`, digests.web!));
+    expect(await post(many)).toMatchObject({ status: 202, body: { applied: 17 } });
+    const web = (await jobs()).filter((j) => j.data.repository === "dev/web");
+    expect(web.map((j) => j.singleton_key).sort()).toEqual(["dev dev/web", "dev dev/web 1.0"]);
+  });
+
+  it("another replica runs the jobs, and the whole-repository re-read brings in what no event named", async () => {
     expect(await db.prisma.inventoryTag.findMany({ where: { repository: "dev/api" }, select: { tag: true } })).toEqual([{ tag: "1.0" }]);
     worker = await startPgBossRereads(db.target, db.prisma, { pollingIntervalSeconds: 0.5 });
     const t0 = Date.now();

@@ -2,14 +2,15 @@
  * Event re-reads as pg-boss jobs on PostgreSQL: the replica that received an event queues the
  * re-read, and whichever replica polls first runs it, so a replica that dies after answering the
  * registry loses nothing. The queue's "stately" policy keeps at most one waiting and one running job
- * per singleton key (environment + repository, or + digest for a scan report): a burst of pushes to one repository collapses into
- * one re-read, plus one more if the burst goes on while that one runs (it may have read too early).
+ * per singleton key: environment + repository for a whole-repository re-read, + tag for an event that
+ * named its tag (one request to the registry), + digest for a scan report. Repeated events for one tag
+ * collapse into one read, plus one more if they go on while that one runs (it may have read too early).
  * On the embedded database the in-process queue (reread-queue.ts) does the same for its one process.
  */
 import PgBoss from "pg-boss";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { RereadRequest } from "./events/receive";
-import { createRereadQueue, rereadRepository } from "./reread-queue";
+import { capTargeted, createRereadQueue, rereadRepository } from "./reread-queue";
 
 const QUEUE = "dockmaster-inventory-reread";
 
@@ -20,13 +21,19 @@ export interface RereadQueue {
 }
 
 /**
- * One job per repository's tags and one per digest's scan report, each collapsing only with its own
- * kind: a waiting tag re-read must not swallow a scan report's read, nor the other way round.
- * (PostgreSQL text cannot hold NUL; a space can be in neither an environment name nor a repository.)
+ * One job per named tag (or per repository when the event named none, or named too many), and one per
+ * digest's scan report, each collapsing only with its own kind: a waiting tag re-read must not swallow
+ * a scan report's read, nor the other way round. A tag job and a whole-repository job for the same
+ * repository may both run: harmless, since applying an observation twice changes nothing.
+ * (PostgreSQL text cannot hold NUL; a space can be in neither an environment name, a repository nor a
+ * tag, so the keys cannot collide.)
  */
-function jobsOf(req: RereadRequest): { data: RereadRequest; singletonKey: string }[] {
+function jobsOf(request: RereadRequest): { data: RereadRequest; singletonKey: string }[] {
+  const req = capTargeted(request);
   const { environment, repository } = req;
-  const jobs: { data: RereadRequest; singletonKey: string }[] = req.scansOnly ? [] : [{ data: { environment, repository }, singletonKey: `${environment} ${repository}` }];
+  const jobs: { data: RereadRequest; singletonKey: string }[] = [];
+  if (req.tags) for (const tag of req.tags) jobs.push({ data: { environment, repository, tags: [tag] }, singletonKey: `${environment} ${repository} ${tag}` });
+  else if (!req.scansOnly) jobs.push({ data: { environment, repository }, singletonKey: `${environment} ${repository}` });
   for (const digest of req.scans ?? []) jobs.push({ data: { environment, repository, scans: [digest], scansOnly: true as const }, singletonKey: `${environment} ${repository} ${digest}` });
   return jobs;
 }

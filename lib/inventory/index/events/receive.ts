@@ -5,7 +5,9 @@
  * registry is answered the same way, so the endpoint does not reveal which registry names exist.
  *
  * Each event is applied at once (searchable within seconds) and at most once (its id is recorded), and
- * then the repository is re-read from the registry: an event never replaces a read of the truth.
+ * then re-read from the registry: an event never replaces a read of the truth. An event that names its
+ * tag (a push or a tag delete) asks for that tag alone; one that cannot be pinned to a tag (a manifest
+ * deleted by digest, a push by digest) asks for the whole repository (reread-queue.ts collapses both).
  */
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -15,6 +17,7 @@ import { distributionChanges } from "./distribution";
 import { dockerhubChanges } from "./dockerhub";
 import { ecrChanges } from "./ecr";
 import { harborChanges } from "./harbor";
+import { eventRegistry } from "./registry-lookup";
 import type { ParsedEvents, RegistryEventChange } from "./types";
 
 /** Each registry kind's body format: what its parser reads, and its name in a 400. */
@@ -48,6 +51,8 @@ export interface RereadRequest {
   scans?: string[];
   /** only scans changed: the repository's tags need no re-read */
   scansOnly?: true;
+  /** only these tags changed: read them alone (see rereadTags); without, the whole repository */
+  tags?: string[];
 }
 
 export async function receiveRegistryEvents(
@@ -56,7 +61,7 @@ export async function receiveRegistryEvents(
   deps: { env?: Record<string, string | undefined>; reread?: (r: RereadRequest) => unknown } = {},
 ): Promise<EventResponse> {
   const env = deps.env ?? process.env;
-  const registry = await prisma.registry.findUnique({ where: { name: req.registry }, include: { environments: { select: { name: true, namespace: true } } } });
+  const registry = await eventRegistry(prisma, req.registry);
   const secretEnv = registry ? eventsSecretEnv(registry.options) : null;
   const secret = secretEnv ? env[secretEnv] : undefined;
   const offered = bearer(req.authorization) ?? req.token;
@@ -78,7 +83,7 @@ export async function receiveRegistryEvents(
   if ("error" in changes) return { status: 400, body: { error: `not ${parser.format}: ${changes.error}` } };
 
   const result = { applied: 0, duplicates: 0, ignored: 0, unmapped: 0 };
-  const rereads = new Map<string, { environment: string; repository: string; scans: Set<string>; tags: boolean }>();
+  const rereads = new Map<string, { environment: string; repository: string; scans: Set<string>; tags: Set<string>; whole: boolean }>();
   for (const change of changes) {
     if (change.kind === "ignored") {
       result.ignored++;
@@ -103,13 +108,19 @@ export async function receiveRegistryEvents(
     }
     result.applied++;
     const key = `${environment}\u0000${change.repository}`;
-    const r = rereads.get(key) ?? { environment, repository: change.repository, scans: new Set<string>(), tags: false };
+    const r = rereads.get(key) ?? { environment, repository: change.repository, scans: new Set<string>(), tags: new Set<string>(), whole: false };
     if (change.kind === "scanned") r.scans.add(change.digest);
-    else r.tags = true;
+    else if (change.kind === "tagged" || change.kind === "tag-deleted") r.tags.add(change.tag);
+    else r.whole = true;
     rereads.set(key, r);
   }
   for (const r of rereads.values()) {
-    const request: RereadRequest = { environment: r.environment, repository: r.repository, ...(r.scans.size ? { scans: [...r.scans] } : {}), ...(r.tags ? {} : { scansOnly: true as const }) };
+    const request: RereadRequest = {
+      environment: r.environment,
+      repository: r.repository,
+      ...(r.scans.size ? { scans: [...r.scans] } : {}),
+      ...(r.whole ? {} : r.tags.size ? { tags: [...r.tags] } : { scansOnly: true as const }),
+    };
     // the event is applied already: a re-read that cannot be queued is left to the next sync
     await Promise.resolve(deps.reread?.(request)).catch((err: unknown) => console.error(`[inventory] could not queue a re-read of ${r.environment}/${r.repository}: ${(err as Error).message}`));
   }
