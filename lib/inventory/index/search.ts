@@ -67,19 +67,23 @@ async function searchCves(prisma: PrismaClient, envs: Prisma.Sql, q: string, lim
   if (!VULN_PREFIX.test(id) || id.length < 5) return [];
   const like = `${escapeLike(id)}%`;
   // The first `limit` ids with a visible tag come first, walking the (cve text_pattern_ops, digest)
-  // index in its own order (USING ~<~) and stopping there; only their tags are then joined and
-  // sorted. A DISTINCT over the whole join before the LIMIT sorted every occurrence of the prefix
-  // (2.7 s for CVE-2024-1 over 1,000,000 occurrences; this way 20 ms).
+  // index in its own order (USING ~<~) and stopping there; then each id's tags, sorted and limited on
+  // their own, in that order, so an incremental sort stops once the first ids fill the limit. A
+  // DISTINCT over the whole join before the LIMIT sorted every occurrence of the prefix (2.7 s for
+  // CVE-2024-1 over 1,000,000 occurrences).
   const rows = await prisma.$queryRaw<{ cve: string; environment: string; repository: string; tag: string; digest: string }[]>`
     WITH ids AS (
       SELECT DISTINCT v."cve" FROM "InventoryVulnerability" v
       WHERE v."cve" LIKE ${like} ESCAPE '\\' AND EXISTS (SELECT 1 FROM "InventoryTag" t WHERE t."digest" = v."digest" AND ${envs})
       ORDER BY v."cve" USING ~<~ LIMIT ${limit}
     )
-    SELECT DISTINCT ids."cve", t."environment", t."repository", t."tag", t."digest"
-    FROM ids JOIN "InventoryVulnerability" v ON v."cve" = ids."cve" JOIN "InventoryTag" t ON t."digest" = v."digest"
-    WHERE ${envs}
-    ORDER BY ids."cve", t."repository", t."tag", t."environment" LIMIT ${limit}`;
+    SELECT ids."cve", h."environment", h."repository", h."tag", h."digest" FROM ids CROSS JOIN LATERAL (
+      SELECT DISTINCT t."environment", t."repository", t."tag", t."digest"
+      FROM "InventoryVulnerability" v JOIN "InventoryTag" t ON t."digest" = v."digest"
+      WHERE v."cve" = ids."cve" AND ${envs}
+      ORDER BY t."repository", t."tag", t."environment" LIMIT ${limit}
+    ) h
+    ORDER BY ids."cve" USING ~<~, h."repository", h."tag", h."environment" LIMIT ${limit}`;
   return rows.map((r) => ({ kind: "cve", ...r, url: cveUrl(r.cve) }));
 }
 
