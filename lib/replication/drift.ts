@@ -12,7 +12,6 @@
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import type { VisibleEnvironments } from "@/lib/inventory/index/reads";
 import { syncStatusRows, type SyncStatusState } from "@/lib/inventory/index/status";
-import { normalizeNamespace } from "@/lib/inventory/namespace";
 
 export interface DriftCell {
   digest: string;
@@ -106,38 +105,17 @@ export async function driftMatrix(prisma: PrismaClient, visible: VisibleEnvironm
     conditions.push(Prisma.sql`(rel ILIKE ${like} ESCAPE '\\' OR "tag" ILIKE ${like} ESCAPE '\\')`);
   }
   const match = Prisma.join(conditions, " AND ");
-  // The name inside each namespace, spelled out per environment (no join): "dev/app" in dev is "app".
-  const relOf = (repo: Prisma.Sql) =>
-    Prisma.sql`CASE t."environment" ${Prisma.join(
-      environments.map((e) => {
-        const ns = normalizeNamespace(e.namespace);
-        return ns ? Prisma.sql`WHEN ${e.name} THEN substr(${repo}, ${ns.length + 2})` : Prisma.sql`WHEN ${e.name} THEN ${repo}`;
-      }),
-      " ",
-    )} END`;
-  const fullName = Prisma.sql`CASE env.name ${Prisma.join(
-    environments.map((e) => {
-      const ns = normalizeNamespace(e.namespace);
-      return ns ? Prisma.sql`WHEN ${e.name} THEN ${`${ns}/`} || page.rel` : Prisma.sql`WHEN ${e.name} THEN page.rel`;
-    }),
-    " ",
-  )} END`;
-  const inNamespaces = Prisma.join(
-    environments.map((e) => {
-      const ns = normalizeNamespace(e.namespace);
-      return ns ? Prisma.sql`(t."environment" = ${e.name} AND starts_with(t."repository", ${`${ns}/`}))` : Prisma.sql`t."environment" = ${e.name}`;
-    }),
-    " OR ",
-  );
   // keys: one row per relative repository + tag, with how many environments hold it and whether
-  // their digests differ (min <> max: cheaper than counting distinct digests). The page's cells are
-  // then looked up by primary key; the LEFT JOINs keep the totals when the page is empty.
+  // their digests differ (min <> max: cheaper than counting distinct digests). "relative" is the name
+  // inside the environment's namespace, stored by a trigger (migration 20261130080000; NULL outside
+  // it), so the grouping reads the (relative, tag) index in order. The page's cells are then looked up
+  // on the same index; the LEFT JOINs keep the totals when the page is empty.
   const statement = prisma.$queryRaw<SqlRow[]>`
     WITH keys AS MATERIALIZED (
-      SELECT ${relOf(Prisma.sql`t."repository"`)} AS rel, t."tag", count(*)::int AS holders,
+      SELECT t."relative" AS rel, t."tag", count(*)::int AS holders,
              min(t."digest" COLLATE "C") <> max(t."digest" COLLATE "C") AS differs
       FROM "InventoryTag" t
-      WHERE ${inNamespaces}
+      WHERE t."relative" IS NOT NULL AND t."environment" IN (${Prisma.join(names)})
       GROUP BY 1, 2
     ), totals AS (
       SELECT count(*) FILTER (WHERE holders > 1)::int AS shared,
@@ -147,19 +125,20 @@ export async function driftMatrix(prisma: PrismaClient, visible: VisibleEnvironm
     ), page AS (
       SELECT rel, "tag", differs FROM keys WHERE ${match}
       ORDER BY differs DESC, rel COLLATE "C", "tag" COLLATE "C" LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
-    ), env AS (
-      SELECT unnest(ARRAY[${Prisma.join(names)}]::text[]) AS name
     )
     SELECT totals.shared, totals.mismatches, totals.matching, page.rel, page."tag", c."environment", c."repository", c."digest"
     FROM totals
     LEFT JOIN page ON TRUE
     LEFT JOIN LATERAL (
-      SELECT t."environment", t."repository", t."digest" FROM env
-      JOIN "InventoryTag" t ON t."environment" = env.name AND t."tag" = page."tag" AND t."repository" = ${fullName}
+      SELECT t."environment", t."repository", t."digest" FROM "InventoryTag" t
+      WHERE t."relative" = page.rel AND t."tag" = page."tag" AND t."environment" IN (${Prisma.join(names)})
     ) c ON TRUE
     ORDER BY page.differs DESC, page.rel COLLATE "C", page."tag" COLLATE "C"`;
-  // the grouping holds one entry per tag in memory: with the default 4 MB it would sort on disk instead
-  const [, rows] = await prisma.$transaction([prisma.$executeRaw`SET LOCAL work_mem = '64MB'`, statement]);
+  // the sorts hold one entry per tag in memory: with the default 4 MB they would spill to disk. The
+  // (relative, tag) index hands the rows over already grouped, so a streaming group aggregate beats
+  // hashing 300,000 rows (about 150 ms against 650 ms at 100,000 tags × 3), but the planner, which
+  // underestimates the distinct keys, picks the hash unless told not to.
+  const [, , rows] = await prisma.$transaction([prisma.$executeRaw`SET LOCAL work_mem = '64MB'`, prisma.$executeRaw`SET LOCAL enable_hashagg = off`, statement]);
   const first = rows[0];
   if (!first) return empty;
   const byKey = new Map<string, DriftRow>();

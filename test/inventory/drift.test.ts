@@ -110,3 +110,39 @@ describe.each(dbKinds)("drift matrix from the index on %s", (kind) => {
     expect([none.environments, none.rows, none.shared]).toEqual([[], [], 0]);
   });
 });
+
+// The relative name is stored (migration 20261130080000): it must follow the namespace when an
+// environment is configured after its tags were indexed, or its namespace changes.
+describe.each(dbKinds)("drift matrix follows namespace changes on %s", (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await db?.dispose();
+  });
+
+  it("re-reads each tag's relative name when an environment appears or its namespace changes", async () => {
+    const reg = await db.prisma.registry.create({ data: { name: "r", kind: "oci", url: "http://127.0.0.1:1" } });
+    const observe = (environment: string, repository: string, tags: [string, string][]) =>
+      applyObservation(db.prisma, { environment, repository, tags: new Map(tags), coverage: "complete" }, { source: "full_sync" });
+    await db.prisma.environment.create({ data: { name: "dev", order: 1, registryId: reg.id, namespace: "dev" } });
+    await db.prisma.environment.create({ data: { name: "prod", order: 2, registryId: reg.id, namespace: "" } });
+    await observe("dev", "dev/api", [["1.0", A]]);
+    await observe("prod", "api", [["1.0", A]]);
+    await observe("prod", "team/api", [["1.0", B]]);
+    // tags indexed before their environment is configured
+    await observe("qa", "qa/api", [["1.0", A]]);
+    const cells = async () => (await driftMatrix(db.prisma, "all", { show: "all" })).rows.find((r) => r.repository === "api" && r.tag === "1.0")?.cells;
+    expect(await cells()).toEqual({ dev: { digest: A, repository: "dev/api" }, prod: { digest: A, repository: "api" } });
+
+    await db.prisma.environment.create({ data: { name: "qa", order: 3, registryId: reg.id, namespace: "qa/" } });
+    expect((await cells())?.qa).toEqual({ digest: A, repository: "qa/api" });
+
+    // prod moves to the team namespace: team/api is its "api" now, and the root's api lies outside
+    await db.prisma.environment.update({ where: { name: "prod" }, data: { namespace: "team" } });
+    expect((await cells())?.prod).toEqual({ digest: B, repository: "team/api" });
+    const m = await driftMatrix(db.prisma, "all");
+    expect([m.shared, m.mismatches]).toEqual([1, 1]);
+  });
+});

@@ -75,7 +75,9 @@ describe.each(dbKinds)("searchIndex on %s", (kind) => {
   it("takes % and _ in the query literally", async () => {
     expect((await searchIndex(db.prisma, "all", "web_ui")).repositories.map((x) => x.repository)).toEqual(["team/web_ui"]);
     expect((await searchIndex(db.prisma, "all", "100%")).repositories.map((x) => x.repository)).toEqual(["team/100%"]);
-    expect((await searchIndex(db.prisma, "all", "%")).repositories.map((x) => x.repository)).toEqual(["team/100%"]);
+    // a query under 3 characters is a prefix: a literal "%" starts no name (unescaped it would match all)
+    expect((await searchIndex(db.prisma, "all", "%")).repositories.map((x) => x.repository)).toEqual([]);
+    expect((await searchIndex(db.prisma, "all", "TE")).repositories.map((x) => x.repository)).toContain("team/100%");
   });
 
   it("bounds each kind by the limit", async () => {
