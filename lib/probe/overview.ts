@@ -9,7 +9,7 @@ import { listAlerts, type AlertView } from "./alerts/list";
 import { estimateQuantile, mergeInto, type Histogram } from "./histogram";
 import { kindLabel } from "./kinds";
 import { RANGES, type RangeKey } from "./ranges";
-import { COUNTABLE, epochMs, num, numOrNull, okLatencyPercentile, tsParam } from "./sql";
+import { COUNTABLE, epochMs, num, numOrNull, okLatencyPercentiles, percentilesOf, tsParam } from "./sql";
 import { toSpec, UNSUPPORTED, type ProbeTargetSpec } from "./types";
 
 export { parseRange, type RangeKey } from "./ranges";
@@ -76,9 +76,8 @@ interface StatRow {
   targetId: string;
   n: unknown;
   ok_n: unknown;
-  p50?: unknown;
-  p95?: unknown;
-  p99?: unknown;
+  /** okLatencyPercentiles (raw ranges only) */
+  pcts?: unknown;
 }
 
 function stats(count: number, okCount: number, p: { p50: number | null; p95: number | null; p99: number | null }, approximate: boolean): Stats {
@@ -87,21 +86,18 @@ function stats(count: number, okCount: number, p: { p50: number | null; p95: num
 
 const EMPTY: Stats = { count: 0, okCount: 0, successRate: null, p50: null, p95: null, p99: null, approximate: false };
 
+/** Per target and per registry in one scan: GROUPING SETS, with g = 1 on the per-registry rows. */
 async function rawStats(prisma: PrismaClient, from: number) {
-  const pct = (q: number) => okLatencyPercentile(q, "r.");
-  const select = `count(*)::int AS n, (count(*) FILTER (WHERE r."ok"))::int AS ok_n, ${pct(0.5)} AS p50, ${pct(0.95)} AS p95, ${pct(0.99)} AS p99`;
-  const where = `r."at" >= ${tsParam(1)} AND r.${COUNTABLE}`;
-  const [perTarget, perGroup] = await Promise.all([
-    prisma.$queryRawUnsafe<StatRow[]>(`SELECT r."targetId", ${select} FROM "ProbeResult" r WHERE ${where} GROUP BY 1`, from),
-    prisma.$queryRawUnsafe<(StatRow & { registry: string | null })[]>(
-      `SELECT t."registryName" AS registry, ${select} FROM "ProbeResult" r JOIN "ProbeTarget" t ON t."id" = r."targetId" WHERE ${where} GROUP BY 1`,
-      from,
-    ),
-  ]);
-  const p = (r: StatRow) => ({ p50: numOrNull(r.p50), p95: numOrNull(r.p95), p99: numOrNull(r.p99) });
+  const rows = await prisma.$queryRawUnsafe<(StatRow & { registry: string | null; g: unknown })[]>(
+    `SELECT r."targetId", t."registryName" AS registry, GROUPING(r."targetId")::int AS g, count(*)::int AS n, (count(*) FILTER (WHERE r."ok"))::int AS ok_n, ${okLatencyPercentiles("r.")} AS pcts
+     FROM "ProbeResult" r JOIN "ProbeTarget" t ON t."id" = r."targetId" WHERE r."at" >= ${tsParam(1)} AND r.${COUNTABLE}
+     GROUP BY GROUPING SETS ((r."targetId"), (t."registryName"))`,
+    from,
+  );
+  const toStats = (r: StatRow) => stats(num(r.n), num(r.ok_n), percentilesOf(r.pcts), false);
   return {
-    target: new Map(perTarget.map((r) => [r.targetId, stats(num(r.n), num(r.ok_n), p(r), false)])),
-    group: new Map(perGroup.map((r) => [r.registry, stats(num(r.n), num(r.ok_n), p(r), false)])),
+    target: new Map(rows.filter((r) => num(r.g) === 0).map((r) => [r.targetId, toStats(r)])),
+    group: new Map(rows.filter((r) => num(r.g) === 1).map((r) => [r.registry, toStats(r)])),
   };
 }
 
@@ -137,12 +133,12 @@ async function rollupStats(prisma: PrismaClient, from: number, bucketSeconds: nu
 }
 
 async function series(prisma: PrismaClient, from: number, range: (typeof RANGES)[RangeKey]) {
-  type Row = { targetId: string; t: unknown; n: unknown; ok_n: unknown; p50: unknown; p95: unknown; p99: unknown };
+  type Row = { targetId: string; t: unknown; n: unknown; ok_n: unknown; pcts?: unknown; p50?: unknown; p95?: unknown; p99?: unknown };
   const rows =
     range.source === "raw"
       ? await prisma.$queryRawUnsafe<Row[]>(
           `SELECT "targetId", ${epochMs(`date_bin(make_interval(secs => $2::int), "at", TIMESTAMP '2000-01-01')`)} AS t, count(*)::int AS n, (count(*) FILTER (WHERE "ok"))::int AS ok_n,
-             ${okLatencyPercentile(0.5)} AS p50, ${okLatencyPercentile(0.95)} AS p95, ${okLatencyPercentile(0.99)} AS p99
+             ${okLatencyPercentiles()} AS pcts
            FROM "ProbeResult" WHERE "at" >= ${tsParam(1)} AND ${COUNTABLE} GROUP BY 1, 2 ORDER BY 2`,
           from,
           range.bucketSeconds,
@@ -157,7 +153,8 @@ async function series(prisma: PrismaClient, from: number, range: (typeof RANGES)
   for (const r of rows) {
     const n = num(r.n);
     const list = out.get(r.targetId) ?? [];
-    list.push({ t: num(r.t), count: n, successRate: n ? num(r.ok_n) / n : null, p50: numOrNull(r.p50), p95: numOrNull(r.p95), p99: numOrNull(r.p99) });
+    const p = range.source === "raw" ? percentilesOf(r.pcts) : { p50: numOrNull(r.p50), p95: numOrNull(r.p95), p99: numOrNull(r.p99) };
+    list.push({ t: num(r.t), count: n, successRate: n ? num(r.ok_n) / n : null, ...p });
     out.set(r.targetId, list);
   }
   return out;
