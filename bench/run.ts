@@ -22,6 +22,7 @@ const BENCHES: BenchEntry[] = [
   { name: "copy", load: async () => (await import("./copy")).benchCopy },
   { name: "probes", load: async () => (await import("./probes")).benchProbes },
   { name: "inventory", load: async () => (await import("./inventory")).benchInventory },
+  { name: "probes-page", load: async () => (await import("./probes-page")).benchProbesPage },
 ];
 
 const DOC = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");
