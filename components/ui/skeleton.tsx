@@ -5,7 +5,7 @@
  * then cards (overviews), a table (lists) or a definition list (detail pages), so nothing jumps far
  * when the real content streams in.
  */
-export type SkeletonLayout = "cards" | "table" | "detail";
+type SkeletonLayout = "cards" | "table" | "detail";
 
 const Bar = ({ className }: { className: string }) => <div className={`animate-pulse rounded bg-slate-200 ${className}`} />;
 
