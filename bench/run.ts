@@ -24,6 +24,7 @@ const BENCHES: BenchEntry[] = [
   { name: "inventory", load: async () => (await import("./inventory")).benchInventory },
   { name: "inventory-cve", load: async () => (await import("./inventory-cve")).benchInventoryCve },
   { name: "inventory-reads", load: async () => (await import("./inventory-reads")).benchInventoryReads },
+  { name: "probes-page", load: async () => (await import("./probes-page")).benchProbesPage },
 ];
 
 const DOC = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");

@@ -15,6 +15,8 @@ export interface AppOptions {
   /** more environment: the first admin, secrets, the values of ${ENV} references in the config */
   env?: Record<string, string>;
   log?: (line: string) => void;
+  /** an embedded database prepared beforehand (a benchmark's seeded history) instead of a fresh one; left in place by stop() */
+  dataDir?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function startApp(options: AppOptions): Promise<AppServer> {
   const config = path.join(dir, "dockmaster.yaml");
   await writeFile(config, options.configYaml);
   try {
-    const app = await startServer({ ...options.env, DOCKMASTER_DATA_DIR: path.join(dir, "pglite"), DOCKMASTER_CONFIG: config }, options.log ?? (() => undefined));
+    const app = await startServer({ ...options.env, DOCKMASTER_DATA_DIR: options.dataDir ?? path.join(dir, "pglite"), DOCKMASTER_CONFIG: config }, options.log ?? (() => undefined));
     return {
       url: app.url,
       async stop() {

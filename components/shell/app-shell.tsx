@@ -1,4 +1,6 @@
+import { Suspense } from "react";
 import { GlobalSearch } from "./global-search";
+import { NavigationProgress } from "./navigation-progress";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 
@@ -17,6 +19,10 @@ const nav = [
 export function AppShell({ user, roles, children }: { user: string; roles: string; children: React.ReactNode }) {
   return (
     <div className="flex min-h-screen">
+      {/* useSearchParams needs a Suspense boundary of its own; the bar has no server fallback */}
+      <Suspense fallback={null}>
+        <NavigationProgress />
+      </Suspense>
       <aside className="w-56 shrink-0 bg-slate-900 px-3 py-5">
         <div className="mb-6 px-3 text-lg font-semibold tracking-tight text-white">
           <span className="text-sky-400">Dock</span>master

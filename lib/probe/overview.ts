@@ -9,7 +9,7 @@ import { listAlerts, type AlertView } from "./alerts/list";
 import { estimateQuantile, mergeInto, type Histogram } from "./histogram";
 import { kindLabel } from "./kinds";
 import { RANGES, type RangeKey } from "./ranges";
-import { COUNTABLE, epochMs, num, numOrNull, okLatencyPercentile, tsParam } from "./sql";
+import { COUNTABLE, epochMs, num, numOrNull, okLatencyPercentiles, percentilesOf, tsParam } from "./sql";
 import { toSpec, UNSUPPORTED, type ProbeTargetSpec } from "./types";
 
 export { parseRange, type RangeKey } from "./ranges";
@@ -76,9 +76,8 @@ interface StatRow {
   targetId: string;
   n: unknown;
   ok_n: unknown;
-  p50?: unknown;
-  p95?: unknown;
-  p99?: unknown;
+  /** okLatencyPercentiles (raw ranges only) */
+  pcts?: unknown;
 }
 
 function stats(count: number, okCount: number, p: { p50: number | null; p95: number | null; p99: number | null }, approximate: boolean): Stats {
@@ -87,21 +86,35 @@ function stats(count: number, okCount: number, p: { p50: number | null; p95: num
 
 const EMPTY: Stats = { count: 0, okCount: 0, successRate: null, p50: null, p95: null, p99: null, approximate: false };
 
-async function rawStats(prisma: PrismaClient, from: number) {
-  const pct = (q: number) => okLatencyPercentile(q, "r.");
-  const select = `count(*)::int AS n, (count(*) FILTER (WHERE r."ok"))::int AS ok_n, ${pct(0.5)} AS p50, ${pct(0.95)} AS p95, ${pct(0.99)} AS p99`;
-  const where = `r."at" >= ${tsParam(1)} AND r.${COUNTABLE}`;
-  const [perTarget, perGroup] = await Promise.all([
-    prisma.$queryRawUnsafe<StatRow[]>(`SELECT r."targetId", ${select} FROM "ProbeResult" r WHERE ${where} GROUP BY 1`, from),
-    prisma.$queryRawUnsafe<(StatRow & { registry: string | null })[]>(
-      `SELECT t."registryName" AS registry, ${select} FROM "ProbeResult" r JOIN "ProbeTarget" t ON t."id" = r."targetId" WHERE ${where} GROUP BY 1`,
-      from,
-    ),
-  ]);
-  const p = (r: StatRow) => ({ p50: numOrNull(r.p50), p95: numOrNull(r.p95), p99: numOrNull(r.p99) });
+type SeriesRow = { targetId: string; t: unknown; n: unknown; ok_n: unknown; p50: unknown; p95: unknown; p99: unknown };
+
+/**
+ * Short ranges, exact, from raw rows in ONE scan (on PGlite each scan of a day of results costs
+ * hundreds of ms): GROUPING SETS give per-target series buckets, per-target and per-registry totals
+ * in one pass; g = GROUPING(targetId, b, registry) tells them apart (1, 3 and 6).
+ */
+async function rawStatsAndSeries(prisma: PrismaClient, from: number, bucketSeconds: number) {
+  const rows = await prisma.$queryRawUnsafe<(StatRow & { registry: string | null; g: unknown; t: unknown })[]>(
+    `SELECT x."targetId", x.registry, ${epochMs("x.b")} AS t, GROUPING(x."targetId", x.b, x.registry)::int AS g,
+       count(*)::int AS n, (count(*) FILTER (WHERE x."ok"))::int AS ok_n, ${okLatencyPercentiles("x.")} AS pcts
+     FROM (SELECT r."targetId", t."registryName" AS registry, date_bin(make_interval(secs => $2::int), r."at", TIMESTAMP '2000-01-01') AS b, r."ok", r."latencyMs"
+           FROM "ProbeResult" r JOIN "ProbeTarget" t ON t."id" = r."targetId" WHERE r."at" >= ${tsParam(1)} AND r.${COUNTABLE}) x
+     GROUP BY GROUPING SETS ((x."targetId", x.b), (x."targetId"), (x.registry))`,
+    from,
+    bucketSeconds,
+  );
+  const toStats = (r: StatRow) => stats(num(r.n), num(r.ok_n), percentilesOf(r.pcts), false);
+  const series = new Map<string, SeriesPoint[]>();
+  for (const r of rows.filter((x) => num(x.g) === 1).sort((x, y) => num(x.t) - num(y.t))) {
+    const n = num(r.n);
+    const list = series.get(r.targetId) ?? [];
+    list.push({ t: num(r.t), count: n, successRate: n ? num(r.ok_n) / n : null, ...percentilesOf(r.pcts) });
+    series.set(r.targetId, list);
+  }
   return {
-    target: new Map(perTarget.map((r) => [r.targetId, stats(num(r.n), num(r.ok_n), p(r), false)])),
-    group: new Map(perGroup.map((r) => [r.registry, stats(num(r.n), num(r.ok_n), p(r), false)])),
+    target: new Map(rows.filter((r) => num(r.g) === 3).map((r) => [r.targetId, toStats(r)])),
+    group: new Map(rows.filter((r) => num(r.g) === 6).map((r) => [r.registry, toStats(r)])),
+    series,
   };
 }
 
@@ -136,23 +149,14 @@ async function rollupStats(prisma: PrismaClient, from: number, bucketSeconds: nu
   return { target, group };
 }
 
-async function series(prisma: PrismaClient, from: number, range: (typeof RANGES)[RangeKey]) {
-  type Row = { targetId: string; t: unknown; n: unknown; ok_n: unknown; p50: unknown; p95: unknown; p99: unknown };
-  const rows =
-    range.source === "raw"
-      ? await prisma.$queryRawUnsafe<Row[]>(
-          `SELECT "targetId", ${epochMs(`date_bin(make_interval(secs => $2::int), "at", TIMESTAMP '2000-01-01')`)} AS t, count(*)::int AS n, (count(*) FILTER (WHERE "ok"))::int AS ok_n,
-             ${okLatencyPercentile(0.5)} AS p50, ${okLatencyPercentile(0.95)} AS p95, ${okLatencyPercentile(0.99)} AS p99
-           FROM "ProbeResult" WHERE "at" >= ${tsParam(1)} AND ${COUNTABLE} GROUP BY 1, 2 ORDER BY 2`,
-          from,
-          range.bucketSeconds,
-        )
-      : await prisma.$queryRawUnsafe<Row[]>(
-          `SELECT "targetId", ${epochMs(`"bucketStart"`)} AS t, "count" AS n, "okCount" AS ok_n, "p50", "p95", "p99"
-           FROM "ProbeRollup" WHERE "bucketSeconds" = $2::int AND "bucketStart" >= ${tsParam(1)} ORDER BY 2`,
-          from,
-          range.bucketSeconds,
-        );
+/** Long ranges: the chart series straight from the rollup rows. */
+async function rollupSeries(prisma: PrismaClient, from: number, bucketSeconds: number) {
+  const rows = await prisma.$queryRawUnsafe<SeriesRow[]>(
+    `SELECT "targetId", ${epochMs(`"bucketStart"`)} AS t, "count" AS n, "okCount" AS ok_n, "p50", "p95", "p99"
+     FROM "ProbeRollup" WHERE "bucketSeconds" = $2::int AND "bucketStart" >= ${tsParam(1)} ORDER BY 2`,
+    from,
+    bucketSeconds,
+  );
   const out = new Map<string, SeriesPoint[]>();
   for (const r of rows) {
     const n = num(r.n);
@@ -197,7 +201,10 @@ export async function probesOverview(prisma: PrismaClient, rangeKey: RangeKey, n
     listAlerts(prisma, { now }),
   ]);
   const registryOf = new Map(targets.map((t) => [t.id, t.registryName]));
-  const [summary, seriesByTarget] = await Promise.all([range.source === "raw" ? rawStats(prisma, from) : rollupStats(prisma, from, range.bucketSeconds, registryOf), series(prisma, from, range)]);
+  const { target: targetStats, group: groupStats, series: seriesByTarget } =
+    range.source === "raw"
+      ? await rawStatsAndSeries(prisma, from, range.bucketSeconds)
+      : await Promise.all([rollupStats(prisma, from, range.bucketSeconds, registryOf), rollupSeries(prisma, from, range.bucketSeconds)]).then(([s, series]) => ({ ...s, series }));
   const last = new Map(lastRows.map((r) => [r.id, { at: new Date(num(r.at)).toISOString(), ok: r.ok, latencyMs: num(r.latencyMs), errorClass: r.errorClass, message: r.message, value: numOrNull(r.value) }]));
   const recent = new Map(recentFailureRows.map((r) => [r.targetId, num(r.n)]));
   const openByTarget = new Map(alerts.filter((a) => !a.resolvedAt).map((a) => [a.target, a]));
@@ -206,7 +213,7 @@ export async function probesOverview(prisma: PrismaClient, rangeKey: RangeKey, n
     const l = last.get(t.id) ?? null;
     const [state, stateReason] = targetState(t, l, recent.get(t.id) ?? 0, openByTarget.get(t.name));
     return {
-      ...(summary.target.get(t.id) ?? { ...EMPTY, approximate: range.source === "rollup" }),
+      ...(targetStats.get(t.id) ?? { ...EMPTY, approximate: range.source === "rollup" }),
       ...toSpec(t),
       kindLabel: kindLabel(t.kind),
       source: t.source,
@@ -225,7 +232,7 @@ export async function probesOverview(prisma: PrismaClient, rangeKey: RangeKey, n
     const worst = members.reduce<TargetView | undefined>((w, v) => (!w || RANK[v.state] > RANK[w.state] ? v : w), undefined);
     const state: ProbeState = worst?.state ?? "unknown";
     const stateReason = !worst ? "no probes for this registry" : state === "green" ? "all probes healthy" : `${worst.name}: ${worst.stateReason}`;
-    return { ...(summary.group.get(registry) ?? { ...EMPTY, approximate: range.source === "rollup" }), registry, state, stateReason, targets: members };
+    return { ...(groupStats.get(registry) ?? { ...EMPTY, approximate: range.source === "rollup" }), registry, state, stateReason, targets: members };
   });
 
   return {

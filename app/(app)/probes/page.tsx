@@ -1,11 +1,13 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { ProbesDashboard } from "@/components/probes/probes-dashboard";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
+import { SectionSkeleton } from "@/components/ui/skeleton";
 import { authorizePage } from "@/lib/auth/page";
-import { can } from "@/lib/auth/session";
-import { parseRange, probesOverview } from "@/lib/probe/overview";
+import { can, type Principal } from "@/lib/auth/session";
+import { parseRange, probesOverview, type RangeKey } from "@/lib/probe/overview";
 import { getPrisma } from "@/lib/runtime";
 import { acknowledgeAlertAction } from "./actions";
 
@@ -14,9 +16,8 @@ export const metadata = { title: "Probes" };
 export default async function ProbesPage({ searchParams }: { searchParams: Promise<{ range?: string }> }) {
   const access = await authorizePage("probe.view");
   if (!access.ok) return <Forbidden message={access.message} />;
-  const overview = await probesOverview(await getPrisma(), parseRange((await searchParams).range));
   const manage = can(access.principal, "probe.manage");
-  const noTargets = overview.groups.every((g) => g.targets.length === 0);
+  const range = parseRange((await searchParams).range);
   return (
     <>
       <PageHeader
@@ -30,6 +31,19 @@ export default async function ProbesPage({ searchParams }: { searchParams: Promi
           ) : undefined
         }
       />
+      {/* the header is up at once; the measurements stream in when read (keyed by range so a new range shows the skeleton again) */}
+      <Suspense key={range} fallback={<SectionSkeleton label="Loading probes…" layout="cards" />}>
+        <ProbesOverviewSection principal={access.principal} range={range} manage={manage} />
+      </Suspense>
+    </>
+  );
+}
+
+async function ProbesOverviewSection({ principal, range, manage }: { principal: Principal; range: RangeKey; manage: boolean }) {
+  const overview = await probesOverview(await getPrisma(), range);
+  const noTargets = overview.groups.every((g) => g.targets.length === 0);
+  return (
+    <>
       {noTargets && (
         <div className="mb-6">
           <EmptyState title="No probes yet">
@@ -37,7 +51,7 @@ export default async function ProbesPage({ searchParams }: { searchParams: Promi
           </EmptyState>
         </div>
       )}
-      <ProbesDashboard initial={overview} acknowledge={can(access.principal, "probe.acknowledge") ? acknowledgeAlertAction : undefined} />
+      <ProbesDashboard initial={overview} acknowledge={can(principal, "probe.acknowledge") ? acknowledgeAlertAction : undefined} />
     </>
   );
 }
