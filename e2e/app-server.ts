@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+
+const START_TIMEOUT_MS = 180_000;
 import { freePort } from "../test/harness/free-port";
 
 export interface AppServer {
@@ -59,7 +61,9 @@ async function startServer(env: Record<string, string>, log: (line: string) => v
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
 
-  const deadline = Date.now() + 60_000;
+  // Start-up migrates, syncs config rows and starts the schedulers before health says ok: ~20 s on a
+  // quiet 2-core machine, over a minute when other work shares the cores.
+  const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode} during start:\n${output}`);
     try {
@@ -72,7 +76,7 @@ async function startServer(env: Record<string, string>, log: (line: string) => v
   }
   if (Date.now() >= deadline) {
     child.kill("SIGKILL");
-    throw new Error(`app did not become healthy within 60 s:\n${output}`);
+    throw new Error(`app did not become healthy within ${START_TIMEOUT_MS / 1000} s:\n${output}`);
   }
   return {
     url,
