@@ -22,7 +22,7 @@
  */
 import { inNamespace, joinNamespace, normalizeNamespace, relativeName, topNamespace } from "@/lib/registry/namespace";
 
-export { inNamespace, joinNamespace, normalizeNamespace, relativeName, topNamespace };
+export { inNamespace, joinNamespace, relativeName, topNamespace };
 
 /**
  * The same relative name in another namespace: "dev/app" from "dev" to "prod" is "prod/app".

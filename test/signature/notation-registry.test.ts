@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOciProvider } from "@/lib/registry/oci/provider";
 import { MediaType, RegistryError, referrersTagFor, type RegistryProvider } from "@/lib/registry";
+import { evaluateGates } from "@/lib/promotion/gates";
+import { defaultVerifiers } from "@/lib/signature/default-verifiers";
 import { verifyNotationSignature } from "@/lib/signature/notation";
 import type { NotationTrust } from "@/lib/signature/types";
 import { buildImage, buildReferrer, type BuiltImage } from "../harness/image-builder";
@@ -179,5 +181,31 @@ describe("a Notation signature on Distribution 2.8", () => {
 
   it("lets a registry error propagate as RegistryError (the signature manifest does not exist)", async () => {
     await expect(verify(`sha256:${"0".repeat(64)}`)).rejects.toSatisfy((err: unknown) => err instanceof RegistryError && err.kind === "not_found");
+  });
+});
+
+describe("the signature gate with Notation (default verifiers, trust as loaded from dockmaster.yaml)", () => {
+  async function gate(notation: NotationTrust | undefined) {
+    const results = await evaluateGates({
+      policy: { signature: { keys: [], minSignatures: 1 } },
+      source: { provider, repository: repo, digest: imageB.manifest.digest },
+      target: { provider, repository: "prod/app", tag: "1.0", environment: "prod" },
+      currentTargetDigest: null,
+      scans: async () => ({ summary: null, evidence: [] }),
+      signatures: { trust: { keys: [], minSignatures: 1, ...(notation ? { notation } : {}) }, verifiers: defaultVerifiers },
+    });
+    const g = results.find((r) => r.id === "signature");
+    if (!g) throw new Error("no signature gate evaluated");
+    return g;
+  }
+
+  it("passes with the right trust store and fails with another CA's, saying why", async () => {
+    await pushSignature({ subject: imageB, sign: { target: descriptorOf(imageB) } });
+    const right = await gate(trust);
+    expect(right.status).toBe("pass");
+    expect(right.signatures!.filter((s) => s.format === "notation").map((s) => [s.verified, s.reason])).toEqual([[true, "signed by CN=release,O=Corp,ST=WA,C=US (notation)"]]);
+    const other = await gate({ anchors: [otherPki.root.cert], identities: ["*"] });
+    expect(other.status).toBe("fail");
+    expect(other.signatures!.map((s) => s.reason)).toEqual(["certificate not trusted by the trust store"]);
   });
 });
