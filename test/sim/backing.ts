@@ -26,6 +26,8 @@ export interface Backing {
   images(repository: string): Promise<BackingImage[]>;
   image(repository: string, reference: string): Promise<BackingImage | undefined>;
   referrers(repository: string, digest: string): Promise<Referrer[]>;
+  /** the referrers fallback tags (`sha256-<hex>`) of a repository, with what each points at */
+  referrersTags(repository: string): Promise<{ tag: string; digest: string; mediaType: string; size: number }[]>;
   close(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ export function openBacking(url: string, auth: RegistryAuth, tokenRealms?: strin
     };
   }
 
-  async function allTags(repository: string): Promise<string[]> {
+  async function rawTags(repository: string): Promise<string[]> {
     const out: string[] = [];
     let cursor: string | undefined;
     do {
@@ -60,8 +62,9 @@ export function openBacking(url: string, auth: RegistryAuth, tokenRealms?: strin
       out.push(...page.items);
       cursor = page.next;
     } while (cursor);
-    return out.filter((t) => !REFERRERS_TAG.test(t));
+    return out;
   }
+  const allTags = async (repository: string) => (await rawTags(repository)).filter((t) => !REFERRERS_TAG.test(t));
 
   return {
     provider,
@@ -97,6 +100,14 @@ export function openBacking(url: string, auth: RegistryAuth, tokenRealms?: strin
     },
     async referrers(repository, digest) {
       return (await provider.listReferrers(repository, digest)).referrers;
+    },
+    async referrersTags(repository) {
+      const out: { tag: string; digest: string; mediaType: string; size: number }[] = [];
+      for (const tag of (await rawTags(repository)).filter((t) => REFERRERS_TAG.test(t))) {
+        const head = await provider.headManifest(repository, tag);
+        if (head) out.push({ tag, digest: head.digest, mediaType: head.mediaType, size: head.size });
+      }
+      return out;
     },
     close: () => provider.close(),
   };

@@ -124,12 +124,15 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
 
   async function tags(repository: string) {
     const images = await backing.images(repository);
-    return images
+    // Hub's tag listing shows every tag of the repository, a client's referrers fallback tag
+    // (`sha256-<hex>`, an index of the image's referrers) included
+    const referrersTags = (await backing.referrersTags(repository)).map((r) => ({ ...r, tags: [r.tag], platforms: [], created: undefined, referrersIndex: true }));
+    return [...images, ...referrersTags]
       .flatMap((img) =>
         img.tags.map((t) => {
           const f = tagMeta.get(`${repository}:${t}`) ?? {};
           const pushed = f.lastPushed ?? img.created ?? registered;
-          const platforms = img.platforms.length ? img.platforms : [{ os: "linux", architecture: "amd64", digest: img.digest, size: img.size }];
+          const platforms = img.platforms.length || "referrersIndex" in img ? img.platforms : [{ os: "linux", architecture: "amd64", digest: img.digest, size: img.size }];
           return {
             id: Number.parseInt(img.digest.slice(7, 13), 16),
             creator: 1,
