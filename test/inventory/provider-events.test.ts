@@ -64,7 +64,8 @@ describe("registry events from Harbor, ECR and Docker Hub", () => {
       rereads.length = 0;
       expect(await post("harbor-prod", pushed)).toEqual({ status: 202, body: { applied: 1, duplicates: 0, ignored: 0, unmapped: 0 } });
       expect((await tagRow("prod", "test-webhook/debian", "latest"))?.digest).toBe(DIGEST);
-      expect(rereads).toEqual([{ environment: "prod", repository: "test-webhook/debian" }]);
+      // the push names its tag: only that tag is re-read from Harbor
+      expect(rereads).toEqual([{ environment: "prod", repository: "test-webhook/debian", tags: ["latest"] }]);
       const history = await tagHistory(db.prisma, "all", { environment: "prod", repository: "test-webhook/debian", tag: "latest" });
       expect(history.map((e) => [e.kind, e.source, e.digest])).toEqual([["created", "event", DIGEST]]);
     });
@@ -112,7 +113,8 @@ describe("registry events from Harbor, ECR and Docker Hub", () => {
       rereads.length = 0;
       expect((await post("ecr-test", push)).body).toMatchObject({ applied: 1 });
       expect((await tagRow("test", "my-repository-name", "latest"))?.digest).toBe(digest);
-      expect(rereads).toEqual([{ environment: "test", repository: "my-repository-name" }]);
+      // the push names its tag: only that tag is re-read from ECR
+      expect(rereads).toEqual([{ environment: "test", repository: "my-repository-name", tags: ["latest"] }]);
       const before = await written();
       expect((await post("ecr-test", push)).body).toMatchObject({ applied: 0, duplicates: 1 });
       expect(await written()).toEqual(before);
@@ -124,6 +126,7 @@ describe("registry events from Harbor, ECR and Docker Hub", () => {
       rereads.length = 0;
       const before = await db.prisma.inventoryTagEvent.count();
       expect((await post("ecr-test", ecrSpecExamples["a completed image scan (basic scanning)"])).body).toMatchObject({ applied: 1 });
+      // the example names no digest to read the report of: the whole repository is re-read
       expect(rereads).toEqual([{ environment: "test", repository: "my-repository-name" }]);
       expect(await db.prisma.inventoryTagEvent.count()).toBe(before);
     });
