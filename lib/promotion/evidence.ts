@@ -3,6 +3,7 @@ import type { GateConfig } from "@/lib/config/schema";
 import type { ApprovalStanding } from "./approval-groups";
 import type { GateResult } from "./gates";
 import type { WindowEvidence } from "./release";
+import { promotionSummary } from "./view";
 
 /**
  * The evaluated policy of one promotion as one JSON document: what was promoted, the gates exactly as
@@ -35,19 +36,7 @@ function evidenceDocument(p: Row, previous: Record<string, unknown> | null, fact
   return {
     format: EVIDENCE_FORMAT,
     updatedAt: at.toISOString(),
-    promotion: {
-      id: p.id,
-      number: p.number,
-      status: p.status,
-      source: { environment: p.sourceEnv, repository: p.sourceRepository },
-      target: { environment: p.targetEnv, repository: p.targetRepository, tag: p.targetTag },
-      digest: p.digest,
-      mediaType: p.mediaType,
-      reason: p.reason,
-      requestedBy: p.requestedByEmail,
-      viaToken: p.viaToken,
-      requestedAt: p.createdAt.toISOString(),
-    },
+    promotion: { ...promotionSummary(p), mediaType: p.mediaType, requestedAt: p.createdAt.toISOString() },
     policy: facts.policy ?? previous?.policy ?? null,
     gates: { passed: p.gatesPassed, results: gates },
     scan: scanEvidence(gates),

@@ -1,7 +1,7 @@
 import type { Promotion } from "@/lib/db/generated/client";
 
-/** The promotion as the REST API and the progress poller show it. */
-export function promotionJson(p: Promotion) {
+/** What a promotion is, in the words the REST API and the evidence document both use. */
+export function promotionSummary(p: Pick<Promotion, "id" | "number" | "status" | "sourceEnv" | "sourceRepository" | "targetEnv" | "targetRepository" | "targetTag" | "digest" | "reason" | "requestedByEmail" | "viaToken">) {
   return {
     id: p.id,
     number: p.number,
@@ -9,10 +9,17 @@ export function promotionJson(p: Promotion) {
     source: { environment: p.sourceEnv, repository: p.sourceRepository },
     target: { environment: p.targetEnv, repository: p.targetRepository, tag: p.targetTag },
     digest: p.digest,
-    previousDigest: p.previousDigest,
     reason: p.reason,
     requestedBy: p.requestedByEmail,
     viaToken: p.viaToken,
+  };
+}
+
+/** The promotion as the REST API and the progress poller show it. */
+export function promotionJson(p: Promotion) {
+  return {
+    ...promotionSummary(p),
+    previousDigest: p.previousDigest,
     approvalsRequired: p.approvalsRequired,
     approvalGroups: p.approvalGroups,
     scheduledFor: p.scheduledFor,
