@@ -16,7 +16,8 @@ test("an approver accepts a CVE from the scan view and sees it applied", async (
   const dev = createOciProvider({ name: "dev", url: `http://${seed().devRegistry}`, auth: { kind: "anonymous" } });
   const image = buildImage({ layerCount: 1, layerSize: 300 });
   const digest = await pushImage(dev, "dev/vulnerable", image, "1.0");
-  const report = readFileSync(path.join(import.meta.dirname, "../test/sim/specs/trivy-v0.74.0-alpine-39-high-critical.json"));
+  // Playwright loads specs as CommonJS, where import.meta does not exist: paths are from the repository root
+  const report = readFileSync(path.join(process.cwd(), "test/sim/specs/trivy-v0.74.0-alpine-39-high-critical.json"));
   await pushReferrer(dev, "dev/vulnerable", buildReferrer(image.manifest, { artifactType: TRIVY_REPORT_ARTIFACT_TYPE, payload: report, payloadMediaType: "application/json" }));
   await dev.close();
 

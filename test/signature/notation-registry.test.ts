@@ -185,10 +185,11 @@ describe("a Notation signature on Distribution 2.8", () => {
 });
 
 describe("the signature gate with Notation (default verifiers, trust as loaded from dockmaster.yaml)", () => {
+  const imageC = buildImage();
   async function gate(notation: NotationTrust | undefined) {
     const results = await evaluateGates({
       policy: { signature: { keys: [], minSignatures: 1 } },
-      source: { provider, repository: repo, digest: imageB.manifest.digest },
+      source: { provider, repository: repo, digest: imageC.manifest.digest },
       target: { provider, repository: "prod/app", tag: "1.0", environment: "prod" },
       currentTargetDigest: null,
       scans: async () => ({ summary: null, evidence: [] }),
@@ -200,7 +201,9 @@ describe("the signature gate with Notation (default verifiers, trust as loaded f
   }
 
   it("passes with the right trust store and fails with another CA's, saying why", async () => {
-    await pushSignature({ subject: imageB, sign: { target: descriptorOf(imageB) } });
+    // an image of its own: the tests above attached signatures of other images to B
+    await pushImage(provider, repo, imageC, "c");
+    await pushSignature({ subject: imageC, sign: { target: descriptorOf(imageC) } });
     const right = await gate(trust);
     expect(right.status).toBe("pass");
     expect(right.signatures!.filter((s) => s.format === "notation").map((s) => [s.verified, s.reason])).toEqual([[true, "signed by CN=release,O=Corp,ST=WA,C=US (notation)"]]);
