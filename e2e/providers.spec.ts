@@ -98,6 +98,37 @@ test("browse a Docker Hub repository: rate limit, pull count, tag history", asyn
   await expect(v10.getByTestId("lifecycle-immutable")).toHaveText("immutable");
 });
 
+test("replication: the drift matrix before and after Sync now, Harbor's failed run, a run started by the admin", async ({ page }) => {
+  // nothing indexed yet (this runs before the scan tests below sync every environment): the matrix
+  // says so and offers Sync now per environment instead of an empty table
+  await page.goto(at("/replication/drift"));
+  await expect(page.getByTestId("drift-not-indexed")).toBeVisible();
+  for (const env of ["dev", "staging", "prod"]) {
+    await page.getByRole("form", { name: `Sync ${env} now` }).getByRole("button", { name: "Sync now" }).click();
+    await expect(page.getByTestId(`as-of-${env}`)).toHaveAttribute("data-state", "current", { timeout: 60_000 });
+  }
+
+  await page.goto(at("/replication"));
+  await expect(page.getByTestId("replication-drift")).toContainText("3 shared tag(s), 2 mismatch(es)");
+  const harbor = page.getByTestId("replication-harbor");
+  await expect(harbor.getByTestId("replication-execution").first()).toContainText("Failed");
+  await expect(harbor.getByTestId("failed-task")).toContainText("prod/web:1.1");
+  await expect(page.getByTestId("replication-ecr").getByTestId("image-replication-status")).toContainText("REPLICATION_FAILED");
+  const before = world.harbor.startedExecutions.length;
+  await harbor.getByRole("button", { name: "Run now" }).click();
+  await expect(harbor.getByRole("status")).toContainText("Started execution");
+  expect(world.harbor.startedExecutions.length).toBe(before + 1);
+
+  await page.getByRole("link", { name: "Drift matrix" }).click();
+  await expect(page.getByTestId("drift-summary")).toContainText("3 shared tag(s), 2 mismatch(es)");
+  const web11 = page.getByTestId("drift-row").filter({ hasText: "web:1.1" });
+  await expect(web11).toHaveAttribute("data-consistent", "false");
+  await expect(web11.locator("[data-env=prod]")).toHaveAttribute("data-digest", world.digests["prod/web:1.1"]!);
+  await expect(web11.locator("[data-env=dev]")).toHaveAttribute("data-digest", world.digests["dev/web:1.1"]!);
+  await expect(web11.locator("[data-env=prod]")).toHaveClass(/text-red-700/);
+  await expect(page.getByTestId("drift-row").filter({ hasText: "web:1.0" })).toHaveAttribute("data-consistent", "true");
+});
+
 /** The Scans pages read the inventory index: each environment is synced once (scan reports come with it). */
 async function syncAllOnce(page: Page) {
   await page.goto(at("/registries"));
@@ -151,36 +182,6 @@ test("where is CVE-2019-14697: Hub (Trivy referrer), ECR and Harbor, from the in
   await expect(hits.nth(0)).toContainText("acme/web:1.1");
   await expect(page.getByTestId("cve-occurrences")).toContainText("staging/web:1.1");
   await expect(page.getByTestId("cve-occurrences")).toContainText("prod/web:1.1");
-});
-
-test("replication: the drift matrix before and after Sync now, Harbor's failed run, a run started by the admin", async ({ page }) => {
-  // nothing indexed yet: the matrix says so and offers Sync now per environment instead of an empty table
-  await page.goto(at("/replication/drift"));
-  await expect(page.getByTestId("drift-not-indexed")).toBeVisible();
-  for (const env of ["dev", "staging", "prod"]) {
-    await page.getByRole("form", { name: `Sync ${env} now` }).getByRole("button", { name: "Sync now" }).click();
-    await expect(page.getByTestId(`as-of-${env}`)).toHaveAttribute("data-state", "current", { timeout: 60_000 });
-  }
-
-  await page.goto(at("/replication"));
-  await expect(page.getByTestId("replication-drift")).toContainText("3 shared tag(s), 2 mismatch(es)");
-  const harbor = page.getByTestId("replication-harbor");
-  await expect(harbor.getByTestId("replication-execution").first()).toContainText("Failed");
-  await expect(harbor.getByTestId("failed-task")).toContainText("prod/web:1.1");
-  await expect(page.getByTestId("replication-ecr").getByTestId("image-replication-status")).toContainText("REPLICATION_FAILED");
-  const before = world.harbor.startedExecutions.length;
-  await harbor.getByRole("button", { name: "Run now" }).click();
-  await expect(harbor.getByRole("status")).toContainText("Started execution");
-  expect(world.harbor.startedExecutions.length).toBe(before + 1);
-
-  await page.getByRole("link", { name: "Drift matrix" }).click();
-  await expect(page.getByTestId("drift-summary")).toContainText("3 shared tag(s), 2 mismatch(es)");
-  const web11 = page.getByTestId("drift-row").filter({ hasText: "web:1.1" });
-  await expect(web11).toHaveAttribute("data-consistent", "false");
-  await expect(web11.locator("[data-env=prod]")).toHaveAttribute("data-digest", world.digests["prod/web:1.1"]!);
-  await expect(web11.locator("[data-env=dev]")).toHaveAttribute("data-digest", world.digests["dev/web:1.1"]!);
-  await expect(web11.locator("[data-env=prod]")).toHaveClass(/text-red-700/);
-  await expect(page.getByTestId("drift-row").filter({ hasText: "web:1.0" })).toHaveAttribute("data-consistent", "true");
 });
 
 // --- Harbor accounts with fewer rights (issue 16): the world's "harbor-guest" and "harbor-stale" registries

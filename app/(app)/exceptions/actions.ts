@@ -16,11 +16,12 @@ export const createExceptionAction = defineAction({
   input: z.intersection(exceptionFields, z.object({ returnTo })),
   // the approver role is needed in every environment the exception reaches: only the service knows them
   permission: "checked-by-service",
-  async run(input, { prisma, principal }) {
-    const row = await createException(prisma, principal, input, await currentExceptionSettings());
+  async run({ returnTo, ...fields }, { prisma, principal }) {
+    // the page to go back to is navigation, not part of the exception
+    const row = await createException(prisma, principal, fields, await currentExceptionSettings());
     revalidatePath("/exceptions");
     revalidatePath("/scans");
-    if (input.returnTo) redirect(input.returnTo);
+    if (returnTo) redirect(returnTo);
     return { message: `Accepted ${subjectOf(row)} for ${scopeTargetOf(row)} until ${row.expiresAt.toISOString().slice(0, 10)}.` };
   },
 });
