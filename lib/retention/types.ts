@@ -1,0 +1,39 @@
+/**
+ * The retention plan's shape, shared by planning (lib/retention/plan*.ts) and execution
+ * (lib/retention/execute*.ts). Planning never imports a delete call; execution only reads stored
+ * plans. Both speak these types.
+ */
+
+/** One tag (or, with tag null, one untagged manifest) the plan would delete. */
+export interface RetentionPlanItem {
+  repository: string;
+  /** null: an untagged manifest, deleted by digest */
+  tag: string | null;
+  digest: string;
+  /** the rule that selected it, as written: "rules[0] (api*)" */
+  rule: string;
+  /** manifest + config + layers of this digest (children of an index included) */
+  bytes: number;
+  /** true when every tag of the digest is planned: the manifest itself goes too */
+  deletesManifest: boolean;
+}
+
+/** A candidate a protection saved, and which protection. */
+export interface RetentionProtectedItem {
+  repository: string;
+  tag: string | null;
+  digest: string;
+  /** plain words: "running in prod", "open promotion #12", "pinned by admin", "child of kept index sha256:…" */
+  reason: string;
+}
+
+export type RetentionOutcomeStatus = "deleted" | "skipped" | "failed" | "pending";
+
+export interface RetentionItemOutcome {
+  /** position in RetentionPlan.items */
+  index: number;
+  status: RetentionOutcomeStatus;
+  /** why skipped or failed: "now protected: running in prod", "tag moved to sha256:…", "registry: 503 …" */
+  reason?: string;
+  at?: string;
+}
