@@ -5,8 +5,8 @@
  * read (the ledger is short; the index is not), so with an empty ledger nothing extra is queried.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import type { CveOccurrence, IndexedImageScan } from "@/lib/inventory/index/vulnerabilities";
-import { compareWorstFirst, type Finding, type Severity } from "@/lib/scan/model";
+import { worstImageFirst, type CveOccurrence, type IndexedImageScan } from "@/lib/inventory/index/vulnerabilities";
+import type { Finding, Severity } from "@/lib/scan/model";
 import { appliedExceptions, describeApplied, judgeFindings, type ExceptionRule } from "./apply";
 
 export interface AcceptedInIndex {
@@ -57,7 +57,7 @@ export async function acceptInEnvironmentScans(
     }
     return { ...r, scan: { ...r.scan, counts, fixable }, accepted: judged.map((j) => ({ finding: j.finding, note: noteOf(j) })) };
   });
-  return out.sort((a, b) => (a.scan && b.scan ? compareWorstFirst(a.scan.counts, b.scan.counts) : a.scan ? -1 : b.scan ? 1 : 0) || a.repository.localeCompare(b.repository) || a.digest.localeCompare(b.digest));
+  return out.sort(worstImageFirst);
 }
 
 /** Each occurrence of a CVE with the exception that accepts it there, if any. */

@@ -51,7 +51,9 @@ export async function createException(prisma: PrismaClient, principal: Principal
   if ((input.scope === "digest" || input.scope === "repository") && !(await prisma.registry.findUnique({ where: { name: input.registry! } }))) throw new FieldError("registry", `there is no registry "${input.registry}"`);
   return prisma.$transaction(async (tx) => {
     // the creator holds the approver role for its whole scope (checked above): creating is approving
-    const row = await tx.cveException.create({ data: { ...input, createdById: principal.id, createdBy: principal.email, approvedBy: principal.email, createdAt: now, source: "ui" } });
+    // fields named one by one: a caller's extra keys (a form's returnTo) must never reach the row
+    const { cveId, packageName, scope, registry, repository, digest, environment, reason, owner, expiresAt } = input;
+    const row = await tx.cveException.create({ data: { cveId, packageName, scope, registry, repository, digest, environment, reason, owner, expiresAt, createdById: principal.id, createdBy: principal.email, approvedBy: principal.email, createdAt: now, source: "ui" } });
     await writeAudit(tx, {
       actor: principal,
       action: "exception.created",

@@ -103,7 +103,12 @@ export async function environmentScans(prisma: PrismaClient, v: VisibleEnvironme
     WHERE t."environment" = ${environment}
     GROUP BY t."repository", t."digest", s."digest"`;
   const out = rows.map((r) => ({ repository: r.repository, digest: r.digest, tags: r.tags, scan: r.scanned ? summaryOf({ ...r, digest: r.digest }) : null }));
-  return out.sort((a, b) => (a.scan && b.scan ? compareWorstFirst(a.scan.counts, b.scan.counts) : a.scan ? -1 : b.scan ? 1 : 0) || a.repository.localeCompare(b.repository) || a.digest.localeCompare(b.digest));
+  return out.sort(worstImageFirst);
+}
+
+/** Worst scan first, unscanned last, then by repository and digest: one order for every index view of images. */
+export function worstImageFirst(a: Pick<IndexedImageScan, "scan" | "repository" | "digest">, b: Pick<IndexedImageScan, "scan" | "repository" | "digest">): number {
+  return (a.scan && b.scan ? compareWorstFirst(a.scan.counts, b.scan.counts) : a.scan ? -1 : b.scan ? 1 : 0) || a.repository.localeCompare(b.repository) || a.digest.localeCompare(b.digest);
 }
 
 /** When the index last read each environment (the later of its last full and incremental sync). */
