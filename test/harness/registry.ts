@@ -40,7 +40,7 @@ export interface StartRegistryOptions {
    */
   baseDir?: string;
   /** a `notifications:` endpoint: the registry POSTs its event envelopes there */
-  notifications?: { url: string; headers?: Record<string, string> };
+  notifications?: { url: string; headers?: Record<string, string>; /** event actions the registry does not send, e.g. ["pull"] */ ignoreActions?: string[] };
 }
 
 export interface RunningRegistry {
@@ -94,6 +94,7 @@ function configYaml(options: StartRegistryOptions, dir: string, port: number, us
     lines.push("notifications:", "  endpoints:", "    - name: dockmaster", `      url: ${q(n.url)}`, "      timeout: 2s", "      threshold: 3", "      backoff: 200ms");
     const headers = Object.entries(n.headers ?? {});
     if (headers.length) lines.push("      headers:", ...headers.map(([k, v]) => `        ${q(k)}: [${q(v)}]`));
+    if (n.ignoreActions?.length) lines.push("      ignore:", `        actions: [${n.ignoreActions.map(q).join(", ")}]`);
   }
   if (options.auth === "htpasswd") {
     const file = path.join(dir, "htpasswd");

@@ -122,6 +122,22 @@ describe("registry events from Harbor, ECR and Docker Hub", () => {
       expect(await tagRow("test", "my-repository-name", "latest")).toBeNull();
     });
 
+    it("an event whose change fails to apply leaves no receipt: the sender's retry applies it", async () => {
+      const retried = { ...push, id: "apply-fails-once", detail: { ...push.detail, "image-tag": "fails-once" } };
+      // a real failure inside the transaction, after the receipt row was written
+      await db.prisma.$executeRawUnsafe(`CREATE FUNCTION fail_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+      await db.prisma.$executeRawUnsafe(`CREATE TRIGGER fail_once BEFORE INSERT ON "InventoryTag" FOR EACH ROW WHEN (NEW."tag" = 'fails-once') EXECUTE FUNCTION fail_once()`);
+      try {
+        await expect(post("ecr-test", retried)).rejects.toThrow(/disk full/);
+        expect(await db.prisma.inventoryEventReceipt.count({ where: { eventId: "apply-fails-once" } })).toBe(0);
+      } finally {
+        await db.prisma.$executeRawUnsafe(`DROP TRIGGER fail_once ON "InventoryTag"`);
+        await db.prisma.$executeRawUnsafe(`DROP FUNCTION fail_once()`);
+      }
+      expect((await post("ecr-test", retried)).body).toMatchObject({ applied: 1, duplicates: 0 });
+      expect((await tagRow("test", "my-repository-name", "fails-once"))?.digest).toBe(digest);
+    });
+
     it("a scan result asks for a re-read and writes no tag", async () => {
       rereads.length = 0;
       const before = await db.prisma.inventoryTagEvent.count();

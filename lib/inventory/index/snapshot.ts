@@ -76,6 +76,15 @@ function push(p: Pending, repo: string, tag: string, digest: string | null = nul
   p.digests.push(digest);
 }
 
+/**
+ * applyObservations inside a transaction the caller holds, so its own writes commit or roll back with
+ * the observation (an event's receipt: recorded if and only if the event was applied).
+ */
+export async function applyObservationsWithin(tx: Db, observations: readonly RepositoryObservation[], ctx: ObservationContext): Promise<AppliedChanges[]> {
+  if (!observations.length) return [];
+  return applyInTransaction(tx, observations[0]!.environment, observations, ctx);
+}
+
 async function applyInTransaction(tx: Db, environment: string, observations: readonly RepositoryObservation[], ctx: ObservationContext): Promise<AppliedChanges[]> {
   const atMs = (ctx.at ?? new Date()).getTime();
   const repositories = observations.map((o) => o.repository);

@@ -12,7 +12,7 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { environmentOf } from "@/lib/inventory/namespace";
-import { applyObservation } from "../snapshot";
+import { applyObservationsWithin } from "../snapshot";
 import { distributionChanges } from "./distribution";
 import { dockerhubChanges } from "./dockerhub";
 import { ecrChanges } from "./ecr";
@@ -83,30 +83,35 @@ export async function receiveRegistryEvents(
   if ("error" in changes) return { status: 400, body: { error: `not ${parser.format}: ${changes.error}` } };
 
   const result = { applied: 0, duplicates: 0, ignored: 0, unmapped: 0 };
-  const rereads = new Map<string, { environment: string; repository: string; scans: Set<string>; tags: Set<string>; whole: boolean }>();
+  const mapped: { environment: string; change: Exclude<RegistryEventChange, { kind: "ignored" }> }[] = [];
   for (const change of changes) {
     if (change.kind === "ignored") {
       result.ignored++;
       continue;
     }
     const environment = environmentOf(change.repository, registry.environments)?.name;
-    if (!environment) {
-      result.unmapped++;
-      continue;
+    if (environment) mapped.push({ environment, change });
+    else result.unmapped++;
+  }
+  // Receipts and changes in one transaction: an event is recorded if and only if it was applied, so
+  // a failure leaves nothing behind for the sender's retry to trip over, and a request costs one
+  // commit instead of one per statement (the registry waits for each answer before sending on). Two
+  // replicas handed the same event: the second receipt insert waits for the first transaction and
+  // then finds the row, so the event is applied once.
+  const applied = await prisma.$transaction(async (tx) => {
+    const done: typeof mapped = [];
+    for (const m of mapped) {
+      const fresh = await tx.$executeRaw`INSERT INTO "InventoryEventReceipt" ("registry", "eventId") VALUES (${registry.name}, ${m.change.id}) ON CONFLICT DO NOTHING`;
+      if (fresh === 0) continue;
+      await applyChange(tx, m.environment, m.change);
+      done.push(m);
     }
-    const fresh = await prisma.inventoryEventReceipt.createMany({ data: [{ registry: registry.name, eventId: change.id }], skipDuplicates: true });
-    if (fresh.count === 0) {
-      result.duplicates++;
-      continue;
-    }
-    try {
-      await applyChange(prisma, environment, change);
-    } catch (err) {
-      // Not applied: forget the receipt so the sender's retry is applied.
-      await prisma.inventoryEventReceipt.deleteMany({ where: { registry: registry.name, eventId: change.id } });
-      throw err;
-    }
-    result.applied++;
+    return done;
+  }, TX_OPTIONS);
+  result.applied = applied.length;
+  result.duplicates = mapped.length - applied.length;
+  const rereads = new Map<string, { environment: string; repository: string; scans: Set<string>; tags: Set<string>; whole: boolean }>();
+  for (const { environment, change } of applied) {
     const key = `${environment}\u0000${change.repository}`;
     const r = rereads.get(key) ?? { environment, repository: change.repository, scans: new Set<string>(), tags: new Set<string>(), whole: false };
     if (change.kind === "scanned") r.scans.add(change.digest);
@@ -127,14 +132,18 @@ export async function receiveRegistryEvents(
   return { status: 202, body: result };
 }
 
-async function applyChange(prisma: PrismaClient, environment: string, change: Exclude<RegistryEventChange, { kind: "ignored" }>): Promise<void> {
+type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+/** a registry may hold a request while its transaction waits for another replica's lock */
+const TX_OPTIONS = { timeout: 30_000, maxWait: 30_000 };
+
+async function applyChange(tx: Tx, environment: string, change: Exclude<RegistryEventChange, { kind: "ignored" }>): Promise<void> {
   const base = { environment, repository: change.repository, coverage: "partial" as const };
   const ctx = { source: "event" as const, actor: change.actor };
-  if (change.kind === "tagged") await applyObservation(prisma, { ...base, tags: new Map([[change.tag, change.digest]]) }, ctx);
-  else if (change.kind === "tag-deleted") await applyObservation(prisma, { ...base, tags: new Map(), deleted: [change.tag] }, ctx);
+  if (change.kind === "tagged") await applyObservationsWithin(tx, [{ ...base, tags: new Map([[change.tag, change.digest]]) }], ctx);
+  else if (change.kind === "tag-deleted") await applyObservationsWithin(tx, [{ ...base, tags: new Map(), deleted: [change.tag] }], ctx);
   else if (change.kind === "manifest-deleted") {
-    const tags = await prisma.inventoryTag.findMany({ where: { environment, repository: change.repository, digest: change.digest }, select: { tag: true } });
-    if (tags.length) await applyObservation(prisma, { ...base, tags: new Map(), deleted: tags.map((t) => t.tag) }, ctx);
+    const tags = await tx.inventoryTag.findMany({ where: { environment, repository: change.repository, digest: change.digest }, select: { tag: true } });
+    if (tags.length) await applyObservationsWithin(tx, [{ ...base, tags: new Map(), deleted: tags.map((t) => t.tag) }], ctx);
   }
 }
 
