@@ -5,8 +5,9 @@
  * promoted unchanged but point at different digests are the drift the seeds' tag-consistency check
  * looks for.
  *
- * The grouping, counting, filtering and paging run in SQL (one statement): with hundreds of thousands
- * of tags per environment, only the page's rows ever reach this process. Only environments the caller
+ * The counting, filtering and paging run in SQL: with hundreds of thousands of tags per environment,
+ * only the page's rows ever reach this process. A caller who sees every environment reads the keys the
+ * database keeps on write (InventoryDriftKey); a role scoped to some environments groups their tags. Only environments the caller
  * may see take part, so a dev-only viewer's matrix has no prod column and no prod-only rows.
  */
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
@@ -105,6 +106,58 @@ export async function driftMatrix(prisma: PrismaClient, visible: VisibleEnvironm
     conditions.push(Prisma.sql`(rel ILIKE ${like} ESCAPE '\\' OR "tag" ILIKE ${like} ESCAPE '\\')`);
   }
   const match = Prisma.join(conditions, " AND ");
+  const rows = (await coversEveryEnvironment(prisma, names)) ? await summaryPage(prisma, names, match, page, pageSize) : await groupedPage(prisma, names, match, page, pageSize);
+  const first = rows[0];
+  if (!first) return empty;
+  const byKey = new Map<string, DriftRow>();
+  for (const r of rows) {
+    if (r.rel === null || r.tag === null) continue;
+    const key = `${r.rel}\u0000${r.tag}`;
+    const row = byKey.get(key) ?? { repository: r.rel, tag: r.tag, cells: {}, consistent: true, variants: 0, majority: "" };
+    if (r.environment && r.repository && r.digest) row.cells[r.environment] = { digest: r.digest, repository: r.repository };
+    byKey.set(key, row);
+  }
+  const out = [...byKey.values()].map((row) => withVerdict(row, names));
+  return { environments, rows: out, shared: first.shared, mismatches: first.mismatches, matching: first.matching, page, pageCount: Math.ceil(first.matching / pageSize) };
+}
+
+/** Whether the caller sees every environment: then the kept summary (InventoryDriftKey) answers. */
+async function coversEveryEnvironment(prisma: PrismaClient, names: readonly string[]): Promise<boolean> {
+  const all = await prisma.environment.count();
+  return names.length === all;
+}
+
+/**
+ * The matrix from InventoryDriftKey (migration 20261130099000): one row per relative repository + tag,
+ * kept on write, so a view of every environment counts 100,000 keys and reads its page by index
+ * instead of grouping 300,000 tags. The keys recorded since the last view are folded in first.
+ */
+async function summaryPage(prisma: PrismaClient, names: readonly string[], match: Prisma.Sql, page: number, pageSize: number): Promise<SqlRow[]> {
+  await prisma.$queryRaw`SELECT "inventory_drift_fold"()`;
+  return prisma.$queryRaw<SqlRow[]>`
+    WITH keys AS (
+      SELECT k."relative" AS rel, k."tag", k."holders" AS holders, k."differs" AS differs FROM "InventoryDriftKey" k
+    ), totals AS (
+      SELECT count(*) FILTER (WHERE holders > 1)::int AS shared,
+             count(*) FILTER (WHERE differs)::int AS mismatches,
+             count(*) FILTER (WHERE ${match})::int AS matching
+      FROM keys
+    ), page AS (
+      SELECT rel, "tag", differs FROM keys WHERE ${match}
+      ORDER BY differs DESC, rel COLLATE "C", "tag" COLLATE "C" LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+    )
+    SELECT totals.shared, totals.mismatches, totals.matching, page.rel, page."tag", c."environment", c."repository", c."digest"
+    FROM totals
+    LEFT JOIN page ON TRUE
+    LEFT JOIN LATERAL (
+      SELECT t."environment", t."repository", t."digest" FROM "InventoryTag" t
+      WHERE t."relative" = page.rel AND t."tag" = page."tag" AND t."environment" IN (${Prisma.join(names)})
+    ) c ON TRUE
+    ORDER BY page.differs DESC, page.rel COLLATE "C", page."tag" COLLATE "C"`;
+}
+
+/** The matrix of a subset of environments (a role scoped to some): grouped from the tags themselves. */
+async function groupedPage(prisma: PrismaClient, names: readonly string[], match: Prisma.Sql, page: number, pageSize: number): Promise<SqlRow[]> {
   // keys: one row per relative repository + tag, with how many environments hold it and whether
   // their digests differ (min <> max: cheaper than counting distinct digests). "relative" is the name
   // inside the environment's namespace, stored by a trigger (migration 20261130080000; NULL outside
@@ -139,18 +192,7 @@ export async function driftMatrix(prisma: PrismaClient, visible: VisibleEnvironm
   // hashing 300,000 rows (about 150 ms against 650 ms at 100,000 tags × 3), but the planner, which
   // underestimates the distinct keys, picks the hash unless told not to.
   const [, , rows] = await prisma.$transaction([prisma.$executeRaw`SET LOCAL work_mem = '64MB'`, prisma.$executeRaw`SET LOCAL enable_hashagg = off`, statement]);
-  const first = rows[0];
-  if (!first) return empty;
-  const byKey = new Map<string, DriftRow>();
-  for (const r of rows) {
-    if (r.rel === null || r.tag === null) continue;
-    const key = `${r.rel}\u0000${r.tag}`;
-    const row = byKey.get(key) ?? { repository: r.rel, tag: r.tag, cells: {}, consistent: true, variants: 0, majority: "" };
-    if (r.environment && r.repository && r.digest) row.cells[r.environment] = { digest: r.digest, repository: r.repository };
-    byKey.set(key, row);
-  }
-  const out = [...byKey.values()].map((row) => withVerdict(row, names));
-  return { environments, rows: out, shared: first.shared, mismatches: first.mismatches, matching: first.matching, page, pageCount: Math.ceil(first.matching / pageSize) };
+  return rows;
 }
 
 /** Variants and majority of one page row, its cells in the environments' order (a tie goes to the earliest). */

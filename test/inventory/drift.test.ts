@@ -146,3 +146,56 @@ describe.each(dbKinds)("drift matrix follows namespace changes on %s", (kind) =>
     expect([m.shared, m.mismatches]).toEqual([1, 1]);
   });
 });
+
+// The kept summary (InventoryDriftKey, migration 20261130099000) must always equal grouping the tags
+// afresh, whatever the writes: creations, moves, deletions, namespace changes, and two environments
+// written at once (each writer's snapshot lacks the other's rows; the fold must not).
+describe.each(dbKinds)("the drift summary equals the tags grouped afresh on %s", (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await db?.dispose();
+  });
+
+  const kept = async () => {
+    await db.prisma.$queryRawUnsafe(`SELECT "inventory_drift_fold"()`);
+    return db.prisma.$queryRawUnsafe<unknown[]>(`SELECT "relative", "tag", "holders", "differs", "environments" FROM "InventoryDriftKey" ORDER BY 1, 2`);
+  };
+  const afresh = () =>
+    db.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT "relative", "tag", count(*)::int AS "holders", min("digest" COLLATE "C") <> max("digest" COLLATE "C") AS "differs", array_agg("environment" ORDER BY "environment") AS "environments"
+       FROM "InventoryTag" WHERE "relative" IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+
+  it("after every kind of write, and after concurrent writers of one key", async () => {
+    const reg = await db.prisma.registry.create({ data: { name: "r", kind: "oci", url: "http://127.0.0.1:1" } });
+    for (const [i, [name, namespace]] of [["dev", "dev"], ["test", "test"], ["prod", ""]].entries()) {
+      await db.prisma.environment.create({ data: { name: name!, order: i + 1, registryId: reg.id, namespace: namespace! } });
+    }
+    const observe = (environment: string, repository: string, tags: [string, string][], coverage: "complete" | "partial" = "complete", deleted?: string[]) =>
+      applyObservation(db.prisma, { environment, repository, tags: new Map(tags), coverage, ...(deleted ? { deleted } : {}) }, { source: "full_sync" });
+    await observe("dev", "dev/api", [["1", A], ["2", B], ["3", C]]);
+    await observe("prod", "api", [["1", A], ["2", C]]);
+    expect(await kept()).toEqual(await afresh());
+    expect((await driftMatrix(db.prisma, "all")).mismatches).toBe(1);
+
+    await observe("prod", "api", [["1", A], ["2", B]]); // moved: no mismatch left
+    await observe("dev", "dev/api", [], "partial", ["3"]); // deleted
+    await observe("test", "test/api", [["1", C], ["9", A]]);
+    // only "seenAt" changes: nothing recorded to fold
+    await observe("dev", "dev/api", [["1", A], ["2", B]]);
+    expect(await kept()).toEqual(await afresh());
+    expect(await db.prisma.$queryRawUnsafe(`SELECT "inventory_drift_fold"() AS n`)).toEqual([{ n: 0 }]);
+    await db.prisma.environment.update({ where: { name: "test" }, data: { namespace: "elsewhere" } });
+    expect(await kept()).toEqual(await afresh());
+    const m = await driftMatrix(db.prisma, "all", { show: "all" });
+    expect(m.rows.map((r) => `${r.repository}:${r.tag}=${Object.keys(r.cells).join("+")}`)).toEqual(["api:1=dev+prod", "api:2=dev+prod"]);
+
+    // two environments write one key at once, neither seeing the other's uncommitted row
+    await Promise.all([observe("dev", "dev/api", [["1", A], ["2", B], ["new", A]]), observe("prod", "api", [["1", A], ["2", B], ["new", C]])]);
+    expect(await kept()).toEqual(await afresh());
+    expect((await driftMatrix(db.prisma, "all", { show: "differs" })).rows.map((r) => r.tag)).toEqual(["new"]);
+  });
+});
