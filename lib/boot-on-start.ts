@@ -1,3 +1,5 @@
+import { auditSenders } from "./audit/forward/sinks";
+import { startAuditForwarding } from "./audit/forward/runner";
 import { promotionDeps } from "./promotion/default-deps";
 import { failInterruptedPromotions } from "./promotion/recover";
 import { releaseDuePromotions } from "./promotion/scheduled";
@@ -20,6 +22,10 @@ try {
   // registry events' re-reads: a pg-boss queue every replica works on PostgreSQL (in-process otherwise,
   // and when the scheduler is turned off for tests and tools)
   if (process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") await startRereadQueue({ prisma, database: runtime.db.kind, url: process.env.DATABASE_URL });
+  // audit sinks: every replica forwards (one at a time per sink); a sink's sender is built here so a
+  // missing HMAC secret stops the start, like any other configuration error
+  const senders = auditSenders(runtime.config.audit?.forward ?? []);
+  if (senders.size && process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") startAuditForwarding(prisma, senders);
   const { startProbeScheduler } = await import("./probe/service");
   await startProbeScheduler({
     prisma,

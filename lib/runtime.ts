@@ -1,3 +1,4 @@
+import { syncAuditSinks } from "@/lib/audit/forward/sinks";
 import { bootstrapAdminFromEnv } from "@/lib/auth/bootstrap";
 import { loadAppConfig, type AppConfig } from "@/lib/app-config";
 import { configPath } from "@/lib/config/load";
@@ -27,6 +28,7 @@ async function boot(): Promise<Runtime> {
     await syncConfig(db.prisma, config);
     await syncProbeConfig(db.prisma, config);
     await syncExceptionConfig(db.prisma, config);
+    await syncAuditSinks(db.prisma, config.audit?.forward ?? []);
     const sealed = await db.prisma.registry.count({ where: { secretCiphertext: { not: null } } });
     if (sealed > 0) parseSecretKey(process.env.DOCKMASTER_SECRET_KEY);
     await bootstrapAdminFromEnv(db.prisma);

@@ -4,6 +4,7 @@
  * probe providers apart from the browsing ones because probes want their own deadline and no retries
  * (a retried failure would hide exactly what a probe is there to see).
  */
+import { sinkStates, type SinkState } from "@/lib/audit/forward/forwarder";
 import type { PrismaClient, Registry } from "@/lib/db/generated/client";
 import { connectionFor } from "@/lib/inventory/connection";
 import { createProvider, RegistryError, type ProviderConnection, type RegistryProvider } from "@/lib/registry";
@@ -19,6 +20,8 @@ export interface ProbeContext {
   provider(registryName: string, opts: { timeoutMs: number }): Promise<RegistryProvider>;
   connection(registryName: string): Promise<ProviderConnection>;
   environment(name: string): Promise<ProbeEnvironment | null>;
+  /** an audit sink's delivery state (audit_forwarding probes) */
+  auditSink(name: string): Promise<SinkState | null>;
 }
 
 const NO_RETRY = { retry: { maxAttempts: 1 } };
@@ -64,6 +67,9 @@ export function dbProbeContext(prisma: PrismaClient): ProbeContext {
       const e = await prisma.environment.findUnique({ where: { name }, include: { registry: { select: { name: true } } } });
       return e ? { name: e.name, registryName: e.registry.name, namespace: e.namespace } : null;
     },
+    async auditSink(name) {
+      return (await sinkStates(prisma, name))[0] ?? null;
+    },
   };
 }
 
@@ -87,6 +93,9 @@ export function staticProbeContext(connections: ProviderConnection[], environmen
     },
     async environment(name) {
       return environments.find((e) => e.name === name) ?? null;
+    },
+    async auditSink() {
+      return null;
     },
     async close() {
       await Promise.all([...shared.values()].map((p) => p.close()));

@@ -6,6 +6,7 @@
 import { classify, ProbeTimeout } from "../classify";
 import type { ProbeContext } from "../context";
 import type { AlertKind, ProbeOutcome, ProbeTargetSpec } from "../types";
+import { auditForwarding } from "./audit-forwarding";
 import { credentials } from "./credentials";
 import { pullLatency } from "./pull-latency";
 import { reachability } from "./reachability";
@@ -14,7 +15,7 @@ import { storageQuota } from "./storage-quota";
 import { tagConsistency } from "./tag-consistency";
 import { tlsExpiry } from "./tls-expiry";
 
-const probeKindSpecs = [reachability, credentials, pullLatency, storageQuota, tagConsistency, tlsExpiry] as const;
+const probeKindSpecs = [reachability, credentials, pullLatency, storageQuota, tagConsistency, tlsExpiry, auditForwarding] as const;
 
 export type ProbeKind = (typeof probeKindSpecs)[number]["kind"];
 
