@@ -134,16 +134,18 @@ async function coversEveryEnvironment(prisma: PrismaClient, names: readonly stri
  */
 async function summaryPage(prisma: PrismaClient, names: readonly string[], match: Prisma.Sql, page: number, pageSize: number): Promise<SqlRow[]> {
   await prisma.$queryRaw`SELECT "inventory_drift_fold"()`;
+  // no shared CTE: PostgreSQL would materialize one used twice, and the page could no longer walk the
+  // page-order index and stop after its rows
   return prisma.$queryRaw<SqlRow[]>`
-    WITH keys AS (
-      SELECT k."relative" AS rel, k."tag", k."holders" AS holders, k."differs" AS differs FROM "InventoryDriftKey" k
-    ), totals AS (
+    WITH totals AS (
       SELECT count(*) FILTER (WHERE holders > 1)::int AS shared,
              count(*) FILTER (WHERE differs)::int AS mismatches,
              count(*) FILTER (WHERE ${match})::int AS matching
-      FROM keys
+      FROM (SELECT k."relative" AS rel, k."tag", k."holders" AS holders, k."differs" AS differs FROM "InventoryDriftKey" k) keys
     ), page AS (
-      SELECT rel, "tag", differs FROM keys WHERE ${match}
+      SELECT rel, "tag", differs
+      FROM (SELECT k."relative" AS rel, k."tag", k."holders" AS holders, k."differs" AS differs FROM "InventoryDriftKey" k) keys
+      WHERE ${match}
       ORDER BY differs DESC, rel COLLATE "C", "tag" COLLATE "C" LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
     )
     SELECT totals.shared, totals.mismatches, totals.matching, page.rel, page."tag", c."environment", c."repository", c."digest"
