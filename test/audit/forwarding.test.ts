@@ -9,19 +9,21 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
+import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAppConfig } from "@/lib/app-config";
 import { ConfigError } from "@/lib/config/load";
 import { forwardPending, sinkStates } from "@/lib/audit/forward/forwarder";
 import { startAuditForwarding } from "@/lib/audit/forward/runner";
 import { auditSenders, syncAuditSinks } from "@/lib/audit/forward/sinks";
-import { frame, syslogMessage } from "@/lib/audit/forward/syslog";
+import { frame, syslogMessage, syslogSender } from "@/lib/audit/forward/syslog";
 import { writeAudit } from "@/lib/audit/log";
 import { syncProbeConfig } from "@/lib/probe/config-sync";
 import { dbProbeContext } from "@/lib/probe/context";
 import { createJobRunner } from "@/lib/probe/runner";
 import { slotsBetween } from "@/lib/probe/scheduler/slots";
 import { listenOnLoopback, type LoopbackListener } from "../harness/loopback-server";
+import { loopbackCertificate } from "../harness/tls-cert";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
 
 const HMAC = "forwarding-test-hmac";
@@ -121,6 +123,30 @@ describe("audit forwarding: format and configuration", () => {
     expect(refused(`audit:\n  forward:\n    - { name: s, type: syslog, url: "udp://x:514" }\n`)).toEqual(["dockmaster.yaml:3: audit.forward[0].url: must be tcp://host:port or tls://host:port"]);
     expect(refused(`audit:\n  forward:\n    - { name: h, type: http, url: "https://x/in", hmacSecret: hunter2 }\n`)[0]).toMatch(/^dockmaster\.yaml:3: audit\.forward\[0\]\.hmacSecret: must be an environment variable reference/);
     expect(refused(`probes:\n  targets:\n    - { name: f, kind: audit_forwarding, sink: nowhere }\n`)).toEqual(['dockmaster.yaml:3: probes.targets[0].sink: refers to audit sink "nowhere", which is not declared under audit.forward']);
+  });
+});
+
+describe("syslog over TLS (RFC 5425)", () => {
+  it("delivers to a receiver whose certificate the CA file vouches for, and refuses one it does not", async () => {
+    const cert = loopbackCertificate();
+    const received: string[] = [];
+    const server = tls.createServer({ key: cert.keyPem, cert: cert.certPem }, (socket) => socket.on("data", (d) => received.push(d.toString("utf8"))));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `tls://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    const event = { id: "1", at: "2026-11-30T12:00:00.000Z", actor: { id: null, email: "a@x" }, action: "auth.signin", target: { type: null, id: null }, outcome: "failure", sourceIp: "10.0.0.1", detail: null };
+    const trusted = syslogSender({ url, appName: "dockmaster", ca: cert.certPem });
+    const untrusted = syslogSender({ url, appName: "dockmaster" });
+    try {
+      await trusted.send([event]);
+      const deadline = Date.now() + 5000;
+      while (!received.join("").includes("auth.signin") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(received.join("")).toMatch(/^\d+ <108>1 2026-11-30T12:00:00\.000Z \S+ dockmaster \d+ auth\.signin \[audit@32473 id="1" action="auth\.signin" outcome="failure" actor="a@x" sourceIp="10\.0\.0\.1"\] /);
+      await expect(untrusted.send([event])).rejects.toThrow(/^syslog 127\.0\.0\.1:\d+: self[- ]signed certificate/);
+    } finally {
+      await trusted.close();
+      await untrusted.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
