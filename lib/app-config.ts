@@ -6,7 +6,9 @@
  * store). Assembled here, at the wiring level, so that lib/config imports no feature.
  */
 import path from "node:path";
+import { z } from "zod";
 import { auditConfig, type AuditConfig } from "@/lib/audit/forward/config";
+import { accessRule, authConfig } from "@/lib/auth/identity-config";
 import { configPath, loadConfig, parseConfig } from "@/lib/config/load";
 import { configSchema } from "@/lib/config/schema";
 import { checkExceptionReferences, exceptionsConfig } from "@/lib/exceptions/config-schema";
@@ -22,10 +24,14 @@ type Env = Record<string, string | undefined>;
  */
 function appConfigSchema(env: Env, baseDir: string) {
   return configSchema
-    .safeExtend({ probes: probesConfig.optional(), exceptions: exceptionsConfig.optional(), audit: auditConfig.optional() })
+    .safeExtend({ probes: probesConfig.optional(), exceptions: exceptionsConfig.optional(), audit: auditConfig.optional(), auth: authConfig.optional(), access: z.array(accessRule).default([]) })
     .superRefine((cfg, ctx) => {
       checkProbeReferences(cfg, ctx);
       checkExceptionReferences(cfg, ctx);
+      const environments = new Set(cfg.environments.map((e) => e.name));
+      cfg.access.forEach((r, i) => {
+        if (r.environment && !environments.has(r.environment)) ctx.addIssue({ code: "custom", path: ["access", i, "environment"], message: `refers to environment "${r.environment}", which is not declared under environments` });
+      });
       const sinks = new Set((cfg.audit?.forward ?? []).map((s) => s.name));
       cfg.probes?.targets.forEach((t, i) => {
         if (t.kind === "audit_forwarding" && typeof t.sink === "string" && !sinks.has(t.sink)) {

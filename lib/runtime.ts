@@ -1,5 +1,6 @@
 import { syncAuditSinks } from "@/lib/audit/forward/sinks";
 import { bootstrapAdminFromEnv } from "@/lib/auth/bootstrap";
+import { setAccessRules } from "@/lib/auth/group-access";
 import { loadAppConfig, type AppConfig } from "@/lib/app-config";
 import { configPath } from "@/lib/config/load";
 import { syncConfig } from "@/lib/config/sync";
@@ -23,6 +24,7 @@ export interface Runtime {
  */
 async function boot(): Promise<Runtime> {
   const config = await loadAppConfig();
+  setAccessRules(config.access);
   const db = await openDatabase({ url: process.env.DATABASE_URL || undefined });
   try {
     await syncConfig(db.prisma, config);

@@ -66,6 +66,8 @@ export interface Grant {
   role: Role;
   /** Environment name, or null for a global grant. */
   environment: string | null;
+  /** granted through this directory group (dockmaster.yaml `access:`), not stored on the account */
+  group?: string;
 }
 
 export interface Resource {

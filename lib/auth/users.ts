@@ -1,6 +1,7 @@
 import { InvalidInputError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
+import { groupGrants } from "./group-access";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
 import type { Grant, Role } from "./policy";
 
@@ -113,10 +114,10 @@ type LoadedGrants = { email: string; name: string | null; grants: Grant[] };
 async function readAccount(prisma: PrismaClient, userId: string): Promise<{ loaded: LoadedGrants; sessionVersion: number } | null> {
   const user = await prisma.user.findUnique({
     where: { id: userId },
-    select: { email: true, name: true, disabled: true, sessionVersion: true, grants: { select: { role: true, environment: { select: { name: true } } } } },
+    select: { email: true, name: true, disabled: true, sessionVersion: true, groups: true, grants: { select: { role: true, environment: { select: { name: true } } } } },
   });
   if (!user || user.disabled) return null;
-  const grants = user.grants.map((g) => ({ role: g.role, environment: g.environment?.name ?? null }));
+  const grants = [...user.grants.map((g) => ({ role: g.role, environment: g.environment?.name ?? null })), ...groupGrants(user.groups)];
   return { loaded: { email: user.email, name: user.name, grants }, sessionVersion: user.sessionVersion };
 }
 
