@@ -5,6 +5,7 @@
  * store). Assembled here, at the wiring level, so that lib/config imports no feature.
  */
 import path from "node:path";
+import { authConfig } from "@/lib/auth/config-schema";
 import { configPath, loadConfig, parseConfig } from "@/lib/config/load";
 import { configSchema } from "@/lib/config/schema";
 import { checkExceptionReferences, exceptionsConfig } from "@/lib/exceptions/config-schema";
@@ -20,7 +21,7 @@ type Env = Record<string, string | undefined>;
  */
 function appConfigSchema(env: Env, baseDir: string) {
   return configSchema
-    .safeExtend({ probes: probesConfig.optional(), exceptions: exceptionsConfig.optional() })
+    .safeExtend({ probes: probesConfig.optional(), exceptions: exceptionsConfig.optional(), auth: authConfig.optional() })
     .superRefine((cfg, ctx) => {
       checkProbeReferences(cfg, ctx);
       checkExceptionReferences(cfg, ctx);

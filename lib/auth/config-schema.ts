@@ -1,0 +1,22 @@
+/**
+ * The `auth:` section of dockmaster.yaml (added to the config in lib/app-config.ts). For now it holds
+ * the API token limits; sign-in providers will sit beside `tokens`.
+ *
+ *   auth:
+ *     tokens:
+ *       maxDays: 365     # no new API token may live longer (UI and API alike)
+ */
+import { z } from "zod";
+
+export const DEFAULT_TOKEN_MAX_DAYS = 365;
+
+export const tokensConfig = z.strictObject({
+  maxDays: z.number().int().min(1, { error: "must be at least 1 day" }).max(3650, { error: "must be at most 3650 days (10 years)" }).default(DEFAULT_TOKEN_MAX_DAYS),
+});
+
+export const authConfig = z.strictObject({
+  tokens: tokensConfig.prefault({}),
+});
+
+export type TokenSettings = z.output<typeof tokensConfig>;
+export const defaultTokenSettings: TokenSettings = { maxDays: DEFAULT_TOKEN_MAX_DAYS };
