@@ -107,13 +107,14 @@ export function tokenLimitOf(row: { scopes: readonly string[]; environments: rea
   return { scopes, environments: row.environments.length > 0 ? [...row.environments] : null, legacy };
 }
 
-export type TokenResult = { ok: true; principal: Principal } | { ok: false; message: string };
+/** `unknown`: no such token at all (the events endpoint then tries the value as the registry's own secret). */
+export type TokenResult = { ok: true; principal: Principal } | { ok: false; message: string; unknown?: true };
 
 /** The principal a bearer token stands for, its grants narrowed by the token, or why it does not work (a 401). */
 export async function principalFromToken(prisma: PrismaClient, raw: string, ip: string | null, now = new Date()): Promise<TokenResult> {
-  if (!raw.startsWith(PREFIX)) return { ok: false, message: "The API token is not a Dockmaster token (they start with dm_)." };
+  if (!raw.startsWith(PREFIX)) return { ok: false, message: "The API token is not a Dockmaster token (they start with dm_).", unknown: true };
   const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(raw) } });
-  if (!row) return { ok: false, message: "The API token is unknown." };
+  if (!row) return { ok: false, message: "The API token is unknown.", unknown: true };
   if (row.revokedAt) return { ok: false, message: `The API token "${row.name}" was revoked on ${row.revokedAt.toISOString()}.` };
   if (row.expiresAt && row.expiresAt <= now) return { ok: false, message: `The API token "${row.name}" expired on ${row.expiresAt.toISOString()}: create a new one under Account → API tokens.` };
   const user = await loadGrants(prisma, row.userId);
