@@ -53,7 +53,7 @@ async function refuse(prisma: PrismaClient, principal: Principal, action: Action
     target: resource.environment ? { type: "environment", id: resource.environment } : null,
     outcome: "denied",
     sourceIp: principal.ip,
-    detail: { attempted: action, reason, ...(principal.viaToken ? { token: principal.viaToken } : {}) },
+    detail: { attempted: action, reason, ...(principal.viaToken ? { via: `API token "${principal.viaToken}"` } : {}) },
   });
   throw new AuthError(403, `Not allowed: ${reason}.`);
 }

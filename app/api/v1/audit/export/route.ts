@@ -23,7 +23,7 @@ export const GET = withPermission<Record<string, never>>("audit.export", async (
     target: null,
     outcome: "success",
     sourceIp: principal.ip,
-    detail: { format, filter: { ...filter, from: filter.from?.toISOString(), to: filter.to?.toISOString() }, ...(principal.viaToken ? { token: principal.viaToken } : {}) },
+    detail: { format, filter: { ...filter, from: filter.from?.toISOString(), to: filter.to?.toISOString() }, ...(principal.viaToken ? { via: `API token "${principal.viaToken}"` } : {}) },
   });
   return new Response(auditExportStream(prisma, filter, format as ExportFormat), {
     headers: { "content-type": exportContentType(format as ExportFormat), "content-disposition": `attachment; filename="${exportFileName(format as ExportFormat)}"`, "cache-control": "no-store" },
