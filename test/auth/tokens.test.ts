@@ -120,6 +120,25 @@ describe("scopes narrow the owner's roles", () => {
   });
 });
 
+describe("registry events with a token", () => {
+  it("an admin's events token delivers; a read token or a developer's events token is refused; an unknown value is tried as the registry secret", async () => {
+    const POST = await import("@/app/api/v1/events/[registry]/route").then((m) => m.POST);
+    const post = (t: string) => call(POST, "/api/v1/events/reg-down", t, { method: "POST", body: JSON.stringify({ events: [] }), params: { registry: "reg-down" } });
+    const delivered = await post((await token(ids.admin, ["events"])).token);
+    expect(delivered.status).toBe(202);
+    expect(await delivered.res.json()).toEqual({ applied: 0, duplicates: 0, ignored: 0, unmapped: 0 });
+    const read = await post((await token(ids.admin, ["read"])).token);
+    expect(read.status).toBe(403);
+    expect(await errorOf(read)).toContain('lacks the "events" scope needed for events.deliver');
+    const developer = await post((await token(ids.developer, ["events"])).token);
+    expect(developer.status).toBe(403);
+    expect(await errorOf(developer)).toContain("no role grants events.deliver");
+    const unknown = await post("dm_not-a-token");
+    expect(unknown.status).toBe(401);
+    expect(await errorOf(unknown)).toBe("unknown registry or wrong events secret");
+  });
+});
+
 describe("expiry, revocation, last use", () => {
   it("an expired token gets 401 saying it expired", async () => {
     const t = await token(ids.developer, ["read"], { name: "old" });
