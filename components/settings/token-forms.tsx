@@ -23,7 +23,8 @@ export function CreateTokenForm({ action, maxDays, environments }: { action: For
             <legend className="text-sm font-medium text-slate-700">Scopes (a token never gets more than your roles)</legend>
             {tokenScopes.map((s) => (
               <label key={s} className="mr-4 inline-flex items-center gap-1 text-sm" title={scopeDescriptions[s]}>
-                <input type="checkbox" name="scopes" value={s} defaultChecked={s === "read"} /> {s}
+                <input type="checkbox" name="scopes" value={s} defaultChecked={s === "read"} />
+                {` ${s} `}
                 <span className="text-xs text-slate-500">({scopeDescriptions[s]})</span>
               </label>
             ))}
@@ -33,7 +34,8 @@ export function CreateTokenForm({ action, maxDays, environments }: { action: For
             <legend className="text-sm font-medium text-slate-700">Only in environments (none ticked: all yours)</legend>
             {environments.map((e) => (
               <label key={e} className="mr-4 inline-flex items-center gap-1 text-sm">
-                <input type="checkbox" name="environments" value={e} /> {e}
+                <input type="checkbox" name="environments" value={e} />
+                {` ${e}`}
               </label>
             ))}
             <FieldErrors messages={errors.environments} />
