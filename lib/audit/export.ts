@@ -10,7 +10,7 @@ import { auditWhere, type AuditFilter } from "./log";
 export const exportFormats = ["csv", "json", "ndjson"] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
-export const EXPORT_BATCH = 1000;
+const EXPORT_BATCH = 1000;
 
 type Db = Pick<PrismaClient, "auditEvent">;
 type AuditRow = Awaited<ReturnType<Db["auditEvent"]["findMany"]>>[number];

@@ -5,7 +5,7 @@ import { z } from "zod";
  * a search form: a value that does not parse is dropped rather than refused, so the page and the
  * export it links to always agree on the rows.
  */
-export const auditFilterQuery = z.object({
+const auditFilterQuery = z.object({
   actor: z.string().trim().max(320).optional().catch(undefined),
   action: z.string().trim().max(100).optional().catch(undefined),
   outcome: z.enum(["success", "failure", "denied"]).optional().catch(undefined),
@@ -15,7 +15,7 @@ export const auditFilterQuery = z.object({
   before: z.string().regex(/^\d+$/).transform(BigInt).optional().catch(undefined),
 });
 
-export type AuditFilterQuery = z.output<typeof auditFilterQuery>;
+type AuditFilterQuery = z.output<typeof auditFilterQuery>;
 
 /** Empty form fields mean "no filter", not an empty match. */
 export function parseAuditFilters(raw: Record<string, string>): AuditFilterQuery {

@@ -8,9 +8,9 @@
  */
 import { z } from "zod";
 
-export const DEFAULT_TOKEN_MAX_DAYS = 365;
+const DEFAULT_TOKEN_MAX_DAYS = 365;
 
-export const tokensConfig = z.strictObject({
+const tokensConfig = z.strictObject({
   maxDays: z.number().int().min(1, { error: "must be at least 1 day" }).max(3650, { error: "must be at most 3650 days (10 years)" }).default(DEFAULT_TOKEN_MAX_DAYS),
 });
 

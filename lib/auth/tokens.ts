@@ -10,7 +10,7 @@ import { loadGrants, type ActorContext } from "./users";
 const PREFIX = "dm_";
 const DAY_MS = 86_400_000;
 /** lastUsedAt/lastUsedFrom are written at most this often per token: a busy pipeline must not turn every read into a write. */
-export const LAST_USED_EVERY_MS = 60_000;
+const LAST_USED_EVERY_MS = 60_000;
 
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
