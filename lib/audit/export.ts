@@ -64,7 +64,7 @@ export function exportFileName(format: ExportFormat, now = new Date()): string {
 }
 
 /** The filter's rows, newest first, a batch at a time (keyset on id: no OFFSET, each batch an index range). */
-export async function* auditBatches(db: Db, filter: AuditFilter, batchSize = EXPORT_BATCH): AsyncGenerator<AuditRow[]> {
+async function* auditBatches(db: Db, filter: AuditFilter, batchSize = EXPORT_BATCH): AsyncGenerator<AuditRow[]> {
   let before = filter.before;
   for (;;) {
     const rows = await db.auditEvent.findMany({ where: auditWhere({ ...filter, before }), orderBy: { id: "desc" }, take: batchSize });
