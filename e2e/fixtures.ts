@@ -39,11 +39,20 @@ export async function createUserViaUi(page: Page, user: { email: string; passwor
   await expect(form.getByRole("status")).toHaveText(`Created ${user.email}.`);
 }
 
-/** The signed-in user creates an API token in the UI and returns it. */
-export async function createTokenViaUi(page: Page, name: string): Promise<string> {
+/**
+ * The signed-in user creates an API token in the UI and returns it: with these scopes (by default
+ * what a pipeline needs to request and approve promotions), and only in these environments if given.
+ */
+export async function createTokenViaUi(page: Page, name: string, opts: { scopes?: string[]; environments?: string[]; days?: number } = {}): Promise<string> {
+  const scopes = opts.scopes ?? ["read", "promote", "approve"];
   await page.goto("/account/tokens");
   const form = page.getByRole("form", { name: "Create API token" });
   await form.getByLabel("Name").fill(name);
+  if (opts.days) await form.getByLabel(/^Expires in days/).fill(String(opts.days));
+  for (const scope of ["read", "promote", "approve", "metrics", "events", "admin"]) {
+    await form.getByRole("checkbox", { name: new RegExp(`^${scope} \\(`) }).setChecked(scopes.includes(scope));
+  }
+  for (const env of opts.environments ?? []) await form.getByRole("checkbox", { name: env, exact: true }).check();
   await form.getByRole("button", { name: "Create token" }).click();
   const text = await form.getByRole("status").textContent();
   const token = /(dm_[A-Za-z0-9_-]+)/.exec(text ?? "")?.[1];

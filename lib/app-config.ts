@@ -8,7 +8,8 @@
 import path from "node:path";
 import { z } from "zod";
 import { auditConfig, type AuditConfig } from "@/lib/audit/forward/config";
-import { accessRule, authConfig } from "@/lib/auth/identity-config";
+import { authConfig } from "@/lib/auth/config-schema";
+import { accessRule } from "@/lib/auth/identity-config";
 import { configPath, loadConfig, parseConfig } from "@/lib/config/load";
 import { configSchema } from "@/lib/config/schema";
 import { checkExceptionReferences, exceptionsConfig } from "@/lib/exceptions/config-schema";

@@ -54,9 +54,9 @@ export interface AuditFilter {
   limit?: number;
 }
 
-export async function listAudit(db: Tx, f: AuditFilter = {}) {
-  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
-  const where: Prisma.AuditEventWhereInput = {
+/** The audit page's filters as a query: shared by the page and the export, so both show the same rows. */
+export function auditWhere(f: AuditFilter): Prisma.AuditEventWhereInput {
+  return {
     ...(f.actor ? { actorEmail: { contains: f.actor, mode: "insensitive" } } : {}),
     ...(f.action ? { action: { startsWith: f.action } } : {}),
     ...(f.outcome ? { outcome: f.outcome } : {}),
@@ -64,6 +64,11 @@ export async function listAudit(db: Tx, f: AuditFilter = {}) {
     ...(f.from || f.to ? { at: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lte: f.to } : {}) } } : {}),
     ...(f.before ? { id: { lt: f.before } } : {}),
   };
+}
+
+export async function listAudit(db: Tx, f: AuditFilter = {}) {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  const where = auditWhere(f);
   const rows = await db.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: limit + 1 });
   return { rows: rows.slice(0, limit), nextBefore: rows.length > limit ? rows[limit - 1]!.id : undefined };
 }

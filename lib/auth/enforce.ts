@@ -2,6 +2,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { UserFacingError } from "@/lib/errors";
 import { decide, type Action, type Grant, type Resource } from "./policy";
+import { scopeRefusal, type TokenLimit } from "./token-scopes";
 
 /** The caller as the policy sees them: a person in the UI, or a pipeline holding one of their API tokens. */
 export interface Principal {
@@ -12,6 +13,8 @@ export interface Principal {
   ip: string | null;
   /** set when the call came with an API token */
   viaToken?: string;
+  /** the API token's scopes and environments (also carried on each grant: see Grant.limit) */
+  tokenLimit?: TokenLimit;
 }
 
 /** Not signed in (401) or not allowed (403): a refusal the caller can act on, like any UserFacingError. */
@@ -29,16 +32,28 @@ export class AuthError extends UserFacingError {
 export async function enforce(prisma: PrismaClient, principal: Principal | null, action: Action, resource: Resource = {}): Promise<Principal> {
   if (!principal) throw new AuthError(401, "You are not signed in.");
   const decision = decide(principal.grants, action, resource);
-  if (!decision.allowed) {
-    await writeAudit(prisma, {
-      actor: principal,
-      action: "permission.denied",
-      target: resource.environment ? { type: "environment", id: resource.environment } : null,
-      outcome: "denied",
-      sourceIp: principal.ip,
-      detail: { attempted: action, reason: decision.reason, ...(principal.viaToken ? { token: principal.viaToken } : {}) },
-    });
-    throw new AuthError(403, `Not allowed: ${decision.reason}.`);
-  }
+  if (!decision.allowed) await refuse(prisma, principal, action, resource, decision.reason);
   return principal;
+}
+
+/**
+ * A route whose service checks the permission per resource (a promotion's own environment…) still
+ * declares its action, so that a token's scopes are checked at the door: a token without the scope
+ * is refused there, even where the service would only have filtered a list.
+ */
+export async function enforceTokenScope(prisma: PrismaClient, principal: Principal, action: Action): Promise<void> {
+  const refusal = principal.tokenLimit ? scopeRefusal(principal.tokenLimit, action) : null;
+  if (refusal) await refuse(prisma, principal, action, {}, refusal);
+}
+
+async function refuse(prisma: PrismaClient, principal: Principal, action: Action, resource: Resource, reason: string): Promise<never> {
+  await writeAudit(prisma, {
+    actor: principal,
+    action: "permission.denied",
+    target: resource.environment ? { type: "environment", id: resource.environment } : null,
+    outcome: "denied",
+    sourceIp: principal.ip,
+    detail: { attempted: action, reason, ...(principal.viaToken ? { via: `API token "${principal.viaToken}"` } : {}) },
+  });
+  throw new AuthError(403, `Not allowed: ${reason}.`);
 }

@@ -1,6 +1,6 @@
 /**
- * The `auth:` and `access:` sections of dockmaster.yaml (issue 15): where people sign in besides
- * local passwords, and which roles their directory groups grant.
+ * Sign-in in dockmaster.yaml (issue 15): where people sign in besides local passwords (part of the
+ * `auth:` section, lib/auth/config-schema.ts), and which roles their directory groups grant (`access:`).
  *
  *   auth:
  *     local: true                 # false: only the break-glass account signs in with a password
@@ -72,18 +72,18 @@ const ldapConfig = z
     }
   });
 
-export const authConfig = z
-  .strictObject({
-    local: z.boolean().default(true),
-    /** the one account that may still sign in with a password when local is false */
-    breakGlass: z.email().optional(),
-    ldap: ldapConfig.optional(),
-  })
-  .superRefine((a, ctx) => {
-    if (!a.local && !a.breakGlass) ctx.addIssue({ code: "custom", path: ["breakGlass"], message: "is required when local is false: without it nobody could sign in when the directory is down" });
-    if (!a.local && !a.ldap) ctx.addIssue({ code: "custom", path: ["local"], message: "false leaves no way to sign in but the break-glass account: configure ldap" });
-  });
+/** auth.local, auth.breakGlass and auth.ldap (lib/auth/config-schema.ts holds the whole section) */
+export const signInFields = {
+  local: z.boolean().default(true),
+  /** the one account that may still sign in with a password when local is false */
+  breakGlass: z.email().optional(),
+  ldap: ldapConfig.optional(),
+};
 
-export type AuthConfig = z.output<typeof authConfig>;
-export type LdapConfig = NonNullable<AuthConfig["ldap"]>;
+export function checkSignIn(a: { local: boolean; breakGlass?: string; ldap?: unknown }, ctx: z.RefinementCtx): void {
+  if (!a.local && !a.breakGlass) ctx.addIssue({ code: "custom", path: ["breakGlass"], message: "is required when local is false: without it nobody could sign in when the directory is down" });
+  if (!a.local && !a.ldap) ctx.addIssue({ code: "custom", path: ["local"], message: "false leaves no way to sign in but the break-glass account: configure ldap" });
+}
+
+export type LdapConfig = z.output<typeof ldapConfig>;
 export type AccessRule = z.output<typeof accessRule>;

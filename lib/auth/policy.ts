@@ -2,6 +2,8 @@
  * The permission policy: the one place that decides who may do what. Pure (no I/O), so it can be
  * tested exhaustively, action × role × scope; lib/auth/require.ts feeds it the caller's grants.
  */
+import { scopeRefusal, type TokenLimit } from "./token-scopes";
+
 export const roles = ["viewer", "developer", "approver", "admin"] as const;
 export type Role = (typeof roles)[number];
 
@@ -24,9 +26,14 @@ export const globalActions = [
   "scan.view",
   "replication.view",
   "probe.view",
+  // Prometheus scraping of /metrics: its own action so that a token needs the `metrics` scope for it
+  "metrics.view",
   "token.manage",
   "account.manage",
   "audit.view",
+  "audit.export",
+  // registry notifications sent with an API token instead of the registry's events secret
+  "events.deliver",
   "registry.manage",
   "environment.manage",
   "replication.trigger",
@@ -48,11 +55,12 @@ export const actions: readonly Action[] = [...environmentActions, ...globalActio
 const allowed: Record<Role, ReadonlySet<Action>> = (() => {
   // token.manage: a person's own API tokens, which never carry more than that person's roles.
   // account.manage: a person's own password and sessions.
-  const viewer: Action[] = ["environment.view", "promotion.view", "registry.view", "scan.view", "replication.view", "probe.view", "token.manage", "account.manage"];
+  const viewer: Action[] = ["environment.view", "promotion.view", "registry.view", "scan.view", "replication.view", "probe.view", "metrics.view", "token.manage", "account.manage"];
   const developer: Action[] = [...viewer, "promotion.request"];
   // Approvers sign off on and back out promotions; they read the audit trail they are part of.
-  // They are also the ones on call, so they may acknowledge probe alerts.
-  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "exception.manage", "audit.view", "probe.acknowledge"];
+  // They are also the ones on call, so they may acknowledge probe alerts. Auditors are given the
+  // approver role to download the trail (audit.export).
+  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "exception.manage", "audit.view", "audit.export", "probe.acknowledge"];
   const admin: Action[] = [...actions];
   return {
     viewer: new Set(viewer),
@@ -68,6 +76,12 @@ export interface Grant {
   environment: string | null;
   /** granted through this directory group (dockmaster.yaml `access:`), not stored on the account */
   group?: string;
+  /**
+   * Set on the grants of a caller holding an API token: the grant counts only for what the token's
+   * scopes and environments allow. Carried on each grant so that every decide() caller (visible
+   * environments, decisions, lists) narrows a token without knowing about tokens.
+   */
+  limit?: TokenLimit;
 }
 
 export interface Resource {
@@ -87,7 +101,24 @@ export function decide(grants: readonly Grant[], action: Action, resource: Resou
   }
   const self = (selfActions as readonly string[]).includes(action);
   const counts = (g: Grant) => g.environment === null || self || (isEnvironmentAction(action) && g.environment === env);
-  if (grants.some((g) => counts(g) && allowed[g.role].has(action))) return { allowed: true };
-  const scope = isEnvironmentAction(action) ? ` in environment "${env}"` : "";
-  return { allowed: false, reason: `no role grants ${action}${scope}` };
+  const permitting = grants.filter((g) => counts(g) && allowed[g.role].has(action));
+  if (permitting.length === 0) {
+    const scope = isEnvironmentAction(action) ? ` in environment "${env}"` : "";
+    return { allowed: false, reason: `no role grants ${action}${scope}` };
+  }
+  // the owner's roles allow it; a token may still narrow that (never widen: it only removes grants)
+  const refusals = permitting.map((g) => (g.limit ? limitRefusal(g.limit, action, env) : null));
+  const refusal = refusals.find((r) => r !== null);
+  return refusals.some((r) => r === null) || !refusal ? { allowed: true } : { allowed: false, reason: refusal };
+}
+
+function limitRefusal(limit: TokenLimit, action: Action, env: string | undefined): string | null {
+  const byScope = scopeRefusal(limit, action);
+  if (byScope) return byScope;
+  if (!limit.environments) return null;
+  const list = limit.environments.join(", ");
+  // a global action reaches every environment's data (all repositories, all probes), so a token
+  // restricted to some environments cannot do it
+  if (!isEnvironmentAction(action)) return `this API token is restricted to environment(s) ${list}; ${action} concerns every environment`;
+  return limit.environments.includes(env!) ? null : `this API token is restricted to environment(s) ${list}, not "${env}"`;
 }

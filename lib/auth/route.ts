@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { toCallerError } from "@/lib/error-contract";
 import { InvalidInputError, UserFacingError } from "@/lib/errors";
 import { getPrisma } from "@/lib/runtime";
-import { AuthError, enforce, type Principal } from "./enforce";
+import { AuthError, enforce, enforceTokenScope, type Principal } from "./enforce";
 import { appOrigins } from "./origin";
 import type { Action, Resource } from "./policy";
 import { clientIpFrom } from "./request";
@@ -23,9 +23,9 @@ function bearerToken(request: Request): string | null {
 export async function routePrincipal(request: Request): Promise<Principal | null> {
   const token = bearerToken(request);
   if (token !== null) {
-    const principal = await principalFromToken(await getPrisma(), token, clientIpFrom(request.headers));
-    if (!principal) throw new AuthError(401, "The API token is unknown, revoked or expired.");
-    return principal;
+    const result = await principalFromToken(await getPrisma(), token, clientIpFrom(request.headers));
+    if (!result.ok) throw new AuthError(401, result.message);
+    return result.principal;
   }
   return currentPrincipal();
 }
@@ -70,15 +70,40 @@ function checkedParams<P>(params: P): P {
 }
 
 /**
+ * What a route may be called for: an action checked here (with its environment when a function
+ * gives one), or `delegated(action)` when the service checks it per resource (a promotion's own
+ * environment…). Either way the route names its action, so an API token's scopes are checked for
+ * every route (lib/auth/token-scopes.ts), even where the service would only filter a list.
+ */
+export type RoutePermission<P> = Action | ((params: P, url: URL) => [Action, Resource]) | { delegated: Action | ((params: P) => Action) };
+
+export function delegated<P>(action: Action | ((params: P) => Action)): { delegated: Action | ((params: P) => Action) } {
+  return { delegated: action };
+}
+
+/** The action a route stands for, for the token-scope check (and for tests that walk every route). */
+export function routeAction<P>(permission: RoutePermission<P>, params: P, url: URL): { action: Action; resource: Resource; checkedByService: boolean } {
+  if (typeof permission === "string") return { action: permission, resource: {}, checkedByService: false };
+  if (typeof permission === "function") {
+    const [action, resource] = permission(params, url);
+    return { action, resource, checkedByService: false };
+  }
+  const d = permission.delegated;
+  return { action: typeof d === "function" ? d(params) : d, resource: {}, checkedByService: true };
+}
+
+export type RouteHandler<P> = ((request: Request, context: { params: Promise<P> }) => Promise<Response>) & { permission: RoutePermission<P> };
+
+/**
  * Route handlers in three steps like server actions: who is calling and may they (on the server),
  * then the handler. Failures are answered by the one error contract (lib/error-contract.ts): JSON
  * `{error}` with the status the error's kind means, never a partial answer, never an internal message.
  */
 export function withPermission<P>(
-  permission: Action | ((params: P, url: URL) => [Action, Resource]) | null,
+  permission: RoutePermission<P>,
   handler: (ctx: { principal: Principal; params: P; url: URL; request: Request }) => Promise<Response>,
-) {
-  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+): RouteHandler<P> {
+  const route = async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const url = new URL(request.url);
     try {
       const params = checkedParams(await context.params);
@@ -88,10 +113,10 @@ export function withPermission<P>(
       }
       const principal = await routePrincipal(request);
       if (!principal) throw new AuthError(401, "You are not signed in.");
-      if (permission) {
-        const [action, resource] = typeof permission === "string" ? [permission, {}] : permission(params, url);
-        await enforce(await getPrisma(), principal, action, resource);
-      }
+      const { action, resource, checkedByService } = routeAction(permission, params, url);
+      const prisma = await getPrisma();
+      if (checkedByService) await enforceTokenScope(prisma, principal, action);
+      else await enforce(prisma, principal, action, resource);
       return await handler({ principal, params, url, request });
     } catch (err) {
       const e = toCallerError(err, `[api] ${request.method} ${url.pathname}`);
@@ -99,6 +124,7 @@ export function withPermission<P>(
       return Response.json(body, { status: e.status, headers: e.requestId ? { "x-request-id": e.requestId } : undefined });
     }
   };
+  return Object.assign(route, { permission });
 }
 
 /** The body as text, at most `max` bytes read: a client that sends more (declared or not) is cut off. */

@@ -36,7 +36,7 @@ beforeAll(async () => {
   await prisma.inventoryLabel.create({ data: { digest: D, key: "org.opencontainers.image.source", value: "https://git.example/payments" } });
   const sys = { actor: null, ip: null };
   const viewer = await createUser(prisma, sys, { email: "viewer@x.io", password: "viewer password", grants: [{ role: "viewer", environmentId: dev.id }] });
-  devToken = (await createApiToken(prisma, sys, viewer.id, "ci")).token;
+  devToken = (await createApiToken(prisma, sys, viewer.id, { name: "ci", scopes: ["read"], expiresInDays: 30 }, { maxDays: 365 })).token;
 }, 240_000);
 
 afterAll(async () => {

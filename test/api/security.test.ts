@@ -66,7 +66,7 @@ beforeAll(async () => {
       ],
     })
   ).id;
-  approverToken = (await createApiToken(prisma, sys, users.approver, "ci")).token;
+  approverToken = (await createApiToken(prisma, sys, users.approver, { name: "ci", scopes: ["read", "approve"], expiresInDays: 30 }, { maxDays: 365 })).token;
 }, 240_000);
 
 afterAll(async () => {
@@ -248,11 +248,11 @@ describe("ids and the error contract", () => {
   });
 
   it("reports an unexpected error generically with a request id, and logs it in full under that id", async () => {
-    const { withPermission } = await import("@/lib/auth/route");
+    const { delegated, withPermission } = await import("@/lib/auth/route");
     const logged: string[] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
     try {
-      const route = withPermission(null, async () => {
+      const route = withPermission(delegated("promotion.view"), async () => {
         throw new Error("connection string postgres://admin:hunter2@db\n[api] forged line");
       });
       session.current = { user: { id: users.approver, sessionVersion: 0 } };

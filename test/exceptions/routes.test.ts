@@ -43,8 +43,8 @@ beforeAll(async () => {
   const sys = { actor: null, ip: null };
   ids.devApprover = (await createUser(prisma, sys, { email: "devapprover@x.io", password: "dev approver pw", grants: [{ role: "approver", environmentId: dev.id }, { role: "viewer", environmentId: null }] })).id;
   ids.prodApprover = (await createUser(prisma, sys, { email: "prodapprover@x.io", password: "prod approver pw", grants: [{ role: "approver", environmentId: prod.id }, { role: "viewer", environmentId: null }] })).id;
-  tokens.devApprover = (await createApiToken(prisma, sys, ids.devApprover, "ci")).token;
-  tokens.prodApprover = (await createApiToken(prisma, sys, ids.prodApprover, "ci")).token;
+  tokens.devApprover = (await createApiToken(prisma, sys, ids.devApprover, { name: "ci", scopes: ["read", "approve"], expiresInDays: 30 }, { maxDays: 365 })).token;
+  tokens.prodApprover = (await createApiToken(prisma, sys, ids.prodApprover, { name: "ci", scopes: ["read", "approve"], expiresInDays: 30 }, { maxDays: 365 })).token;
 }, 180_000);
 
 afterAll(async () => {

@@ -1,24 +1,15 @@
 import Link from "next/link";
-import { z } from "zod";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
+import { parseAuditFilters } from "@/lib/audit/filters";
 import { listAudit } from "@/lib/audit/log";
 import { authorizePage } from "@/lib/auth/page";
+import { decide } from "@/lib/auth/policy";
 import { formatTimestamp } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
 
 export const metadata = { title: "Audit" };
-
-const filters = z.object({
-  actor: z.string().trim().max(320).optional().catch(undefined),
-  action: z.string().trim().max(100).optional().catch(undefined),
-  outcome: z.enum(["success", "failure", "denied"]).optional().catch(undefined),
-  target: z.string().trim().max(200).optional().catch(undefined),
-  from: z.coerce.date().optional().catch(undefined),
-  to: z.coerce.date().optional().catch(undefined),
-  before: z.string().regex(/^\d+$/).transform(BigInt).optional().catch(undefined),
-});
 
 const tone = { success: "green", failure: "amber", denied: "red" } as const;
 
@@ -26,12 +17,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const access = await authorizePage("audit.view");
   if (!access.ok) return <Forbidden message={access.message} />;
   const raw = await searchParams;
-  const f = filters.parse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== "")));
+  const f = parseAuditFilters(raw);
   const { rows, nextBefore } = await listAudit(await getPrisma(), f);
   const next = nextBefore ? `?${new URLSearchParams({ ...raw, before: nextBefore.toString() })}` : null;
+  // the whole filtered view, not the page on screen: no `before`
+  const { before: _page, ...kept } = raw;
+  const exportHref = (format: string) => `/api/v1/audit/export?${new URLSearchParams({ ...kept, format })}`;
+  const canExport = decide(access.principal.grants, "audit.export").allowed;
   return (
     <>
       <PageHeader title="Audit log" description="Every sign-in, refusal and change, newest first." />
+      {canExport && (
+        <div className="mb-3 flex justify-end gap-2" aria-label="Export the filtered audit log">
+          <a className="btn-secondary" href={exportHref("csv")} download>
+            Export CSV
+          </a>
+          <a className="btn-secondary" href={exportHref("json")} download>
+            Export JSON
+          </a>
+        </div>
+      )}
       <form className="card mb-4 grid grid-cols-2 gap-3 p-4 md:grid-cols-6" aria-label="Filter audit events">
         <input name="actor" placeholder="Who (email)" defaultValue={raw.actor} className="input" />
         <input name="action" placeholder="Action (e.g. auth.)" defaultValue={raw.action} className="input" />

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { jsonBody, queryInput, withPermission } from "@/lib/auth/route";
+import { delegated, jsonBody, queryInput, withPermission } from "@/lib/auth/route";
 import { currentExceptionSettings } from "@/lib/exceptions/default-settings";
 import { exceptionFields } from "@/lib/exceptions/fields";
 import { createException, exceptionJson, listExceptions } from "@/lib/exceptions/service";
@@ -20,7 +20,7 @@ export const GET = withPermission("scan.view", async ({ url }) => {
  * accept a finding until expiresAt (201). The approver role in every environment it reaches is
  * checked by the service.
  */
-export const POST = withPermission(null, async ({ principal, request }) => {
+export const POST = withPermission(delegated("exception.manage"), async ({ principal, request }) => {
   const row = await createException(await getPrisma(), principal, await jsonBody(request, exceptionFields), await currentExceptionSettings());
   return Response.json(exceptionJson({ ...row, status: "active" }), { status: 201, headers: { location: `/api/v1/exceptions/${row.id}` } });
 });

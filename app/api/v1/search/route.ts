@@ -1,4 +1,4 @@
-import { withPermission } from "@/lib/auth/route";
+import { delegated, withPermission } from "@/lib/auth/route";
 import { UserFacingError } from "@/lib/errors";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { searchIndex } from "@/lib/inventory/index/search";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  * whose digest has it) and config label values (kind "label") matching q, in the environments the
  * caller may see.
  */
-export const GET = withPermission<Record<string, never>>(null, async ({ url, principal }) => {
+export const GET = withPermission<Record<string, never>>(delegated("environment.view"), async ({ url, principal }) => {
   const q = (url.searchParams.get("q") ?? "").trim();
   if (!q || q.length > 256) throw new UserFacingError("invalid request: q must be 1 to 256 characters", "invalid_input");
   const limit = Number(url.searchParams.get("limit") ?? 10);

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { jsonBody, withPermission } from "@/lib/auth/route";
+import { delegated, jsonBody, withPermission } from "@/lib/auth/route";
 import { NotFoundError } from "@/lib/errors";
+import { DECISION_VERBS, decisionPermission, type DecisionVerb } from "@/lib/promotion/decisions";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
 import { runNow } from "@/lib/promotion/scheduled";
@@ -16,7 +17,10 @@ const body = z.object(decisionFields).prefault({});
  * POST /api/v1/promotions/:id/{approve|reject|override|retry|rollback|run-now}. Each verb's permission is
  * checked by its service against the promotion's own target environment.
  */
-export const POST = withPermission<{ id: string; verb: string }>(null, async ({ principal, params, request }) => {
+const isVerb = (v: string): v is DecisionVerb => (DECISION_VERBS as readonly string[]).includes(v);
+
+// an unknown verb is a 404 from the handler; a token still needs read access to learn that
+export const POST = withPermission<{ id: string; verb: string }>(delegated(({ verb }) => (isVerb(verb) ? decisionPermission(verb) : "promotion.view")), async ({ principal, params, request }) => {
   const deps = await promotionDeps();
   const input = await jsonBody(request, body);
   const id = (await getPromotion(deps, principal, params.id)).id;
