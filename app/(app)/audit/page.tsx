@@ -5,8 +5,8 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { listAudit } from "@/lib/audit/log";
 import { authorizePage } from "@/lib/auth/page";
-import { formatTimestamp } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
+import { Time } from "@/components/ui/time";
 
 export const metadata = { title: "Audit" };
 
@@ -52,7 +52,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <table className="table" data-testid="audit-table">
           <thead>
             <tr>
-              <th>When (UTC)</th>
+              <th>When</th>
               <th>Who</th>
               <th>Action</th>
               <th>Target</th>
@@ -71,7 +71,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             )}
             {rows.map((r) => (
               <tr key={r.id.toString()}>
-                <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(r.at.toISOString())}</td>
+                <td className="whitespace-nowrap font-mono text-xs">
+                  <Time at={r.at} seconds />
+                </td>
                 <td>{r.actorEmail ?? "—"}</td>
                 <td className="font-mono text-xs">{r.action}</td>
                 <td className="text-xs">{r.targetType ? `${r.targetType}: ${r.targetId}` : "—"}</td>

@@ -7,6 +7,7 @@ import { authorizePage } from "@/lib/auth/page";
 import { listApiTokens } from "@/lib/auth/tokens";
 import { getPrisma } from "@/lib/runtime";
 import { createTokenAction, revokeTokenAction } from "./actions";
+import { Time } from "@/components/ui/time";
 
 export const metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";
@@ -39,9 +40,15 @@ export default async function TokensPage() {
               <tr key={t.id}>
                 <td>{t.name}</td>
                 <td className="font-mono text-xs">{t.prefix}…</td>
-                <td className="text-xs">{t.createdAt.toISOString().slice(0, 16)}</td>
-                <td className="text-xs">{t.lastUsedAt?.toISOString().slice(0, 16) ?? "never"}</td>
-                <td className="text-xs">{t.expiresAt?.toISOString().slice(0, 10) ?? "never"}</td>
+                <td className="text-xs">
+                  <Time at={t.createdAt} />
+                </td>
+                <td className="text-xs">
+                  <Time at={t.lastUsedAt} relative fallback="never" />
+                </td>
+                <td className="text-xs">
+                  <Time at={t.expiresAt} fallback="never" />
+                </td>
                 <td>{t.revokedAt ? <Badge tone="red">revoked</Badge> : <HiddenFieldsButton action={revokeTokenAction} fields={{ id: t.id }} label="Revoke" danger />}</td>
               </tr>
             ))}
