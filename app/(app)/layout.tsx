@@ -16,7 +16,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <Providers>
       <TimeZoneProvider zone={time.zone}>
         <BrowserZoneReporter followsBrowser={time.stored === null} renderedIn={time.zone} />
-        <AppShell user={me.email} roles={describeGrants(me.grants)}>
+        <AppShell user={me.email} roles={describeGrants(me.grants)} grants={me.grants}>
           {children}
         </AppShell>
       </TimeZoneProvider>

@@ -38,7 +38,8 @@ export async function enforce(prisma: PrismaClient, principal: Principal | null,
       sourceIp: principal.ip,
       detail: { attempted: action, reason: decision.reason, ...(principal.viaToken ? { token: principal.viaToken } : {}) },
     });
-    throw new AuthError(403, `Not allowed: ${decision.reason}.`);
+    // the person reads plain words; the machine key stays in the audit row above
+    throw new AuthError(403, decision.message);
   }
   return principal;
 }
