@@ -1,4 +1,4 @@
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
 import { cache } from "react";
 import { writeAudit } from "@/lib/audit/log";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -31,8 +31,23 @@ export function chooseZone(stored: string | null | undefined, browser: string | 
 export const currentTimeZone = cache(async function currentTimeZone(): Promise<ZoneChoice> {
   const principal = await currentPrincipal();
   const user = principal ? await (await getPrisma()).user.findUnique({ where: { id: principal.id }, select: { timeZone: true } }) : null;
-  return chooseZone(user?.timeZone, (await cookies()).get(BROWSER_ZONE_COOKIE)?.value);
+  return chooseZone(user?.timeZone, cookieValue((await headers()).get("cookie"), BROWSER_ZONE_COOKIE));
 });
+
+/** One cookie from a Cookie header (read from the headers, like the caller's address in request.ts). */
+export function cookieValue(header: string | null, name: string): string | null {
+  for (const pair of header?.split(";") ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq > 0 && pair.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(pair.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
 
 /** Store (or with null, forget) the person's zone; audited like every change to an account. */
 export async function setUserTimeZone(prisma: PrismaClient, ctx: ActorContext, userId: string, zone: string | null): Promise<void> {
