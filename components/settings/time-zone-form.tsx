@@ -1,16 +1,18 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 import { ActionForm, type FormAction } from "@/components/form/action-form";
+
+const noSubscription = () => () => {};
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
  * The person's time zone for every time Dockmaster shows. "Browser" stores nothing, so the zone
  * follows the computer (a laptop that travels shows local times wherever it is).
  */
 export function TimeZoneForm({ action, stored, zones }: { action: FormAction; stored: string | null; zones: string[] }) {
-  // The browser's zone is only known in the browser: filled in after hydration.
-  const [detected, setDetected] = useState<string | null>(null);
-  useEffect(() => setDetected(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  // The browser's zone is only known in the browser: none in the server render, filled in after hydration.
+  const detected = useSyncExternalStore(noSubscription, browserZone, () => null);
   return (
     <ActionForm action={action} submitLabel="Save time zone" label="Time zone" className="flex flex-wrap items-end gap-2">
       {(errors) => (

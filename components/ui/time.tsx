@@ -54,9 +54,10 @@ export function Time({
   if (Number.isNaN(d.getTime())) return <>{fallback}</>;
   const absolute = formatDateTime(d, zone, relative ? { seconds: true } : opts);
   return (
-    // Relative text depends on the clock, which moves between the server render and hydration.
+    // Relative text without a given `now` reads the clock (formatRelative's default), which moves
+    // between the server render and hydration: the text may differ by a unit, so no warning.
     <time dateTime={d.toISOString()} title={relative ? absolute : formatDateTime(d, zone, { seconds: true })} className={className} suppressHydrationWarning>
-      {relative ? formatRelative(d, now ?? Date.now()) : absolute}
+      {relative ? formatRelative(d, now) : absolute}
     </time>
   );
 }
