@@ -9,6 +9,9 @@ export type TimeInput = Date | string | number;
 /** The zone used when nothing else is known (no stored choice, no browser cookie). */
 export const DEFAULT_TIME_ZONE = "UTC";
 
+/** Set by the browser (components/ui/time.tsx) to its own Intl zone, read by lib/auth/time-zone.ts. */
+export const BROWSER_ZONE_COOKIE = "dm-tz";
+
 function toDate(at: TimeInput): Date | null {
   const d = at instanceof Date ? at : new Date(at);
   return Number.isNaN(d.getTime()) ? null : d;

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect } from "react";
-import { DEFAULT_TIME_ZONE, formatDateTime, formatRelative, zoneLabel, type AbsoluteOptions, type TimeInput } from "@/lib/time-format";
+import { BROWSER_ZONE_COOKIE as COOKIE, DEFAULT_TIME_ZONE, formatDateTime, formatRelative, zoneLabel, type AbsoluteOptions, type TimeInput } from "@/lib/time-format";
 
 const ZoneContext = createContext<string>(DEFAULT_TIME_ZONE);
 
@@ -14,9 +14,6 @@ export function TimeZoneProvider({ zone, children }: { zone: string; children: R
 export function useTimeZone(): string {
   return useContext(ZoneContext);
 }
-
-/** The cookie lib/auth/time-zone.ts reads (BROWSER_ZONE_COOKIE; not imported: that module is server-only). */
-const COOKIE = "dm-tz";
 
 /**
  * Tells the server the browser's zone, for people who chose none. When the page was rendered in

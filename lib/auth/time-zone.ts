@@ -4,12 +4,9 @@ import { writeAudit } from "@/lib/audit/log";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { InvalidInputError } from "@/lib/errors";
 import { getPrisma } from "@/lib/runtime";
-import { DEFAULT_TIME_ZONE, isValidTimeZone } from "@/lib/time-format";
+import { BROWSER_ZONE_COOKIE, DEFAULT_TIME_ZONE, isValidTimeZone } from "@/lib/time-format";
 import { currentPrincipal } from "./session";
 import type { ActorContext } from "./users";
-
-/** Set by the browser (components/ui/time.tsx) to its own Intl zone, so server renders can use it. */
-export const BROWSER_ZONE_COOKIE = "dm-tz";
 
 export interface ZoneChoice {
   /** the zone every time on the page is shown in */
