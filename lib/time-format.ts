@@ -75,7 +75,7 @@ export function zoneLabel(zone: string, at: TimeInput = Date.now()): string {
 }
 
 export interface AbsoluteOptions {
-  /** "datetime" (default) "2026-11-30 14:05 CET", "date" "2026-11-30", "time" "14:05:09 CET" */
+  /** "datetime" (default) "2026-11-30 14:05 CET", "date" "2026-11-30 CET", "time" "14:05:09 CET" */
   style?: "datetime" | "date" | "time";
   seconds?: boolean;
   /** leave the zone name out (only where the zone is named nearby, e.g. in a chart's caption) */
