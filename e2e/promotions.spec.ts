@@ -87,7 +87,7 @@ test("a pipeline drives the REST API with API tokens; the server refuses viewers
   expect(self.status()).toBe(403);
   // The requester holds no approver role in prod, so the policy refuses before the self-approval rule
   // (which e2e test 2 and test/promotion/workflow.test.ts cover) is even reached.
-  expect((await self.json()).error).toBe('Not allowed: no role grants promotion.approve in environment "prod".');
+  expect((await self.json()).error).toBe('You need the approver role (or higher) in environment prod to approve promotions.');
 
   const tooLong = await request.post(`/api/v1/promotions/${p.id}/approve`, { headers: auth(apprToken), data: { comment: "x".repeat(2001) } });
   expect(tooLong.status()).toBe(400);

@@ -9,6 +9,7 @@ import { defaultExceptionSettings } from "./exceptions/config-schema";
 import { sweepExceptions } from "./exceptions/maintenance";
 import { resolveWebhookUrl } from "./probe/alerts/webhook";
 import { getRuntime } from "./runtime";
+import { plural } from "@/lib/plural";
 
 // Imported only by instrumentation.ts in the Node.js runtime: a failed boot ends the process.
 // The wiring of features happens here, above them: the probe scheduler's cluster-wide periodic job
@@ -33,9 +34,9 @@ try {
     probes: runtime.config.probes,
     async maintenance() {
       const interrupted = await failInterruptedPromotions(prisma);
-      if (interrupted) console.warn(`[dockmaster] ${interrupted} promotion(s) stopped making progress and were marked failed; retry them to resume`);
+      if (interrupted) console.warn(`[dockmaster] ${plural(interrupted, "promotion")} stopped making progress and were marked failed; retry them to resume`);
       const released = await releaseDuePromotions(await promotionDeps());
-      if (released) console.warn(`[dockmaster] ${released} scheduled promotion(s) left the schedule: their change window opened`);
+      if (released) console.warn(`[dockmaster] ${plural(released, "scheduled promotion")} left the schedule: their change window opened`);
       for (const r of await syncDueEnvironments(prisma)) if (r.error) console.warn(`[inventory] sync of environment ${r.environment} failed: ${r.error}`);
       const { warnDays } = runtime.config.exceptions ?? defaultExceptionSettings;
       await sweepExceptions(prisma, { now: new Date(), warnDays, webhookUrl: resolveWebhookUrl(runtime.config.probes?.webhook?.url) });

@@ -10,22 +10,7 @@ export function formatBytes(n: number | undefined): string {
   return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
 }
 
-export function formatAge(iso: string | undefined, now = Date.now()): string {
-  if (!iso) return "—";
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return "—";
-  const s = Math.max(0, Math.round((now - t) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
-  if (s < 86_400 * 365) return `${Math.floor(s / 86_400)}d`;
-  return `${(s / (86_400 * 365)).toFixed(1)}y`;
-}
-
-/** An ISO timestamp as "YYYY-MM-DD HH:MM:SS" (UTC, as the string has it); `fallback` when there is none. */
-export function formatTimestamp(iso: string | null | undefined, fallback = "—"): string {
-  return iso == null ? fallback : iso.slice(0, 19).replace("T", " ");
-}
+// Times: lib/time-format.ts (text in the person's zone) and components/ui/time.tsx (<Time>).
 
 export function shortDigest(d: string): string {
   const [alg, hex] = d.split(":");

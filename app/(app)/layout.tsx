@@ -1,19 +1,25 @@
 import { redirect } from "next/navigation";
 import { Providers } from "@/components/providers";
 import { AppShell } from "@/components/shell/app-shell";
+import { BrowserZoneReporter, TimeZoneProvider } from "@/components/ui/time";
 import { describeGrants } from "@/lib/auth/describe";
 import { currentPrincipal } from "@/lib/auth/session";
+import { currentTimeZone } from "@/lib/auth/time-zone";
 
 export const dynamic = "force-dynamic";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const me = await currentPrincipal();
   if (!me) redirect("/signin");
+  const time = await currentTimeZone();
   return (
     <Providers>
-      <AppShell user={me.email} roles={describeGrants(me.grants)}>
-        {children}
-      </AppShell>
+      <TimeZoneProvider zone={time.zone}>
+        <BrowserZoneReporter followsBrowser={time.stored === null} renderedIn={time.zone} />
+        <AppShell user={me.email} roles={describeGrants(me.grants)} grants={me.grants}>
+          {children}
+        </AppShell>
+      </TimeZoneProvider>
     </Providers>
   );
 }

@@ -1,6 +1,6 @@
 import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import type { FormAction } from "@/components/form/action-form";
-import { formatAge, formatTimestamp } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 
 export interface IndexFreshness {
   name: string;
@@ -23,13 +23,14 @@ export function IndexAsOf({ env, now, syncAction }: { env: IndexFreshness; now: 
       </span>
     );
   }
-  const iso = env.asOf.toISOString();
   return (
     <span className="block text-xs font-normal text-slate-500" data-testid={`as-of-${env.name}`} data-state={env.stale ? "stale" : "current"}>
-      <span title={`${formatTimestamp(iso)} UTC`}>as of {formatTimestamp(iso)} UTC ({formatAge(iso, now.getTime())} ago)</span>
+      <span>
+        as of <Time at={env.asOf} /> (<Time at={env.asOf} now={now} relative />)
+      </span>
       {env.stale && (
         <span className="block text-red-700" title={env.stale.error ?? undefined}>
-          stale since {formatTimestamp(env.stale.since.toISOString())} UTC: {env.stale.error ?? "the last sync failed"}
+          stale since <Time at={env.stale.since} />: {env.stale.error ?? "the last sync failed"}
         </span>
       )}
     </span>

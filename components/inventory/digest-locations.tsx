@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { formatTimestamp } from "@/lib/format";
 import type { DigestLocation } from "@/lib/inventory/index/reads";
 import { tagUrl } from "@/lib/inventory/index/urls";
+import { Time } from "@/components/ui/time";
 
 /** Every span during which a tag pointed at a digest: where it runs now (no "until") and where it ran. */
 export function DigestLocationsTable({ locations, testId }: { locations: DigestLocation[]; testId: string }) {
@@ -12,8 +12,8 @@ export function DigestLocationsTable({ locations, testId }: { locations: DigestL
           <tr>
             <th>Environment</th>
             <th>Repository:tag</th>
-            <th>Since (UTC)</th>
-            <th>Until (UTC)</th>
+            <th>Since</th>
+            <th>Until</th>
           </tr>
         </thead>
         <tbody>
@@ -32,8 +32,12 @@ export function DigestLocationsTable({ locations, testId }: { locations: DigestL
                   {l.repository}:{l.tag}
                 </Link>
               </td>
-              <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(l.since.toISOString())}</td>
-              <td className="whitespace-nowrap font-mono text-xs">{l.until ? formatTimestamp(l.until.toISOString()) : "now"}</td>
+              <td className="whitespace-nowrap font-mono text-xs">
+                <Time at={l.since} />
+              </td>
+              <td className="whitespace-nowrap font-mono text-xs">
+                <Time at={l.until} fallback="now" />
+              </td>
             </tr>
           ))}
         </tbody>

@@ -3,8 +3,10 @@ import { Badge } from "@/components/ui/badge";
 import type { Grant } from "@/lib/auth/policy";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { OVERDUE_AFTER_MS, syncStatusRows, type SyncStatusRow } from "@/lib/inventory/index/status";
-import { formatAge, formatTimestamp } from "@/lib/format";
+import { currentTimeZone } from "@/lib/auth/time-zone";
+import { formatDateTime } from "@/lib/time-format";
 import { getPrisma } from "@/lib/runtime";
+import { Time } from "@/components/ui/time";
 
 export function SyncStatusLoading() {
   return <p className="text-sm text-slate-400">reading sync status…</p>;
@@ -18,6 +20,7 @@ export async function SyncStatusPanel({ grants, syncAction }: { grants: readonly
   const prisma = await getPrisma();
   const now = new Date();
   const rows = await syncStatusRows(prisma, await visibleEnvironments(prisma, grants), now);
+  const { zone } = await currentTimeZone();
   if (rows.length === 0) return <p className="text-sm text-slate-500">No environments you may see.</p>;
   return (
     <div className="card overflow-x-auto">
@@ -48,7 +51,7 @@ export async function SyncStatusPanel({ grants, syncAction }: { grants: readonly
               <td>{r.repositories}</td>
               <td>{r.tags}</td>
               <td className="text-xs">
-                <StateCell row={r} now={now} />
+                <StateCell row={r} now={now} zone={zone} />
               </td>
               {syncAction && (
                 <td>
@@ -67,17 +70,16 @@ export async function SyncStatusPanel({ grants, syncAction }: { grants: readonly
 
 function When({ at, now }: { at: Date | null; now: Date }) {
   if (!at) return <span className="text-slate-400">—</span>;
-  const iso = at.toISOString();
-  return <span title={`${formatTimestamp(iso)} UTC`}>{formatAge(iso, now.getTime())} ago</span>;
+  return <Time at={at} now={now} relative />;
 }
 
-function StateCell({ row, now }: { row: SyncStatusRow; now: Date }) {
+function StateCell({ row, now, zone }: { row: SyncStatusRow; now: Date; zone: string }) {
   const parts: React.ReactNode[] = [];
-  if (row.running) parts.push(<Badge key="running" tone="sky" title={`lease held until ${formatTimestamp(row.running.until.toISOString())} UTC`}>running on {row.running.owner}</Badge>);
+  if (row.running) parts.push(<Badge key="running" tone="sky" title={`lease held until ${formatDateTime(row.running.until, zone, { seconds: true })}`}>running on {row.running.owner}</Badge>);
   if (row.stale) {
     parts.push(
-      <span key="stale" className="text-red-700" title={`${formatTimestamp(row.stale.since.toISOString())} UTC`}>
-        stale since {formatAge(row.stale.since.toISOString(), now.getTime())} ago: {row.stale.error ?? "the last sync failed"}
+      <span key="stale" className="text-red-700">
+        stale since <Time at={row.stale.since} />, <Time at={row.stale.since} now={now} relative />: {row.stale.error ?? "the last sync failed"}
       </span>,
     );
   }

@@ -1,7 +1,7 @@
 import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
 import type { FormAction } from "@/components/form/action-form";
 import { Badge } from "@/components/ui/badge";
-import { formatAge } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import type { AlertView } from "@/lib/probe/alerts/list";
 
 export function AlertsPanel({ alerts, now, acknowledge }: { alerts: AlertView[]; now: number; acknowledge?: FormAction }) {
@@ -21,7 +21,7 @@ export function AlertsPanel({ alerts, now, acknowledge }: { alerts: AlertView[];
                 {a.resolvedAt ? <Badge tone="green">resolved</Badge> : <Badge tone="red">firing</Badge>} <span className="font-medium">{a.message}</span>
               </div>
               <div className="text-xs text-slate-500">
-                rule {a.rule} · since {formatAge(a.startedAt, now)} ago
+                rule {a.rule} · since <Time at={a.startedAt} /> (<Time at={a.startedAt} now={now} relative />)
                 {a.resolvedAt && ` · ${a.resolveMessage ?? "resolved"}`}
                 {a.acknowledgedBy && ` · acknowledged by ${a.acknowledgedBy}`}
                 {a.notifyError ? <span className="text-red-700"> · webhook: {a.notifyError}</span> : a.notified ? " · webhook sent" : ""}

@@ -4,15 +4,18 @@ import { useSyncExternalStore } from "react";
 import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { TargetView } from "@/lib/probe/overview";
 import type { RangeKey } from "@/lib/probe/ranges";
+import { useTimeZone } from "@/components/ui/time";
+import { formatDateTime } from "@/lib/time-format";
 
 const COLORS = ["#0284c7", "#7c3aed", "#059669", "#d97706", "#db2777", "#475569"];
 
-function timeLabel(range: RangeKey) {
-  return (t: number) => {
-    const d = new Date(t);
-    return range === "1h" || range === "24h" ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : d.toLocaleDateString([], { month: "short", day: "numeric" });
-  };
+/** Axis ticks in the person's zone, like every table: "14:05" over a day, "11-30" over longer ranges. */
+function timeLabel(range: RangeKey, zone: string) {
+  return (t: number) => (range === "1h" || range === "24h" ? formatDateTime(t, zone, { style: "time", seconds: false, bare: true }) : formatDateTime(t, zone, { style: "date", bare: true }).slice(5));
 }
+
+/** The tooltip names the zone, so a point can be matched to a row of the failures table. */
+const tooltipLabel = (zone: string) => (t: unknown) => formatDateTime(Number(t), zone);
 
 /** Charts measure the browser's layout, so they draw after hydration; the box keeps its height meanwhile. */
 const noSubscription = () => () => {};
@@ -24,6 +27,7 @@ function useMounted() {
 /** p95 latency per target over the range, one line each. */
 export function LatencyChart({ targets, range, height = 180 }: { targets: TargetView[]; range: RangeKey; height?: number }) {
   const mounted = useMounted();
+  const zone = useTimeZone();
   const withData = targets.filter((t) => t.series.some((p) => p.p95 !== null));
   const rows = new Map<number, Record<string, number>>();
   for (const t of withData) for (const p of t.series) if (p.p95 !== null) rows.set(p.t, { ...(rows.get(p.t) ?? { t: p.t }), [t.name]: Math.round(p.p95 * 10) / 10 });
@@ -34,9 +38,9 @@ export function LatencyChart({ targets, range, height = 180 }: { targets: Target
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={timeLabel(range)} fontSize={11} />
+            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={timeLabel(range, zone)} fontSize={11} />
             <YAxis unit=" ms" fontSize={11} width={64} />
-            <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => [`${v} ms`, undefined]} />
+            <Tooltip labelFormatter={tooltipLabel(zone)} formatter={(v) => [`${v} ms`, undefined]} />
             <Legend wrapperStyle={{ fontSize: 11 }} formatter={(v) => `${v} p95`} />
             {withData.map((t, i) => (
               <Line key={t.id} type="monotone" dataKey={t.name} stroke={COLORS[i % COLORS.length]} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
@@ -52,6 +56,7 @@ export function LatencyChart({ targets, range, height = 180 }: { targets: Target
 /** Success rate of all the registry's probes per time bucket. */
 export function SuccessChart({ targets, range, height = 110 }: { targets: TargetView[]; range: RangeKey; height?: number }) {
   const mounted = useMounted();
+  const zone = useTimeZone();
   const sums = new Map<number, { n: number; ok: number }>();
   for (const t of targets) {
     for (const p of t.series) {
@@ -66,9 +71,9 @@ export function SuccessChart({ targets, range, height = 110 }: { targets: Target
         <ResponsiveContainer width="100%" height="100%">
           <AreaChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={timeLabel(range)} fontSize={11} />
+            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={timeLabel(range, zone)} fontSize={11} />
             <YAxis unit="%" domain={[0, 100]} fontSize={11} width={64} />
-            <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} formatter={(v) => [`${v}%`, "success"]} />
+            <Tooltip labelFormatter={tooltipLabel(zone)} formatter={(v) => [`${v}%`, "success"]} />
             <Area type="stepAfter" dataKey="success" stroke="#059669" fill="#a7f3d0" isAnimationActive={false} />
           </AreaChart>
         </ResponsiveContainer>

@@ -1,4 +1,4 @@
-import { formatAge } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import type { FailureView } from "@/lib/probe/overview";
 import { ms } from "./format";
 
@@ -22,8 +22,8 @@ export function FailuresTable({ failures, now }: { failures: FailureView[]; now:
           <tbody>
             {failures.map((f, i) => (
               <tr key={`${f.at}-${f.target}-${i}`}>
-                <td className="whitespace-nowrap" title={f.at}>
-                  {formatAge(f.at, now)} ago
+                <td className="whitespace-nowrap">
+                  <Time at={f.at} now={now} relative />
                 </td>
                 <td>
                   {f.target}

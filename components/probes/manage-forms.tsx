@@ -68,7 +68,7 @@ export function UpdateTargetForm({ action, target }: { action: FormAction; targe
         <>
           <input type="hidden" name="id" value={target.id} />
           <div className="w-28">
-            <Field name="intervalSeconds" label="Every (s)" type="number" defaultValue={target.intervalSeconds} min={5} errors={errors} />
+            <Field name="intervalSeconds" label="Every (seconds)" type="number" defaultValue={target.intervalSeconds} min={5} errors={errors} />
           </div>
           <div className="w-28">
             <Field name="timeoutMs" label="Timeout (ms)" type="number" defaultValue={target.timeoutMs} min={100} errors={errors} />

@@ -1,4 +1,4 @@
-import { formatAge } from "@/lib/format";
+import { Time, ZoneLabel } from "@/components/ui/time";
 import type { GroupView } from "@/lib/probe/overview";
 import type { RangeKey } from "@/lib/probe/ranges";
 import { LatencyChart, SuccessChart } from "./charts";
@@ -34,6 +34,9 @@ export function RegistryCard({ group, range, now }: { group: GroupView; range: R
           <div className="mt-3">
             <LatencyChart targets={group.targets} range={range} />
             <SuccessChart targets={group.targets} range={range} />
+            <p className="text-right text-xs text-slate-500" data-testid="chart-zone">
+              times in <ZoneLabel />
+            </p>
           </div>
           <div className="mt-3 overflow-x-auto">
             <table className="table">
@@ -65,7 +68,15 @@ export function RegistryCard({ group, range, now }: { group: GroupView; range: R
                     <td>
                       <StateBadge state={t.state} reason={t.stateReason} testId={`probe-state-${t.name}`} />
                     </td>
-                    <td className="text-xs whitespace-nowrap">{t.last ? `${formatAge(t.last.at, now)} ago · ${ms(t.last.latencyMs)}` : "—"}</td>
+                    <td className="text-xs whitespace-nowrap">
+                      {t.last ? (
+                        <>
+                          <Time at={t.last.at} now={now} relative /> · {ms(t.last.latencyMs)}
+                        </>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
                     <td className="whitespace-nowrap">{percent(t.successRate)}</td>
                     <td className="whitespace-nowrap">{ms(t.p50, t.approximate)}</td>
                     <td className="whitespace-nowrap">{ms(t.p95, t.approximate)}</td>

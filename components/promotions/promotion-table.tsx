@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { Promotion } from "@/lib/db/generated/client";
-import { formatAge, shortDigest } from "@/lib/format";
+import { shortDigest } from "@/lib/format";
 import { PromotionStatus } from "./status-badge";
+import { Time } from "@/components/ui/time";
 
 export function PromotionTable({ rows, empty, testId }: { rows: Promotion[]; empty: string; testId: string }) {
   if (rows.length === 0) return <p className="px-4 py-6 text-center text-sm text-slate-500">{empty}</p>;
@@ -36,7 +37,9 @@ export function PromotionTable({ rows, empty, testId }: { rows: Promotion[]; emp
             <td>
               <PromotionStatus status={p.status} />
             </td>
-            <td className="text-xs">{formatAge(p.createdAt.toISOString())}</td>
+            <td className="text-xs">
+              <Time at={p.createdAt} relative />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -2,11 +2,13 @@ import Link from "next/link";
 import type { FormAction } from "@/components/form/action-form";
 import { IndexAsOf } from "@/components/inventory/as-of";
 import type { Grant } from "@/lib/auth/policy";
-import { formatAge, repositoryHref } from "@/lib/format";
+import { repositoryHref } from "@/lib/format";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { environmentRepositories } from "@/lib/inventory/index/reads";
 import { syncStatusRows } from "@/lib/inventory/index/status";
 import { getPrisma } from "@/lib/runtime";
+import { Time } from "@/components/ui/time";
+import { plural } from "@/lib/plural";
 
 const COLUMN_SIZE = 8;
 
@@ -31,19 +33,18 @@ export async function EnvironmentRepos({ env, registry, grants, syncAction }: { 
   return (
     <div>
       <div className="mb-2 text-xs text-slate-500" data-testid="repo-count">
-        {r.total} repositor{r.total === 1 ? "y" : "ies"}
+        {plural(r.total, "repository", "repositories")}
       </div>
       <IndexAsOf env={freshness} now={now} />
       <ul className="divide-y divide-slate-100 text-sm">
         {r.repositories.map((repo) => {
-          const changed = repo.lastChange.toISOString();
           return (
             <li key={repo.name} className="flex items-center justify-between gap-2 py-1.5">
               <Link href={repositoryHref(registry, repo.name)} className="truncate text-sky-700 hover:underline">
                 {repo.name}
               </Link>
-              <span className="shrink-0 text-xs text-slate-500" title={`last tag change seen ${changed}`}>
-                {repo.tagCount} tag{repo.tagCount === 1 ? "" : "s"} · {formatAge(changed, now.getTime())}
+              <span className="shrink-0 text-xs text-slate-500">
+                {plural(repo.tagCount, "tag")} · last tag change seen <Time at={repo.lastChange} now={now} relative />
               </span>
             </li>
           );

@@ -1,10 +1,8 @@
 import { Badge } from "@/components/ui/badge";
-import { formatAge } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import type { LifecycleReport, TagLifecycle } from "@/lib/registry";
 
 export type LifecycleData = { report: LifecycleReport; byTag: Record<string, TagLifecycle> } | null;
-
-const day = (iso?: string) => iso?.slice(0, 10);
 
 /** Extra tag-table columns for registries that track tag lifecycle (Harbor, ECR, Docker Hub). */
 export function LifecycleHeaders({ lifecycle }: { lifecycle: LifecycleData }) {
@@ -33,12 +31,12 @@ export function LifecycleCells({ lifecycle, tags }: { lifecycle: LifecycleData; 
   const removed = entries.filter((e) => e.wouldBeRemoved);
   return (
     <>
-      <td className="whitespace-nowrap text-xs" title={pushed ? `${pushed} (${formatAge(pushed)} ago)` : undefined} data-testid="lifecycle-pushed">
-        {day(pushed) ?? "—"}
+      <td className="whitespace-nowrap text-xs" data-testid="lifecycle-pushed">
+        <Time at={pushed} style="date" />
       </td>
       {lifecycle.report.pullTimes && (
-        <td className="whitespace-nowrap text-xs" title={pulled ? `${pulled} (${formatAge(pulled)} ago)` : undefined} data-testid="lifecycle-pulled">
-          {day(pulled) ?? "never"}
+        <td className="whitespace-nowrap text-xs" data-testid="lifecycle-pulled">
+          <Time at={pulled} style="date" fallback="never" />
         </td>
       )}
       {lifecycle.report.immutability && (
@@ -78,7 +76,12 @@ export function LifecyclePolicyNote({ lifecycle, error }: { lifecycle: Lifecycle
       <p className="mb-2 text-xs text-slate-500" data-testid="lifecycle-policy">
         {policy.kind === "ecr-lifecycle" ? "Lifecycle policy" : "Retention policy"}: {policy.summary}
         {policy.status ? ` · ${policy.status}` : ""}
-        {policy.evaluatedAt ? ` (${policy.evaluatedAt.slice(0, 16).replace("T", " ")})` : ""}
+        {policy.evaluatedAt && (
+          <>
+            {" "}
+            (<Time at={policy.evaluatedAt} />)
+          </>
+        )}
       </p>
     </>
   );

@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import { projectVisible } from "@/lib/browse/access";
 import { load } from "@/lib/browse/result";
 import { credentialSource, namespaceSource, rateLimitSource, repositoryInfoSource, type RegistryProvider } from "@/lib/registry";
-import { formatAge } from "@/lib/format";
+import { Time } from "@/components/ui/time";
 import type { Loaded } from "@/lib/browse/result";
 import { NOT_PERMITTED, panelState, policyLines, quotaText, volumesText } from "./panel-state";
 
@@ -63,7 +63,8 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
               <strong data-testid="ratelimit-remaining">{rate.data.remaining ?? "?"}</strong> of {rate.data.limit ?? "?"} pulls remaining
               {rate.data.windowSeconds ? ` per ${Math.round(rate.data.windowSeconds / 3600)} h` : ""}
               {rate.data.source ? ` · counted against ${rate.data.source}` : ""}
-              <span className="block text-xs text-slate-500">from the ratelimit-limit / ratelimit-remaining headers, checked {rate.data.checkedAt.slice(11, 19)} UTC</span>
+              <span className="block text-xs text-slate-500">from the ratelimit-limit / ratelimit-remaining headers, checked <Time at={rate.data.checkedAt} style="time" />
+              </span>
             </p>
           )}
         </section>
@@ -147,7 +148,15 @@ export async function RegistryExtras({ provider, repositories, namespaces }: { p
                       {r.description && <div className="text-xs text-slate-500">{r.description}</div>}
                     </td>
                     <td>{r.pullCount?.toLocaleString("en-US") ?? "—"}</td>
-                    <td className="text-xs">{r.lastUpdated ? `${r.lastUpdated.slice(0, 10)} (${formatAge(r.lastUpdated)} ago)` : "—"}</td>
+                    <td className="text-xs">
+                      {r.lastUpdated ? (
+                        <>
+                          <Time at={r.lastUpdated} style="date" /> (<Time at={r.lastUpdated} relative />)
+                        </>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
                     <td className="space-x-1 text-xs">
                       {r.private !== undefined && <Badge>{r.private ? "private" : "public"}</Badge>}
                       {r.tagMutability && <Badge tone={r.tagMutability === "IMMUTABLE" ? "sky" : "slate"}>tags {r.tagMutability.toLowerCase()}</Badge>}

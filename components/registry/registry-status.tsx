@@ -1,5 +1,6 @@
 import { registryStatus } from "@/lib/browse/status";
 import { getPrisma } from "@/lib/runtime";
+import { plural } from "@/lib/plural";
 
 export function RegistryStatusLoading() {
   return <span className="text-xs text-slate-400">checking…</span>;
@@ -17,7 +18,7 @@ export async function RegistryStatus({ name }: { name: string }) {
   }
   return (
     <span className="text-xs text-emerald-700" data-testid={`status-${name}`}>
-      ● up · {status.data.latencyMs} ms · {status.data.repositories} repositories
+      ● up · {status.data.latencyMs} ms · {plural(status.data.repositories, "repository", "repositories")}
     </span>
   );
 }

@@ -4,6 +4,7 @@ import type { Grant } from "@/lib/auth/policy";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { driftMatrix } from "@/lib/replication/drift";
 import { getPrisma } from "@/lib/runtime";
+import { plural } from "@/lib/plural";
 
 export function DriftSummaryLoading() {
   return <p className="text-sm text-slate-400">comparing environments…</p>;
@@ -25,7 +26,7 @@ export async function DriftSummary({ grants }: { grants: readonly Grant[] }) {
         <p className="text-sm text-slate-500">Not indexed yet: no environment has been synced into the inventory index.</p>
       ) : (
         <p className="text-sm">
-          {m.shared} shared tag(s), <strong className={m.mismatches ? "text-red-700" : "text-emerald-700"}>{m.mismatches} mismatch(es)</strong> ·{" "}
+          {plural(m.shared, "shared tag")}, <strong className={m.mismatches ? "text-red-700" : "text-emerald-700"}>{plural(m.mismatches, "mismatch", "mismatches")}</strong> ·{" "}
           <Link href={m.mismatches ? "/replication/drift?show=differs" : "/replication/drift"} className="text-sky-700 hover:underline">
             open the matrix
           </Link>

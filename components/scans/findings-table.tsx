@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { SEVERITIES, severityRank, type Finding, type Severity } from "@/lib/scan/model";
 import { SeverityBadge } from "./severity-badge";
 import { firstWebLink } from "./web-link";
+import { plural } from "@/lib/plural";
 
 const column = createColumnHelper<Finding>();
 
@@ -103,7 +104,7 @@ export function FindingsTable({ findings, acceptHref }: { findings: Finding[]; a
         </label>
         <input className="input max-w-xs" placeholder="Package…" aria-label="Filter by package" value={pkg} onChange={(e) => setPkg(e.target.value)} />
         <span className="text-slate-500" data-testid="findings-shown">
-          {rows.length} of {findings.length} findings
+          {rows.length} of {plural(findings.length, "finding")}
         </span>
       </div>
       <div className="card overflow-x-auto">

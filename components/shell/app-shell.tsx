@@ -1,22 +1,14 @@
 import { Suspense } from "react";
+import { navigationFor } from "@/lib/auth/navigation";
+import type { Grant } from "@/lib/auth/policy";
 import { GlobalSearch } from "./global-search";
 import { NavigationProgress } from "./navigation-progress";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 
-const nav = [
-  { href: "/", label: "Environments" },
-  { href: "/registries", label: "Registries" },
-  { href: "/promotions", label: "Promotions" },
-  { href: "/scans", label: "Scans" },
-  { href: "/exceptions", label: "Exceptions" },
-  { href: "/replication", label: "Replication" },
-  { href: "/probes", label: "Probes" },
-  { href: "/audit", label: "Audit" },
-  { href: "/settings", label: "Settings" },
-];
-
-export function AppShell({ user, roles, children }: { user: string; roles: string; children: React.ReactNode }) {
+export function AppShell({ user, roles, grants, children }: { user: string; roles: string; grants: readonly Grant[]; children: React.ReactNode }) {
+  // sections whose page would only refuse this person are not offered
+  const nav = navigationFor(grants);
   return (
     <div className="flex min-h-screen">
       {/* useSearchParams needs a Suspense boundary of its own; the bar has no server fallback */}

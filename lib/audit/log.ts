@@ -12,14 +12,37 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null;
 }
 
-const SECRET_KEYS = /pass(word)?|secret|token|ciphertext|credential/i;
+/**
+ * Words that name a secret when they appear in a key, matched per word of the key ("passwordHash",
+ * "secret_access_key", "apiToken"), never inside another word: "gatesPassed" is a gate result that
+ * approvers need to read, not a password.
+ */
+const SECRET_WORDS = new Set(["pass", "passwd", "password", "passphrase", "secret", "secrets", "token", "tokens", "ciphertext", "credential", "credentials", "apikey", "privatekey"]);
+const SECRET_PAIRS = [["api", "key"], ["private", "key"], ["access", "key"]];
 
-/** Audit rows outlive everything: make sure no secret ever lands in one. */
-function redactSecrets(value: unknown): unknown {
+function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+export function isSecretKey(key: string): boolean {
+  const words = keyWords(key);
+  if (words.some((w) => SECRET_WORDS.has(w))) return true;
+  return SECRET_PAIRS.some(([a, b]) => words.some((w, i) => w === a && words[i + 1] === b));
+}
+
+/**
+ * Audit rows outlive everything: make sure no secret ever lands in one, and hide nothing else.
+ * A yes/no or a count under a secret's name ("secretStored": true) says whether, not what: kept.
+ */
+export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value && typeof value === "object" && !(value instanceof Date)) {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) && v != null && v !== "" ? "[redacted]" : redactSecrets(v)]),
+      Object.entries(value).map(([k, v]) => [k, isSecretKey(k) && v != null && v !== "" && typeof v !== "boolean" && typeof v !== "number" ? "[redacted]" : redactSecrets(v)]),
     );
   }
   return value;

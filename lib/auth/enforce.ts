@@ -32,7 +32,8 @@ export class AuthError extends UserFacingError {
 export async function enforce(prisma: PrismaClient, principal: Principal | null, action: Action, resource: Resource = {}): Promise<Principal> {
   if (!principal) throw new AuthError(401, "You are not signed in.");
   const decision = decide(principal.grants, action, resource);
-  if (!decision.allowed) await refuse(prisma, principal, action, resource, decision.reason);
+  // the person reads plain words; the machine key stays in the audit row
+  if (!decision.allowed) await refuse(prisma, principal, action, resource, decision.reason, decision.message);
   return principal;
 }
 
@@ -46,7 +47,7 @@ export async function enforceTokenScope(prisma: PrismaClient, principal: Princip
   if (refusal) await refuse(prisma, principal, action, {}, refusal);
 }
 
-async function refuse(prisma: PrismaClient, principal: Principal, action: Action, resource: Resource, reason: string): Promise<never> {
+async function refuse(prisma: PrismaClient, principal: Principal, action: Action, resource: Resource, reason: string, message = `Not allowed: ${reason}.`): Promise<never> {
   await writeAudit(prisma, {
     actor: principal,
     action: "permission.denied",
@@ -55,5 +56,5 @@ async function refuse(prisma: PrismaClient, principal: Principal, action: Action
     sourceIp: principal.ip,
     detail: { attempted: action, reason, ...(principal.viaToken ? { via: `API token "${principal.viaToken}"` } : {}) },
   });
-  throw new AuthError(403, `Not allowed: ${reason}.`);
+  throw new AuthError(403, message);
 }

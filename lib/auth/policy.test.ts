@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actions, decide, environmentActions, globalActions, isEnvironmentAction, roles, selfActions, type Action, type Role } from "./policy";
+import { actions, decide, environmentActions, globalActions, isEnvironmentAction, leastRoleFor, refusalMessage, roles, selfActions, type Action, type Role } from "./policy";
 
 // The expected matrix, written out independently of policy.ts so a change there must be deliberate.
 const expected: Record<Action, Role[]> = {
@@ -77,11 +77,33 @@ describe("permission policy", () => {
 
   it("refuses an environment action without an environment, with a reason", () => {
     const d = decide([{ role: "admin", environment: null }], "promotion.approve");
-    expect(d).toEqual({ allowed: false, reason: "promotion.approve needs an environment" });
+    expect(d).toEqual({ allowed: false, reason: "promotion.approve needs an environment", message: "This needs an environment (promotion.approve)." });
   });
 
   it("names the action and scope when refusing", () => {
     const d = decide([{ role: "viewer", environment: null }], "promotion.request", { environment: "prod" });
-    expect(d).toEqual({ allowed: false, reason: 'no role grants promotion.request in environment "prod"' });
+    expect(d).toEqual({
+      allowed: false,
+      reason: 'no role grants promotion.request in environment "prod"',
+      message: "You need the developer role (or higher) in environment prod to request promotions.",
+    });
+  });
+
+  it("tells people in plain words which role they need, where", () => {
+    const prodApprover = [{ role: "approver" as const, environment: "prod" }];
+    expect(decide(prodApprover, "registry.view")).toMatchObject({ reason: "no role grants registry.view", message: "You need the viewer role (or higher) for all environments to view registries." });
+    expect(decide(prodApprover, "promotion.approve", { environment: "dev" })).toMatchObject({ message: "You need the approver role (or higher) in environment dev to approve promotions." });
+    expect(decide(prodApprover, "user.manage")).toMatchObject({ message: "You need the admin role for all environments to manage users." });
+    expect(decide([], "token.manage")).toMatchObject({ message: "You need the viewer role (or higher) to manage your API tokens." });
+  });
+
+  it("has words for every action and names the least role that grants it", () => {
+    for (const action of actions) {
+      expect(refusalMessage(action, "dev")).not.toContain(action);
+      const least = leastRoleFor(action);
+      expect(decide([{ role: least, environment: null }], action, { environment: "dev" }).allowed).toBe(true);
+      const below = roles[roles.indexOf(least) - 1];
+      if (below) expect(decide([{ role: below, environment: null }], action, { environment: "dev" }).allowed).toBe(false);
+    }
   });
 });

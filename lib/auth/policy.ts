@@ -92,24 +92,74 @@ export function isEnvironmentAction(action: Action): action is EnvironmentAction
   return (environmentActions as readonly string[]).includes(action);
 }
 
-export type Decision = { allowed: true } | { allowed: false; reason: string };
+/**
+ * A refusal carries two texts: `reason`, the machine key kept in the audit row ("no role grants
+ * registry.view"), and `message`, what the person is told in plain words ("You need the viewer role
+ * (or higher) for all environments to view registries.").
+ */
+export type Decision = { allowed: true } | { allowed: false; reason: string; message: string };
+
+/** What each action lets a person do, in words that complete "You need … to …". */
+const ACTION_WORDS: Partial<Record<Action, string>> = {
+  "environment.view": "see this environment",
+  "promotion.view": "see its promotions",
+  "promotion.request": "request promotions",
+  "promotion.approve": "approve promotions",
+  "promotion.reject": "reject promotions",
+  "promotion.rollback": "roll back promotions",
+  "promotion.override": "override failed gates or a closed change window",
+  "exception.manage": "accept CVE exceptions",
+  "registry.view": "view registries",
+  "scan.view": "view scan reports",
+  "replication.view": "view replication",
+  "probe.view": "view probes",
+  "token.manage": "manage your API tokens",
+  "account.manage": "manage your account",
+  "audit.view": "read the audit log",
+  "registry.manage": "manage registries",
+  "environment.manage": "manage environments",
+  "replication.trigger": "start replication",
+  "probe.manage": "manage probes",
+  "probe.acknowledge": "acknowledge probe alerts",
+  "user.manage": "manage users",
+  "settings.manage": "change settings",
+  "metrics.view": "read the Prometheus metrics",
+  "audit.export": "export the audit log",
+  "events.deliver": "deliver registry events",
+};
+
+/** The least role that grants the action (roles are ordered from least to most). */
+export function leastRoleFor(action: Action): Role {
+  return roles.find((r) => allowed[r].has(action)) ?? "admin";
+}
+
+/** "You need the approver role (or higher) in environment prod to approve promotions." */
+export function refusalMessage(action: Action, env?: string): string {
+  const role = leastRoleFor(action);
+  const needed = role === "admin" ? "the admin role" : `the ${role} role (or higher)`;
+  const self = (selfActions as readonly string[]).includes(action);
+  const scope = self ? "" : isEnvironmentAction(action) ? ` in environment ${env}` : " for all environments";
+  return `You need ${needed}${scope} to ${ACTION_WORDS[action] ?? `do this (${action})`}.`;
+}
 
 export function decide(grants: readonly Grant[], action: Action, resource: Resource = {}): Decision {
   const env = resource.environment;
   if (isEnvironmentAction(action) && !env) {
-    return { allowed: false, reason: `${action} needs an environment` };
+    const reason = `${action} needs an environment`;
+    return { allowed: false, reason, message: `This needs an environment (${action}).` };
   }
   const self = (selfActions as readonly string[]).includes(action);
   const counts = (g: Grant) => g.environment === null || self || (isEnvironmentAction(action) && g.environment === env);
   const permitting = grants.filter((g) => counts(g) && allowed[g.role].has(action));
   if (permitting.length === 0) {
     const scope = isEnvironmentAction(action) ? ` in environment "${env}"` : "";
-    return { allowed: false, reason: `no role grants ${action}${scope}` };
+    return { allowed: false, reason: `no role grants ${action}${scope}`, message: refusalMessage(action, env) };
   }
   // the owner's roles allow it; a token may still narrow that (never widen: it only removes grants)
   const refusals = permitting.map((g) => (g.limit ? limitRefusal(g.limit, action, env) : null));
   const refusal = refusals.find((r) => r !== null);
-  return refusals.some((r) => r === null) || !refusal ? { allowed: true } : { allowed: false, reason: refusal };
+  // a token's refusal is already in plain words, naming the scope or environment it lacks
+  return refusals.some((r) => r === null) || !refusal ? { allowed: true } : { allowed: false, reason: refusal, message: `Not allowed: ${refusal}.` };
 }
 
 function limitRefusal(limit: TokenLimit, action: Action, env: string | undefined): string | null {

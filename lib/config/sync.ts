@@ -12,7 +12,7 @@ export async function syncConfig(prisma: PrismaClient, cfg: DockmasterConfig): P
     const uiEnvs = await tx.environment.findMany({ where: { source: "ui", name: { in: cfg.environments.map((e) => e.name) } } });
     const clash = [...uiRegistries.map((r) => `registry "${r.name}"`), ...uiEnvs.map((e) => `environment "${e.name}"`)];
     if (clash.length) {
-      throw new Error(`dockmaster.yaml declares ${clash.join(", ")}, which already exist(s) as added in the UI; rename or delete one of them`);
+      throw new Error(`dockmaster.yaml declares ${clash.join(", ")}, which already ${clash.length === 1 ? "exists" : "exist"} as added in the UI; rename or delete one of them`);
     }
 
     const ids = new Map<string, string>();

@@ -9,6 +9,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { postWebhook, type WebhookOptions } from "@/lib/probe/alerts/webhook";
 import { scopeTargetOf, subjectOf, type ExceptionRule } from "./apply";
+import { plural } from "@/lib/plural";
 
 const DAY_MS = 86_400_000;
 
@@ -40,7 +41,7 @@ export function expiringSoon(prisma: Pick<PrismaClient, "cveException">, now: Da
 function expiringEvent(e: ExceptionRule, now: Date): ExceptionExpiringEvent {
   const daysLeft = Math.max(0, Math.ceil((e.expiresAt.getTime() - now.getTime()) / DAY_MS));
   const exception = { id: e.id, subject: subjectOf(e), scope: e.scope, scopeTarget: scopeTargetOf(e), owner: e.owner, reason: e.reason, expiresAt: e.expiresAt.toISOString(), daysLeft };
-  return { event: "exception.expiring", exception, message: `CVE exception ${exception.subject} for ${exception.scopeTarget} (owner ${e.owner}) expires ${exception.expiresAt.slice(0, 10)}, in ${daysLeft} day(s)`, source: "dockmaster" };
+  return { event: "exception.expiring", exception, message: `CVE exception ${exception.subject} for ${exception.scopeTarget} (owner ${e.owner}) expires ${exception.expiresAt.slice(0, 10)}, in ${plural(daysLeft, "day")}`, source: "dockmaster" };
 }
 
 export async function sweepExceptions(prisma: PrismaClient, opts: SweepOptions): Promise<{ expired: number; warned: number }> {

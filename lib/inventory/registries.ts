@@ -75,7 +75,7 @@ export async function deleteRegistry(prisma: PrismaClient, ctx: ActorContext, id
   return prisma.$transaction(async (tx) => {
     const row = await tx.registry.findUniqueOrThrow({ where: { id }, include: { environments: { select: { name: true } } } });
     if (row.source === "config") throw new InvalidInputError(`registry "${row.name}" is declared in dockmaster.yaml; remove it there`);
-    if (row.environments.length) throw new InvalidInputError(`registry "${row.name}" is used by environment(s) ${row.environments.map((e) => e.name).join(", ")}`);
+    if (row.environments.length) throw new InvalidInputError(`registry "${row.name}" is used by ${row.environments.length === 1 ? "environment" : "environments"} ${row.environments.map((e) => e.name).join(", ")}`);
     await tx.registry.delete({ where: { id } });
     await writeAudit(tx, { actor: ctx.actor, action: "registry.delete", target: { type: "registry", id: row.name }, outcome: "success", sourceIp: ctx.ip, detail: { kind: row.kind, url: row.url } });
   });

@@ -19,7 +19,7 @@ export async function syncProbeConfig(prisma: PrismaClient, cfg: { probes?: Prob
       ...(await tx.probeTarget.findMany({ where: { source: "ui", name: { in: targets.map((t) => t.name) } } })).map((t) => `probe target "${t.name}"`),
       ...(await tx.probeAlertRule.findMany({ where: { source: "ui", name: { in: rules.map((r) => r.name) } } })).map((r) => `alert rule "${r.name}"`),
     ];
-    if (clashes.length) throw new Error(`dockmaster.yaml declares ${clashes.join(", ")}, which already exist(s) as added in the UI; rename or delete one of them`);
+    if (clashes.length) throw new Error(`dockmaster.yaml declares ${clashes.join(", ")}, which already ${clashes.length === 1 ? "exists" : "exist"} as added in the UI; rename or delete one of them`);
 
     for (const t of targets) {
       const data = {

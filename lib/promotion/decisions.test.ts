@@ -46,7 +46,7 @@ describe("decisionsFor: who may decide what, now", () => {
 
   it("an approver scoped to another environment may not approve into this one", () => {
     const d = decisionsFor(promotion(), who("devapprover", { role: "approver", environment: "dev" }, { role: "developer", environment: null }));
-    expect(d.approve).toEqual({ allowed: false, kind: "permission", status: 403, reason: 'Not allowed: no role grants promotion.approve in environment "prod".' });
+    expect(d.approve).toEqual({ allowed: false, kind: "permission", status: 403, reason: 'You need the approver role (or higher) in environment prod to approve promotions.' });
     expect(d.reject).toMatchObject({ allowed: false, kind: "permission" });
   });
 

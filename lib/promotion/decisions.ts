@@ -47,7 +47,7 @@ export function decisionsFor(p: DecidablePromotion, principal: Pick<Principal, "
   for (const verb of DECISION_VERBS) {
     const permitted = decide(principal.grants, PERMISSION[verb], { environment: p.targetEnv });
     // A requester learns first that their own request is someone else's to decide, whatever their roles.
-    decisions[verb] = permitted.allowed ? stateDecision(verb, p, principal.id) : (ownRequest(verb, p, principal.id) ?? refuse("permission", `Not allowed: ${permitted.reason}.`));
+    decisions[verb] = permitted.allowed ? stateDecision(verb, p, principal.id) : (ownRequest(verb, p, principal.id) ?? refuse("permission", permitted.message));
   }
   return decisions;
 }

@@ -41,7 +41,7 @@ describe("admin-only server actions are refused on the server", () => {
     const { createUserAction } = await import("@/app/(app)/settings/users/actions");
     session.current = { user: { id: ids.viewer, sessionVersion: 0 } };
     const res = await createUserAction(undefined, form(newUser));
-    expect(res).toEqual({ status: "error", message: "Not allowed: no role grants user.manage." });
+    expect(res).toEqual({ status: "error", message: "You need the admin role for all environments to manage users." });
     expect(await prisma.user.findUnique({ where: { email: "mallory@x.io" } })).toBeNull();
     const denied = await prisma.auditEvent.findFirstOrThrow({ where: { action: "permission.denied" }, orderBy: { id: "desc" } });
     expect(denied).toMatchObject({ actorEmail: "viewer@x.io", outcome: "denied", sourceIp: "192.0.2.44", detail: { attempted: "user.manage" } });
@@ -51,7 +51,7 @@ describe("admin-only server actions are refused on the server", () => {
     const { grantRoleAction } = await import("@/app/(app)/settings/users/actions");
     session.current = { user: { id: ids.viewer, sessionVersion: 0 } };
     const res = await grantRoleAction(undefined, form({ userId: ids.viewer, role: "superuser" }));
-    expect(res).toMatchObject({ status: "error", message: "Not allowed: no role grants user.manage." });
+    expect(res).toMatchObject({ status: "error", message: "You need the admin role for all environments to manage users." });
     expect(await prisma.roleGrant.count({ where: { userId: ids.viewer } })).toBe(1);
   });
 
@@ -90,7 +90,7 @@ describe("admin-only server actions are refused on the server", () => {
     const { createRegistryAction } = await import("@/app/(app)/settings/registries/actions");
     session.current = { user: { id: ids.viewer, sessionVersion: 0 } };
     const res = await createRegistryAction(undefined, form({ name: "evil", kind: "oci", url: "http://evil" }));
-    expect(res).toEqual({ status: "error", message: "Not allowed: no role grants registry.manage." });
+    expect(res).toEqual({ status: "error", message: "You need the admin role for all environments to manage registries." });
     expect(await prisma.registry.count()).toBe(0);
   });
 });

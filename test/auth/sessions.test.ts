@@ -120,7 +120,7 @@ describe("ending sessions on purpose", () => {
     // Only user.manage may do it: Alice cannot sign the admin out.
     expect(await as(laptop, () => endSessionsAction(undefined, form({ userId: ids.admin })))).toEqual({
       status: "error",
-      message: "Not allowed: no role grants user.manage.",
+      message: "You need the admin role for all environments to manage users.",
     });
     expect(await principalOf(admin)).toBe(ADMIN.email);
 

@@ -208,7 +208,7 @@ describe.each(dbKinds)("the CVE exception ledger on %s", (kind) => {
     const expiresAt = new Date(Date.now() + 5 * DAY).toISOString();
     const count = await db.prisma.cveException.count();
     await expect(createException(db.prisma, people.devapprover!, input({ cve: "CVE-2024-1234", scope: "environment", environment: "prod", expiresAt }), defaultExceptionSettings)).rejects.toThrow(
-      new AuthError(403, 'Not allowed: no role grants exception.manage in environment "prod".'),
+      new AuthError(403, 'You need the approver role (or higher) in environment prod to accept CVE exceptions.'),
     );
     await expect(createException(db.prisma, people.devapprover!, input({ cve: "CVE-2024-1234", scope: "repository", registry: "reg", repository: "prod/api", expiresAt }), defaultExceptionSettings)).rejects.toThrow(AuthError);
     await expect(createException(db.prisma, people.devapprover!, input({ cve: "CVE-2024-1234", scope: "global", expiresAt }), defaultExceptionSettings)).rejects.toThrow(AuthError);

@@ -38,7 +38,7 @@ describe("the maintenance sweep", () => {
       {
         event: "exception.expiring",
         exception: { id: e.id, subject: "CVE-2024-1234", scope: "environment", scopeTarget: "environment prod", owner: "alice", reason: "not reachable", expiresAt: "2027-01-11T00:00:00.000Z", daysLeft: 6 },
-        message: "CVE exception CVE-2024-1234 for environment prod (owner alice) expires 2027-01-11, in 6 day(s)",
+        message: "CVE exception CVE-2024-1234 for environment prod (owner alice) expires 2027-01-11, in 6 days",
         source: "dockmaster",
       },
     ]);

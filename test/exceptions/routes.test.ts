@@ -60,7 +60,7 @@ describe("the Accept-this-CVE server action", () => {
     const { createExceptionAction } = await import("@/app/(app)/exceptions/actions");
     session.current = { user: { id: ids.devApprover, sessionVersion: 0 } };
     const res = await createExceptionAction(undefined, form({ ...fields, expiresAt: inDays(10) }));
-    expect(res).toEqual({ status: "error", message: 'Not allowed: no role grants exception.manage in environment "prod".' });
+    expect(res).toEqual({ status: "error", message: 'You need the approver role (or higher) in environment prod to accept CVE exceptions.' });
     expect(await prisma.cveException.count()).toBe(0);
   });
 
@@ -82,7 +82,7 @@ describe("the Accept-this-CVE server action", () => {
     const { createExceptionAction } = await import("@/app/(app)/exceptions/actions");
     session.current = { user: { id: ids.prodApprover, sessionVersion: 0 } };
     const res = await createExceptionAction(undefined, form({ ...fields, expiresAt: inDays(10) }));
-    expect(res).toEqual({ status: "ok", message: `Accepted CVE-2024-1234 for environment prod until ${inDays(10)}.` });
+    expect(res).toEqual({ status: "ok", message: `Accepted CVE-2024-1234 for environment prod until ${inDays(10)} 23:59 UTC.` });
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "exception.created" } });
     expect(audit).toMatchObject({ actorEmail: "prodapprover@x.io", sourceIp: "192.0.2.44" });
   });

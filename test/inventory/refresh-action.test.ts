@@ -64,7 +64,7 @@ describe("refresh and sync-now server actions", () => {
     const { refreshRepositoryAction } = await import("@/app/(app)/registries/actions");
     as(ids.prodViewer);
     const res = await refreshRepositoryAction(undefined, form({ environment: "dev", repository: "dev/api" }));
-    expect(res).toEqual({ status: "error", message: 'Not allowed: no role grants environment.view in environment "dev".' });
+    expect(res).toEqual({ status: "error", message: 'You need the viewer role (or higher) in environment dev to see this environment.' });
     expect(await prisma.inventoryTag.count()).toBe(0);
     const denied = await prisma.auditEvent.findFirstOrThrow({ where: { action: "permission.denied" }, orderBy: { id: "desc" } });
     expect(denied).toMatchObject({ actorEmail: "prod-viewer@x.io", outcome: "denied", detail: { attempted: "environment.view" } });
@@ -99,7 +99,7 @@ describe("refresh and sync-now server actions", () => {
   it("Sync now: refused to a viewer, done for an admin, and steps aside while another replica syncs", async () => {
     const { syncEnvironmentAction } = await import("@/app/(app)/registries/actions");
     as(ids.devViewer);
-    expect(await syncEnvironmentAction(undefined, form({ environment: "dev" }))).toEqual({ status: "error", message: "Not allowed: no role grants environment.manage." });
+    expect(await syncEnvironmentAction(undefined, form({ environment: "dev" }))).toEqual({ status: "error", message: "You need the admin role for all environments to manage environments." });
 
     as(ids.admin);
     const res = await syncEnvironmentAction(undefined, form({ environment: "dev" }));

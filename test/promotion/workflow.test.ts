@@ -99,7 +99,7 @@ beforeEach(async () => {
 describe("who may do what (refused on the server)", () => {
   it("a viewer cannot request a promotion", async () => {
     await expect(request("viewer")).rejects.toThrow(AuthError);
-    await expect(request("viewer")).rejects.toThrow("Not allowed: no role grants promotion.request in environment \"prod\".");
+    await expect(request("viewer")).rejects.toThrow("You need the developer role (or higher) in environment prod to request promotions.");
     expect(await db.prisma.promotion.count()).toBe(0);
     expect(await db.prisma.auditEvent.count({ where: { action: "permission.denied", actorEmail: "viewer@x.io" } })).toBe(2);
   });
@@ -115,8 +115,8 @@ describe("who may do what (refused on the server)", () => {
 
   it("a developer, or an approver of another environment, cannot approve into prod", async () => {
     const p = await request("devlead");
-    await expect(approvePromotion(deps, people.dev!, p.id)).rejects.toThrow('no role grants promotion.approve in environment "prod"');
-    await expect(approvePromotion(deps, people.devapprover!, p.id)).rejects.toThrow('no role grants promotion.approve in environment "prod"');
+    await expect(approvePromotion(deps, people.dev!, p.id)).rejects.toThrow('You need the approver role (or higher) in environment prod to approve promotions.');
+    await expect(approvePromotion(deps, people.devapprover!, p.id)).rejects.toThrow('You need the approver role (or higher) in environment prod to approve promotions.');
     expect(await db.prisma.promotionApproval.count({ where: { promotionId: p.id } })).toBe(0);
   });
 });

@@ -62,7 +62,7 @@ describe("triggerReplicationAction", () => {
     const { triggerReplicationAction } = await import("@/app/(app)/replication/actions");
     session.current = { user: { id: ids[role]!, sessionVersion: 0 } };
     const res = await triggerReplicationAction(undefined, form({ registry: "harbor", policyId: "1" }));
-    expect(res).toEqual({ status: "error", message: "Not allowed: no role grants replication.trigger." });
+    expect(res).toEqual({ status: "error", message: "You need the admin role for all environments to start replication." });
     expect(sim.startedExecutions).toHaveLength(0);
     const denied = await prisma.auditEvent.findFirstOrThrow({ where: { action: "permission.denied" }, orderBy: { id: "desc" } });
     expect(denied).toMatchObject({ actorEmail: `${role}@x.io`, outcome: "denied", sourceIp: "192.0.2.77", detail: { attempted: "replication.trigger" } });

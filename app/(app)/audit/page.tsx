@@ -6,8 +6,8 @@ import { parseAuditFilters } from "@/lib/audit/filters";
 import { listAudit } from "@/lib/audit/log";
 import { authorizePage } from "@/lib/auth/page";
 import { decide } from "@/lib/auth/policy";
-import { formatTimestamp } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
+import { Time } from "@/components/ui/time";
 
 export const metadata = { title: "Audit" };
 
@@ -57,7 +57,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <table className="table" data-testid="audit-table">
           <thead>
             <tr>
-              <th>When (UTC)</th>
+              <th>When</th>
               <th>Who</th>
               <th>Action</th>
               <th>Target</th>
@@ -76,7 +76,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             )}
             {rows.map((r) => (
               <tr key={r.id.toString()}>
-                <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(r.at.toISOString())}</td>
+                <td className="whitespace-nowrap font-mono text-xs">
+                  <Time at={r.at} seconds />
+                </td>
                 <td>{r.actorEmail ?? "—"}</td>
                 <td className="font-mono text-xs">{r.action}</td>
                 <td className="text-xs">{r.targetType ? `${r.targetType}: ${r.targetId}` : "—"}</td>

@@ -8,6 +8,8 @@ import { scopeTargetOf, subjectOf } from "@/lib/exceptions/apply";
 import { currentExceptionSettings } from "@/lib/exceptions/default-settings";
 import { exceptionFields } from "@/lib/exceptions/fields";
 import { createException, revokeException } from "@/lib/exceptions/service";
+import { currentTimeZone } from "@/lib/auth/time-zone";
+import { formatDateTime } from "@/lib/time-format";
 
 /** Only a page of this app may be returned to after saving (never an address from elsewhere). */
 const returnTo = z.preprocess((v) => (typeof v === "string" && /^\/scans(\/|\?|$)/.test(v) ? v : undefined), z.string().optional());
@@ -22,7 +24,7 @@ export const createExceptionAction = defineAction({
     revalidatePath("/exceptions");
     revalidatePath("/scans");
     if (returnTo) redirect(returnTo);
-    return { message: `Accepted ${subjectOf(row)} for ${scopeTargetOf(row)} until ${row.expiresAt.toISOString().slice(0, 10)}.` };
+    return { message: `Accepted ${subjectOf(row)} for ${scopeTargetOf(row)} until ${formatDateTime(row.expiresAt, (await currentTimeZone()).zone)}.` };
   },
 });
 

@@ -11,6 +11,7 @@ import { currentExceptionSettings } from "@/lib/exceptions/default-settings";
 import { listExceptions, type ExceptionStatus } from "@/lib/exceptions/service";
 import { getPrisma } from "@/lib/runtime";
 import { revokeExceptionAction } from "./actions";
+import { Time } from "@/components/ui/time";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "CVE exceptions" };
@@ -65,8 +66,8 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
                   <span className="font-medium">{e.scope}</span>
                   <div className="break-all text-slate-500">{scopeTargetOf(e)}</div>
                 </td>
-                <td className="text-xs" title={e.expiresAt.toISOString()}>
-                  {e.expiresAt.toISOString().slice(0, 10)} <Badge tone={tone[e.status]}>{e.status}</Badge>
+                <td className="text-xs">
+                  <Time at={e.expiresAt} /> <Badge tone={tone[e.status]}>{e.status}</Badge>
                   {e.revokedBy && <div className="text-slate-500">by {e.revokedBy}</div>}
                 </td>
                 <td className="text-xs">{e.owner}</td>

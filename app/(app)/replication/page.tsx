@@ -10,10 +10,11 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
 import { can } from "@/lib/auth/session";
-import { formatTimestamp, shortDigest } from "@/lib/format";
+import { shortDigest } from "@/lib/format";
 import { replicationOverview } from "@/lib/replication/overview";
 import { getPrisma } from "@/lib/runtime";
 import { triggerReplicationAction } from "./actions";
+import { Time } from "@/components/ui/time";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Replication" };
@@ -88,7 +89,7 @@ export default async function ReplicationPage() {
                         <ul className="space-y-1">
                           {p.executions.map((e) => (
                             <li key={e.id} data-testid="replication-execution">
-                              <Badge tone={tone(e.status)}>{e.status}</Badge> {formatTimestamp(e.startedAt)} → {formatTimestamp(e.endedAt)} · {e.trigger ?? "?"} · {e.succeeded}/{e.total} ok
+                              <Badge tone={tone(e.status)}>{e.status}</Badge> <Time at={e.startedAt} /> → <Time at={e.endedAt} /> · {e.trigger ?? "?"} · {e.succeeded}/{e.total} ok
                               {e.failed > 0 ? `, ${e.failed} failed` : ""}
                               {e.message ? ` — ${e.message}` : ""}
                               {r.failedTasks[e.id]?.map((t) => (

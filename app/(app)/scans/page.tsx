@@ -7,7 +7,7 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
-import { formatAge, formatTimestamp, scanHref, shortDigest } from "@/lib/format";
+import { scanHref, shortDigest } from "@/lib/format";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { cveUrl } from "@/lib/inventory/index/urls";
 import { environmentScans, indexedAsOf, normalizeVulnerabilityId } from "@/lib/inventory/index/vulnerabilities";
@@ -15,6 +15,8 @@ import { acceptInEnvironmentScans } from "@/lib/exceptions/index-views";
 import { activeExceptionRules } from "@/lib/exceptions/store";
 import { getPrisma } from "@/lib/runtime";
 import { worstSeverity } from "@/lib/scan/model";
+import { Time } from "@/components/ui/time";
+import { plural } from "@/lib/plural";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Scans" };
@@ -79,8 +81,8 @@ async function EnvironmentScans({ environments, selected, visible }: { environme
         ))}
       </nav>
       <p className="mb-2 text-sm text-slate-500" data-testid="env-scans-as-of">
-        {rows.length} image(s) in {selected.name} ({selected.registry.name}
-        {selected.namespace ? `, ${selected.namespace}` : ""}), {scanned} with a scan report, worst first — as of {at ? `${formatTimestamp(at.toISOString())} UTC` : "never: the environment has not been synced yet"}
+        {plural(rows.length, "image")} in {selected.name} ({selected.registry.name}
+        {selected.namespace ? `, ${selected.namespace}` : ""}), {scanned} with a scan report, worst first — as of {at ? <Time at={at} /> : "never: the environment has not been synced yet"}
       </p>
       <div className="card overflow-x-auto">
         <table className="table" data-testid="env-scans">
@@ -108,14 +110,14 @@ async function EnvironmentScans({ environments, selected, visible }: { environme
                   {r.scan ? <SeverityCounts counts={r.scan.counts} /> : <span className="text-xs text-slate-400">no report in the index</span>}
                   {r.accepted.length > 0 && (
                     <div className="mt-1 text-xs text-emerald-700" data-testid="env-scan-accepted" title={r.accepted.map((a) => a.note).join("\n")}>
-                      {r.accepted.length} accepted by exceptions
+                      {r.accepted.length} accepted by {r.accepted.length === 1 ? "an exception" : "exceptions"}
                     </div>
                   )}
                 </td>
                 <td className="text-xs">{r.scan ? r.scan.fixable : "—"}</td>
                 <td className="text-xs">{r.scan?.scanner ?? "—"}</td>
-                <td className="text-xs" title={r.scan?.scannedAt?.toISOString()}>
-                  {r.scan?.scannedAt ? `${formatAge(r.scan.scannedAt.toISOString())} ago` : "—"}
+                <td className="text-xs">
+                  <Time at={r.scan?.scannedAt} relative />
                 </td>
               </tr>
             ))}

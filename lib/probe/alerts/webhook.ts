@@ -4,6 +4,7 @@
  * maintenance retries the failed ones later.
  */
 import { envRefName } from "@/lib/config/schema";
+import { plural } from "@/lib/plural";
 
 export interface AlertEvent {
   event: "alert.firing" | "alert.resolved";
@@ -58,5 +59,5 @@ export async function postWebhook(url: string, body: object, opts: WebhookOption
     if (attempt < attempts) await new Promise((r) => setTimeout(r, (opts.backoffMs ?? 500) * attempt));
   }
   const reason = last instanceof Error ? (last.cause instanceof Error ? `${last.message}: ${last.cause.message}` : last.message) : String(last);
-  throw new Error(`webhook delivery failed after ${attempts} attempt(s): ${reason}`);
+  throw new Error(`webhook delivery failed after ${plural(attempts, "attempt")}: ${reason}`);
 }

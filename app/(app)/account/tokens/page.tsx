@@ -9,6 +9,7 @@ import { currentTokenSettings } from "@/lib/auth/token-settings";
 import { listActiveTokensOfAll, listApiTokens, tokenLimitOf } from "@/lib/auth/tokens";
 import { getPrisma } from "@/lib/runtime";
 import { createTokenAction, revokeTokenAction } from "./actions";
+import { Time } from "@/components/ui/time";
 
 export const metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";
@@ -31,7 +32,12 @@ function ScopesCell({ t }: { t: Row }) {
 }
 
 function LastUsedCell({ t }: { t: Row }) {
-  return <td className="text-xs">{t.lastUsedAt ? `${t.lastUsedAt.toISOString().slice(0, 16)} from ${t.lastUsedFrom ?? "unknown address"}` : "never"}</td>;
+  if (!t.lastUsedAt) return <td className="text-xs">never</td>;
+  return (
+    <td className="text-xs">
+      <Time at={t.lastUsedAt} relative /> from {t.lastUsedFrom ?? "unknown address"}
+    </td>
+  );
 }
 
 function StateCell({ t }: { t: Row }) {
@@ -78,9 +84,13 @@ export default async function TokensPage() {
                 <td>{t.name}</td>
                 <td className="font-mono text-xs">{t.prefix}…</td>
                 <ScopesCell t={t} />
-                <td className="text-xs">{t.createdAt.toISOString().slice(0, 16)}</td>
+                <td className="text-xs">
+                  <Time at={t.createdAt} />
+                </td>
                 <LastUsedCell t={t} />
-                <td className="text-xs">{t.expiresAt?.toISOString().slice(0, 10) ?? "never"}</td>
+                <td className="text-xs">
+                  <Time at={t.expiresAt} fallback="never" />
+                </td>
                 <td>
                   <StateCell t={t} />
                 </td>
@@ -117,7 +127,9 @@ export default async function TokensPage() {
                   <td>{t.name}</td>
                   <ScopesCell t={t} />
                   <LastUsedCell t={t} />
-                  <td className="text-xs">{t.expiresAt?.toISOString().slice(0, 10) ?? "never"}</td>
+                  <td className="text-xs">
+                    <Time at={t.expiresAt} fallback="never" />
+                  </td>
                   <td>
                     <StateCell t={t} />
                   </td>

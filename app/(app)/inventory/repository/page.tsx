@@ -5,10 +5,11 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
-import { formatTimestamp, shortDigest } from "@/lib/format";
+import { shortDigest } from "@/lib/format";
 import { repositoryTags } from "@/lib/inventory/index/reads";
 import { tagUrl } from "@/lib/inventory/index/urls";
 import { getPrisma } from "@/lib/runtime";
+import { Time } from "@/components/ui/time";
 
 export const metadata = { title: "Indexed repository" };
 export const dynamic = "force-dynamic";
@@ -32,8 +33,8 @@ export default async function IndexedRepositoryPage({ searchParams }: { searchPa
             <tr>
               <th>Tag</th>
               <th>Digest</th>
-              <th>Since (UTC)</th>
-              <th>Last confirmed (UTC)</th>
+              <th>Since</th>
+              <th>Last confirmed</th>
             </tr>
           </thead>
           <tbody>
@@ -54,8 +55,12 @@ export default async function IndexedRepositoryPage({ searchParams }: { searchPa
                 <td>
                   <CopyDigest digest={t.digest} short={shortDigest(t.digest)} />
                 </td>
-                <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(t.since.toISOString())}</td>
-                <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(t.seenAt.toISOString())}</td>
+                <td className="whitespace-nowrap font-mono text-xs">
+                  <Time at={t.since} />
+                </td>
+                <td className="whitespace-nowrap font-mono text-xs">
+                  <Time at={t.seenAt} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -7,13 +7,14 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
-import { formatTimestamp, shortDigest } from "@/lib/format";
+import { shortDigest } from "@/lib/format";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { digestLocations, tagHistory } from "@/lib/inventory/index/reads";
 import { digestUrl, repositoryUrl } from "@/lib/inventory/index/urls";
 import { scanSummaries, type ScanSummary } from "@/lib/inventory/index/vulnerabilities";
 import { SEVERITIES } from "@/lib/scan/model";
 import { getPrisma } from "@/lib/runtime";
+import { Time } from "@/components/ui/time";
 
 export const metadata = { title: "Tag lifecycle" };
 export const dynamic = "force-dynamic";
@@ -57,7 +58,7 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
             <table className="table" data-testid="tag-events">
               <thead>
                 <tr>
-                  <th>When (UTC)</th>
+                  <th>When</th>
                   <th>Event</th>
                   <th>Digest</th>
                   <th>Previously</th>
@@ -67,7 +68,9 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
               <tbody>
                 {events.map((e, i) => (
                   <tr key={`${e.at.toISOString()}-${i}`} data-kind={e.kind}>
-                    <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(e.at.toISOString())}</td>
+                    <td className="whitespace-nowrap font-mono text-xs">
+                      <Time at={e.at} seconds />
+                    </td>
                     <td>
                       <Badge tone={tone[e.kind as keyof typeof tone] ?? "slate"}>{e.kind}</Badge>
                     </td>
@@ -121,7 +124,12 @@ function ScannedLine({ scan }: { scan: ScanSummary }) {
   return (
     <div className="text-xs text-slate-500" data-testid="scanned-line">
       scanned: {present.length ? present.map((s) => `${scan.counts[s]} ${s}`).join(" / ") : "no findings"} ({scan.scanner}
-      {scan.scannedAt ? `, ${formatTimestamp(scan.scannedAt.toISOString())}` : ""})
+      {scan.scannedAt && (
+        <>
+          , <Time at={scan.scannedAt} />
+        </>
+      )}
+      )
     </div>
   );
 }

@@ -20,6 +20,7 @@ import { PromotionError } from "@/lib/promotion/errors";
 import { scheduledText } from "@/lib/promotion/scheduled";
 import { getPromotion, groupDirectory } from "@/lib/promotion/service";
 import { approveAction, overrideAction, rejectAction, retryAction, rollbackAction, runNowAction } from "../actions";
+import { Time } from "@/components/ui/time";
 
 export const dynamic = "force-dynamic";
 
@@ -71,12 +72,21 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           {p.status === "scheduled" && (
             <div role="status" data-testid="promotion-scheduled" className="rounded bg-amber-50 p-3 text-amber-800">
               <div className="font-semibold">Scheduled: the change window of {p.targetEnv} is closed</div>
-              <div>It {scheduledText(p)}, after the gates are evaluated again.</div>
+              <div>
+                It {scheduledText(p)}
+                {p.scheduledFor && (
+                  <>
+                    {" "}
+                    (<Time at={p.scheduledFor} />)
+                  </>
+                )}
+                , after the gates are evaluated again.
+              </div>
             </div>
           )}
           {windowOverride && (
             <p className="rounded bg-amber-50 p-2 text-xs text-amber-800">
-              Run inside the closed change window by {windowOverride.by} at {windowOverride.at}: {windowOverride.justification}
+              Run inside the closed change window by {windowOverride.by} at <Time at={windowOverride.at} />: {windowOverride.justification}
             </p>
           )}
           {p.error && (
@@ -126,7 +136,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           )}
           {override && (
             <p className="mt-2 rounded bg-amber-50 p-2 text-xs text-amber-800">
-              Gates overridden by {override.by} at {override.at}: {override.justification}
+              Gates overridden by {override.by} at <Time at={override.at} />: {override.justification}
             </p>
           )}
         </section>
@@ -139,7 +149,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           <ol className="space-y-2 text-xs" data-testid="timeline">
             {p.events.map((e) => (
               <li key={e.id.toString()}>
-                <span className="font-mono text-slate-400">{e.at.toISOString().slice(11, 19)}</span> <span className="font-medium">{e.kind}</span>
+                <Time at={e.at} seconds className="font-mono text-slate-400" /> <span className="font-medium">{e.kind}</span>
                 {e.actorEmail ? ` · ${e.actorEmail}` : ""}
                 <div className="text-slate-600">{e.message}</div>
               </li>

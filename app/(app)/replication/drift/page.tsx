@@ -14,6 +14,7 @@ import { joinNamespace } from "@/lib/inventory/namespace";
 import { driftMatrix, type DriftShow } from "@/lib/replication/drift";
 import { getPrisma } from "@/lib/runtime";
 import { refreshRepositoryAction, syncEnvironmentAction } from "../../registries/actions";
+import { plural } from "@/lib/plural";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Drift" };
@@ -70,7 +71,7 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
       ) : (
         <>
           <p className="mb-3 text-sm" data-testid="drift-summary">
-            {m.shared} shared tag(s), <strong className={m.mismatches ? "text-red-700" : "text-emerald-700"}>{m.mismatches} mismatch(es)</strong>
+            {plural(m.shared, "shared tag")}, <strong className={m.mismatches ? "text-red-700" : "text-emerald-700"}>{plural(m.mismatches, "mismatch", "mismatches")}</strong>
           </p>
           <form method="get" className="mb-3 flex flex-wrap items-center gap-2 text-sm" aria-label="Filter the drift matrix">
             <input name="q" defaultValue={q.q} placeholder="repository or tag contains…" className="input w-64" aria-label="Repository or tag contains" />
@@ -85,7 +86,7 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
               Apply
             </button>
             <span className="text-slate-500" data-testid="drift-matching">
-              {m.matching} row(s)
+              {plural(m.matching, "row")}
             </span>
           </form>
           <div className="card overflow-x-auto">

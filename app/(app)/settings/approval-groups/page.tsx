@@ -7,6 +7,7 @@ import { authorizePage } from "@/lib/auth/page";
 import { listApprovalGroups } from "@/lib/promotion/group-members";
 import { getPrisma } from "@/lib/runtime";
 import { addGroupMemberAction, removeGroupMemberAction } from "./actions";
+import { plural } from "@/lib/plural";
 
 export const metadata = { title: "Approval groups" };
 export const dynamic = "force-dynamic";
@@ -23,7 +24,7 @@ export default async function ApprovalGroupsPage() {
         {groups.map((g) => (
           <section key={`${g.environment}/${g.name}`} className="card space-y-3 p-5" data-testid={`group-${g.environment}-${g.name}`}>
             <h2 className="font-semibold">
-              {g.name} <span className="text-sm font-normal text-slate-500">in {g.environment}, {g.count} approval(s) needed</span>
+              {g.name} <span className="text-sm font-normal text-slate-500">in {g.environment}, {plural(g.count, "approval")} needed</span>
             </h2>
             <ul className="space-y-1 text-sm">
               {g.configMembers.map((m) => (

@@ -4,13 +4,15 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
-import { formatTimestamp, shortDigest } from "@/lib/format";
+import { shortDigest } from "@/lib/format";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { digestUrl, tagUrl } from "@/lib/inventory/index/urls";
 import { indexedAsOf, normalizeVulnerabilityId, whereIsCve } from "@/lib/inventory/index/vulnerabilities";
 import { acceptInCveOccurrences } from "@/lib/exceptions/index-views";
 import { activeExceptionRules } from "@/lib/exceptions/store";
 import { getPrisma } from "@/lib/runtime";
+import { Time } from "@/components/ui/time";
+import { plural } from "@/lib/plural";
 
 export const metadata = { title: "Where is this CVE" };
 export const dynamic = "force-dynamic";
@@ -39,10 +41,19 @@ export default async function CvePage({ params }: { params: Promise<{ id: string
     <>
       <PageHeader title={`Where is ${id}`} description="Every tag whose image has this vulnerability in its scan report, from the inventory index." />
       <p className="mb-2 font-semibold" data-testid="cve-summary">
-        {hits.length === 0 ? `${id}: not found in the index` : `${id}: ${images} image(s), ${new Set(hits.map((h) => `${h.environment} ${h.repository}:${h.tag}`)).size} tag(s)`}
+        {hits.length === 0 ? `${id}: not found in the index` : `${id}: ${plural(images, "image")}, ${plural(new Set(hits.map((h) => `${h.environment} ${h.repository}:${h.tag}`)).size, "tag")}`}
       </p>
       <p className="mb-3 text-xs text-slate-500" data-testid="cve-as-of">
-        As of {environments.map((e) => `${e}: ${asOf.get(e) ? formatTimestamp(asOf.get(e)!.toISOString()) : "never synced"}`).join(" · ") || "no environment you may see"}. Images without a scan report in the index are not counted.
+        As of{" "}
+        {environments.length
+          ? environments.map((e, i) => (
+              <span key={e}>
+                {i > 0 && " · "}
+                {e}: <Time at={asOf.get(e)} fallback="never synced" />
+              </span>
+            ))
+          : "no environment you may see"}
+        . Images without a scan report in the index are not counted.
       </p>
       {hits.length > 0 && (
         <div className="card overflow-x-auto">
@@ -86,7 +97,11 @@ export default async function CvePage({ params }: { params: Promise<{ id: string
                   </td>
                   <td className="text-xs">
                     {h.scanner}
-                    {h.scannedAt ? `, ${formatTimestamp(h.scannedAt.toISOString())}` : ""}
+                    {h.scannedAt && (
+                      <>
+                        , <Time at={h.scannedAt} />
+                      </>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -13,7 +13,9 @@ import { environmentOf } from "@/lib/inventory/namespace";
 import { refreshRepositoryAction } from "../../../actions";
 import { loadTagPage } from "@/lib/browse/tag-page";
 import { LifecycleCells, lifecycleColumnCount, LifecycleHeaders, LifecyclePolicyNote } from "@/components/registry/lifecycle-cells";
-import { artifactHref, formatAge, formatBytes, formatTimestamp, scanHref, shortDigest, shortMediaType } from "@/lib/format";
+import { artifactHref, formatBytes, scanHref, shortDigest, shortMediaType } from "@/lib/format";
+import { Time } from "@/components/ui/time";
+import { plural } from "@/lib/plural";
 
 export const dynamic = "force-dynamic";
 
@@ -73,8 +75,8 @@ export default async function RepositoryPage({ params, searchParams }: { params:
       ) : (
         <>
           <p className="mb-2 text-sm text-slate-500">
-            {result.data.totalTags} tags{q.group ? ` · ${result.data.totalRows} distinct digests` : ""}
-            {result.data.referrerTags > 0 && ` · ${result.data.referrerTags} referrer index tag(s) hidden`}
+            {plural(result.data.totalTags, "tag")}{q.group ? ` · ${plural(result.data.totalRows, "distinct digest")}` : ""}
+            {result.data.referrerTags > 0 && ` · ${plural(result.data.referrerTags, "referrer index tag")} hidden`}
             {result.data.truncated && <span data-testid="tags-truncated"> · truncated: {result.data.truncated.message}</span>}
           </p>
           <LifecyclePolicyNote lifecycle={lifecycle} error={lifecycleResult.ok ? undefined : lifecycleResult.error.message} />
@@ -109,8 +111,12 @@ export default async function RepositoryPage({ params, searchParams }: { params:
                     <td className="text-xs">{r.artifactType ? <Badge>{r.artifactType}</Badge> : shortMediaType(r.mediaType)}</td>
                     <td className="whitespace-nowrap text-xs">{formatBytes(r.size)}</td>
                     <td className="text-xs">{r.platforms.join(", ") || "—"}</td>
-                    <td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(r.created)}</td>
-                    <td className="text-xs">{formatAge(r.created)}</td>
+                    <td className="whitespace-nowrap font-mono text-xs">
+                      <Time at={r.created} />
+                    </td>
+                    <td className="text-xs">
+                      <Time at={r.created} relative />
+                    </td>
                     <LifecycleCells lifecycle={lifecycle} tags={r.tags} />
                     <td className="text-xs">
                       <Link href={scanHref(name, repo, r.digest)} className="text-sky-700 hover:underline">

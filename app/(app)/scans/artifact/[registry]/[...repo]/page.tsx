@@ -10,12 +10,14 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
 import { load } from "@/lib/browse/result";
-import { artifactHref, scanHref, formatBytes, formatAge, formatTimestamp, shortDigest } from "@/lib/format";
+import { artifactHref, scanHref, formatBytes, shortDigest } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
 import { artifactScanView } from "@/lib/scan/views";
 import { exceptionFilter } from "@/lib/exceptions/scan-views";
 import { activeExceptionRules } from "@/lib/exceptions/store";
 import { ExpiringExceptionsBanner } from "@/components/exceptions/expiring-banner";
+import { Time } from "@/components/ui/time";
+import { plural } from "@/lib/plural";
 
 export const dynamic = "force-dynamic";
 
@@ -62,8 +64,13 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
         {r && <SeverityCounts counts={r.counts} />}
         {r && (
           <span className="text-slate-500">
-            {r.findings.length} findings, {r.fixable} fixable{v.accepted.length ? `, ${v.accepted.length} accepted by exceptions` : ""} · {r.scanner}
-            {r.scannedAt ? ` · scanned ${formatAge(r.scannedAt)} ago (${formatTimestamp(r.scannedAt)})` : ""}
+            {plural(r.findings.length, "finding")}, {r.fixable} fixable{v.accepted.length ? `, ${v.accepted.length} accepted by ${v.accepted.length === 1 ? "an exception" : "exceptions"}` : ""} · {r.scanner}
+            {r.scannedAt && (
+              <>
+                {" · scanned "}
+                <Time at={r.scannedAt} relative /> (<Time at={r.scannedAt} />)
+              </>
+            )}
             {r.status !== "complete" ? ` · scan ${r.status.replace("_", " ")}` : ""}
           </span>
         )}
@@ -85,9 +92,13 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
               ))}
             </dd>
             <dt className="text-slate-500">Pushed</dt>
-            <dd>{formatTimestamp(m.pushedAt)}</dd>
+            <dd>
+              <Time at={m.pushedAt} />
+            </dd>
             <dt className="text-slate-500">Last pulled</dt>
-            <dd>{formatTimestamp(m.lastPulledAt, "never")}</dd>
+            <dd>
+              <Time at={m.lastPulledAt} fallback="never" />
+            </dd>
             <dt className="text-slate-500">Labels</dt>
             <dd className="space-x-1">{m.labels.length ? m.labels.map((l) => <Badge key={l.name}>{l.name}</Badge>) : "—"}</dd>
             <dt className="text-slate-500">Accessories</dt>
