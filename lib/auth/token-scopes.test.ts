@@ -37,7 +37,8 @@ describe("token scopes", () => {
 
   it("names the scope a refused action needs", () => {
     const d = decide(withLimit([{ role: "admin", environment: null }], { scopes: ["read"], environments: null }), "promotion.request", { environment: "prod" });
-    expect(d).toEqual({ allowed: false, reason: 'this API token lacks the "promote" scope needed for promotion.request (its scopes: read)' });
+    const reason = 'this API token lacks the "promote" scope needed for promotion.request (its scopes: read)';
+    expect(d).toEqual({ allowed: false, reason, message: `Not allowed: ${reason}.` });
     expect(scopeNeededFor("metrics.view")).toBe("metrics");
     expect(scopeNeededFor("registry.manage")).toBe("admin");
     expect(scopeNeededFor("token.manage")).toBeNull();
@@ -45,7 +46,8 @@ describe("token scopes", () => {
 
   it("a token cannot manage tokens or the account, even an admin's admin token", () => {
     const d = decide(withLimit([{ role: "admin", environment: null }], { scopes: ["admin"], environments: null }), "token.manage");
-    expect(d).toEqual({ allowed: false, reason: "token.manage cannot be done with an API token: sign in to Dockmaster" });
+    const reason = "token.manage cannot be done with an API token: sign in to Dockmaster";
+    expect(d).toEqual({ allowed: false, reason, message: `Not allowed: ${reason}.` });
   });
 
   it("legacy tokens are read+promote", () => {

@@ -76,7 +76,7 @@ describe("scopes narrow the owner's roles", () => {
     const { POST } = await routes.promotions();
     const r = await call(POST, "/api/v1/promotions", t, { method: "POST", body: promotionBody });
     expect(r.status).toBe(403);
-    expect(await errorOf(r)).toContain("no role grants promotion.request");
+    expect(await errorOf(r)).toContain("You need the developer role (or higher) in environment prod to request promotions.");
   });
 
   it("a token restricted to dev reads dev but not prod", async () => {
@@ -132,7 +132,7 @@ describe("registry events with a token", () => {
     expect(await errorOf(read)).toContain('lacks the "events" scope needed for events.deliver');
     const developer = await post((await token(ids.developer, ["events"])).token);
     expect(developer.status).toBe(403);
-    expect(await errorOf(developer)).toContain("no role grants events.deliver");
+    expect(await errorOf(developer)).toContain("You need the admin role for all environments to deliver registry events.");
     const unknown = await post("dm_not-a-token");
     expect(unknown.status).toBe(401);
     expect(await errorOf(unknown)).toBe("unknown registry or wrong events secret");
