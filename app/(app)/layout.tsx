@@ -1,4 +1,6 @@
 import { redirect } from "next/navigation";
+import { Suspense } from "react";
+import { AwaitingDecisionBadge } from "@/components/promotions/awaiting-badge";
 import { Providers } from "@/components/providers";
 import { AppShell } from "@/components/shell/app-shell";
 import { describeGrants } from "@/lib/auth/describe";
@@ -11,7 +13,15 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   if (!me) redirect("/signin");
   return (
     <Providers>
-      <AppShell user={me.email} roles={describeGrants(me.grants)}>
+      <AppShell
+        user={me.email}
+        roles={describeGrants(me.grants)}
+        promotionsBadge={
+          <Suspense fallback={null}>
+            <AwaitingDecisionBadge me={me} />
+          </Suspense>
+        }
+      >
         {children}
       </AppShell>
     </Providers>

@@ -16,7 +16,8 @@ const nav = [
   { href: "/settings", label: "Settings" },
 ];
 
-export function AppShell({ user, roles, children }: { user: string; roles: string; children: React.ReactNode }) {
+/** `promotionsBadge`: the count of promotions awaiting the user's decision, streamed in beside "Promotions". */
+export function AppShell({ user, roles, promotionsBadge, children }: { user: string; roles: string; promotionsBadge?: React.ReactNode; children: React.ReactNode }) {
   return (
     <div className="flex min-h-screen">
       {/* useSearchParams needs a Suspense boundary of its own; the bar has no server fallback */}
@@ -31,6 +32,7 @@ export function AppShell({ user, roles, children }: { user: string; roles: strin
           {nav.map((n) => (
             <NavLink key={n.href} href={n.href}>
               {n.label}
+              {n.href === "/promotions" && promotionsBadge}
             </NavLink>
           ))}
         </nav>
