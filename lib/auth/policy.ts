@@ -76,7 +76,7 @@ export interface ArtifactRef {
 }
 
 /** A promotion still awaiting its decision, as the policy needs it: where it would go, exactly what it would copy. */
-export interface OpenPromotion {
+interface OpenPromotion {
   targetEnv: string;
   source: ArtifactRef;
 }
@@ -95,7 +95,7 @@ export interface Resource {
  * environment: the artifact itself (its manifest, platforms, referrers: the signatures) and its scan.
  * Nothing else of that environment, and nothing that changes it.
  */
-export const sourceReadActions = ["registry.view", "scan.view"] as const satisfies readonly GlobalAction[];
+const sourceReadActions = ["registry.view", "scan.view"] as const satisfies readonly GlobalAction[];
 const decidingActions = ["promotion.approve", "promotion.reject"] as const satisfies readonly EnvironmentAction[];
 
 export function isEnvironmentAction(action: Action): action is EnvironmentAction {
