@@ -1,0 +1,27 @@
+import type { E2ESeed } from "./global-setup";
+import { ADMIN, expect, signIn, test } from "./fixtures";
+
+const seed = (): E2ESeed => JSON.parse(process.env.E2E_SEED!);
+
+test("an unknown address is a 404 page inside the shell; a missing tag names itself", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const unknown = await page.goto("/no/such/page");
+  expect(unknown?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  await expect(page.getByTestId("not-found-message")).toContainText("/no/such/page");
+  // inside the app's shell: the navigation and the signed-in user are there
+  await expect(page.getByRole("navigation", { name: "Main navigation" })).toBeVisible();
+  await expect(page.getByTestId("current-user")).toHaveText(ADMIN.email);
+  await page.getByRole("link", { name: "Registries" }).last().click();
+  await expect(page).toHaveURL(/\/registries$/);
+
+  const repo = seed().multiArch.repository;
+  const missingTag = await page.goto(`/registries/local-dev/artifacts/${repo}?ref=9.9`);
+  expect(missingTag?.status()).toBe(404);
+  await expect(page.getByTestId("not-found-message")).toHaveText(`tag 9.9 does not exist in ${repo} on registry “local-dev”.`);
+  await expect(page.getByTestId("registry-error")).toHaveCount(0);
+  await expect(page.getByTestId("current-user")).toHaveText(ADMIN.email);
+
+  await page.goto(`/scans/artifact/local-dev/${repo}?ref=9.9`);
+  await expect(page.getByTestId("not-found-message")).toHaveText(`tag 9.9 does not exist in ${repo} on registry “local-dev”.`);
+});
