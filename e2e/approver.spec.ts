@@ -137,7 +137,7 @@ test("the requester withdraws a request; a verified new tag explains why it cann
   await appr.page.goto(withdrawn);
   await expect(appr.page.getByRole("form", { name: "Approve" })).toHaveCount(0);
   await appr.page.goto(fresh);
-  await expect(appr.page.getByTestId("target-diff")).toContainText("${REPO.prod}:new-1 does not exist in prod yet");
+  await expect(appr.page.getByTestId("target-diff")).toContainText(`${REPO.prod}:new-1 does not exist in prod yet`);
   await appr.page.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
   await expect(appr.page.getByTestId("promotion-status")).toHaveText("verified", { timeout: 30_000 });
   await expect(appr.page.getByTestId("rollback-unavailable")).toHaveText(
