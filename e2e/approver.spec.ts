@@ -88,6 +88,7 @@ test("a prod approver opens the promotion, reads the dev artifact, its signature
   // dev's musl CVE comes in; debian's go away
   await expect(review.getByTestId("cve-delta")).toContainText("New: CVE-2019-14697");
   await expect(review.getByTestId("cve-delta")).toContainText("Fixed: CVE-");
+  await appr.page.screenshot({ path: "/tmp/approver-promotion.png", fullPage: true }); // TEMP
 
   // without the promotion, dev is closed to this approver: by tag (which may move) it stays closed
   await appr.page.goto(`/registries/local-dev/artifacts/${REPO.dev}?ref=${REPO.tag}`);
@@ -102,6 +103,7 @@ test("a prod approver opens the promotion, reads the dev artifact, its signature
   await expect(appr.page.getByTestId("referrer")).toHaveCount(2);
   await expect(appr.page.getByTestId("referrers")).toContainText("application/vnd.cncf.notary.signature");
   await expect(appr.page.getByRole("link", { name: "Promote…" })).toHaveCount(0);
+  await appr.page.screenshot({ path: "/tmp/approver-artifact.png" }); // TEMP
 
   await appr.page.goto(url);
   await review.getByRole("link", { name: "Scan of the source artifact" }).click();

@@ -23,6 +23,11 @@ test("an unknown address is a 404 page inside the shell; a missing tag names its
   await expect(page.getByTestId("registry-error")).toHaveCount(0);
   await expect(page.getByTestId("current-user")).toHaveText(ADMIN.email);
 
+  // an unknown API address stays an API answer, not the HTML page
+  const api = await page.request.get("/api/v1/no-such-endpoint");
+  expect(api.status()).toBe(404);
+  expect(await api.json()).toEqual({ error: "no API endpoint GET /api/v1/no-such-endpoint" });
+
   await page.goto(`/scans/artifact/local-dev/${repo}?ref=9.9`);
   await expect(page.getByTestId("not-found-message")).toHaveText(`tag 9.9 does not exist in ${repo} on registry “local-dev”.`);
 });
