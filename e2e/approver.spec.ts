@@ -43,6 +43,12 @@ async function as(browser: Browser, baseURL: string | undefined, who: { email: s
   return { ctx, page };
 }
 
+/** The number on the navigation's "Promotions" badge (none: 0). */
+async function awaitingBadge(page: Page): Promise<number> {
+  const badge = page.getByRole("navigation", { name: "Main navigation" }).getByTestId("nav-awaiting");
+  return (await badge.count()) ? Number.parseInt((await badge.textContent()) ?? "", 10) : 0;
+}
+
 /** The requester asks for `reference` of `repository` in dev to become prod's `tag`; returns the promotion's address. */
 async function request(page: Page, repository: string, reference: string, tag: string): Promise<string> {
   await page.goto(`/promotions/new?${new URLSearchParams({ sourceEnv: "dev", targetEnv: "prod", repository, reference, tag })}`);
@@ -75,7 +81,8 @@ test("a prod approver opens the promotion, reads the dev artifact, its signature
   const appr = await as(browser, baseURL, PROD_APPROVER);
   // the badge in the navigation and the notice on the home page count what awaits my decision
   await appr.page.goto("/");
-  await expect(appr.page.getByRole("navigation", { name: "Main navigation" }).getByTestId("nav-awaiting")).toHaveText(/^\d+/);
+  const awaiting = await awaitingBadge(appr.page);
+  expect(awaiting).toBeGreaterThanOrEqual(1);
   await appr.page.getByTestId("home-awaiting").getByRole("link", { name: "Open the queue" }).click();
   await appr.page.getByTestId("queue-awaiting").getByRole("link", { name: `#${number}`, exact: true }).click();
   await expect(appr.page).toHaveURL(url);
@@ -88,7 +95,6 @@ test("a prod approver opens the promotion, reads the dev artifact, its signature
   // dev's musl CVE comes in; debian's go away
   await expect(review.getByTestId("cve-delta")).toContainText("New: CVE-2019-14697");
   await expect(review.getByTestId("cve-delta")).toContainText("Fixed: CVE-");
-  await appr.page.screenshot({ path: "/tmp/approver-promotion.png", fullPage: true }); // TEMP
 
   // without the promotion, dev is closed to this approver: by tag (which may move) it stays closed
   await appr.page.goto(`/registries/local-dev/artifacts/${REPO.dev}?ref=${REPO.tag}`);
@@ -103,8 +109,10 @@ test("a prod approver opens the promotion, reads the dev artifact, its signature
   await expect(appr.page.getByTestId("referrer")).toHaveCount(2);
   await expect(appr.page.getByTestId("referrers")).toContainText("application/vnd.cncf.notary.signature");
   await expect(appr.page.getByRole("link", { name: "Promote…" })).toHaveCount(0);
-  await appr.page.screenshot({ path: "/tmp/approver-artifact.png" }); // TEMP
 
+  // from the artifact to its scan, and from the promotion page to the same scan
+  await appr.page.getByTestId("via-promotion").getByRole("link", { name: "Its vulnerability scan" }).click();
+  await expect(appr.page.getByRole("heading", { level: 1 })).toHaveText(`Scan of ${REPO.dev}@${devDigest.slice(0, 19)}`);
   await appr.page.goto(url);
   await review.getByRole("link", { name: "Scan of the source artifact" }).click();
   await expect(appr.page.getByTestId("forbidden")).toHaveCount(0);
@@ -116,6 +124,9 @@ test("a prod approver opens the promotion, reads the dev artifact, its signature
   await appr.page.goto(url);
   await appr.page.getByRole("form", { name: "Approve" }).getByRole("button", { name: "Approve" }).click();
   await expect(appr.page.getByTestId("promotion-status")).toHaveText("verified", { timeout: 30_000 });
+
+  await appr.page.goto("/");
+  expect(await awaitingBadge(appr.page)).toBe(awaiting - 1);
 
   // decided: the grant ends with it
   await appr.page.goto(`/registries/local-dev/artifacts/${REPO.dev}?ref=${encodeURIComponent(devDigest)}`);

@@ -24,7 +24,8 @@ function ScanSummary({ facts, testId }: { facts: ArtifactFacts; testId: string }
 function Row({ label, source, target, differs }: { label: string; source: React.ReactNode; target: React.ReactNode; differs?: boolean }) {
   return (
     <tr data-differs={differs ? "yes" : "no"}>
-      <th scope="row" className="w-28 text-slate-600">
+      {/* a row header, without the column headers' small capitals */}
+      <th scope="row" className="w-28 bg-transparent text-sm font-medium tracking-normal text-slate-600 normal-case">
         {label}
       </th>
       <td className={differs ? "bg-amber-50" : ""}>{source}</td>

@@ -9,7 +9,7 @@ import { environmentOf } from "@/lib/inventory/namespace";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { load } from "@/lib/browse/result";
-import { formatBytes, shortDigest, shortMediaType } from "@/lib/format";
+import { formatBytes, scanHref, shortDigest, shortMediaType } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -62,7 +62,10 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
       />
       {found.viaPromotion && (
         <p role="note" className="mb-4 rounded bg-sky-50 p-3 text-sm text-sky-900" data-testid="via-promotion">
-          You can read this artifact because a promotion of it awaits your decision. Read-only: nothing else of {sourceEnv?.name ?? name} is shown to you.
+          You can read this artifact because a promotion of it awaits your decision. Read-only: nothing else of {sourceEnv?.name ?? name} is shown to you.{" "}
+          <Link className="underline" href={scanHref(name, repo, a.details.digest)}>
+            Its vulnerability scan
+          </Link>
         </p>
       )}
       <div className="grid gap-4 xl:grid-cols-2">
