@@ -1,13 +1,13 @@
 import { CopyDigest } from "@/components/registry/copy-digest";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { Forbidden } from "@/components/shell/forbidden";
+import { MissingReference } from "@/components/registry/missing-reference";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { describeArtifactPage } from "@/lib/browse/artifact";
 import { openRegistryForPage } from "@/lib/browse/page-access";
 import { environmentOf } from "@/lib/inventory/namespace";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { load } from "@/lib/browse/result";
 import { formatBytes, scanHref, shortDigest, shortMediaType } from "@/lib/format";
 
@@ -30,8 +30,8 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
   const found = await openRegistryForPage(name, repo, ref);
   if (!found.ok) return <Forbidden message={found.message} />;
   const result = await load(name, () => describeArtifactPage(found.provider, repo, ref));
-  // the registry's 404 for the manifest: a missing tag or digest is a page of its own (./not-found.tsx)
-  if (!result.ok && result.error.kind === "not_found") notFound();
+  // the registry's 404 for the manifest: say which tag (or digest) of which repository is missing
+  if (!result.ok && result.error.kind === "not_found") return <MissingReference registry={name} repository={repo} reference={ref} />;
   if (!result.ok) {
     return (
       <>

@@ -5,6 +5,7 @@ import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { FindingsTable } from "@/components/scans/findings-table";
 import { SeverityCounts } from "@/components/scans/severity-badge";
 import { Forbidden } from "@/components/shell/forbidden";
+import { MissingReference } from "@/components/registry/missing-reference";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -30,8 +31,9 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
   const now = new Date();
   const filter = exceptionFilter(await activeExceptionRules(prisma, now), now);
   const result = await load(registry, () => artifactScanView(prisma, registry, repo, ref, filter));
-  // no such artifact, or the registry's 404 for its manifest: ./not-found.tsx names the missing tag or digest
-  if ((result.ok && !result.data) || (!result.ok && result.error.kind === "not_found")) notFound();
+  if (result.ok && !result.data) notFound();
+  // the registry's 404 for the manifest: say which tag (or digest) of which repository is missing
+  if (!result.ok && result.error.kind === "not_found") return <MissingReference registry={registry} repository={repo} reference={ref} />;
   const title = `${repo}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}`;
   if (!result.ok) {
     return (
