@@ -1,4 +1,6 @@
 import { redirect } from "next/navigation";
+import { Suspense } from "react";
+import { AwaitingDecisionBadge } from "@/components/promotions/awaiting-badge";
 import { Providers } from "@/components/providers";
 import { AppShell } from "@/components/shell/app-shell";
 import { BrowserZoneReporter, TimeZoneProvider } from "@/components/ui/time";
@@ -16,7 +18,16 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <Providers>
       <TimeZoneProvider zone={time.zone}>
         <BrowserZoneReporter followsBrowser={time.stored === null} renderedIn={time.zone} />
-        <AppShell user={me.email} roles={describeGrants(me.grants)} grants={me.grants}>
+        <AppShell
+          user={me.email}
+          roles={describeGrants(me.grants)}
+          grants={me.grants}
+          promotionsBadge={
+            <Suspense fallback={null}>
+              <AwaitingDecisionBadge me={me} />
+            </Suspense>
+          }
+        >
           {children}
         </AppShell>
       </TimeZoneProvider>

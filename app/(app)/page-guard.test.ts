@@ -1,6 +1,6 @@
 /**
  * Every page of the signed-in app passes the one page guard (lib/auth/page.ts authorizePage, which
- * openRegistryForPage goes through for registry pages): no page reads the session on its own, so
+ * openRegistryForPage and authorizeScanPage go through for registry and scan pages): no page reads the session on its own, so
  * sign-in, refusal and its audit entry work the same everywhere.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -26,7 +26,7 @@ describe("the page guard", () => {
 
   it.each(files.map((f) => [path.relative(root, f), f]))("%s goes through it", (_name, file) => {
     const source = readFileSync(file, "utf8");
-    expect(source).toMatch(/\b(authorizePage|openRegistryForPage)\(/);
+    expect(source).toMatch(/\b(authorizePage|openRegistryForPage|authorizeScanPage)\(/);
     expect(source).not.toMatch(/\bcurrentPrincipal\(/);
   });
 

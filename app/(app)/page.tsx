@@ -7,6 +7,7 @@ import { EnvironmentRepos, EnvironmentReposLoading } from "@/components/registry
 import { ActiveAlerts } from "@/components/probes/active-alerts";
 import { ExpiringExceptionsBanner } from "@/components/exceptions/expiring-banner";
 import { Forbidden } from "@/components/shell/forbidden";
+import { AwaitingDecisionNotice } from "@/components/promotions/awaiting-badge";
 import { authorizePage } from "@/lib/auth/page";
 import { can } from "@/lib/auth/session";
 import { listEnvironments } from "@/lib/inventory/registries";
@@ -24,6 +25,9 @@ export default async function EnvironmentsPage() {
   return (
     <>
       <PageHeader title="Environments" description="Each environment is a namespace on a registry, in pipeline order." />
+      <Suspense fallback={null}>
+        <AwaitingDecisionNotice me={me} />
+      </Suspense>
       {can(me, "scan.view") && (
         <Suspense fallback={null}>
           <ExpiringExceptionsBanner />

@@ -29,12 +29,19 @@ const FORMS: Record<DecisionVerb, { label: string; field?: string; fieldLabel?: 
 export function DecisionForms({ id, decisions, actions }: { id: string; decisions: Decisions; actions: Record<DecisionVerb, FormAction> }) {
   const verbs = (Object.keys(FORMS) as DecisionVerb[]).filter((verb) => decisions[verb].allowed);
   const approve = decisions.approve;
+  const rollback = decisions.rollback;
   return (
     <>
       {verbs.map((verb) => (
         <DecisionForm key={verb} action={actions[verb]} id={id} {...FORMS[verb]} />
       ))}
       {!approve.allowed && approve.kind === "requester" && <p className="text-xs text-slate-500">You requested this promotion, so another approver must decide.</p>}
+      {/* a verified promotion whose tag was new has nothing to roll back to: say so rather than hide the button silently */}
+      {!rollback.allowed && rollback.kind === "nothing" && (
+        <p className="rounded bg-slate-50 p-2 text-xs text-slate-600" data-testid="rollback-unavailable">
+          Roll back is unavailable: {rollback.reason}.
+        </p>
+      )}
     </>
   );
 }

@@ -9,6 +9,7 @@ const tone = {
   failed: "red",
   rejected: "slate",
   rolled_back: "slate",
+  withdrawn: "slate",
 } as const;
 
 export function PromotionStatus({ status }: { status: keyof typeof tone }) {

@@ -6,7 +6,8 @@ import { NavigationProgress } from "./navigation-progress";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
 
-export function AppShell({ user, roles, grants, children }: { user: string; roles: string; grants: readonly Grant[]; children: React.ReactNode }) {
+/** `promotionsBadge`: the count of promotions awaiting the user's decision, streamed in beside "Promotions". */
+export function AppShell({ user, roles, grants, promotionsBadge, children }: { user: string; roles: string; grants: readonly Grant[]; promotionsBadge?: React.ReactNode; children: React.ReactNode }) {
   // sections whose page would only refuse this person are not offered
   const nav = navigationFor(grants);
   return (
@@ -23,6 +24,7 @@ export function AppShell({ user, roles, grants, children }: { user: string; role
           {nav.map((n) => (
             <NavLink key={n.href} href={n.href}>
               {n.label}
+              {n.href === "/promotions" && promotionsBadge}
             </NavLink>
           ))}
         </nav>

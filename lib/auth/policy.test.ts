@@ -106,4 +106,46 @@ describe("permission policy", () => {
       if (below) expect(decide([{ role: below, environment: null }], action, { environment: "dev" }).allowed).toBe(false);
     }
   });
+
+  describe("an approver reads the source of a promotion they may decide", () => {
+    const source = { environment: "dev", repository: "dev/api", digest: "sha256:" + "a".repeat(64) };
+    const open = [{ targetEnv: "prod", source }];
+    const prodApprover = [{ role: "approver" as const, environment: "prod" }];
+    const artifact = (over: Partial<typeof source> = {}, openPromotions: typeof open = open) => ({ artifact: { ...source, ...over, openPromotions } });
+
+    it("may view exactly that artifact and its scan", () => {
+      expect(decide(prodApprover, "registry.view", artifact()).allowed).toBe(true);
+      expect(decide(prodApprover, "scan.view", artifact()).allowed).toBe(true);
+    });
+
+    it("may not view another digest, repository or environment", () => {
+      expect(decide(prodApprover, "registry.view", artifact({ digest: "sha256:" + "b".repeat(64) })).allowed).toBe(false);
+      expect(decide(prodApprover, "registry.view", artifact({ repository: "dev/other" })).allowed).toBe(false);
+      expect(decide(prodApprover, "scan.view", artifact({ environment: "test" })).allowed).toBe(false);
+    });
+
+    it("may do nothing else with it: no other action counts the promotion", () => {
+      for (const action of actions.filter((a) => a !== "registry.view" && a !== "scan.view" && !isEnvironmentAction(a) && !(selfActions as readonly string[]).includes(a))) {
+        expect(decide(prodApprover, action, artifact()).allowed, action).toBe(false);
+      }
+      expect(decide(prodApprover, "environment.view", { environment: "dev", ...artifact() }).allowed).toBe(false);
+      expect(decide(prodApprover, "promotion.request", { environment: "dev", ...artifact() }).allowed).toBe(false);
+    });
+
+    it("needs an open promotion: none, or one into an environment they cannot decide in, grants nothing", () => {
+      expect(decide(prodApprover, "registry.view", artifact({}, [])).allowed).toBe(false);
+      expect(decide(prodApprover, "registry.view", artifact({}, [{ targetEnv: "test", source }])).allowed).toBe(false);
+    });
+
+    it("needs a deciding role in the target: a prod viewer or developer does not get it", () => {
+      for (const role of ["viewer", "developer"] as const) {
+        expect(decide([{ role, environment: "prod" }], "registry.view", artifact()).allowed, role).toBe(false);
+      }
+      expect(decide([{ role: "admin", environment: "prod" }], "scan.view", artifact()).allowed).toBe(true);
+    });
+
+    it("still refuses with the plain reason", () => {
+      expect(decide(prodApprover, "registry.view", artifact({}, []))).toEqual({ allowed: false, reason: "no role grants registry.view" });
+    });
+  });
 });

@@ -84,9 +84,35 @@ export interface Grant {
   limit?: TokenLimit;
 }
 
+/** One artifact exactly: a repository of an environment at one digest. */
+export interface ArtifactRef {
+  environment: string;
+  repository: string;
+  digest: string;
+}
+
+/** A promotion still awaiting its decision, as the policy needs it: where it would go, exactly what it would copy. */
+interface OpenPromotion {
+  targetEnv: string;
+  source: ArtifactRef;
+}
+
 export interface Resource {
   environment?: string;
+  /**
+   * The one artifact a read concerns, with the open promotions whose source it is (the caller loads
+   * them: lib/promotion/source-access.ts). It lets an approver read what they are asked to approve.
+   */
+  artifact?: ArtifactRef & { openPromotions: readonly OpenPromotion[] };
 }
+
+/**
+ * Reads a decider may make of an open promotion's source artifact, whatever their grants in its
+ * environment: the artifact itself (its manifest, platforms, referrers: the signatures) and its scan.
+ * Nothing else of that environment, and nothing that changes it.
+ */
+const sourceReadActions = ["registry.view", "scan.view"] as const satisfies readonly GlobalAction[];
+const decidingActions = ["promotion.approve", "promotion.reject"] as const satisfies readonly EnvironmentAction[];
 
 export function isEnvironmentAction(action: Action): action is EnvironmentAction {
   return (environmentActions as readonly string[]).includes(action);
@@ -152,6 +178,8 @@ export function decide(grants: readonly Grant[], action: Action, resource: Resou
   const counts = (g: Grant) => g.environment === null || self || (isEnvironmentAction(action) && g.environment === env);
   const permitting = grants.filter((g) => counts(g) && allowed[g.role].has(action));
   if (permitting.length === 0) {
+    // an approver may read exactly the source artifact of a promotion they are asked to decide on
+    if (resource.artifact && decidesOnPromotionOf(grants, action, resource.artifact)) return { allowed: true };
     const scope = isEnvironmentAction(action) ? ` in environment "${env}"` : "";
     return { allowed: false, reason: `no role grants ${action}${scope}`, message: refusalMessage(action, env) };
   }
@@ -171,4 +199,18 @@ function limitRefusal(limit: TokenLimit, action: Action, env: string | undefined
   // restricted to some environments cannot do it
   if (!isEnvironmentAction(action)) return `this API token is restricted to environment(s) ${list}; ${action} concerns every environment`;
   return limit.environments.includes(env!) ? null : `this API token is restricted to environment(s) ${list}, not "${env}"`;
+}
+
+const sameArtifact = (a: ArtifactRef, b: ArtifactRef) => a.environment === b.environment && a.repository === b.repository && a.digest === b.digest;
+
+/**
+ * The resource-scoped grant: reading digest D of repository R in environment E is allowed when the
+ * caller may decide (approve or reject) an open promotion whose source is exactly (E, R, D). Someone
+ * asked to sign off must see what they sign off on, without a role in the source environment.
+ */
+function decidesOnPromotionOf(grants: readonly Grant[], action: Action, artifact: NonNullable<Resource["artifact"]>): boolean {
+  if (!(sourceReadActions as readonly string[]).includes(action)) return false;
+  return artifact.openPromotions.some(
+    (p) => sameArtifact(p.source, artifact) && decidingActions.some((a) => decide(grants, a, { environment: p.targetEnv }).allowed),
+  );
 }

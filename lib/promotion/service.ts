@@ -12,7 +12,7 @@ import { PromotionError } from "./errors";
 import { refreshEvidence } from "./evidence";
 import { liveGates } from "./live-gates";
 import { targetRepositoryFor } from "./mapping";
-import { decisionsFor } from "./decisions";
+import { awaitsDecisionOf } from "./awaiting";
 import { recordStep } from "./record";
 import { goAhead, recordSchedule, releaseAt, targetWindows, windowsOf } from "./release";
 import { transition, whileStatus } from "./transitions";
@@ -201,7 +201,7 @@ export async function listPromotions(deps: PromotionDeps, principal: Principal) 
   const rows = await deps.prisma.promotion.findMany({ orderBy: { createdAt: "desc" }, take: 200, include: { approvals: true } });
   const visible = rows.filter((r) => decide(principal.grants, "promotion.view", { environment: r.targetEnv }).allowed);
   return {
-    awaitingMe: visible.filter((r) => decisionsFor(r, principal).approve.allowed),
+    awaitingMe: visible.filter((r) => awaitsDecisionOf(r, principal)),
     mine: visible.filter((r) => r.requestedById === principal.id),
     recent: visible.slice(0, 50),
   };

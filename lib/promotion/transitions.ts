@@ -7,6 +7,7 @@ import { PromotionError } from "./errors";
  *   requested → approved   enough approvals and gates passed (or overridden); auto-approval at request time
  *   requested → rejected   an approver said no
  *   requested → scheduled  as approved, but the target's change window is closed: waits for scheduledFor
+ *   requested → withdrawn  the requester took it back before it was decided (withdraw.ts)
  *   scheduled → approved   the window opened and the live gates passed again (maintenance sweep), or an
  *                          admin ran it now with a justification
  *   scheduled → requested  the window opened but the live gates fail now: an override or a rejection decides
@@ -21,7 +22,7 @@ import { PromotionError } from "./errors";
  * moment, and a decision that arrives after it has started must not pretend to have stopped it.
  */
 export const TRANSITIONS: Readonly<Record<PromotionStatus, readonly PromotionStatus[]>> = {
-  requested: ["approved", "rejected", "scheduled"],
+  requested: ["approved", "rejected", "scheduled", "withdrawn"],
   scheduled: ["approved", "requested"],
   approved: ["copying"],
   copying: ["verified", "failed"],
@@ -29,6 +30,7 @@ export const TRANSITIONS: Readonly<Record<PromotionStatus, readonly PromotionSta
   verified: ["rolled_back"],
   rejected: [],
   rolled_back: [],
+  withdrawn: [],
 };
 
 /** The promotion was no longer in the status the caller read: someone else moved it first. */

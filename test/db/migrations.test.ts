@@ -117,6 +117,18 @@ describe.each(dbKinds)("migrations on %s", (kind) => {
     expect((await p.approvalGroupMember.findFirstOrThrow()).createdAt).toBeInstanceOf(Date);
   });
 
+  it("serves the promotion status withdrawn", async () => {
+    const promo = await db.prisma.promotion.create({
+      data: {
+        sourceEnv: "dev", targetEnv: "prod", sourceRepository: "dev/w", targetRepository: "prod/w", digest: "sha256:" + "b".repeat(64), targetTag: "1", reason: "r",
+        requestedById: "u", requestedByEmail: "u@x.io", approvalsRequired: 1, gates: [], gatesPassed: true,
+      },
+    });
+    const moved = await db.prisma.promotion.updateMany({ where: { id: promo.id, status: "requested" }, data: { status: "withdrawn" } });
+    expect(moved.count).toBe(1);
+    expect(await db.prisma.promotion.count({ where: { status: "withdrawn" } })).toBe(1);
+  });
+
   it("enforces one grant per user, role and scope, treating NULL scope as one value", async () => {
     const u = await db.prisma.user.create({ data: { email: "dup@x.io", passwordHash: "h" } });
     await db.prisma.roleGrant.create({ data: { userId: u.id, role: "admin" } });

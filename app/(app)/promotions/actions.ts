@@ -7,6 +7,7 @@ import { defineAction } from "@/lib/auth/action";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { rollbackPromotion } from "@/lib/promotion/execute";
 import { runNow } from "@/lib/promotion/scheduled";
+import { withdrawPromotion } from "@/lib/promotion/withdraw";
 import { approvePromotion, decisionFields, overrideGates, promotionRequest, rejectPromotion, requestPromotion, retryPromotion } from "@/lib/promotion/service";
 
 const id = z.object({ id: z.string().min(1) });
@@ -78,5 +79,15 @@ export const runNowAction = defineAction({
     const { outcome } = await runNow(await promotionDeps(), principal, input.id, input.justification);
     revalidatePath("/promotions");
     return { message: outcome === "approved" ? "Running now, inside the closed change window." : "Gates fail now: the promotion is back to requested." };
+  },
+});
+
+export const withdrawAction = defineAction({
+  input: id.extend({ reason: decisionFields.reason }),
+  permission: "checked-by-service",
+  async run(input, { principal }) {
+    await withdrawPromotion(await promotionDeps(), principal, input.id, input.reason);
+    revalidatePath("/promotions");
+    return { message: "Withdrawn." };
   },
 });

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ApprovalStandingList } from "@/components/promotions/approval-standing";
 import { CopyDigest } from "@/components/registry/copy-digest";
@@ -19,8 +20,14 @@ import { promotionDeps } from "@/lib/promotion/default-deps";
 import { PromotionError } from "@/lib/promotion/errors";
 import { scheduledText } from "@/lib/promotion/scheduled";
 import { getPromotion, groupDirectory } from "@/lib/promotion/service";
-import { approveAction, overrideAction, rejectAction, retryAction, rollbackAction, runNowAction } from "../actions";
+import { gateInputs } from "@/lib/promotion/gate-inputs";
+import { promotionReview } from "@/lib/promotion/review";
+import { withdrawal } from "@/lib/promotion/withdraw";
+import type { GateConfig } from "@/lib/config/schema";
+import { PromotionReviewPanel } from "@/components/promotions/promotion-review";
+import { WithdrawForm } from "@/components/promotions/withdraw-form";
 import { Time } from "@/components/ui/time";
+import { approveAction, overrideAction, rejectAction, retryAction, rollbackAction, runNowAction, withdrawAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -39,7 +46,8 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
     throw err;
   }
   const gates = p.gates as unknown as GateResult[];
-  const standing = await approvalStanding(groupDirectory(deps), p, p.approvals);
+  const [standing, review] = await Promise.all([approvalStanding(groupDirectory(deps), p, p.approvals), promotionReview(deps.prisma, p)]);
+  const inputs = gateInputs((p.evidence as { policy?: GateConfig | null } | null)?.policy);
   const counted = standing.groups.reduce((n, g) => n + g.approvedBy.length, 0);
   const override = p.override as { by: string; at: string; justification: string } | null;
   const windowOverride = p.windowOverride as { by: string; at: string; justification: string } | null;
@@ -57,11 +65,23 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           </div>
           <div>
             <span className="text-slate-500">From </span>
-            {p.sourceEnv}: {p.sourceRepository}
+            {review.source.artifactHref ? (
+              <Link className="text-sky-700 underline" href={review.source.artifactHref}>
+                {p.sourceEnv}: {p.sourceRepository}
+              </Link>
+            ) : (
+              `${p.sourceEnv}: ${p.sourceRepository}`
+            )}
           </div>
           <div>
             <span className="text-slate-500">To </span>
-            {p.targetEnv}: {p.targetRepository}:{p.targetTag}
+            {review.target.href ? (
+              <Link className="text-sky-700 underline" href={review.target.href}>
+                {p.targetEnv}: {p.targetRepository}:{p.targetTag}
+              </Link>
+            ) : (
+              `${p.targetEnv}: ${p.targetRepository}:${p.targetTag}`
+            )}
             {p.previousDigest && <span className="text-xs text-slate-500"> (was {shortDigest(p.previousDigest)}…)</span>}
           </div>
           <div>
@@ -117,7 +137,10 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
             decisions={decisionsFor(p, me)}
             actions={{ approve: approveAction, reject: rejectAction, override: overrideAction, retry: retryAction, rollback: rollbackAction, "run-now": runNowAction }}
           />
+          {withdrawal(p, me).allowed && <WithdrawForm id={p.id} action={withdrawAction} />}
         </section>
+
+        <PromotionReviewPanel review={review} inputs={inputs} />
 
         <section className="card p-4 xl:col-span-2">
           <h2 className="mb-2 font-semibold">Gates</h2>

@@ -1,6 +1,7 @@
 import { CopyDigest } from "@/components/registry/copy-digest";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { Forbidden } from "@/components/shell/forbidden";
+import { MissingReference } from "@/components/registry/missing-reference";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { describeArtifactPage } from "@/lib/browse/artifact";
@@ -8,7 +9,7 @@ import { openRegistryForPage } from "@/lib/browse/page-access";
 import { environmentOf } from "@/lib/inventory/namespace";
 import Link from "next/link";
 import { load } from "@/lib/browse/result";
-import { formatBytes, shortDigest, shortMediaType } from "@/lib/format";
+import { formatBytes, scanHref, shortDigest, shortMediaType } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -26,9 +27,11 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
   const name = decodeURIComponent(p.name);
   const repo = p.repo.map(decodeURIComponent).join("/");
   const ref = (await searchParams).ref ?? "latest";
-  const found = await openRegistryForPage(name, repo);
+  const found = await openRegistryForPage(name, repo, ref);
   if (!found.ok) return <Forbidden message={found.message} />;
   const result = await load(name, () => describeArtifactPage(found.provider, repo, ref));
+  // the registry's 404 for the manifest: say which tag (or digest) of which repository is missing
+  if (!result.ok && result.error.kind === "not_found") return <MissingReference registry={name} repository={repo} reference={ref} />;
   if (!result.ok) {
     return (
       <>
@@ -40,7 +43,8 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
   const a = result.data;
   const pullHost = found.provider.host;
   const sourceEnv = environmentOf(repo, found.environments);
-  const promoteHref = sourceEnv
+  // read through a promotion awaiting the caller's decision: read-only, so no Promote button
+  const promoteHref = sourceEnv && !found.viaPromotion
     ? `/promotions/new?${new URLSearchParams({ sourceEnv: sourceEnv.name, repository: repo, reference: a.details.digest, ...(ref.startsWith("sha256:") ? {} : { tag: ref }) })}`
     : null;
   return (
@@ -56,6 +60,14 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
           )
         }
       />
+      {found.viaPromotion && (
+        <p role="note" className="mb-4 rounded bg-sky-50 p-3 text-sm text-sky-900" data-testid="via-promotion">
+          You can read this artifact because a promotion of it awaits your decision. Read-only: nothing else of {sourceEnv?.name ?? name} is shown to you.{" "}
+          <Link className="underline" href={scanHref(name, repo, a.details.digest)}>
+            Its vulnerability scan
+          </Link>
+        </p>
+      )}
       <div className="grid gap-4 xl:grid-cols-2">
         <Section title="Identity" testId="artifact-identity">
           <dl className="space-y-2 text-sm">

@@ -5,10 +5,11 @@ import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { FindingsTable } from "@/components/scans/findings-table";
 import { SeverityCounts } from "@/components/scans/severity-badge";
 import { Forbidden } from "@/components/shell/forbidden";
+import { MissingReference } from "@/components/registry/missing-reference";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { authorizePage } from "@/lib/auth/page";
+import { authorizeScanPage } from "@/lib/browse/page-access";
 import { load } from "@/lib/browse/result";
 import { artifactHref, scanHref, formatBytes, shortDigest } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
@@ -22,17 +23,19 @@ import { plural } from "@/lib/plural";
 export const dynamic = "force-dynamic";
 
 export default async function ArtifactScanPage({ params, searchParams }: { params: Promise<{ registry: string; repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
-  const access = await authorizePage("scan.view");
-  if (!access.ok) return <Forbidden message={access.message} />;
   const p = await params;
   const registry = decodeURIComponent(p.registry);
   const repo = p.repo.map(decodeURIComponent).join("/");
   const ref = (await searchParams).ref ?? "latest";
+  const access = await authorizeScanPage(registry, repo, ref);
+  if (!access.ok) return <Forbidden message={access.message} />;
   const prisma = await getPrisma();
   const now = new Date();
   const filter = exceptionFilter(await activeExceptionRules(prisma, now), now);
   const result = await load(registry, () => artifactScanView(prisma, registry, repo, ref, filter));
   if (result.ok && !result.data) notFound();
+  // the registry's 404 for the manifest: say which tag (or digest) of which repository is missing
+  if (!result.ok && result.error.kind === "not_found") return <MissingReference registry={registry} repository={repo} reference={ref} />;
   const title = `${repo}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}`;
   if (!result.ok) {
     return (
@@ -134,7 +137,7 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
         </section>
       )}
       {r ? (
-        <FindingsTable findings={r.findings} acceptHref={acceptHref} />
+        <FindingsTable findings={r.findings} acceptHref={access.viaPromotion ? undefined : acceptHref} />
       ) : (
         <EmptyState title="No scan report">
           {registry} has no vulnerability report for this artifact: it was never scanned, the scan has not finished, or no Trivy report is attached to it as an OCI referrer.

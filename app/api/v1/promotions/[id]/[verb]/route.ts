@@ -7,6 +7,7 @@ import { rollbackPromotion } from "@/lib/promotion/execute";
 import { runNow } from "@/lib/promotion/scheduled";
 import { approvePromotion, decisionFields, getPromotion, overrideGates, rejectPromotion, retryPromotion } from "@/lib/promotion/service";
 import { promotionJson } from "@/lib/promotion/view";
+import { withdrawPromotion } from "@/lib/promotion/withdraw";
 
 export const dynamic = "force-dynamic";
 
@@ -14,8 +15,8 @@ export const dynamic = "force-dynamic";
 const body = z.object(decisionFields).prefault({});
 
 /**
- * POST /api/v1/promotions/:id/{approve|reject|override|retry|rollback|run-now}. Each verb's permission is
- * checked by its service against the promotion's own target environment.
+ * POST /api/v1/promotions/:id/{approve|reject|override|retry|rollback|run-now|withdraw}. Each verb's permission is
+ * checked by its service against the promotion's own target environment (withdraw: the requester only).
  */
 const isVerb = (v: string): v is DecisionVerb => (DECISION_VERBS as readonly string[]).includes(v);
 
@@ -43,8 +44,11 @@ export const POST = withPermission<{ id: string; verb: string }>(delegated(({ ve
     case "run-now":
       await runNow(deps, principal, id, input.justification);
       break;
+    case "withdraw":
+      await withdrawPromotion(deps, principal, id, input.reason);
+      break;
     default:
-      throw new NotFoundError(`unknown action ${params.verb}; use approve, reject, override, retry, rollback or run-now`);
+      throw new NotFoundError(`unknown action ${params.verb}; use approve, reject, override, retry, rollback, run-now or withdraw`);
   }
   return Response.json(promotionJson(await getPromotion(deps, principal, id)));
 });
