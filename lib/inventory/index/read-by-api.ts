@@ -7,11 +7,10 @@
  * tag count is unknown or differs from what the index and the listing add up to), it reads the whole
  * listing instead, so a deletion is never missed and never guessed.
  */
-import type { TagDigestListing, TagDigestSource } from "@/lib/registry";
+import { isReferrersTag, type TagDigestListing, type TagDigestSource } from "@/lib/registry";
 import type { ManifestRow } from "./manifest-rows";
 import type { RepositoryRead } from "./repository-read";
 
-const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 
 /**
  * The repository as the registry's API lists it, ready for the sync's writer; null when it says
@@ -32,7 +31,7 @@ export async function readRepositoryByApi(
   const summaries = new Map<string, NonNullable<TagDigestListing["tags"][number]["manifest"]>>();
   for (const t of listing.tags) {
     // a referrers tag (`sha256-<hex>`) is no image tag: it says its subject has referrers (enrich.ts reads them)
-    if (REFERRERS_TAG.test(t.tag)) {
+    if (isReferrersTag(t.tag)) {
       o.referred?.set(t.tag.replace("-", ":"), repository);
       continue;
     }
@@ -45,7 +44,7 @@ export async function readRepositoryByApi(
   let headRequests = 0;
   let vanished = false;
   await Promise.all(
-    (listing.unresolved ?? []).filter((t) => !REFERRERS_TAG.test(t)).map(async (tag) => {
+    (listing.unresolved ?? []).filter((t) => !isReferrersTag(t)).map(async (tag) => {
       headRequests++;
       const head = await o.limiter(() => target.provider.headManifest(repository, tag));
       if (head) observed.set(tag, head.digest);
@@ -73,7 +72,7 @@ export async function readRepositoryByApi(
 function nothingWentAway(listing: TagDigestListing, held: ReadonlyMap<string, string>): boolean {
   if (listing.total === undefined) return false;
   const all = new Set(held.keys());
-  for (const t of listing.tags) if (!REFERRERS_TAG.test(t.tag)) all.add(t.tag);
-  for (const t of listing.unresolved ?? []) if (!REFERRERS_TAG.test(t)) all.add(t);
+  for (const t of listing.tags) if (!isReferrersTag(t.tag)) all.add(t.tag);
+  for (const t of listing.unresolved ?? []) if (!isReferrersTag(t)) all.add(t);
   return all.size === listing.total;
 }
