@@ -28,6 +28,7 @@ export async function readRepositoryByApi(
   if (!listing.complete && !nothingWentAway(listing, held)) listing = await o.limiter(() => api.tagDigests(repository));
 
   const observed = new Map<string, string>();
+  const pushedAt = new Map<string, string>();
   const summaries = new Map<string, NonNullable<TagDigestListing["tags"][number]["manifest"]>>();
   for (const t of listing.tags) {
     // a referrers tag (`sha256-<hex>`) is no image tag: it says its subject has referrers (enrich.ts reads them)
@@ -38,7 +39,10 @@ export async function readRepositoryByApi(
     observed.set(t.tag, t.digest);
     if (t.manifest) summaries.set(t.digest, t.manifest);
     const at = Date.parse(t.changedAt ?? "");
-    if (Number.isFinite(at)) o.changedAt?.(at);
+    if (Number.isFinite(at)) {
+      o.changedAt?.(at);
+      pushedAt.set(t.tag, t.changedAt!);
+    }
   }
   // A tag listed without its digest: a HEAD (which Docker Hub does not count as a pull) says it.
   let headRequests = 0;
@@ -62,7 +66,7 @@ export async function readRepositoryByApi(
   const manifests: ManifestRow[] = [...summaries]
     .filter(([digest]) => !before.has(digest))
     .map(([digest, m]) => ({ digest, mediaType: m.mediaType, size: BigInt(m.size), platforms: m.platforms, artifactType: m.artifactType ?? null, subject: null, configDigest: null }));
-  return { observation: { environment: target.environment, repository, tags: observed, coverage }, manifests, headRequests, manifestGets: 0 };
+  return { observation: { environment: target.environment, repository, tags: observed, coverage, ...(pushedAt.size ? { pushedAt } : {}) }, manifests, headRequests, manifestGets: 0 };
 }
 
 /**
