@@ -23,7 +23,7 @@ export async function RepositoryList({ registry, repositories, environments, gra
   }
   const summaries = new Map<string, RepositorySummary>();
   for (const [environment, repos] of byEnv) for (const [k, v] of await repositorySummaries(prisma, visible, { environment, repositories: repos })) summaries.set(k, v);
-  const now = Date.now();
+  const now = new Date().getTime();
   return (
     <div className="card overflow-x-auto">
       <table className="table" data-testid="repo-list">
