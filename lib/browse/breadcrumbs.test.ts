@@ -29,3 +29,10 @@ describe("browse breadcrumbs", () => {
     expect(crumbs.at(-1)).toEqual({ label: `@sha256:${"b".repeat(12)}` });
   });
 });
+
+describe("browse breadcrumbs below an artifact", () => {
+  it("the scan page links back to the artifact it reports on", () => {
+    const crumbs = browseCrumbs({ registry: "dev", repository: "api", ref: "1.0", leaf: "Scan" });
+    expect(crumbs.slice(-2)).toEqual([{ label: "1.0", href: "/registries/dev/artifacts/api?ref=1.0" }, { label: "Scan" }]);
+  });
+});

@@ -17,6 +17,8 @@ export interface CrumbPlace {
   ref?: string;
   /** the platform ("linux/arm64") of a platform manifest opened from its index */
   platform?: { label: string; digest: string };
+  /** a page below the artifact (its scan report) */
+  leaf?: string;
 }
 
 const registryHref = (registry: string, q?: string) => `/registries/${encodeURIComponent(registry)}${q ? `?${new URLSearchParams({ q })}` : ""}`;
@@ -35,6 +37,7 @@ export function browseCrumbs(place: CrumbPlace): Crumb[] {
     if (place.ref) crumbs.push({ label: shortRef(place.ref), href: artifactHref(place.registry, place.repository, place.ref) });
     if (place.ref && place.platform) crumbs.push({ label: place.platform.label, href: `${artifactHref(place.registry, place.repository, place.platform.digest)}` });
   }
+  if (place.leaf) crumbs.push({ label: place.leaf });
   // the last crumb is the page itself: not a link
   const last = crumbs.at(-1)!;
   crumbs[crumbs.length - 1] = { label: last.label };

@@ -8,6 +8,9 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ExportLinks } from "@/components/ui/export-links";
+import { Breadcrumbs } from "@/components/shell/breadcrumbs";
+import { browseCrumbs } from "@/lib/browse/breadcrumbs";
 import { authorizePage } from "@/lib/auth/page";
 import { load } from "@/lib/browse/result";
 import { artifactHref, scanHref, formatBytes, formatAge, formatTimestamp, shortDigest } from "@/lib/format";
@@ -32,9 +35,11 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
   const result = await load(registry, () => artifactScanView(prisma, registry, repo, ref, filter));
   if (result.ok && !result.data) notFound();
   const title = `${repo}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}`;
+  const crumbs = <Breadcrumbs crumbs={browseCrumbs({ registry, repository: repo, ref, leaf: "Scan" })} />;
   if (!result.ok) {
     return (
       <>
+        {crumbs}
         <PageHeader title={`Scan of ${title}`} />
         <RegistryErrorPanel registry={registry} error={result.error} />
       </>
@@ -47,6 +52,7 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
   const acceptHref = `/exceptions/new?${new URLSearchParams({ registry, repository: repo, digest: v.digest, returnTo: scanPage, ...(v.environments[0] ? { environment: v.environments[0] } : {}) })}`;
   return (
     <>
+      {crumbs}
       <PageHeader
         title={`Scan of ${title}`}
         description={`${registry} (${v.registryKind})`}
@@ -60,6 +66,7 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
       <div className="mb-4 flex flex-wrap items-center gap-3 text-sm" data-testid="scan-summary">
         <CopyDigest digest={v.digest} short={shortDigest(v.digest)} />
         {r && <SeverityCounts counts={r.counts} />}
+        {r && <ExportLinks path="/api/v1/exports/scan-findings" params={{ registry, repository: repo, ref: v.digest }} what="findings" />}
         {r && (
           <span className="text-slate-500">
             {r.findings.length} findings, {r.fixable} fixable{v.accepted.length ? `, ${v.accepted.length} accepted by exceptions` : ""} · {r.scanner}
