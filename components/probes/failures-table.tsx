@@ -1,18 +1,22 @@
-import { formatAge } from "@/lib/format";
+import { formatAge, formatTimestamp } from "@/lib/format";
 import type { FailureView } from "@/lib/probe/overview";
 import { ms } from "./format";
+
+/** "05:31 UTC": the run's start, enough to read "since when" at a glance (the full time is on hover). */
+const clock = (iso: string) => `${formatTimestamp(iso).slice(11, 16)} UTC`;
 
 export function FailuresTable({ failures, now }: { failures: FailureView[]; now: number }) {
   return (
     <section className="card p-4" aria-label="Last failures">
       <h2 className="mb-2 font-semibold">Last failures</h2>
+      <p className="mb-2 text-xs text-slate-500">The last 24 hours; identical consecutive failures of a probe are one row.</p>
       {failures.length === 0 ? (
-        <p className="text-sm text-slate-500">No failed probe runs on record.</p>
+        <p className="text-sm text-slate-500">No failed probe runs in the last 24 hours.</p>
       ) : (
         <table className="table" data-testid="failures">
           <thead>
             <tr>
-              <th>When</th>
+              <th>Last</th>
               <th>Probe</th>
               <th>Error</th>
               <th>Message</th>
@@ -21,8 +25,8 @@ export function FailuresTable({ failures, now }: { failures: FailureView[]; now:
           </thead>
           <tbody>
             {failures.map((f, i) => (
-              <tr key={`${f.at}-${f.target}-${i}`}>
-                <td className="whitespace-nowrap" title={f.at}>
+              <tr key={`${f.at}-${f.target}-${i}`} data-testid="failure-run">
+                <td className="whitespace-nowrap" title={formatTimestamp(f.at) + " UTC"}>
                   {formatAge(f.at, now)} ago
                 </td>
                 <td>
@@ -30,7 +34,14 @@ export function FailuresTable({ failures, now }: { failures: FailureView[]; now:
                   {f.registry && <span className="text-xs text-slate-500"> · {f.registry}</span>}
                 </td>
                 <td className="font-mono text-xs">{f.errorClass ?? "—"}</td>
-                <td className="max-w-xl text-xs break-words">{f.message ?? "—"}</td>
+                <td className="max-w-xl text-xs break-words">
+                  {f.message ?? "—"}
+                  {f.count > 1 && (
+                    <span className="ml-1 whitespace-nowrap font-medium text-slate-700" data-testid="failure-run-count" title={`from ${formatTimestamp(f.since)} to ${formatTimestamp(f.at)} UTC`}>
+                      × {f.count}, since {clock(f.since)}
+                    </span>
+                  )}
+                </td>
                 <td className="text-xs whitespace-nowrap">{ms(f.latencyMs)}</td>
               </tr>
             ))}
