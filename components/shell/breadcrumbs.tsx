@@ -16,10 +16,12 @@ export function Breadcrumbs({ crumbs }: { crumbs: Crumb[] }) {
               <Link href={c.href} className="text-sky-700 hover:underline">
                 {c.label}
               </Link>
-            ) : (
+            ) : i === crumbs.length - 1 ? (
               <span aria-current="page" className="font-medium text-slate-800">
                 {c.label}
               </span>
+            ) : (
+              <span>{c.label}</span>
             )}
           </li>
         ))}

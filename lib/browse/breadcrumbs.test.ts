@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { browseCrumbs } from "./breadcrumbs";
+import { browseCrumbs, indexCrumbs } from "./breadcrumbs";
 
 describe("browse breadcrumbs", () => {
   it("registry page: the registry is the current crumb", () => {
@@ -34,5 +34,16 @@ describe("browse breadcrumbs below an artifact", () => {
   it("the scan page links back to the artifact it reports on", () => {
     const crumbs = browseCrumbs({ registry: "dev", repository: "api", ref: "1.0", leaf: "Scan" });
     expect(crumbs.slice(-2)).toEqual([{ label: "1.0", href: "/registries/dev/artifacts/api?ref=1.0" }, { label: "Scan" }]);
+  });
+});
+
+describe("index breadcrumbs", () => {
+  it("Environments › environment › repository › tag, the tag being the page", () => {
+    expect(indexCrumbs({ environment: "dev", repository: "dev/api", tag: "1.0" })).toEqual([
+      { label: "Environments", href: "/" },
+      { label: "dev" },
+      { label: "dev/api", href: "/inventory/repository?environment=dev&repository=dev%2Fapi" },
+      { label: "1.0" },
+    ]);
   });
 });

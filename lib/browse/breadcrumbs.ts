@@ -3,6 +3,7 @@
  * A namespace crumb opens the registry's repository list filtered to that path prefix.
  */
 import { artifactHref, repositoryHref } from "@/lib/format";
+import { repositoryUrl, tagUrl } from "@/lib/inventory/index/urls";
 
 export interface Crumb {
   label: string;
@@ -39,6 +40,15 @@ export function browseCrumbs(place: CrumbPlace): Crumb[] {
   }
   if (place.leaf) crumbs.push({ label: place.leaf });
   // the last crumb is the page itself: not a link
+  const last = crumbs.at(-1)!;
+  crumbs[crumbs.length - 1] = { label: last.label };
+  return crumbs;
+}
+
+/** The index's pages: Environments › environment › repository › tag (the environment has no page of its own). */
+export function indexCrumbs(place: { environment: string; repository: string; tag?: string }): Crumb[] {
+  const crumbs: Crumb[] = [{ label: "Environments", href: "/" }, { label: place.environment }, { label: place.repository, href: repositoryUrl(place.environment, place.repository) }];
+  if (place.tag) crumbs.push({ label: place.tag, href: tagUrl(place.environment, place.repository, place.tag) });
   const last = crumbs.at(-1)!;
   crumbs[crumbs.length - 1] = { label: last.label };
   return crumbs;

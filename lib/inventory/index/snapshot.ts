@@ -153,7 +153,8 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
   }
   if (moved.tags.length) {
     await tx.$executeRawUnsafe(
-      `UPDATE "InventoryTag" AS x SET "digest" = m.d, "since" = ${AT(5)}, "seenAt" = ${AT(5)}
+      // a moved tag's old push time is not the new image's: cleared, and set again below when this read carries one
+      `UPDATE "InventoryTag" AS x SET "digest" = m.d, "since" = ${AT(5)}, "seenAt" = ${AT(5)}, "pushedAt" = NULL
        FROM unnest($2::text[], $3::text[], $4::text[]) AS m(r, t, d)
        WHERE x."environment" = $1 AND x."repository" = m.r AND x."tag" = m.t`,
       environment, moved.repos, moved.tags, moved.digests, atMs,
