@@ -10,9 +10,9 @@ import { writeAudit } from "@/lib/audit/log";
 import { FieldError, InvalidInputError } from "@/lib/errors";
 import type { ActorContext } from "@/lib/auth/users";
 
-export const SILENCE_PRESETS = { "1h": 1, "4h": 4, "24h": 24 } as const;
+const SILENCE_PRESETS = { "1h": 1, "4h": 4, "24h": 24 } as const;
 /** a week: a longer silence is a disabled rule in disguise; disable the rule instead */
-export const MAX_SILENCE_HOURS = 168;
+const MAX_SILENCE_HOURS = 168;
 
 export const silenceForm = z.object({
   id: z.string().min(1),
