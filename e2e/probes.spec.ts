@@ -105,6 +105,15 @@ test("the probes page shows the live registry green, the dead one red with its e
 
   await page.getByTestId("alert-dead-up").getByRole("button", { name: "Acknowledge" }).click();
   await expect(page.getByTestId("alert-dead-up")).toContainText(`acknowledged by ${ADMIN.email}`);
+  // an acknowledged alert looks handled, and says when
+  await expect(page.getByTestId("alert-dead-up")).toHaveAttribute("data-state", "acknowledged");
+  await expect(page.getByTestId("alert-dead-up").getByTestId("acknowledged-by")).toContainText(/at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+  // silenced for 4 hours: shown with who and until when
+  const silence = page.getByRole("form", { name: "Silence the alert on dead-up" });
+  await silence.getByLabel("Silence the alert on dead-up for").selectOption("4h");
+  await silence.getByRole("button", { name: "Silence" }).click();
+  await expect(silence.getByRole("status")).toContainText("Silenced until");
+  await expect(page.getByTestId("alert-dead-up").getByTestId("silenced-until")).toContainText(`by ${ADMIN.email}`);
 
   await page.goto("/");
   await expect(page.getByTestId("dashboard-alerts")).toContainText("dead-up failed 3 times in a row");

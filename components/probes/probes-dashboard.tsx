@@ -12,7 +12,7 @@ import { FailuresTable } from "./failures-table";
 import { RegistryCard } from "./registry-card";
 
 /** The probes page body: server-rendered first, then refreshed every 15 s from /api/v1/probes. */
-export function ProbesDashboard({ initial, acknowledge }: { initial: ProbesOverview; acknowledge?: FormAction }) {
+export function ProbesDashboard({ initial, acknowledge, silence }: { initial: ProbesOverview; acknowledge?: FormAction; silence?: FormAction }) {
   const range = initial.range;
   const client = useQueryClient();
   // A server action (acknowledge) re-renders the page with fresher data than the cache holds: take it.
@@ -43,7 +43,7 @@ export function ProbesDashboard({ initial, acknowledge }: { initial: ProbesOverv
           {q.isError && <span className="text-red-700"> · refresh failed: {q.error.message}</span>}
         </span>
       </nav>
-      <AlertsPanel alerts={data.alerts} now={now} acknowledge={acknowledge} />
+      <AlertsPanel alerts={data.alerts} now={now} acknowledge={acknowledge} silence={silence} />
       <div className="grid gap-4 xl:grid-cols-2">
         {data.groups.map((g) => (
           <RegistryCard key={g.registry ?? "-"} group={g} range={range} now={now} />

@@ -1,6 +1,6 @@
-import { describeRegistryError, isIndexJson, type ArtifactDetails, type Descriptor, type Referrer, type RegistryProvider } from "@/lib/registry";
+import { describeRegistryError, isIndexJson, isReferrersTag, type ArtifactDetails, type Descriptor, type Referrer, type RegistryProvider } from "@/lib/registry";
 import { allTags } from "./repositories";
-import { describeRef, isReferrersTag, resolveTag } from "./tags";
+import { describeRef, resolveTag } from "./tags";
 
 export interface ArtifactView {
   details: ArtifactDetails;

@@ -1,4 +1,4 @@
-import { isDigest, lifecycleSource, mapConcurrent, RegistryError, type ArtifactDetails, type LifecycleReport, type ManifestHead, type RegistryProvider, type TagLifecycle, type Truncation } from "@/lib/registry";
+import { isDigest, isReferrersTag, lifecycleSource, mapConcurrent, RegistryError, type ArtifactDetails, type LifecycleReport, type ManifestHead, type RegistryProvider, type TagLifecycle, type Truncation } from "@/lib/registry";
 import { NAME_TTL_MS, namedCache } from "./cache";
 import { tagListing } from "./repositories";
 
@@ -6,10 +6,6 @@ const heads = namedCache<ManifestHead>("heads", { max: 200_000, ttlMs: NAME_TTL_
 const details = namedCache<ArtifactDetails>("details", { max: 20_000 });
 
 const FANOUT = 16;
-
-export function isReferrersTag(tag: string): boolean {
-  return /^sha(256|512)-[0-9a-f]{64,128}$/.test(tag);
-}
 
 export async function resolveTag(p: RegistryProvider, repo: string, tag: string): Promise<ManifestHead> {
   return heads.get(`${p.name}\u0000${repo}\u0000${tag}`, async () => {

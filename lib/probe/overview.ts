@@ -9,6 +9,7 @@ import { listAlerts, type AlertView } from "./alerts/list";
 import { estimateQuantile, mergeInto, type Histogram } from "./histogram";
 import { kindLabel } from "./kinds";
 import { RANGES, type RangeKey } from "./ranges";
+import { failureRuns, type FailureRun } from "./failure-runs";
 import { COUNTABLE, epochMs, num, numOrNull, okLatencyPercentiles, percentilesOf, tsParam } from "./sql";
 import { toSpec, UNSUPPORTED, type ProbeTargetSpec } from "./types";
 
@@ -54,15 +55,8 @@ export interface GroupView extends Stats {
   targets: TargetView[];
 }
 
-export interface FailureView {
-  at: string;
-  target: string;
-  kind: string;
-  registry: string | null;
-  errorClass: string | null;
-  message: string | null;
-  latencyMs: number;
-}
+/** identical consecutive failures of one target, folded (failure-runs.ts) */
+export type FailureView = FailureRun;
 
 export interface ProbesOverview {
   range: RangeKey;
@@ -193,11 +187,7 @@ export async function probesOverview(prisma: PrismaClient, rangeKey: RangeKey, n
       `SELECT "targetId", count(*)::int AS n FROM "ProbeResult" WHERE NOT "ok" AND ${COUNTABLE} AND "at" >= ${tsParam(1)} GROUP BY 1`,
       now - 3_600_000,
     ),
-    prisma.$queryRawUnsafe<{ at: unknown; name: string; kind: string; registry: string | null; errorClass: string | null; message: string | null; latencyMs: unknown }[]>(
-      `SELECT ${epochMs(`r."at"`)} AS at, t."name", r."kind", t."registryName" AS registry, r."errorClass", r."message", r."latencyMs"
-       FROM "ProbeResult" r JOIN "ProbeTarget" t ON t."id" = r."targetId"
-       WHERE NOT r."ok" AND r.${COUNTABLE} ORDER BY r."at" DESC LIMIT 20`,
-    ),
+    failureRuns(prisma, now),
     listAlerts(prisma, { now }),
   ]);
   const registryOf = new Map(targets.map((t) => [t.id, t.registryName]));
@@ -239,7 +229,7 @@ export async function probesOverview(prisma: PrismaClient, rangeKey: RangeKey, n
     range: rangeKey,
     generatedAt: new Date(now).toISOString(),
     groups,
-    failures: failureRows.map((r) => ({ at: new Date(num(r.at)).toISOString(), target: r.name, kind: r.kind, registry: r.registry, errorClass: r.errorClass, message: r.message, latencyMs: num(r.latencyMs) })),
+    failures: failureRows,
     alerts,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "./errors";
-import { isDigest, parseDigest, parseManifestRef, referrersTagFor, TAG_PATTERN, validateRepositoryName, validateTag } from "./reference";
+import { isDigest, isReferrersTag, parseDigest, parseManifestRef, referrersTagFor, TAG_PATTERN, validateRepositoryName, validateTag } from "./reference";
 
 const HEX64 = "a".repeat(64);
 const D256 = `sha256:${HEX64}`;
@@ -67,6 +67,16 @@ describe("digests", () => {
   it("derives the referrers fallback tag, cutting sha512 hex to 64 characters", () => {
     expect(referrersTagFor(D256)).toBe(`sha256-${HEX64}`);
     expect(referrersTagFor(`sha512:${"c".repeat(128)}`)).toBe(`sha512-${"c".repeat(64)}`);
+  });
+
+  it("recognises exactly the tags referrersTagFor makes as referrers tags", () => {
+    expect(isReferrersTag(referrersTagFor(D256))).toBe(true);
+    expect(isReferrersTag(referrersTagFor(`sha512:${"c".repeat(128)}`))).toBe(true);
+    // cosign's signature tags hold real manifests; version-like and short hex tags are image tags
+    expect(isReferrersTag(`${referrersTagFor(D256)}.sig`)).toBe(false);
+    expect(isReferrersTag("sha256-abc123")).toBe(false);
+    expect(isReferrersTag("1.0.0")).toBe(false);
+    expect(isReferrersTag(`SHA256-${HEX64}`)).toBe(false);
   });
 });
 

@@ -102,3 +102,14 @@ export function referrersTagFor(digest: string): string {
   const { algorithm, hex } = parseDigest(digest);
   return `${algorithm}-${hex.slice(0, 64)}`;
 }
+
+const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
+
+/**
+ * Whether a tag is a referrers-tag-schema index (the shape referrersTagFor makes), not an image tag.
+ * The one predicate every tag count and listing uses, so pages never disagree on how many tags a
+ * repository has. Cosign's `sha256-<hex>.sig` tags are not matched: they hold real manifests.
+ */
+export function isReferrersTag(tag: string): boolean {
+  return REFERRERS_TAG.test(tag);
+}

@@ -75,6 +75,14 @@ describe("inventory sync of a Harbor environment", () => {
     expect((await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "prod" } })).changeCursor?.toISOString()).toBe("2026-01-10T00:00:00.000Z");
   }, 120_000);
 
+  it("keeps Harbor's push_time of each tag as its push time, not the time the index first saw it", async () => {
+    const listing = await harbor.tagDigests("prod/api");
+    const reported = listing.tags.find((t) => t.tag === "1.0")!.changedAt!;
+    const row = await db.prisma.inventoryTag.findUniqueOrThrow({ where: { environment_repository_tag: { environment: "prod", repository: "prod/api", tag: "1.0" } } });
+    expect(row.pushedAt?.toISOString()).toBe(new Date(reported).toISOString());
+    expect(row.pushedAt?.getTime()).not.toBe(row.since.getTime());
+  });
+
   it("an incremental sync picks up a pushed artifact and a deleted one, reading one page of a large repository", async () => {
     digests.v2 = await pushImage(pusher, "prod/api", buildImage({ layerCount: 1, created: "2026-02-01T00:00:00Z" }), "2.0");
     await pusher.deleteManifest("prod/api", digests.old!);

@@ -4,6 +4,7 @@
  */
 import { createOciProvider, type OciProvider } from "../../lib/registry/oci/provider";
 import type { RegistryAuth, Referrer } from "../../lib/registry/provider";
+import { isReferrersTag } from "../../lib/registry/reference";
 
 export interface BackingImage {
   repository: string;
@@ -31,7 +32,6 @@ export interface Backing {
   close(): Promise<void>;
 }
 
-const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 
 /** `tokenRealms`: the token service of a token-auth backing registry, on its own loopback port. */
 export function openBacking(url: string, auth: RegistryAuth, tokenRealms?: string[]): Backing {
@@ -64,7 +64,7 @@ export function openBacking(url: string, auth: RegistryAuth, tokenRealms?: strin
     } while (cursor);
     return out;
   }
-  const allTags = async (repository: string) => (await rawTags(repository)).filter((t) => !REFERRERS_TAG.test(t));
+  const allTags = async (repository: string) => (await rawTags(repository)).filter((t) => !isReferrersTag(t));
 
   return {
     provider,
@@ -103,7 +103,7 @@ export function openBacking(url: string, auth: RegistryAuth, tokenRealms?: strin
     },
     async referrersTags(repository) {
       const out: { tag: string; digest: string; mediaType: string; size: number }[] = [];
-      for (const tag of (await rawTags(repository)).filter((t) => REFERRERS_TAG.test(t))) {
+      for (const tag of (await rawTags(repository)).filter((t) => isReferrersTag(t))) {
         const head = await provider.headManifest(repository, tag);
         if (head) out.push({ tag, digest: head.digest, mediaType: head.mediaType, size: head.size });
       }

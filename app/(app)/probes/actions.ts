@@ -5,6 +5,7 @@ import { z } from "zod";
 import { defineAction } from "@/lib/auth/action";
 import { formName } from "@/lib/config/names";
 import { acknowledgeAlert } from "@/lib/probe/alerts/list";
+import { silenceAlert, silenceForm, silenceRule, silenceUntil } from "@/lib/probe/alerts/silence";
 import { createAlertRule, deleteAlertRule, setAlertRuleEnabled } from "@/lib/probe/alerts/rules";
 import { intervalField as interval, newTargetForm, optionalText as optional, timeoutField as timeout } from "@/lib/probe/form";
 import { addBasicProbesForRegistries, createProbeTarget, deleteProbeTarget, updateProbeTarget } from "@/lib/probe/targets";
@@ -100,5 +101,29 @@ export const acknowledgeAlertAction = defineAction({
     await acknowledgeAlert(prisma, { actor, ip }, input.id);
     refresh();
     return { message: "Acknowledged." };
+  },
+});
+
+/** Silence one alert's notifications: whoever may acknowledge it (on call) may hold its pages too. */
+export const silenceAlertAction = defineAction({
+  input: silenceForm,
+  permission: "probe.acknowledge",
+  async run(input, { prisma, actor, ip }) {
+    const until = silenceUntil(input, Date.now());
+    await silenceAlert(prisma, { actor, ip }, input.id, until);
+    refresh();
+    return { message: until ? `Silenced until ${until.toISOString().slice(0, 16).replace("T", " ")} UTC.` : "Silence lifted." };
+  },
+});
+
+/** Silence every alert of a rule: changes what the whole team is told, so it takes probe.manage. */
+export const silenceRuleAction = defineAction({
+  input: silenceForm,
+  permission: "probe.manage",
+  async run(input, { prisma, actor, ip }) {
+    const until = silenceUntil(input, Date.now());
+    await silenceRule(prisma, { actor, ip }, input.id, until);
+    refresh();
+    return { message: until ? `Rule silenced until ${until.toISOString().slice(0, 16).replace("T", " ")} UTC.` : "Rule silence lifted." };
   },
 });

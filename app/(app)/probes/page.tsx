@@ -9,7 +9,7 @@ import { authorizePage } from "@/lib/auth/page";
 import { can, type Principal } from "@/lib/auth/session";
 import { parseRange, probesOverview, type RangeKey } from "@/lib/probe/overview";
 import { getPrisma } from "@/lib/runtime";
-import { acknowledgeAlertAction } from "./actions";
+import { acknowledgeAlertAction, silenceAlertAction } from "./actions";
 
 export const metadata = { title: "Probes" };
 
@@ -51,7 +51,11 @@ async function ProbesOverviewSection({ principal, range, manage }: { principal: 
           </EmptyState>
         </div>
       )}
-      <ProbesDashboard initial={overview} acknowledge={can(principal, "probe.acknowledge") ? acknowledgeAlertAction : undefined} />
+      <ProbesDashboard
+        initial={overview}
+        acknowledge={can(principal, "probe.acknowledge") ? acknowledgeAlertAction : undefined}
+        silence={can(principal, "probe.acknowledge") ? silenceAlertAction : undefined}
+      />
     </>
   );
 }

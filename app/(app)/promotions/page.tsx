@@ -2,6 +2,7 @@ import Link from "next/link";
 import { PromotionTable } from "@/components/promotions/promotion-table";
 import { PageHeader } from "@/components/shell/page-header";
 import { Forbidden } from "@/components/shell/forbidden";
+import { ExportLinks } from "@/components/ui/export-links";
 import { authorizePage } from "@/lib/auth/page";
 import { promotionDeps } from "@/lib/promotion/default-deps";
 import { listPromotions } from "@/lib/promotion/service";
@@ -35,7 +36,10 @@ export default async function PromotionsPage() {
           <PromotionTable rows={lists.mine} empty="You have not requested any promotion." testId="queue-mine" />
         </section>
         <section className="card">
-          <h2 className="border-b border-slate-100 px-4 py-3 font-semibold">Recent</h2>
+          <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-4 py-3">
+            <h2 className="font-semibold">Recent</h2>
+            <ExportLinks path="/api/v1/exports/promotions" what="every promotion you may view" />
+          </div>
           <PromotionTable rows={lists.recent} empty="No promotions yet." testId="queue-recent" />
         </section>
       </div>

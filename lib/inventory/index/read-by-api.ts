@@ -7,11 +7,10 @@
  * tag count is unknown or differs from what the index and the listing add up to), it reads the whole
  * listing instead, so a deletion is never missed and never guessed.
  */
-import type { TagDigestListing, TagDigestSource } from "@/lib/registry";
+import { isReferrersTag, type TagDigestListing, type TagDigestSource } from "@/lib/registry";
 import type { ManifestRow } from "./manifest-rows";
 import type { RepositoryRead } from "./repository-read";
 
-const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 
 /**
  * The repository as the registry's API lists it, ready for the sync's writer; null when it says
@@ -29,23 +28,27 @@ export async function readRepositoryByApi(
   if (!listing.complete && !nothingWentAway(listing, held)) listing = await o.limiter(() => api.tagDigests(repository));
 
   const observed = new Map<string, string>();
+  const pushedAt = new Map<string, string>();
   const summaries = new Map<string, NonNullable<TagDigestListing["tags"][number]["manifest"]>>();
   for (const t of listing.tags) {
     // a referrers tag (`sha256-<hex>`) is no image tag: it says its subject has referrers (enrich.ts reads them)
-    if (REFERRERS_TAG.test(t.tag)) {
+    if (isReferrersTag(t.tag)) {
       o.referred?.set(t.tag.replace("-", ":"), repository);
       continue;
     }
     observed.set(t.tag, t.digest);
     if (t.manifest) summaries.set(t.digest, t.manifest);
     const at = Date.parse(t.changedAt ?? "");
-    if (Number.isFinite(at)) o.changedAt?.(at);
+    if (Number.isFinite(at)) {
+      o.changedAt?.(at);
+      pushedAt.set(t.tag, t.changedAt!);
+    }
   }
   // A tag listed without its digest: a HEAD (which Docker Hub does not count as a pull) says it.
   let headRequests = 0;
   let vanished = false;
   await Promise.all(
-    (listing.unresolved ?? []).filter((t) => !REFERRERS_TAG.test(t)).map(async (tag) => {
+    (listing.unresolved ?? []).filter((t) => !isReferrersTag(t)).map(async (tag) => {
       headRequests++;
       const head = await o.limiter(() => target.provider.headManifest(repository, tag));
       if (head) observed.set(tag, head.digest);
@@ -63,7 +66,7 @@ export async function readRepositoryByApi(
   const manifests: ManifestRow[] = [...summaries]
     .filter(([digest]) => !before.has(digest))
     .map(([digest, m]) => ({ digest, mediaType: m.mediaType, size: BigInt(m.size), platforms: m.platforms, artifactType: m.artifactType ?? null, subject: null, configDigest: null }));
-  return { observation: { environment: target.environment, repository, tags: observed, coverage }, manifests, headRequests, manifestGets: 0 };
+  return { observation: { environment: target.environment, repository, tags: observed, coverage, ...(pushedAt.size ? { pushedAt } : {}) }, manifests, headRequests, manifestGets: 0 };
 }
 
 /**
@@ -73,7 +76,7 @@ export async function readRepositoryByApi(
 function nothingWentAway(listing: TagDigestListing, held: ReadonlyMap<string, string>): boolean {
   if (listing.total === undefined) return false;
   const all = new Set(held.keys());
-  for (const t of listing.tags) if (!REFERRERS_TAG.test(t.tag)) all.add(t.tag);
-  for (const t of listing.unresolved ?? []) if (!REFERRERS_TAG.test(t)) all.add(t);
+  for (const t of listing.tags) if (!isReferrersTag(t.tag)) all.add(t.tag);
+  for (const t of listing.unresolved ?? []) if (!isReferrersTag(t)) all.add(t);
   return all.size === listing.total;
 }

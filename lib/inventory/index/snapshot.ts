@@ -28,6 +28,8 @@ export interface RepositoryObservation {
   coverage: "complete" | "partial";
   /** tags observed as deleted (events); only with partial coverage */
   deleted?: readonly string[];
+  /** tag → the registry's own push time (ISO), for registries whose API reports one */
+  pushedAt?: ReadonlyMap<string, string>;
 }
 
 export interface ObservationContext {
@@ -160,7 +162,8 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
   }
   if (moved.tags.length) {
     await tx.$executeRawUnsafe(
-      `UPDATE "InventoryTag" AS x SET "digest" = m.d, "since" = ${AT(5)}, "seenAt" = ${AT(5)}
+      // a moved tag's old push time is not the new image's: cleared, and set again below when this read carries one
+      `UPDATE "InventoryTag" AS x SET "digest" = m.d, "since" = ${AT(5)}, "seenAt" = ${AT(5)}, "pushedAt" = NULL
        FROM unnest($2::text[], $3::text[], $4::text[]) AS m(r, t, d)
        WHERE x."environment" = $1 AND x."repository" = m.r AND x."tag" = m.t`,
       environment, moved.repos, moved.tags, moved.digests, atMs,
@@ -173,6 +176,7 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
       environment, gone.repos, gone.tags,
     );
   }
+  await writePushTimes(tx, environment, observations);
   if (confirmed.tags.length) {
     await tx.$executeRawUnsafe(
       `UPDATE "InventoryTag" AS x SET "seenAt" = ${AT(4)}
@@ -182,6 +186,28 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
     );
   }
   return changes;
+}
+
+/** The registry's push times, where it reports them; only rows whose time differs are written. */
+async function writePushTimes(tx: Db, environment: string, observations: readonly RepositoryObservation[]): Promise<void> {
+  const p = { repos: [] as string[], tags: [] as string[], at: [] as number[] };
+  for (const obs of observations) {
+    for (const [tag, iso] of obs.pushedAt ?? []) {
+      const ms = Date.parse(iso);
+      if (!obs.tags.has(tag) || !Number.isFinite(ms)) continue;
+      p.repos.push(obs.repository);
+      p.tags.push(tag);
+      p.at.push(ms);
+    }
+  }
+  if (!p.tags.length) return;
+  await tx.$executeRawUnsafe(
+    `UPDATE "InventoryTag" AS x SET "pushedAt" = (to_timestamp(u.a / 1000) AT TIME ZONE 'UTC')
+     FROM unnest($2::text[], $3::text[], $4::float8[]) AS u(r, t, a)
+     WHERE x."environment" = $1 AND x."repository" = u.r AND x."tag" = u.t
+       AND x."pushedAt" IS DISTINCT FROM (to_timestamp(u.a / 1000) AT TIME ZONE 'UTC')`,
+    environment, p.repos, p.tags, p.at,
+  );
 }
 
 /** Tags whose latest event says deleted: seeing them again is a re-appearance, not a creation. */

@@ -20,7 +20,7 @@
  * it did not re-read); the sync then ends "stale" with the registry's error.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { collectPages, createLimiter, describeRegistryError, mapConcurrent, RegistryError, tagDigestSource, type Page, type RegistryProvider } from "@/lib/registry";
+import { collectPages, createLimiter, describeRegistryError, isReferrersTag, mapConcurrent, RegistryError, tagDigestSource, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { advanceChangeCursor, changeCursor } from "./change-cursor";
 import { enrichIndex, type EnrichReport } from "./enrich";
@@ -69,7 +69,6 @@ export interface SyncReport {
   content?: EnrichReport;
 }
 
-const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 const DEFAULT_MAX_PAGES = 10_000;
 /** one listing (the catalog, or one repository's tags) may take this long before the sync gives up */
 const LISTING_DEADLINE_MS = 30 * 60_000;
@@ -168,7 +167,7 @@ async function readRepository(
   const tags: string[] = [];
   for (const t of listed) {
     // a referrers tag (`sha256-<hex>`) is no image tag: it says its subject has referrers (enrich.ts reads them)
-    if (REFERRERS_TAG.test(t)) o.referred.set(t.replace("-", ":"), repository);
+    if (isReferrersTag(t)) o.referred.set(t.replace("-", ":"), repository);
     else tags.push(t);
   }
   // Incremental, and the list is exactly what the index holds: nothing to read and nothing to write

@@ -8,6 +8,7 @@
 import type { TagDigest, TagDigestListing } from "../capabilities";
 import { collectPages } from "../transport/paging";
 import { isIndexMediaType } from "../media-types";
+import { isReferrersTag } from "../reference";
 import { readNewestFirst } from "../newest-first";
 import type { Page } from "../provider";
 import { expectArray, type JsonApi } from "../transport/json-api";
@@ -17,7 +18,6 @@ import type { HarborArtifact } from "./types";
 /** Harbor's cap on page_size */
 const MAX_PAGE_SIZE = 100;
 const MAX_PAGES = 1_000;
-const REFERRERS_TAG = /^sha(256|512)-[0-9a-f]{64,128}$/;
 
 export async function harborTagDigests(api: JsonApi, repository: string, listTags: (cursor?: string) => Promise<Page<string>>, o: { since?: Date; pageSize?: number } = {}): Promise<TagDigestListing> {
   const { since } = o;
@@ -37,7 +37,7 @@ export async function harborTagDigests(api: JsonApi, repository: string, listTag
   if (listed.complete) return { tags, complete: true };
   const all = await collectPages(listTags, { maxPages: MAX_PAGES, maxItems: Number.MAX_SAFE_INTEGER });
   // the referrers tag scheme (sha256-…) is the registry's fallback index, never indexed as a tag
-  return { tags, complete: false, ...(all.truncated ? {} : { total: all.items.filter((t) => !REFERRERS_TAG.test(t)).length }) };
+  return { tags, complete: false, ...(all.truncated ? {} : { total: all.items.filter((t) => !isReferrersTag(t)).length }) };
 }
 
 function toTagDigests(a: HarborArtifact): TagDigest[] {

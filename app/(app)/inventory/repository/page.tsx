@@ -3,6 +3,8 @@ import { z } from "zod";
 import { CopyDigest } from "@/components/registry/copy-digest";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
+import { Breadcrumbs } from "@/components/shell/breadcrumbs";
+import { indexCrumbs } from "@/lib/browse/breadcrumbs";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
 import { shortDigest } from "@/lib/format";
@@ -26,6 +28,7 @@ export default async function IndexedRepositoryPage({ searchParams }: { searchPa
   const tags = await repositoryTags(await getPrisma(), [environment], { environment, repository });
   return (
     <>
+      <Breadcrumbs crumbs={indexCrumbs({ environment, repository })} />
       <PageHeader title={repository} description={`Current tags in ${environment}, from the inventory index.`} />
       <div className="card overflow-x-auto">
         <table className="table" data-testid="indexed-tags">

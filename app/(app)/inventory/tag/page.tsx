@@ -4,6 +4,8 @@ import { DigestLocationsTable } from "@/components/inventory/digest-locations";
 import { CopyDigest } from "@/components/registry/copy-digest";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
+import { Breadcrumbs } from "@/components/shell/breadcrumbs";
+import { indexCrumbs } from "@/lib/browse/breadcrumbs";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
@@ -41,6 +43,7 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
 
   return (
     <>
+      <Breadcrumbs crumbs={indexCrumbs({ environment, repository, tag })} />
       <PageHeader
         title={`${repository}:${tag}`}
         description={`Tag lifecycle in ${environment}, from the inventory index.`}

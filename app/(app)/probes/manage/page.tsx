@@ -9,7 +9,9 @@ import { resolveWebhookUrl } from "@/lib/probe/alerts/webhook";
 import { kindForms, kindLabel } from "@/lib/probe/kinds";
 import { alertKindLabels, type AlertKind } from "@/lib/probe/types";
 import { getRuntime } from "@/lib/runtime";
-import { addBasicTargetsAction, createRuleAction, createTargetAction, deleteRuleAction, deleteTargetAction, toggleRuleAction, updateTargetAction } from "../actions";
+import { SilenceForm } from "@/components/probes/silence-form";
+import { Time } from "@/components/ui/time";
+import { addBasicTargetsAction, createRuleAction, createTargetAction, deleteRuleAction, deleteTargetAction, silenceRuleAction, toggleRuleAction, updateTargetAction } from "../actions";
 
 export const metadata = { title: "Manage probes" };
 
@@ -37,6 +39,7 @@ export default async function ManageProbesPage() {
     prisma.registry.findMany({ select: { name: true }, orderBy: { name: "asc" } }),
     prisma.environment.findMany({ select: { name: true }, orderBy: [{ order: "asc" }, { name: "asc" }] }),
   ]);
+  const now = new Date();
   return (
     <>
       <PageHeader
@@ -91,6 +94,12 @@ export default async function ManageProbesPage() {
                   <span className="font-medium">{r.name}</span>: {alertKindLabels[r.kind as AlertKind] ?? r.kind} {r.threshold}
                   {r.kind === "p99_latency" && ` over ${Math.round((r.windowSeconds ?? 900) / 60)} min`} on {r.targetName ?? "every probe it applies to"} {!r.enabled && <Badge tone="amber">disabled</Badge>}
                 </span>
+                {r.silencedUntil && r.silencedUntil.getTime() > now.getTime() && (
+                  <span className="w-full text-xs text-amber-800" data-testid="rule-silenced">
+                    silenced until <Time at={r.silencedUntil} />{r.silencedBy ? ` by ${r.silencedBy}` : ""}: no notifications until then
+                  </span>
+                )}
+                <SilenceForm action={silenceRuleAction} id={r.id} what={`rule ${r.name}`} silenced={!!r.silencedUntil && r.silencedUntil.getTime() > now.getTime()} />
                 {r.source === "config" ? (
                   <Badge>dockmaster.yaml</Badge>
                 ) : (

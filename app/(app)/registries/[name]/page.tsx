@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { Suspense } from "react";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { RegistryExtras } from "@/components/registry/registry-extras";
@@ -8,7 +7,9 @@ import { Pager } from "@/components/ui/pager";
 import { openRegistryForPage } from "@/lib/browse/page-access";
 import { searchRepositories } from "@/lib/browse/repositories";
 import { load } from "@/lib/browse/result";
-import { repositoryHref } from "@/lib/format";
+import { Breadcrumbs } from "@/components/shell/breadcrumbs";
+import { RepositoryList } from "@/components/registry/repository-list";
+import { browseCrumbs } from "@/lib/browse/breadcrumbs";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +22,7 @@ export default async function RegistryPage({ params, searchParams }: { params: P
   const result = await load(name, () => searchRepositories(found.provider, { q: sp.q, page: Number(sp.page) || 1, pageSize: 50, namespaces: found.namespaces ?? undefined }));
   return (
     <>
+      <Breadcrumbs crumbs={browseCrumbs({ registry: name })} />
       <PageHeader title={name} description={`Repositories on ${found.provider.host}${found.environments.length ? ` · environments: ${found.environments.map((e) => `${e.name} (${e.namespace || "root"})`).join(", ")}` : ""}`} />
       <form className="mb-4 flex gap-2" role="search" aria-label="Repository search">
         <input name="q" defaultValue={sp.q} placeholder="Search repositories…" className="input max-w-md" aria-label="Search repositories" />
@@ -39,21 +41,24 @@ export default async function RegistryPage({ params, searchParams }: { params: P
             {sp.q ? ` matching “${sp.q}”` : ""}
             {result.data.truncated && <span data-testid="repo-truncated"> · truncated: {result.data.truncated.message}</span>}
           </p>
-          <div className="card">
-            <ul className="divide-y divide-slate-100" data-testid="repo-list">
-              {result.data.items.map((r) => (
-                <li key={r} className="px-4 py-2 text-sm">
-                  <Link className="text-sky-700 hover:underline" href={repositoryHref(name, r)}>
-                    {r}
-                  </Link>
-                </li>
-              ))}
-              {result.data.items.length === 0 && <li className="px-4 py-6 text-center text-sm text-slate-500">No repositories match.</li>}
-            </ul>
-          </div>
+          <Suspense fallback={<RepositoryListLoading names={result.data.items} />}>
+            <RepositoryList registry={name} repositories={result.data.items} environments={found.environments} grants={found.principal.grants} />
+          </Suspense>
           <Pager page={result.data.page} pageCount={result.data.pageCount} params={{ q: sp.q }} label="Repository pages" />
         </>
       )}
     </>
+  );
+}
+
+function RepositoryListLoading({ names }: { names: string[] }) {
+  return (
+    <ul className="card divide-y divide-slate-100" aria-busy="true">
+      {names.map((r) => (
+        <li key={r} className="px-4 py-2 text-sm text-slate-500">
+          {r}
+        </li>
+      ))}
+    </ul>
   );
 }

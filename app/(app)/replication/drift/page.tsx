@@ -5,6 +5,7 @@ import { IndexAsOf } from "@/components/inventory/as-of";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ExportLinks } from "@/components/ui/export-links";
 import { Pager } from "@/components/ui/pager";
 import { authorizePage } from "@/lib/auth/page";
 import { can } from "@/lib/auth/session";
@@ -87,6 +88,9 @@ export default async function DriftPage({ searchParams }: { searchParams: Promis
             </button>
             <span className="text-slate-500" data-testid="drift-matching">
               {plural(m.matching, "row")}
+            </span>
+            <span className="ml-auto">
+              <ExportLinks path="/api/v1/exports/drift" params={{ show: q.show, q: q.q || undefined }} what="all matching rows" />
             </span>
           </form>
           <div className="card overflow-x-auto">

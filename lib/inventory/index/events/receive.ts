@@ -12,6 +12,7 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { environmentOf } from "@/lib/inventory/namespace";
+import { isReferrersTag } from "@/lib/registry";
 import { applyObservationsWithin } from "../snapshot";
 import { distributionChanges } from "./distribution";
 import { dockerhubChanges } from "./dockerhub";
@@ -118,7 +119,7 @@ export async function receiveRegistryEvents(
     const key = `${environment}\u0000${change.repository}`;
     const r = rereads.get(key) ?? { environment, repository: change.repository, scans: new Set<string>(), tags: new Set<string>(), whole: false };
     if (change.kind === "scanned") r.scans.add(change.digest);
-    else if (change.kind === "tagged" || change.kind === "tag-deleted") r.tags.add(change.tag);
+    else if ((change.kind === "tagged" || change.kind === "tag-deleted") && !isReferrersTag(change.tag)) r.tags.add(change.tag);
     else r.whole = true;
     rereads.set(key, r);
   }
@@ -142,6 +143,10 @@ const TX_OPTIONS = { timeout: 30_000, maxWait: 30_000 };
 async function applyChange(tx: Tx, environment: string, change: Exclude<RegistryEventChange, { kind: "ignored" }>): Promise<void> {
   const base = { environment, repository: change.repository, coverage: "partial" as const };
   const ctx = { source: "event" as const, actor: change.actor };
+  // A referrers tag (`sha256-<hex>`, a signature or SBOM was attached) is no image tag: the index never
+  // holds one, or the overview would count it as a tag. The whole-repository re-read it triggers reads
+  // the referrers in (enrich.ts), as a sync does.
+  if ((change.kind === "tagged" || change.kind === "tag-deleted") && isReferrersTag(change.tag)) return;
   if (change.kind === "tagged") await applyObservationsWithin(tx, [{ ...base, tags: new Map([[change.tag, change.digest]]) }], ctx);
   else if (change.kind === "tag-deleted") await applyObservationsWithin(tx, [{ ...base, tags: new Map(), deleted: [change.tag] }], ctx);
   else if (change.kind === "manifest-deleted") {

@@ -3,13 +3,16 @@ import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { Forbidden } from "@/components/shell/forbidden";
 import { MissingReference } from "@/components/registry/missing-reference";
 import { PageHeader } from "@/components/shell/page-header";
+import { Breadcrumbs } from "@/components/shell/breadcrumbs";
+import { PullCommand } from "@/components/registry/pull-command";
+import { browseCrumbs, type CrumbPlace } from "@/lib/browse/breadcrumbs";
 import { Badge } from "@/components/ui/badge";
 import { describeArtifactPage } from "@/lib/browse/artifact";
 import { openRegistryForPage } from "@/lib/browse/page-access";
 import { environmentOf } from "@/lib/inventory/namespace";
 import Link from "next/link";
 import { load } from "@/lib/browse/result";
-import { formatBytes, scanHref, shortDigest, shortMediaType } from "@/lib/format";
+import { artifactHref, formatBytes, scanHref, shortDigest, shortMediaType } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -22,11 +25,15 @@ function Section({ title, children, testId }: { title: string; children: React.R
   );
 }
 
-export default async function ArtifactPage({ params, searchParams }: { params: Promise<{ name: string; repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
+export default async function ArtifactPage({ params, searchParams }: { params: Promise<{ name: string; repo: string[] }>; searchParams: Promise<{ ref?: string; from?: string; platform?: string }> }) {
   const p = await params;
   const name = decodeURIComponent(p.name);
   const repo = p.repo.map(decodeURIComponent).join("/");
-  const ref = (await searchParams).ref ?? "latest";
+  const sp = await searchParams;
+  const ref = sp.ref ?? "latest";
+  // a platform manifest opened from its index's platform table keeps the index's tag in the trail
+  const place: CrumbPlace = sp.from && sp.platform ? { registry: name, repository: repo, ref: sp.from, platform: { label: sp.platform, digest: ref } } : { registry: name, repository: repo, ref };
+  const crumbs = <Breadcrumbs crumbs={browseCrumbs(place)} />;
   const found = await openRegistryForPage(name, repo, ref);
   if (!found.ok) return <Forbidden message={found.message} />;
   const result = await load(name, () => describeArtifactPage(found.provider, repo, ref));
@@ -35,6 +42,7 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
   if (!result.ok) {
     return (
       <>
+        {crumbs}
         <PageHeader title={`${repo}:${ref}`} />
         <RegistryErrorPanel registry={name} error={result.error} />
       </>
@@ -47,8 +55,11 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
   const promoteHref = sourceEnv && !found.viaPromotion
     ? `/promotions/new?${new URLSearchParams({ sourceEnv: sourceEnv.name, repository: repo, reference: a.details.digest, ...(ref.startsWith("sha256:") ? {} : { tag: ref }) })}`
     : null;
+  // opened by digest: pull by a tag that points here, if any does (a platform manifest has none)
+  const pullByTag = ref.includes(":") ? a.tags[0] : ref;
   return (
     <>
+      {crumbs}
       <PageHeader
         title={`${repo}${ref.startsWith("sha256:") ? "@" + shortDigest(ref) : ":" + ref}`}
         description={`${shortMediaType(a.details.mediaType)} · ${formatBytes(a.details.size)}${sourceEnv ? ` · in environment ${sourceEnv.name}` : ""}`}
@@ -80,11 +91,17 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
             <div>
               <dt className="text-slate-500">Pull by digest</dt>
               <dd>
-                <code className="block break-all rounded bg-slate-900 px-2 py-1 text-xs text-slate-100" data-testid="pull-command">
-                  docker pull {pullHost}/{repo}@{a.details.digest}
-                </code>
+                <PullCommand command={`docker pull ${pullHost}/${repo}@${a.details.digest}`} testId="pull-command" />
               </dd>
             </div>
+            {pullByTag && (
+              <div>
+                <dt className="text-slate-500">Pull by tag</dt>
+                <dd>
+                  <PullCommand command={`docker pull ${pullHost}/${repo}:${pullByTag}`} testId="pull-by-tag" />
+                </dd>
+              </div>
+            )}
             {a.tags.length > 0 && (
               <div>
                 <dt className="text-slate-500">Tags pointing here</dt>
@@ -116,15 +133,23 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
                 </tr>
               </thead>
               <tbody>
-                {a.details.platforms.map((pl) => (
+                {a.details.platforms.map((pl) => {
+                  const label = [pl.os, pl.architecture, pl.variant].filter(Boolean).join("/");
+                  const href = `${artifactHref(name, repo, pl.digest)}&${new URLSearchParams({ from: ref, platform: label })}`;
+                  return (
                   <tr key={pl.digest} data-testid="platform-row">
-                    <td>{[pl.os, pl.architecture, pl.variant].filter(Boolean).join("/")}</td>
+                    <td>
+                      <Link href={href} className="font-medium text-sky-700 hover:underline" data-testid="platform-link">
+                        {label}
+                      </Link>
+                    </td>
                     <td>
                       <CopyDigest digest={pl.digest} short={shortDigest(pl.digest)} />
                     </td>
                     <td className="text-xs">{formatBytes(pl.size)}</td>
                   </tr>
-                ))}
+                  );
+                })}
               </tbody>
             </table>
           </Section>

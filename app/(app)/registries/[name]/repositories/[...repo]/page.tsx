@@ -4,6 +4,9 @@ import { CopyDigest } from "@/components/registry/copy-digest";
 import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
+import { Breadcrumbs } from "@/components/shell/breadcrumbs";
+import { TableFilter } from "@/components/ui/table-filter";
+import { browseCrumbs } from "@/lib/browse/breadcrumbs";
 import { Badge } from "@/components/ui/badge";
 import { Pager } from "@/components/ui/pager";
 import { openRegistryForPage } from "@/lib/browse/page-access";
@@ -53,6 +56,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
 
   return (
     <>
+      <Breadcrumbs crumbs={browseCrumbs({ registry: name, repository: repo })} />
       <PageHeader
         title={repo}
         description={`${found.provider.host}/${repo}`}
@@ -74,12 +78,14 @@ export default async function RepositoryPage({ params, searchParams }: { params:
         <RegistryErrorPanel registry={name} error={result.error} />
       ) : (
         <>
-          <p className="mb-2 text-sm text-slate-500">
-            {plural(result.data.totalTags, "tag")}{q.group ? ` · ${plural(result.data.totalRows, "distinct digest")}` : ""}
-            {result.data.referrerTags > 0 && ` · ${plural(result.data.referrerTags, "referrer index tag")} hidden`}
+          <p className="mb-2 text-sm text-slate-500" data-testid="tag-total">
+            {plural(result.data.totalTags, "tag")}
+            {q.group ? ` · ${plural(result.data.totalRows, "distinct digest")}` : ""}
+            {result.data.referrerTags > 0 && ` (+${plural(result.data.referrerTags, "referrer tag")} hidden)`}
             {result.data.truncated && <span data-testid="tags-truncated"> · truncated: {result.data.truncated.message}</span>}
           </p>
           <LifecyclePolicyNote lifecycle={lifecycle} error={lifecycleResult.ok ? undefined : lifecycleResult.error.message} />
+          <TableFilter tableTestId="tags-table" label="Filter tags on this page" placeholder="Filter tags, digests, platforms…" />
           <div className="card overflow-x-auto">
             <table className="table" data-testid="tags-table">
               <thead>
@@ -97,7 +103,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
               </thead>
               <tbody>
                 {result.data.rows.map((r) => (
-                  <tr key={`${r.tags.join(",")}@${r.digest}`} data-testid={`tag-row-${r.tags[0]}`}>
+                  <tr key={`${r.tags.join(",")}@${r.digest}`} data-testid={`tag-row-${r.tags[0]}`} data-filter={[...r.tags, r.digest, ...r.platforms].join(" ")}>
                     <td className="space-x-1">
                       {r.tags.map((t) => (
                         <Link key={t} href={artifactHref(name, repo, t)} className="font-medium text-sky-700 hover:underline">

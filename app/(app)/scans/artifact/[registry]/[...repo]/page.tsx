@@ -10,6 +10,9 @@ import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizeScanPage } from "@/lib/browse/page-access";
+import { ExportLinks } from "@/components/ui/export-links";
+import { Breadcrumbs } from "@/components/shell/breadcrumbs";
+import { browseCrumbs } from "@/lib/browse/breadcrumbs";
 import { load } from "@/lib/browse/result";
 import { artifactHref, scanHref, formatBytes, shortDigest } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
@@ -37,9 +40,11 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
   // the registry's 404 for the manifest: say which tag (or digest) of which repository is missing
   if (!result.ok && result.error.kind === "not_found") return <MissingReference registry={registry} repository={repo} reference={ref} />;
   const title = `${repo}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}`;
+  const crumbs = <Breadcrumbs crumbs={browseCrumbs({ registry, repository: repo, ref, leaf: "Scan" })} />;
   if (!result.ok) {
     return (
       <>
+        {crumbs}
         <PageHeader title={`Scan of ${title}`} />
         <RegistryErrorPanel registry={registry} error={result.error} />
       </>
@@ -52,6 +57,7 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
   const acceptHref = `/exceptions/new?${new URLSearchParams({ registry, repository: repo, digest: v.digest, returnTo: scanPage, ...(v.environments[0] ? { environment: v.environments[0] } : {}) })}`;
   return (
     <>
+      {crumbs}
       <PageHeader
         title={`Scan of ${title}`}
         description={`${registry} (${v.registryKind})`}
@@ -65,6 +71,7 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
       <div className="mb-4 flex flex-wrap items-center gap-3 text-sm" data-testid="scan-summary">
         <CopyDigest digest={v.digest} short={shortDigest(v.digest)} />
         {r && <SeverityCounts counts={r.counts} />}
+        {r && <ExportLinks path="/api/v1/exports/scan-findings" params={{ registry, repository: repo, ref: v.digest }} what="findings" />}
         {r && (
           <span className="text-slate-500">
             {plural(r.findings.length, "finding")}, {r.fixable} fixable{v.accepted.length ? `, ${v.accepted.length} accepted by ${v.accepted.length === 1 ? "an exception" : "exceptions"}` : ""} · {r.scanner}

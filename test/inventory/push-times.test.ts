@@ -1,0 +1,38 @@
+/**
+ * The registry's push time of each tag, kept by the index: written when an observation carries it,
+ * cleared when a tag moves without one (an event's re-read by HEAD), so "last push" never shows the
+ * old image's push time for the new image.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyObservation } from "@/lib/inventory/index/snapshot";
+import { openTestDatabase, type TestDatabase } from "../support/db";
+
+const D = (c: string) => `sha256:${c.repeat(64)}`;
+
+describe("push times in the index", () => {
+  let db: TestDatabase;
+  const row = () => db.prisma.inventoryTag.findUniqueOrThrow({ where: { environment_repository_tag: { environment: "prod", repository: "prod/api", tag: "1.0" } } });
+  const observe = (digest: string, pushedAt?: string) =>
+    applyObservation(db.prisma, { environment: "prod", repository: "prod/api", tags: new Map([["1.0", digest]]), coverage: "partial", ...(pushedAt ? { pushedAt: new Map([["1.0", pushedAt]]) } : {}) }, { source: "full_sync" });
+  beforeAll(async () => {
+    db = await openTestDatabase("pglite");
+  });
+  afterAll(async () => db?.dispose());
+
+  it("keeps the registry's push time of a new tag", async () => {
+    await observe(D("a"), "2026-10-01T12:00:00Z");
+    expect((await row()).pushedAt?.toISOString()).toBe("2026-10-01T12:00:00.000Z");
+  });
+
+  it("a moved tag observed without a push time loses the old one; a later read sets the new one", async () => {
+    await observe(D("b"));
+    expect((await row()).pushedAt).toBeNull();
+    await observe(D("b"), "2026-11-02T08:30:00Z");
+    expect((await row()).pushedAt?.toISOString()).toBe("2026-11-02T08:30:00.000Z");
+  });
+
+  it("an unchanged tag keeps its push time when a read carries none", async () => {
+    await observe(D("b"));
+    expect((await row()).pushedAt?.toISOString()).toBe("2026-11-02T08:30:00.000Z");
+  });
+});
