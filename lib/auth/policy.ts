@@ -16,6 +16,10 @@ export const environmentActions = [
   "promotion.override",
   // the CVE exception ledger (lib/exceptions): accepting a finding for a while is an approver's sign-off
   "exception.manage",
+  // retention (lib/retention): computing a plan deletes nothing, but it is a review an approver owns;
+  // executing one is an admin's, or also the environment's approvers' where retention.executeBy says so
+  "retention.plan",
+  "retention.execute",
 ] as const;
 
 /** Actions about the whole installation; only global grants count for them. */
@@ -52,7 +56,7 @@ const allowed: Record<Role, ReadonlySet<Action>> = (() => {
   const developer: Action[] = [...viewer, "promotion.request"];
   // Approvers sign off on and back out promotions; they read the audit trail they are part of.
   // They are also the ones on call, so they may acknowledge probe alerts.
-  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "exception.manage", "audit.view", "probe.acknowledge"];
+  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "exception.manage", "audit.view", "probe.acknowledge", "retention.plan"];
   const admin: Action[] = [...actions];
   return {
     viewer: new Set(viewer),
@@ -70,6 +74,8 @@ export interface Grant {
 
 export interface Resource {
   environment?: string;
+  /** the environment's retention.executeBy (dockmaster.yaml): "approver" lets its approvers execute plans */
+  retentionExecuteBy?: "admin" | "approver";
 }
 
 export function isEnvironmentAction(action: Action): action is EnvironmentAction {
@@ -85,7 +91,9 @@ export function decide(grants: readonly Grant[], action: Action, resource: Resou
   }
   const self = (selfActions as readonly string[]).includes(action);
   const counts = (g: Grant) => g.environment === null || self || (isEnvironmentAction(action) && g.environment === env);
-  if (grants.some((g) => counts(g) && allowed[g.role].has(action))) return { allowed: true };
+  // the one configurable cell of the matrix: approvers execute retention plans where the environment says so
+  const may = (g: Grant) => allowed[g.role].has(action) || (action === "retention.execute" && resource.retentionExecuteBy === "approver" && g.role === "approver");
+  if (grants.some((g) => counts(g) && may(g))) return { allowed: true };
   const scope = isEnvironmentAction(action) ? ` in environment "${env}"` : "";
   return { allowed: false, reason: `no role grants ${action}${scope}` };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { retentionSchema } from "@/lib/config/retention";
 import { computePlan, reclaimedBytes, RetentionRefusedError, type PlanInput, type PlanManifest, type PlanTag } from "./plan";
 
@@ -7,7 +8,7 @@ const now = new Date("2026-11-30T12:00:00Z");
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
 const dg = (n: number | string) => `sha256:${createHash("sha256").update(String(n)).digest("hex")}`;
 
-function input(over: Partial<PlanInput> & { policy: unknown }): PlanInput {
+function input(over: Partial<Omit<PlanInput, "policy">> & { policy: z.input<typeof retentionSchema> }): PlanInput {
   return {
     environment: "dev",
     namespace: "dev",
@@ -62,7 +63,7 @@ describe("computePlan", () => {
     const old = tags.map((t) => ({ ...t, pushedAt: daysAgo(30) }));
     expect(() => computePlan(input({ tags: old, manifests, policy }))).toThrow(RetentionRefusedError);
     expect(() => computePlan(input({ tags: old, manifests, policy }))).toThrow(/rules\[0\] \(api\*\) would delete every tag of dev\/api \(3 tags\); add allowEmpty: true/);
-    expect(computePlan(input({ tags: old, manifests, policy: { rules: [{ ...policy.rules[0], allowEmpty: true }] } })).items).toHaveLength(3);
+    expect(computePlan(input({ tags: old, manifests, policy: { rules: [{ ...policy.rules[0]!, allowEmpty: true }] } })).items).toHaveLength(3);
     expect(computePlan(input({ tags: old, manifests, policy: { ...policy, allowEmpty: true } })).items).toHaveLength(3);
   });
 
@@ -116,7 +117,7 @@ describe("computePlan", () => {
       [null, `child of kept index ${index}`],
     ]);
     // once the index goes, its children may go, and their bytes are inside the index's size already
-    const gone = computePlan(input({ tags: tags.map((t) => ({ ...t, pushedAt: daysAgo(90) })), untagged, manifests, policy: { ...policy, rules: [{ ...policy.rules[0], keepTags: "^none$" }], allowEmpty: true } }));
+    const gone = computePlan(input({ tags: tags.map((t) => ({ ...t, pushedAt: daysAgo(90) })), untagged, manifests, policy: { ...policy, rules: [{ ...policy.rules[0]!, keepTags: "^none$" }], allowEmpty: true } }));
     expect(gone.items.map((i) => i.digest).sort()).toEqual([amd, index, arm].sort());
     expect(gone.bytes).toBe(300);
   });

@@ -21,6 +21,7 @@
  * A policy that would empty a repository needs allowEmpty, else the whole plan is refused.
  */
 import type { RetentionPolicy, RetentionRule } from "@/lib/config/retention";
+import { UserFacingError } from "@/lib/errors";
 import { relativeName } from "@/lib/inventory/namespace";
 import type { RetentionPlanItem, RetentionProtectedItem } from "./types";
 
@@ -87,9 +88,10 @@ export interface ComputedPlan {
   bytes: number;
 }
 
-export class RetentionRefusedError extends Error {
+/** The policy would empty repositories without allowEmpty: nothing is planned, and the caller is told why. */
+export class RetentionRefusedError extends UserFacingError {
   constructor(readonly problems: string[]) {
-    super(`retention plan refused:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(`retention plan refused: ${problems.join("; ")}`, "conflict");
     this.name = "RetentionRefusedError";
   }
 }
