@@ -10,6 +10,7 @@ const nav = [
   { href: "/promotions", label: "Promotions" },
   { href: "/scans", label: "Scans" },
   { href: "/exceptions", label: "Exceptions" },
+  { href: "/retention", label: "Retention" },
   { href: "/replication", label: "Replication" },
   { href: "/probes", label: "Probes" },
   { href: "/audit", label: "Audit" },
