@@ -3,7 +3,7 @@
  * saved ({environment, items, protected}, as canonical JSON: keys sorted, no whitespace), so quoting
  * the hash proves which plan a person reviewed.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient, Prisma } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { NotFoundError } from "@/lib/errors";
@@ -62,33 +62,45 @@ export interface PlanAuthor {
   viaToken?: string | null;
 }
 
-/** Stores the plan and its audit row in one transaction; "system:schedule" is the author of scheduled plans. */
+/**
+ * Stores the plan and its audit row in one transaction; "system:schedule" is the author of scheduled
+ * plans. The items go in as JSON text through one INSERT: a plan of 100,000 items as a Prisma Json
+ * value costs seconds of client-side conversion, as text it costs one JSON.stringify.
+ */
 export async function savePlan(prisma: PrismaClient, environment: string, plan: ComputedPlan, indexedAsOf: Date | null, author: PlanAuthor, now = new Date()): Promise<StoredPlan> {
   const hash = planHash(environment, plan.items, plan.protected);
-  return prisma.$transaction(async (tx) => {
-    const row = await tx.retentionPlan.create({
-      data: {
-        environment,
-        hash,
-        indexedAsOf,
-        items: plan.items as unknown as Prisma.InputJsonValue,
-        protected: plan.protected as unknown as Prisma.InputJsonValue,
-        bytes: BigInt(plan.bytes),
-        createdById: author.id,
-        createdByEmail: author.email,
-        createdAt: now,
-      },
-    });
-    await writeAudit(tx, {
-      actor: author.id ? { id: author.id, email: author.email } : { email: author.email },
-      action: "retention.planned",
-      target: { type: "retention-plan", id: row.id },
-      outcome: "success",
-      sourceIp: author.ip ?? null,
-      detail: { environment, hash, items: plan.items.length, protected: plan.protected.length, bytes: plan.bytes, indexedAsOf: indexedAsOf?.toISOString() ?? null, ...(author.viaToken ? { token: author.viaToken } : {}) },
-    });
-    return storedPlanJson(row);
-  });
+  const id = randomUUID();
+  await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "RetentionPlan" ("id", "environment", "hash", "indexedAsOf", "items", "protected", "bytes", "createdById", "createdByEmail", "createdAt")
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::bigint, $8, $9, $10)`,
+        id, environment, hash, indexedAsOf, JSON.stringify(plan.items), JSON.stringify(plan.protected), String(plan.bytes), author.id, author.email, now,
+      );
+      await writeAudit(tx, {
+        actor: author.id ? { id: author.id, email: author.email } : { email: author.email },
+        action: "retention.planned",
+        target: { type: "retention-plan", id },
+        outcome: "success",
+        sourceIp: author.ip ?? null,
+        detail: { environment, hash, items: plan.items.length, protected: plan.protected.length, bytes: plan.bytes, indexedAsOf: indexedAsOf?.toISOString() ?? null, ...(author.viaToken ? { token: author.viaToken } : {}) },
+      });
+    },
+    // a big plan under load can take longer than the default 5 s to send
+    { timeout: 60_000 },
+  );
+  return {
+    id,
+    environment,
+    hash,
+    indexedAsOf: indexedAsOf?.toISOString() ?? null,
+    createdAt: now.toISOString(),
+    createdBy: author.email,
+    status: "planned",
+    bytes: plan.bytes,
+    items: plan.items,
+    protected: plan.protected,
+  };
 }
 
 export async function findPlan(prisma: Pick<PrismaClient, "retentionPlan">, id: string): Promise<StoredPlan> {

@@ -109,6 +109,8 @@ const selectsTags = (r: RetentionRule) => r.keepTags !== undefined || r.keepLast
 
 /** Where a candidate stands: planned by a rule, or saved by a protection. */
 interface Candidate {
+  /** repository + digest, computed once: every map below is keyed by it */
+  k: string;
   repository: string;
   tag: string | null;
   digest: string;
@@ -117,6 +119,7 @@ interface Candidate {
 }
 
 const key = (repository: string, digest: string) => `${repository}\u0000${digest}`;
+const candidate = (repository: string, tag: string | null, digest: string, rule: string): Candidate => ({ k: key(repository, digest), repository, tag, digest, rule });
 
 export function computePlan(input: PlanInput): ComputedPlan {
   const { policy, now } = input;
@@ -186,69 +189,80 @@ export function computePlan(input: PlanInput): ComputedPlan {
     }
     for (const t of planned) {
       const rule = covering.find((r) => r.label === selectedBy.get(t.tag)!.label)!.rule;
-      const candidate: Candidate = { repository, tag: t.tag, digest: t.digest, rule: selectedBy.get(t.tag)!.label };
+      const c = candidate(repository, t.tag, t.digest, selectedBy.get(t.tag)!.label);
       if (rule.unlessPulledWithinDays !== undefined) {
         if (t.pulledAt) {
           if (now.getTime() - t.pulledAt.getTime() < rule.unlessPulledWithinDays * DAY_MS) continue;
         } else if (t.pulledAt === undefined && input.pullsReported) {
-          candidate.protection = `last pull unknown to the index (the rule keeps tags pulled within ${rule.unlessPulledWithinDays} days)`;
+          c.protection = `last pull unknown to the index (the rule keeps tags pulled within ${rule.unlessPulledWithinDays} days)`;
         }
       }
-      candidates.push(candidate);
+      candidates.push(c);
     }
 
     const untaggedRule = covering.find((r) => r.rule.untaggedOlderThanDays !== undefined);
     if (untaggedRule) {
       for (const u of untaggedByRepo.get(repository) ?? []) {
-        if (now.getTime() - u.untaggedSince.getTime() >= untaggedRule.rule.untaggedOlderThanDays! * DAY_MS) candidates.push({ repository, tag: null, digest: u.digest, rule: untaggedRule.label });
+        if (now.getTime() - u.untaggedSince.getTime() >= untaggedRule.rule.untaggedOlderThanDays! * DAY_MS) candidates.push(candidate(repository, null, u.digest, untaggedRule.label));
       }
     }
   }
   if (refused.length) throw new RetentionRefusedError(refused);
 
   for (const r of referrerTags) hold(r.repository, r.digest);
-  applyDirectProtections(input, candidates);
-  resolveDependencies(input, candidates, referrerTags, held);
-  return assemble(input, candidates);
-}
-
-function promotionReason(input: PlanInput, digest: string): string | undefined {
-  const horizon = input.now.getTime() - input.policy.recentPromotionDays * DAY_MS;
-  const open = input.promotions.find((p) => p.digest === digest && p.open);
-  if (open) return `open promotion #${open.number} (to ${open.targetEnv})`;
-  const recent = input.promotions.find((p) => p.digest === digest && p.finishedAt && p.finishedAt.getTime() >= horizon);
-  if (recent) return `promoted recently: #${recent.number} to ${recent.targetEnv} on ${recent.finishedAt!.toISOString().slice(0, 10)} (within ${input.policy.recentPromotionDays} days)`;
-  return undefined;
-}
-
-/** A protection that needs nothing but the candidate; wholeDigest: it saves every tag of the digest. */
-function directProtection(input: PlanInput, c: Candidate): { reason: string; wholeDigest: boolean } | undefined {
-  const envs = input.heldInProtected.get(c.digest);
-  if (envs?.length) return { reason: `running in ${envs.join(", ")}`, wholeDigest: true };
-  const promotion = promotionReason(input, c.digest);
-  if (promotion) return { reason: promotion, wholeDigest: true };
-  const pin = pinFor(input, c);
-  if (pin) return { reason: `pinned by admin${pin.reason ? `: ${pin.reason}` : ""}`, wholeDigest: pin.digest !== undefined };
-  if (input.immutableTags && c.tag !== null) return { reason: "immutable tag (the environment's gates.immutableTags)", wholeDigest: false };
-  return undefined;
-}
-
-function pinFor(input: PlanInput, c: Candidate) {
-  const relative = relativeName(c.repository, input.namespace);
-  return input.policy.pinned.find((p) => p.repository === relative && ((p.tag !== undefined && p.tag === c.tag) || (p.digest !== undefined && p.digest === c.digest)));
-}
-
-/** Idempotent: candidates already saved are left as they are. */
-function applyDirectProtections(input: PlanInput, candidates: Candidate[]): void {
-  const wholeDigest = new Map<string, string>();
-  for (const c of candidates) {
-    if (c.protection) continue;
-    const p = directProtection(input, c);
-    if (!p) continue;
-    c.protection = p.reason;
-    if (p.wholeDigest) wholeDigest.set(key(c.repository, c.digest), p.reason);
+  const tagCount = new Map<string, number>();
+  for (const t of input.tags) {
+    const k = key(t.repository, t.digest);
+    tagCount.set(k, (tagCount.get(k) ?? 0) + 1);
   }
-  for (const c of candidates) if (!c.protection && wholeDigest.has(key(c.repository, c.digest))) c.protection = wholeDigest.get(key(c.repository, c.digest));
+  const direct = directProtections(input);
+  direct(candidates, 0);
+  resolveDependencies(input, candidates, referrerTags, held, tagCount, direct);
+  return assemble(input, candidates, tagCount);
+}
+
+/**
+ * The protections that need nothing but the candidate, prepared once (promotions by digest, pins by
+ * repository). The returned function protects candidates[from..]; wholeDigest protections save every
+ * tag of the digest, a pinned tag or an immutable tag only itself.
+ */
+function directProtections(input: PlanInput): (candidates: Candidate[], from: number) => void {
+  const horizon = input.now.getTime() - input.policy.recentPromotionDays * DAY_MS;
+  const promotionReason = new Map<string, string>();
+  // open promotions first: an open one is named even when the digest was also promoted recently
+  for (const p of [...input.promotions].sort((a, b) => Number(b.open) - Number(a.open))) {
+    if (promotionReason.has(p.digest)) continue;
+    if (p.open) promotionReason.set(p.digest, `open promotion #${p.number} (to ${p.targetEnv})`);
+    else if (p.finishedAt && p.finishedAt.getTime() >= horizon) promotionReason.set(p.digest, `promoted recently: #${p.number} to ${p.targetEnv} on ${p.finishedAt.toISOString().slice(0, 10)} (within ${input.policy.recentPromotionDays} days)`);
+  }
+  const pins = input.policy.pinned;
+  const pinFor = (c: Candidate) => {
+    if (!pins.length) return undefined;
+    const relative = relativeName(c.repository, input.namespace);
+    return pins.find((p) => p.repository === relative && ((p.tag !== undefined && p.tag === c.tag) || (p.digest !== undefined && p.digest === c.digest)));
+  };
+  const protection = (c: Candidate): { reason: string; wholeDigest: boolean } | undefined => {
+    const envs = input.heldInProtected.get(c.digest);
+    if (envs?.length) return { reason: `running in ${envs.join(", ")}`, wholeDigest: true };
+    const promotion = promotionReason.get(c.digest);
+    if (promotion) return { reason: promotion, wholeDigest: true };
+    const pin = pinFor(c);
+    if (pin) return { reason: `pinned by admin${pin.reason ? `: ${pin.reason}` : ""}`, wholeDigest: pin.digest !== undefined };
+    if (input.immutableTags && c.tag !== null) return { reason: "immutable tag (the environment's gates.immutableTags)", wholeDigest: false };
+    return undefined;
+  };
+  return (candidates, from) => {
+    const wholeDigest = new Map<string, string>();
+    for (let i = from; i < candidates.length; i++) {
+      const c = candidates[i]!;
+      if (c.protection) continue;
+      const p = protection(c);
+      if (!p) continue;
+      c.protection = p.reason;
+      if (p.wholeDigest) wholeDigest.set(c.k, p.reason);
+    }
+    if (wholeDigest.size) for (const c of candidates) if (!c.protection && wholeDigest.has(c.k)) c.protection = wholeDigest.get(c.k);
+  };
 }
 
 /**
@@ -256,10 +270,14 @@ function applyDirectProtections(input: PlanInput, candidates: Candidate[]): void
  * Then, until nothing changes: children of kept indexes, referrers of kept images, subjects of kept
  * referrers are saved; referrers of deleted images are added to the plan.
  */
-function resolveDependencies(input: PlanInput, candidates: Candidate[], referrerTags: readonly { repository: string; tag: string; digest: string; subject: string }[], held: Map<string, Set<string>>): void {
-  const tagCount = new Map<string, number>();
-  for (const t of input.tags) tagCount.set(key(t.repository, t.digest), (tagCount.get(key(t.repository, t.digest)) ?? 0) + 1);
-
+function resolveDependencies(
+  input: PlanInput,
+  candidates: Candidate[],
+  referrerTags: readonly { repository: string; tag: string; digest: string; subject: string }[],
+  held: Map<string, Set<string>>,
+  tagCount: ReadonlyMap<string, number>,
+  direct: (candidates: Candidate[], from: number) => void,
+): void {
   const subjectsOf = new Map<string, Set<string>>();
   const addSubject = (repository: string, referrer: string, subject: string) => {
     const k = key(repository, referrer);
@@ -309,15 +327,15 @@ function resolveDependencies(input: PlanInput, candidates: Candidate[], referrer
     const untaggedPlanned = new Set<string>();
     for (const c of candidates) {
       if (c.protection) continue;
-      const k = key(c.repository, c.digest);
-      if (c.tag === null) untaggedPlanned.add(k);
-      else plannedTags.set(k, (plannedTags.get(k) ?? 0) + 1);
-      if (!ruleOf.has(k)) ruleOf.set(k, c.rule);
+      if (c.tag === null) untaggedPlanned.add(c.k);
+      else plannedTags.set(c.k, (plannedTags.get(c.k) ?? 0) + 1);
+      if (!ruleOf.has(c.k)) ruleOf.set(c.k, c.rule);
     }
     const deleted = new Set<string>(untaggedPlanned);
     for (const [k, n] of plannedTags) if (n === (tagCount.get(k) ?? 0)) deleted.add(k);
     const isKept = (repository: string, digest: string) => held.get(repository)?.has(digest) === true && !deleted.has(key(repository, digest));
-    const saved = new Set(candidates.filter((c) => c.protection).map((c) => key(c.repository, c.digest)));
+    const saved = new Set<string>();
+    for (const c of candidates) if (c.protection) saved.add(c.k);
     const referrerTagCount = (k: string) => referrerTagsOf.get(k)?.length ?? 0;
     // a referrer kept for its own sake (a protection, or a tag by name the rules keep), not one that
     // merely has not been planned yet because it follows its subject
@@ -331,25 +349,28 @@ function resolveDependencies(input: PlanInput, candidates: Candidate[], referrer
       c.protection = reason;
       changed = true;
     };
-    for (const c of candidates) {
-      if (c.protection || !deleted.has(key(c.repository, c.digest))) continue;
-      const keptParent = (parentsOf.get(key(c.repository, c.digest)) ?? []).find((d) => isKept(c.repository, d));
+    const dependencies = parentsOf.size > 0 || subjectsOf.size > 0;
+    for (const c of dependencies ? candidates : []) {
+      if (c.protection || !deleted.has(c.k)) continue;
+      const keptParent = (parentsOf.get(c.k) ?? []).find((d) => isKept(c.repository, d));
       if (keptParent) {
         protect(c, `child of kept index ${keptParent}`);
         continue;
       }
-      const keptSubject = [...(subjectsOf.get(key(c.repository, c.digest)) ?? [])].find((s) => !deleted.has(key(c.repository, s)));
+      const keptSubject = [...(subjectsOf.get(c.k) ?? [])].find((s) => !deleted.has(key(c.repository, s)));
       if (keptSubject) {
         protect(c, `signature/attestation of kept image ${keptSubject}`);
         continue;
       }
-      const keptReferrer = (referrersOf.get(key(c.repository, c.digest)) ?? []).find((r) => keptForItself(c.repository, r));
+      const keptReferrer = (referrersOf.get(c.k) ?? []).find((r) => keptForItself(c.repository, r));
       if (keptReferrer) protect(c, `subject of kept signature/attestation ${keptReferrer}`);
     }
     if (changed) continue;
 
     // referrers of deleted images follow them: their tags (or, untagged, their digests) are planned
-    const already = new Set(candidates.map((x) => key(x.repository, x.digest)));
+    if (referrersOf.size === 0) break;
+    const already = new Set(candidates.map((x) => x.k));
+    const before = candidates.length;
     for (const k of deleted) {
       const [repository, digest] = k.split("\u0000") as [string, string];
       for (const r of referrersOf.get(k) ?? []) {
@@ -359,22 +380,20 @@ function resolveDependencies(input: PlanInput, candidates: Candidate[], referrer
         const tagsOfReferrer = referrerTagsOf.get(rk) ?? [];
         const otherTags = (tagCount.get(rk) ?? 0) - tagsOfReferrer.length;
         if (otherTags > 0) continue; // tagged by name too: the rules decide about it
-        if (tagsOfReferrer.length) for (const t of tagsOfReferrer) candidates.push({ repository, tag: t.tag, digest: r, rule });
-        else candidates.push({ repository, tag: null, digest: r, rule });
+        if (tagsOfReferrer.length) for (const t of tagsOfReferrer) candidates.push(candidate(repository, t.tag, r, rule));
+        else candidates.push(candidate(repository, null, r, rule));
         already.add(rk);
         changed = true;
       }
     }
     if (!changed) break;
-    applyDirectProtections(input, candidates);
+    direct(candidates, before);
   }
 }
 
-function assemble(input: PlanInput, candidates: readonly Candidate[]): ComputedPlan {
-  const tagCount = new Map<string, number>();
-  for (const t of input.tags) tagCount.set(key(t.repository, t.digest), (tagCount.get(key(t.repository, t.digest)) ?? 0) + 1);
+function assemble(input: PlanInput, candidates: readonly Candidate[], tagCount: ReadonlyMap<string, number>): ComputedPlan {
   const planned = new Map<string, number>();
-  for (const c of candidates) if (!c.protection && c.tag !== null) planned.set(key(c.repository, c.digest), (planned.get(key(c.repository, c.digest)) ?? 0) + 1);
+  for (const c of candidates) if (!c.protection && c.tag !== null) planned.set(c.k, (planned.get(c.k) ?? 0) + 1);
 
   const items: RetentionPlanItem[] = [];
   const saved: RetentionProtectedItem[] = [];
@@ -383,12 +402,12 @@ function assemble(input: PlanInput, candidates: readonly Candidate[]): ComputedP
       saved.push({ repository: c.repository, tag: c.tag, digest: c.digest, reason: c.protection });
       continue;
     }
-    const k = key(c.repository, c.digest);
-    const deletesManifest = c.tag === null || planned.get(k) === (tagCount.get(k) ?? 0);
+    const deletesManifest = c.tag === null || planned.get(c.k) === (tagCount.get(c.k) ?? 0);
     items.push({ repository: c.repository, tag: c.tag, digest: c.digest, rule: c.rule, bytes: deletesManifest ? (input.manifests.get(c.digest)?.size ?? 0) : 0, deletesManifest });
   }
-  const order = (a: { repository: string; tag: string | null; digest: string }, b: typeof a) =>
-    a.repository.localeCompare(b.repository) || (a.tag ?? "\uffff").localeCompare(b.tag ?? "\uffff") || a.digest.localeCompare(b.digest);
+  // code-unit order (not locale order): the same plan sorts the same everywhere, and fast
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const order = (a: { repository: string; tag: string | null; digest: string }, b: typeof a) => cmp(a.repository, b.repository) || cmp(a.tag ?? "\uffff", b.tag ?? "\uffff") || cmp(a.digest, b.digest);
   items.sort(order);
   saved.sort(order);
   return { items, protected: saved, bytes: reclaimedBytes(items, input.manifests) };
