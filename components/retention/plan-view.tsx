@@ -3,6 +3,8 @@ import { formatBytes, formatTimestamp, shortDigest } from "@/lib/format";
 import { reclaimedBytes } from "@/lib/retention/plan";
 import type { StoredPlan } from "@/lib/retention/plan-store";
 
+const ROWS_SHOWN = 2000;
+
 /**
  * A stored plan: what would be deleted, grouped by repository with the space each group frees (a
  * manifest counted once however many tags name it), and every candidate a protection saved, with why.
@@ -10,7 +12,13 @@ import type { StoredPlan } from "@/lib/retention/plan-store";
  */
 export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; executeSlot?: React.ReactNode }) {
   const groups = new Map<string, StoredPlan["items"]>();
-  for (const item of plan.items) groups.set(item.repository, [...(groups.get(item.repository) ?? []), item]);
+  for (const item of plan.items) {
+    const list = groups.get(item.repository);
+    if (list) list.push(item);
+    else groups.set(item.repository, [item]);
+  }
+  // a plan can hold 100,000 items: the page lists the first ROWS_SHOWN, the totals and the CSV cover all
+  let budget = ROWS_SHOWN;
   return (
     <section className="space-y-4" aria-label="Retention plan" data-testid="retention-plan">
       <div className="card flex flex-wrap items-center gap-x-6 gap-y-2 p-4 text-sm">
@@ -65,7 +73,10 @@ export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; exe
               <th className="text-right">Size</th>
             </tr>
           </thead>
-          {[...groups].map(([repository, items]) => (
+          {[...groups].map(([repository, items]) => {
+            const shown = Math.max(0, budget);
+            budget -= items.length;
+            return (
             <tbody key={repository} data-repository={repository}>
               <tr className="bg-slate-50">
                 <th colSpan={4} scope="rowgroup" className="text-left">
@@ -73,7 +84,7 @@ export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; exe
                 </th>
                 <td className="text-right font-medium">{formatBytes(reclaimedBytes(items))}</td>
               </tr>
-              {items.map((i) => (
+              {items.slice(0, shown).map((i) => (
                 <tr key={`${i.tag ?? ""}@${i.digest}`}>
                   <td>{i.tag ?? <span className="text-slate-500">untagged</span>}</td>
                   <td className="font-mono text-xs" title={i.digest}>
@@ -84,8 +95,16 @@ export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; exe
                   <td className="text-right">{i.deletesManifest ? formatBytes(i.bytes) : "—"}</td>
                 </tr>
               ))}
+              {shown < items.length && (
+                <tr>
+                  <td colSpan={5} className="text-slate-500">
+                    {items.length - shown} more in the CSV
+                  </td>
+                </tr>
+              )}
             </tbody>
-          ))}
+            );
+          })}
           {plan.items.length === 0 && (
             <tbody>
               <tr>
