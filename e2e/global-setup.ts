@@ -46,7 +46,13 @@ export default async function globalSetup() {
     kind: oci
     url: http://127.0.0.1:${closedPort}
 environments:
-  - { name: dev, order: 1, registry: local-dev, namespace: dev }
+  - name: dev
+    order: 1
+    registry: local-dev
+    namespace: dev
+    # retention.spec.ts: only its own repositories (retention-*), so no other spec's images are planned
+    retention:
+      rules: [{ repositories: "retention-*", keepLast: 1 }]
   - { name: staging, order: 2, registry: offline, namespace: staging }
   - { name: prod, order: 3, registry: local-prod, namespace: prod, protected: true }
 `,

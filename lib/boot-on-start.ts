@@ -7,7 +7,8 @@ import { syncDueEnvironments } from "./inventory/index/schedule";
 import { startRereadQueue } from "./inventory/index/reread-jobs";
 import { defaultExceptionSettings } from "./exceptions/config-schema";
 import { sweepExceptions } from "./exceptions/maintenance";
-import { resolveWebhookUrl } from "./probe/alerts/webhook";
+import { postWebhook, resolveWebhookUrl } from "./probe/alerts/webhook";
+import { runScheduledPlans } from "./retention/schedule";
 import { getRuntime } from "./runtime";
 import { plural } from "@/lib/plural";
 
@@ -16,7 +17,9 @@ import { plural } from "@/lib/plural";
 // also sweeps promotions whose runner died with a replica that never restarted (lib/probe does not
 // import lib/promotion), releases scheduled promotions whose change window opened (within one
 // maintenance period of the opening), keeps the inventory index current, and audits and announces
-// CVE exceptions that expire (the alert webhook of probes.webhook carries the warning).
+// CVE exceptions that expire (the alert webhook of probes.webhook carries the warning), and computes
+// scheduled retention plans, sent to the webhook for review (never executed here: no autoExecute
+// entry is wired until the execution path provides one).
 try {
   const runtime = await getRuntime();
   const prisma = runtime.db.prisma;
@@ -40,6 +43,8 @@ try {
       for (const r of await syncDueEnvironments(prisma)) if (r.error) console.warn(`[inventory] sync of environment ${r.environment} failed: ${r.error}`);
       const { warnDays } = runtime.config.exceptions ?? defaultExceptionSettings;
       await sweepExceptions(prisma, { now: new Date(), warnDays, webhookUrl: resolveWebhookUrl(runtime.config.probes?.webhook?.url) });
+      const plans = await runScheduledPlans(prisma, { resolveWebhook: (v) => resolveWebhookUrl(v), defaultWebhookUrl: resolveWebhookUrl(runtime.config.probes?.webhook?.url), post: (url, body) => postWebhook(url, body) });
+      for (const r of plans) if (r.error) console.warn(`[retention] scheduled plan of environment ${r.environment}: ${r.error}`);
     },
   });
 } catch (err) {

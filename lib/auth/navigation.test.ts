@@ -7,7 +7,7 @@ const labels = (grants: Parameters<typeof navigationFor>[0]) => navigationFor(gr
 
 describe("navigationFor", () => {
   it("shows an administrator every section", () => {
-    expect(labels([{ role: "admin", environment: null }])).toEqual(["Environments", "Registries", "Promotions", "Scans", "Exceptions", "Replication", "Probes", "Audit", "Settings"]);
+    expect(labels([{ role: "admin", environment: null }])).toEqual(["Environments", "Registries", "Promotions", "Scans", "Exceptions", "Retention", "Replication", "Probes", "Audit", "Settings"]);
   });
 
   it("hides from a global viewer what only approvers and administrators open", () => {
@@ -17,7 +17,7 @@ describe("navigationFor", () => {
 
   it("leaves an environment-scoped approver the sections that filter per environment, and their audit trail", () => {
     // registry.view, scan.view, replication.view and probe.view are global actions: a prod-only grant cannot open those pages
-    expect(labels([{ role: "approver", environment: "prod" }])).toEqual(["Environments", "Promotions"]);
+    expect(labels([{ role: "approver", environment: "prod" }])).toEqual(["Environments", "Promotions", "Retention"]);
   });
 
   it("asks for the same permission the section's page checks", () => {

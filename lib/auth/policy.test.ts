@@ -11,6 +11,8 @@ const expected: Record<Action, Role[]> = {
   "promotion.rollback": ["approver", "admin"],
   "promotion.override": ["admin"],
   "exception.manage": ["approver", "admin"],
+  "retention.plan": ["approver", "admin"],
+  "retention.execute": ["admin"],
   "registry.view": ["viewer", "developer", "approver", "admin"],
   "scan.view": ["viewer", "developer", "approver", "admin"],
   "replication.view": ["viewer", "developer", "approver", "admin"],
@@ -60,6 +62,20 @@ describe("permission policy", () => {
       }
     }
   }
+
+  it("lets approvers execute retention plans only where the environment's retention.executeBy says approver, and only there", () => {
+    const approverInDev = [{ role: "approver" as const, environment: "dev" }];
+    expect(decide(approverInDev, "retention.execute", { environment: "dev" }).allowed).toBe(false);
+    expect(decide(approverInDev, "retention.execute", { environment: "dev", retentionExecuteBy: "admin" }).allowed).toBe(false);
+    expect(decide(approverInDev, "retention.execute", { environment: "dev", retentionExecuteBy: "approver" }).allowed).toBe(true);
+    expect(decide(approverInDev, "retention.execute", { environment: "prod", retentionExecuteBy: "approver" }).allowed).toBe(false);
+    for (const role of ["viewer", "developer"] as const) {
+      expect(decide([{ role, environment: null }], "retention.execute", { environment: "dev", retentionExecuteBy: "approver" }).allowed).toBe(false);
+      expect(decide([{ role, environment: null }], "retention.plan", { environment: "dev" }).allowed).toBe(false);
+    }
+    // the flag opens retention.execute only, nothing else approvers may not do
+    expect(decide(approverInDev, "promotion.override", { environment: "dev", retentionExecuteBy: "approver" }).allowed).toBe(false);
+  });
 
   it("refuses everything to a caller with no grants", () => {
     for (const action of actions) expect(decide([], action, { environment: "dev" }).allowed).toBe(false);

@@ -18,6 +18,10 @@ export const environmentActions = [
   "promotion.override",
   // the CVE exception ledger (lib/exceptions): accepting a finding for a while is an approver's sign-off
   "exception.manage",
+  // retention (lib/retention): computing a plan deletes nothing, but it is a review an approver owns;
+  // executing one is an admin's, or also the environment's approvers' where retention.executeBy says so
+  "retention.plan",
+  "retention.execute",
 ] as const;
 
 /** Actions about the whole installation; only global grants count for them. */
@@ -59,8 +63,9 @@ const allowed: Record<Role, ReadonlySet<Action>> = (() => {
   const developer: Action[] = [...viewer, "promotion.request"];
   // Approvers sign off on and back out promotions; they read the audit trail they are part of.
   // They are also the ones on call, so they may acknowledge probe alerts. Auditors are given the
-  // approver role to download the trail (audit.export).
-  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "exception.manage", "audit.view", "audit.export", "probe.acknowledge"];
+  // approver role to download the trail (audit.export). They compute retention plans (dry runs) for
+  // their environments; executing one is the admin's unless the environment says otherwise.
+  const approver: Action[] = [...developer, "promotion.approve", "promotion.reject", "promotion.rollback", "exception.manage", "audit.view", "audit.export", "probe.acknowledge", "retention.plan"];
   const admin: Action[] = [...actions];
   return {
     viewer: new Set(viewer),
@@ -104,6 +109,8 @@ export interface Resource {
    * them: lib/promotion/source-access.ts). It lets an approver read what they are asked to approve.
    */
   artifact?: ArtifactRef & { openPromotions: readonly OpenPromotion[] };
+  /** the environment's retention.executeBy (dockmaster.yaml): "approver" lets its approvers execute plans */
+  retentionExecuteBy?: "admin" | "approver";
 }
 
 /**
@@ -152,6 +159,8 @@ const ACTION_WORDS: Partial<Record<Action, string>> = {
   "metrics.view": "read the Prometheus metrics",
   "audit.export": "export the audit log",
   "events.deliver": "deliver registry events",
+  "retention.plan": "compute retention plans",
+  "retention.execute": "execute retention plans",
 };
 
 /** The least role that grants the action (roles are ordered from least to most). */
@@ -176,7 +185,9 @@ export function decide(grants: readonly Grant[], action: Action, resource: Resou
   }
   const self = (selfActions as readonly string[]).includes(action);
   const counts = (g: Grant) => g.environment === null || self || (isEnvironmentAction(action) && g.environment === env);
-  const permitting = grants.filter((g) => counts(g) && allowed[g.role].has(action));
+  // the one configurable cell of the matrix: approvers execute retention plans where the environment says so
+  const may = (g: Grant) => allowed[g.role].has(action) || (action === "retention.execute" && resource.retentionExecuteBy === "approver" && g.role === "approver");
+  const permitting = grants.filter((g) => counts(g) && may(g));
   if (permitting.length === 0) {
     // an approver may read exactly the source artifact of a promotion they are asked to decide on
     if (resource.artifact && decidesOnPromotionOf(grants, action, resource.artifact)) return { allowed: true };

@@ -16,7 +16,8 @@ export const sessionOnlyActions: readonly Action[] = ["token.manage", "account.m
 const read: Action[] = ["environment.view", "promotion.view", "registry.view", "scan.view", "replication.view", "probe.view", "audit.view", "audit.export"];
 const promote: Action[] = ["promotion.request"];
 // decisions on promotions and findings, and acknowledging alerts: what an approver on call does
-const approve: Action[] = ["promotion.approve", "promotion.reject", "promotion.rollback", "promotion.override", "exception.manage", "probe.acknowledge"];
+// and retention plans (computing a dry run, executing one), which the roles keep to approvers and admins
+const approve: Action[] = ["promotion.approve", "promotion.reject", "promotion.rollback", "promotion.override", "exception.manage", "probe.acknowledge", "retention.plan", "retention.execute"];
 // Prometheus scraping only: a scraper's token can read nothing else (and read tokens cannot scrape)
 const metrics: Action[] = ["metrics.view"];
 // a registry delivering notifications with a token instead of its events secret
@@ -39,7 +40,7 @@ export const legacyScopes: readonly TokenScope[] = ["read", "promote"];
 export const scopeDescriptions: Record<TokenScope, string> = {
   read: "read environments, promotions, registries, scans, probes, audit",
   promote: "request promotions",
-  approve: "approve, reject, roll back, override promotions; CVE exceptions; acknowledge alerts",
+  approve: "approve, reject, roll back, override promotions; CVE exceptions; acknowledge alerts; retention plans",
   metrics: "scrape /metrics (Prometheus)",
   events: "deliver registry notifications to /api/v1/events",
   admin: "everything a token can do (still limited by your roles)",

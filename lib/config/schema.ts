@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { approvalsSchema } from "./approvals";
 import { configName, ENV_REF, envRefName } from "./names";
+import { checkRetentionReferences, retentionSchema } from "./retention";
 import { windowsSchema } from "./windows";
 
 export { envRefName };
@@ -133,6 +134,8 @@ const environment = z.strictObject({
   namespace: z.string().default(""),
   protected: z.boolean().default(false),
   gates: gates.optional(),
+  /** retention rules and protections (lib/config/retention.ts; planned by lib/retention) */
+  retention: retentionSchema.optional(),
 });
 
 export const configSchema = z
@@ -158,6 +161,7 @@ export const configSchema = z
         });
       }
     });
+    checkRetentionReferences(cfg.environments, ctx);
   });
 
 export type DockmasterConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
+import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import { envRefName, type DockmasterConfig } from "./schema";
 
 /**
@@ -43,6 +43,7 @@ export async function syncConfig(prisma: PrismaClient, cfg: DockmasterConfig): P
         namespace: e.namespace,
         protected: e.protected,
         policy: (e.gates ?? {}) as Prisma.InputJsonValue,
+        retention: e.retention ? (e.retention as Prisma.InputJsonValue) : Prisma.DbNull,
         source: "config" as const,
       };
       await tx.environment.upsert({ where: { name: e.name }, create: { name: e.name, ...data }, update: data });

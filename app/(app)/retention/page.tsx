@@ -1,0 +1,71 @@
+import Link from "next/link";
+import { z } from "zod";
+import { ActionForm } from "@/components/form/action-form";
+import { RetentionPlanView } from "@/components/retention/plan-view";
+import { RetentionRules } from "@/components/retention/rules-table";
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/shell/page-header";
+import { EmptyState } from "@/components/ui/empty-state";
+import { authorizePage } from "@/lib/auth/page";
+import { retentionPolicyOf } from "@/lib/retention/plan-load";
+import { findPlan, latestPlan } from "@/lib/retention/plan-store";
+import { getPrisma } from "@/lib/runtime";
+import { computeRetentionPlanAction } from "./actions";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Retention" };
+
+const query = z.object({ environment: z.string().max(63).optional().catch(undefined), plan: z.string().max(64).optional().catch(undefined) });
+
+export default async function RetentionPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  const signedIn = await authorizePage();
+  if (!signedIn.ok) return <Forbidden message={signedIn.message} />;
+  const prisma = await getPrisma();
+  const { environment, plan: planId } = query.parse(await searchParams);
+  const envs = await prisma.environment.findMany({ orderBy: { order: "asc" } });
+  const withRetention = envs.filter((e) => e.retention != null);
+  if (!withRetention.length) {
+    return (
+      <>
+        <PageHeader title="Retention" />
+        <EmptyState title="No environment has a retention policy">Add retention.rules to an environment in dockmaster.yaml to plan what may be deleted.</EmptyState>
+      </>
+    );
+  }
+  const env = withRetention.find((e) => e.name === environment) ?? withRetention[0]!;
+  // the same permission that computing a plan needs: approvers of this environment and admins
+  const access = await authorizePage("retention.plan", { environment: env.name });
+  if (!access.ok) return <Forbidden message={access.message} />;
+  const policy = retentionPolicyOf(env);
+  const protectedEnvironments = (policy.protectedEnvironments ?? envs.filter((e) => e.protected).map((e) => e.name)).filter((n) => n !== env.name);
+  const requested = planId ? await findPlan(prisma, planId).catch(() => null) : null;
+  const plan = requested?.environment === env.name ? requested : await latestPlan(prisma, env.name);
+
+  return (
+    <>
+      <PageHeader
+        title="Retention"
+        description="Plans computed from the inventory index: what the environment's rules would delete, and what a protection saved. Computing a plan deletes nothing."
+      />
+      <nav className="mb-4 flex flex-wrap gap-2" aria-label="Environment">
+        {withRetention.map((e) => (
+          <Link key={e.name} href={`/retention?environment=${encodeURIComponent(e.name)}`} className={e.name === env.name ? "btn-primary" : "btn-secondary"} aria-current={e.name === env.name ? "page" : undefined}>
+            {e.name}
+          </Link>
+        ))}
+      </nav>
+      <div className="space-y-6">
+        <RetentionRules policy={policy} protectedEnvironments={protectedEnvironments} />
+        <ActionForm action={computeRetentionPlanAction} submitLabel="Compute plan" label={`Compute a retention plan for ${env.name}`} className="flex items-center gap-3">
+          <input type="hidden" name="environment" value={env.name} />
+        </ActionForm>
+        {plan ? (
+          // EXECUTE SLOT: the execution path passes its confirm-with-hash form as executeSlot here
+          <RetentionPlanView plan={plan} executeSlot={null} />
+        ) : (
+          <EmptyState title="No plan yet">Compute a plan to see what the rules would delete in {env.name}.</EmptyState>
+        )}
+      </div>
+    </>
+  );
+}

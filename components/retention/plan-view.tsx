@@ -1,0 +1,147 @@
+import { Badge } from "@/components/ui/badge";
+import { formatBytes, formatTimestamp, shortDigest } from "@/lib/format";
+import { reclaimedBytes } from "@/lib/retention/plan";
+import type { StoredPlan } from "@/lib/retention/plan-store";
+
+const ROWS_SHOWN = 2000;
+
+/**
+ * A stored plan: what would be deleted, grouped by repository with the space each group frees (a
+ * manifest counted once however many tags name it), and every candidate a protection saved, with why.
+ * `executeSlot` is where execution's confirm-with-hash form goes (the execution path supplies it).
+ */
+export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; executeSlot?: React.ReactNode }) {
+  const groups = new Map<string, StoredPlan["items"]>();
+  for (const item of plan.items) {
+    const list = groups.get(item.repository);
+    if (list) list.push(item);
+    else groups.set(item.repository, [item]);
+  }
+  // a plan can hold 100,000 items: the page lists the first ROWS_SHOWN, the totals and the CSV cover all
+  let budget = ROWS_SHOWN;
+  return (
+    <section className="space-y-4" aria-label="Retention plan" data-testid="retention-plan">
+      <div className="card flex flex-wrap items-center gap-x-6 gap-y-2 p-4 text-sm">
+        <div>
+          <div className="text-xs text-slate-500">Plan</div>
+          <div className="font-mono text-xs">{plan.id}</div>
+        </div>
+        <div>
+          <div className="text-xs text-slate-500">Hash</div>
+          <div className="font-mono text-xs" data-testid="retention-plan-hash">{plan.hash}</div>
+        </div>
+        <div>
+          <div className="text-xs text-slate-500">Computed</div>
+          <div>
+            {formatTimestamp(plan.createdAt)} by {plan.createdBy}
+          </div>
+        </div>
+        <div>
+          <div className="text-xs text-slate-500">Index as of</div>
+          <div>{formatTimestamp(plan.indexedAsOf, "never synced")}</div>
+        </div>
+        <div>
+          <div className="text-xs text-slate-500">Would free</div>
+          <div data-testid="retention-plan-bytes">{formatBytes(plan.bytes)}</div>
+        </div>
+        <div>
+          <div className="text-xs text-slate-500">Status</div>
+          <Badge tone={plan.status === "planned" ? "sky" : "slate"}>{plan.status}</Badge>
+        </div>
+        <a className="btn-secondary ml-auto" href={`/api/v1/retention/plans/${plan.id}/csv`} download>
+          Download CSV
+        </a>
+      </div>
+      <p className="text-xs text-slate-500">
+        A dry run: nothing has been deleted. Sizes count each manifest once (its config and layers included); layers shared with other manifests are counted for each, as the index keeps no per-layer sizes. Space returns only after the registry&apos;s garbage collection.
+      </p>
+
+      {/* EXECUTE SLOT (issue 14, execution path): the confirm-with-hash form is passed in as executeSlot */}
+      {executeSlot}
+
+      <div className="card overflow-x-auto">
+        <table className="table" data-testid="retention-items">
+          <caption className="px-4 py-2 text-left text-sm font-medium">
+            Would delete: {plan.items.length} tag(s) / manifest(s) in {groups.size} repository(ies)
+          </caption>
+          <thead>
+            <tr>
+              <th>Tag</th>
+              <th>Digest</th>
+              <th>Rule</th>
+              <th>Manifest</th>
+              <th className="text-right">Size</th>
+            </tr>
+          </thead>
+          {[...groups].map(([repository, items]) => {
+            const shown = Math.max(0, budget);
+            budget -= items.length;
+            return (
+            <tbody key={repository} data-repository={repository}>
+              <tr className="bg-slate-50">
+                <th colSpan={4} scope="rowgroup" className="text-left">
+                  {repository} <span className="font-normal text-slate-500">({items.length})</span>
+                </th>
+                <td className="text-right font-medium">{formatBytes(reclaimedBytes(items))}</td>
+              </tr>
+              {items.slice(0, shown).map((i) => (
+                <tr key={`${i.tag ?? ""}@${i.digest}`}>
+                  <td>{i.tag ?? <span className="text-slate-500">untagged</span>}</td>
+                  <td className="font-mono text-xs" title={i.digest}>
+                    {shortDigest(i.digest)}
+                  </td>
+                  <td className="font-mono text-xs">{i.rule}</td>
+                  <td>{i.deletesManifest ? "deleted" : "kept (other tags remain)"}</td>
+                  <td className="text-right">{i.deletesManifest ? formatBytes(i.bytes) : "—"}</td>
+                </tr>
+              ))}
+              {shown < items.length && (
+                <tr>
+                  <td colSpan={5} className="text-slate-500">
+                    {items.length - shown} more in the CSV
+                  </td>
+                </tr>
+              )}
+            </tbody>
+            );
+          })}
+          {plan.items.length === 0 && (
+            <tbody>
+              <tr>
+                <td colSpan={5} className="text-center text-slate-500">
+                  Nothing to delete.
+                </td>
+              </tr>
+            </tbody>
+          )}
+        </table>
+      </div>
+
+      <div className="card overflow-x-auto">
+        <table className="table" data-testid="retention-protected">
+          <caption className="px-4 py-2 text-left text-sm font-medium">Protected: {plan.protected.length} candidate(s) a protection saved</caption>
+          <thead>
+            <tr>
+              <th>Repository</th>
+              <th>Tag</th>
+              <th>Digest</th>
+              <th>Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {plan.protected.map((p) => (
+              <tr key={`${p.repository}:${p.tag ?? ""}@${p.digest}`}>
+                <td>{p.repository}</td>
+                <td>{p.tag ?? <span className="text-slate-500">untagged</span>}</td>
+                <td className="font-mono text-xs" title={p.digest}>
+                  {shortDigest(p.digest)}
+                </td>
+                <td>{p.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import { createOciProvider } from "../lib/registry";
+import { buildImage } from "../test/harness/image-builder";
+import { pushImage } from "../test/harness/seed";
+import { ADMIN, expect, signIn, syncNow, test } from "./fixtures";
+import type { E2ESeed } from "./global-setup";
+
+const seed = (): E2ESeed => JSON.parse(process.env.E2E_SEED!);
+
+/**
+ * Issue 14, the dry run in the browser: an admin computes a plan for dev from the index, sees what
+ * would go (grouped by repository, with sizes), a digest running in prod saved with that reason, and
+ * the CSV; nothing was deleted from the registry.
+ */
+test("an admin previews a retention plan and sees a protected digest with its reason", async ({ page }) => {
+  const dev = createOciProvider({ name: "dev", url: `http://${seed().devRegistry}`, auth: { kind: "anonymous" } });
+  const prod = createOciProvider({ name: "prod", url: `http://${seed().prodRegistry}`, auth: { kind: "basic", username: "ci", password: "prod-registry-secret" } });
+  const images = [0, 1, 2].map(() => buildImage({ layerSize: 64 }));
+  // one sync sees all three at once: equal push times, so keepLast keeps the first by name (a-keep)
+  for (const [i, tag] of ["a-keep", "b-old", "c-prod"].entries()) await pushImage(dev, "dev/retention-demo", images[i]!, tag);
+  await pushImage(prod, "prod/retention-demo", images[2]!, "1.0");
+  await dev.close();
+  await prod.close();
+
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await syncNow(page, "prod");
+  await syncNow(page, "dev");
+
+  await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Retention" }).click();
+  await expect(page.getByTestId("retention-rules")).toContainText("rules[0] (retention-*)");
+  await page.getByRole("form", { name: "Compute a retention plan for dev" }).getByRole("button", { name: "Compute plan" }).click();
+  await expect(page).toHaveURL(/\/retention\?environment=dev&plan=/);
+
+  const items = page.getByTestId("retention-items");
+  await expect(items.locator('tbody[data-repository="dev/retention-demo"] tr')).toHaveCount(2); // the group row + b-old
+  await expect(items).toContainText("b-old");
+  await expect(items).not.toContainText("a-keep");
+  const saved = page.getByTestId("retention-protected");
+  await expect(saved.getByRole("row", { name: /c-prod/ })).toContainText("running in prod");
+  await expect(page.getByTestId("retention-plan-hash")).toHaveText(/^[0-9a-f]{64}$/);
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV" }).click();
+  const csv = await (await download).createReadStream();
+  let text = "";
+  for await (const chunk of csv) text += chunk;
+  expect(text).toMatch(/^action,repository,tag,digest,rule_or_reason,bytes,deletes_manifest\r\ndelete,dev\/retention-demo,b-old,sha256:/);
+  expect(text).toContain("protected,dev/retention-demo,c-prod,");
+
+  // a dry run: the registry still holds every tag
+  const check = createOciProvider({ name: "dev", url: `http://${seed().devRegistry}`, auth: { kind: "anonymous" } });
+  expect((await check.listTags("dev/retention-demo", { pageSize: 100 })).items.sort()).toEqual(["a-keep", "b-old", "c-prod"]);
+  await check.close();
+});
