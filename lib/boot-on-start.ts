@@ -3,6 +3,8 @@ import { failInterruptedPromotions } from "./promotion/recover";
 import { releaseDuePromotions } from "./promotion/scheduled";
 import { syncDueEnvironments } from "./inventory/index/schedule";
 import { startRereadQueue } from "./inventory/index/reread-jobs";
+import { executionDeps } from "./retention/default-deps";
+import { startRetentionQueue } from "./retention/execute-queue";
 import { defaultExceptionSettings } from "./exceptions/config-schema";
 import { sweepExceptions } from "./exceptions/maintenance";
 import { resolveWebhookUrl } from "./probe/alerts/webhook";
@@ -20,6 +22,8 @@ try {
   // registry events' re-reads: a pg-boss queue every replica works on PostgreSQL (in-process otherwise,
   // and when the scheduler is turned off for tests and tools)
   if (process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") await startRereadQueue({ prisma, database: runtime.db.kind, url: process.env.DATABASE_URL });
+  // retention plan executions: a pg-boss job per plan on PostgreSQL, in-process on the embedded database
+  if (process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") await startRetentionQueue({ database: runtime.db.kind, url: process.env.DATABASE_URL, deps: executionDeps });
   const { startProbeScheduler } = await import("./probe/service");
   await startProbeScheduler({
     prisma,

@@ -16,6 +16,9 @@ export const environmentActions = [
   "promotion.override",
   // the CVE exception ledger (lib/exceptions): accepting a finding for a while is an approver's sign-off
   "exception.manage",
+  // applying a stored retention plan (deletes content): admins, and approvers of the environment where
+  // its retention config says executeBy: approver (Resource.retentionExecuteBy)
+  "retention.execute",
 ] as const;
 
 /** Actions about the whole installation; only global grants count for them. */
@@ -70,6 +73,8 @@ export interface Grant {
 
 export interface Resource {
   environment?: string;
+  /** retention.execute only: who the environment's retention config lets execute plans (default admin) */
+  retentionExecuteBy?: "admin" | "approver";
 }
 
 export function isEnvironmentAction(action: Action): action is EnvironmentAction {
@@ -86,6 +91,7 @@ export function decide(grants: readonly Grant[], action: Action, resource: Resou
   const self = (selfActions as readonly string[]).includes(action);
   const counts = (g: Grant) => g.environment === null || self || (isEnvironmentAction(action) && g.environment === env);
   if (grants.some((g) => counts(g) && allowed[g.role].has(action))) return { allowed: true };
+  if (action === "retention.execute" && resource.retentionExecuteBy === "approver" && grants.some((g) => counts(g) && g.role === "approver")) return { allowed: true };
   const scope = isEnvironmentAction(action) ? ` in environment "${env}"` : "";
   return { allowed: false, reason: `no role grants ${action}${scope}` };
 }

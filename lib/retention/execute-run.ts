@@ -1,0 +1,272 @@
+/**
+ * Applies one stored plan whose status is "executing" (execute.ts claimed it): unit by unit, paced by
+ * a token bucket, each item re-checked against the registry (still the same digest?) and against the
+ * protections as they are now (still unprotected?) right before its delete. Changed items are skipped
+ * with the reason. Every deletion writes an audit row at once and a tag event through the index
+ * (applyObservation), and outcomes are saved as it goes, so a registry error stops only that
+ * repository, the plan ends "partial", and a later run resumes: items already deleted (per outcomes or
+ * per their audit rows, which outlive a crash) are not touched again.
+ */
+import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
+import { writeAudit } from "@/lib/audit/log";
+import { forgetRepository } from "@/lib/browse/cache";
+import { applyObservation } from "@/lib/inventory/index/snapshot";
+import { describeRegistryError, imageDeleteSource, type ImageDeleteSource, type RegistryProvider } from "@/lib/registry";
+import type { ProtectionCheck } from "./protection-check";
+import { createTokenBucket, type TokenBucket } from "./token-bucket";
+import { countOutcomes, deletionUnits, type DeletionUnit, type OutcomeCounts } from "./execute-units";
+import type { RetentionItemOutcome, RetentionPlanItem } from "./types";
+
+export const DELETE_AUDIT_ACTION = "retention.delete";
+
+export interface ExecutionActor {
+  id: string | null;
+  email: string;
+}
+
+export interface ExecutionDeps {
+  prisma: PrismaClient;
+  /** the registry behind an environment; null when the environment is gone */
+  provider(environment: string): Promise<RegistryProvider | null>;
+  protection: ProtectionCheck;
+  /** registry delete requests per second (retention.deleteRatePerSecond) */
+  ratePerSecond: number;
+  /** outcomes are saved at most this often while running (always at a stop and at the end); default 250 ms */
+  saveEveryMs?: number;
+  /** injected for tests: a bucket with a fake clock */
+  bucket?: TokenBucket;
+}
+
+export interface ExecutionResult {
+  status: "executed" | "partial";
+  counts: OutcomeCounts;
+  /** repositories stopped by a registry error, with the error */
+  stopped: { repository: string; error: string }[];
+  /** when the freed space returns (the registry's garbage collection) */
+  reclaim?: string;
+}
+
+type Outcomes = Map<number, RetentionItemOutcome>;
+
+export async function runPlanExecution(deps: ExecutionDeps, planId: string, actor: ExecutionActor): Promise<ExecutionResult> {
+  const { prisma } = deps;
+  const plan = await prisma.retentionPlan.findUniqueOrThrow({ where: { id: planId } });
+  if (plan.status !== "executing") throw new Error(`retention plan ${planId} is ${plan.status}, not executing: claim it first (startPlanExecution)`);
+  const items = plan.items as unknown as RetentionPlanItem[];
+  const outcomes = await previousOutcomes(prisma, planId, plan.outcomes);
+
+  const provider = await deps.provider(plan.environment);
+  const stopped: ExecutionResult["stopped"] = [];
+  let reclaim: string | undefined;
+  if (!provider) {
+    for (let i = 0; i < items.length; i++) if (outcomes.get(i)?.status !== "deleted") outcomes.set(i, { index: i, status: "failed", reason: `environment ${plan.environment} no longer exists`, at: new Date().toISOString() });
+  } else {
+    const deleter = imageDeleteSource(provider);
+    reclaim = deleter?.deletion.note;
+    const bucket = deps.bucket ?? createTokenBucket(deps.ratePerSecond);
+    const saver = outcomeSaver(prisma, planId, outcomes, deps.saveEveryMs ?? 250);
+    const ctx: UnitContext = { deps, provider, deleter, bucket, plan: { id: planId, environment: plan.environment }, items, outcomes, actor, saver };
+    for (const [repository, units] of deletionUnits(items)) {
+      const error = await runRepository(ctx, units);
+      if (error) {
+        stopped.push({ repository, error });
+        await saver.flush();
+      }
+      forgetRepository(provider.name, repository);
+    }
+    await saver.flush();
+  }
+
+  const counts = countOutcomes(items.length, outcomes);
+  const status = counts.failed || counts.pending ? "partial" : "executed";
+  await prisma.$transaction(async (tx) => {
+    await tx.retentionPlan.updateMany({ where: { id: planId, status: "executing" }, data: { status, finishedAt: new Date(), outcomes: serialize(outcomes) } });
+    await writeAudit(tx, {
+      actor,
+      action: "retention.execute",
+      target: { type: "retention-plan", id: planId },
+      outcome: status === "executed" ? "success" : "failure",
+      detail: { environment: plan.environment, status, ...counts, ...(stopped.length ? { stopped } : {}), ...(reclaim ? { reclaim } : {}) },
+    });
+  });
+  return { status, counts, stopped, ...(reclaim ? { reclaim } : {}) };
+}
+
+interface UnitContext {
+  deps: ExecutionDeps;
+  provider: RegistryProvider;
+  deleter: (RegistryProvider & ImageDeleteSource) | null;
+  bucket: TokenBucket;
+  plan: { id: string; environment: string };
+  items: RetentionPlanItem[];
+  outcomes: Outcomes;
+  actor: ExecutionActor;
+  saver: ReturnType<typeof outcomeSaver>;
+}
+
+/** Runs one repository's units in order; a registry error stops it and is returned. */
+async function runRepository(ctx: UnitContext, units: DeletionUnit[]): Promise<string | undefined> {
+  for (let u = 0; u < units.length; u++) {
+    const unit = units[u]!;
+    const open = unit.indexes.filter((i) => ctx.outcomes.get(i)?.status !== "deleted");
+    if (!open.length) continue;
+    try {
+      await runUnit(ctx, unit, open);
+    } catch (err) {
+      const message = `registry: ${describeRegistryError(err).message}`;
+      const at = new Date().toISOString();
+      for (const i of open) if (!isDecided(ctx.outcomes.get(i))) ctx.outcomes.set(i, { index: i, status: "failed", reason: message, at });
+      for (const later of units.slice(u + 1)) {
+        for (const i of later.indexes) if (ctx.outcomes.get(i)?.status !== "deleted") ctx.outcomes.set(i, { index: i, status: "pending", reason: "not attempted: this repository stopped at a registry error", at });
+      }
+      await writeAudit(ctx.deps.prisma, {
+        actor: ctx.actor,
+        action: DELETE_AUDIT_ACTION,
+        target: { type: "retention-plan", id: ctx.plan.id },
+        outcome: "failure",
+        detail: { environment: ctx.plan.environment, repository: unit.repository, digest: unit.digest, items: open, error: message },
+      });
+      return message;
+    }
+  }
+  return undefined;
+}
+
+/** decided in this run: a skip or failure recorded just now must not be overwritten */
+const isDecided = (o: RetentionItemOutcome | undefined) => o !== undefined && o.status !== "pending" && o.status !== "failed";
+
+async function runUnit(ctx: UnitContext, unit: DeletionUnit, open: number[]): Promise<void> {
+  const { provider, items } = ctx;
+  const skip = (i: number, reason: string) => ctx.outcomes.set(i, { index: i, status: "skipped", reason, at: new Date().toISOString() });
+
+  // 1. live: is each tag still where the plan saw it?
+  const live: number[] = [];
+  for (const i of open) {
+    const item = items[i]!;
+    const head = await provider.headManifest(unit.repository, item.tag ?? item.digest);
+    if (!head) skip(i, item.tag === null ? "already gone from the registry" : `tag ${item.tag} no longer exists in the registry`);
+    else if (head.digest !== item.digest) skip(i, `tag moved to ${head.digest}`);
+    else live.push(i);
+  }
+  // 2. protections as they are now
+  const candidates: number[] = [];
+  for (const i of live) {
+    const item = items[i]!;
+    const reason = await ctx.deps.protection({ environment: ctx.plan.environment, repository: unit.repository, tag: item.tag, digest: item.digest });
+    if (reason) skip(i, `now protected: ${reason}`);
+    else candidates.push(i);
+  }
+  if (!candidates.length) return ctx.saver.changed();
+
+  const deleter = ctx.deleter;
+  const tagsOf = (idx: number[]) => idx.map((i) => items[i]!.tag!).filter((t) => t !== null);
+
+  if (unit.kind === "untagged") {
+    if (!deleter?.deleteImage) return skipAll(ctx, candidates, `this registry cannot delete a manifest by digest${deleter ? ` (${deleter.deletion.note})` : ""}`);
+    await ctx.bucket.take();
+    await deleter.deleteImage(unit.repository, unit.digest);
+    return recordDeleted(ctx, unit, candidates, [], "manifest");
+  }
+
+  if (unit.kind === "manifest") {
+    // the manifest goes only when no tag of it stays: none skipped above, none added since planning
+    const keptByPlan = open.filter((i) => !candidates.includes(i)).map((i) => items[i]!.tag!);
+    const addedSince = await tagsAddedSince(ctx, unit, tagsOf(unit.indexes));
+    const kept = [...keptByPlan, ...addedSince];
+    if (!kept.length && deleter?.deleteImage) {
+      await ctx.bucket.take();
+      await deleter.deleteImage(unit.repository, unit.digest);
+      return recordDeleted(ctx, unit, candidates, tagsOf(candidates), "manifest");
+    }
+    if (!deleter?.deleteTag) {
+      const why = addedSince.length ? `${unit.digest} is now also tagged ${addedSince.join(", ")}` : `tag ${keptByPlan.join(", ")} of the same manifest stays`;
+      return skipAll(ctx, candidates, `kept: ${why}, and this registry deletes a manifest only with all of its tags`);
+    }
+  } else if (!deleter?.deleteTag) {
+    return skipAll(ctx, candidates, `this registry cannot delete a single tag while its manifest keeps other tags${deleter ? ` (${deleter.deletion.note.split(":")[0]})` : ""}`);
+  }
+
+  // tag by tag: the registry deletes tags on their own (Harbor, ECR, Hub)
+  for (const i of candidates) {
+    await ctx.bucket.take();
+    await deleter!.deleteTag!(unit.repository, items[i]!.tag!);
+    await recordDeleted(ctx, unit, [i], [items[i]!.tag!], "tag");
+  }
+}
+
+function skipAll(ctx: UnitContext, indexes: number[], reason: string) {
+  const at = new Date().toISOString();
+  for (const i of indexes) ctx.outcomes.set(i, { index: i, status: "skipped", reason, at });
+  ctx.saver.changed();
+}
+
+/** Tags of the digest in this repository that the index knows and the plan does not: pushed since planning. */
+async function tagsAddedSince(ctx: UnitContext, unit: DeletionUnit, planned: string[]): Promise<string[]> {
+  const rows = await ctx.deps.prisma.inventoryTag.findMany({
+    where: { environment: ctx.plan.environment, repository: unit.repository, digest: unit.digest, tag: { notIn: planned } },
+    select: { tag: true },
+    orderBy: { tag: "asc" },
+  });
+  return rows.map((r) => r.tag);
+}
+
+async function recordDeleted(ctx: UnitContext, unit: DeletionUnit, indexes: number[], tags: string[], via: "manifest" | "tag"): Promise<void> {
+  const { prisma } = ctx.deps;
+  const at = new Date();
+  await prisma.auditEvent.createMany({
+    data: indexes.map((i) => {
+      const item = ctx.items[i]!;
+      return {
+        actorId: ctx.actor.id,
+        actorEmail: ctx.actor.email,
+        action: DELETE_AUDIT_ACTION,
+        targetType: "retention-plan",
+        targetId: ctx.plan.id,
+        outcome: "success",
+        detail: { environment: ctx.plan.environment, repository: item.repository, tag: item.tag, digest: item.digest, rule: item.rule, index: i, via } as Prisma.InputJsonValue,
+      };
+    }),
+  });
+  // the index learns at once; a tag event "deleted" with source retention tells the tag's history
+  if (tags.length) await applyObservation(prisma, { environment: ctx.plan.environment, repository: unit.repository, tags: new Map(), coverage: "partial", deleted: tags }, { source: "retention", at, actor: ctx.actor.email });
+  for (const i of indexes) ctx.outcomes.set(i, { index: i, status: "deleted", at: at.toISOString() });
+  ctx.saver.changed();
+}
+
+/** Outcomes saved so far, plus deletions whose audit rows exist but whose outcome was not saved (a crash in between). */
+async function previousOutcomes(prisma: PrismaClient, planId: string, stored: Prisma.JsonValue | null): Promise<Outcomes> {
+  const outcomes: Outcomes = new Map();
+  for (const o of (Array.isArray(stored) ? stored : []) as unknown as RetentionItemOutcome[]) outcomes.set(o.index, o);
+  const audited = await prisma.auditEvent.findMany({ where: { action: DELETE_AUDIT_ACTION, targetType: "retention-plan", targetId: planId, outcome: "success" }, select: { detail: true, at: true } });
+  for (const row of audited) {
+    const index = (row.detail as { index?: unknown } | null)?.index;
+    if (typeof index === "number" && outcomes.get(index)?.status !== "deleted") outcomes.set(index, { index, status: "deleted", at: row.at.toISOString() });
+  }
+  return outcomes;
+}
+
+const serialize = (outcomes: Outcomes) => [...outcomes.values()].sort((a, b) => a.index - b.index) as unknown as Prisma.InputJsonValue;
+
+/**
+ * Saves outcomes while the run goes on, at most every `everyMs`: rewriting a 10,000-item JSON after
+ * every item would cost more than the deletions. What a crash between two saves loses is recovered
+ * from the audit rows (previousOutcomes).
+ */
+function outcomeSaver(prisma: PrismaClient, planId: string, outcomes: Outcomes, everyMs: number) {
+  let last = 0;
+  let pending: Promise<unknown> = Promise.resolve();
+  const save = () => {
+    last = Date.now();
+    const snapshot = serialize(outcomes);
+    pending = pending.then(() => prisma.retentionPlan.updateMany({ where: { id: planId, status: "executing" }, data: { outcomes: snapshot } })).catch((err: unknown) => console.error(`[retention] saving outcomes of plan ${planId} failed: ${(err as Error).message}`));
+  };
+  return {
+    changed() {
+      if (Date.now() - last >= everyMs) save();
+    },
+    async flush() {
+      save();
+      await pending;
+    },
+  };
+}
