@@ -11,7 +11,7 @@ import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { forgetRepository } from "@/lib/browse/cache";
 import { applyObservation } from "@/lib/inventory/index/snapshot";
-import { describeRegistryError, imageDeleteSource, type ImageDeleteSource, type RegistryProvider } from "@/lib/registry";
+import { describeRegistryError, imageDeleteSource, mapConcurrent, type ImageDeleteSource, type RegistryProvider } from "@/lib/registry";
 import type { ProtectionCheck } from "./protection-check";
 import { createTokenBucket, type TokenBucket } from "./token-bucket";
 import { countOutcomes, deletionUnits, type DeletionUnit, type OutcomeCounts } from "./execute-units";
@@ -35,6 +35,12 @@ export interface ExecutionDeps {
   saveEveryMs?: number;
   /** injected for tests: a bucket with a fake clock */
   bucket?: TokenBucket;
+  /**
+   * repositories worked at once, sharing the one bucket (default 4): the bookkeeping of one deletion
+   * (checks, audit row, index) overlaps the registry calls of another. Within a repository units run
+   * in order, so a registry error stops exactly the rest of that repository.
+   */
+  concurrency?: number;
 }
 
 export interface ExecutionResult {
@@ -65,15 +71,22 @@ export async function runPlanExecution(deps: ExecutionDeps, planId: string, acto
     reclaim = deleter?.deletion.note;
     const bucket = deps.bucket ?? createTokenBucket(deps.ratePerSecond);
     const saver = outcomeSaver(prisma, planId, outcomes, deps.saveEveryMs ?? 250);
-    const ctx: UnitContext = { deps, provider, deleter, bucket, plan: { id: planId, environment: plan.environment }, items, outcomes, actor, saver };
-    for (const [repository, units] of deletionUnits(items)) {
-      const error = await runRepository(ctx, units);
+    const index = indexWriter(prisma, plan.environment, actor.email);
+    const ctx: UnitContext = { deps, provider, deleter, bucket, plan: { id: planId, environment: plan.environment }, items, outcomes, actor, saver, index };
+    const repositories = [...deletionUnits(items)];
+    await mapConcurrent(repositories, Math.max(1, deps.concurrency ?? 4), async ([repository, units]) => {
+      let error: string | undefined;
+      try {
+        error = await runRepository(ctx, units);
+      } finally {
+        await index.flush(repository);
+      }
       if (error) {
         stopped.push({ repository, error });
         await saver.flush();
       }
       forgetRepository(provider.name, repository);
-    }
+    });
     await saver.flush();
   }
 
@@ -102,6 +115,7 @@ interface UnitContext {
   outcomes: Outcomes;
   actor: ExecutionActor;
   saver: ReturnType<typeof outcomeSaver>;
+  index: ReturnType<typeof indexWriter>;
 }
 
 /** Runs one repository's units in order; a registry error stops it and is returned. */
@@ -227,10 +241,44 @@ async function recordDeleted(ctx: UnitContext, unit: DeletionUnit, indexes: numb
       };
     }),
   });
-  // the index learns at once; a tag event "deleted" with source retention tells the tag's history
-  if (tags.length) await applyObservation(prisma, { environment: ctx.plan.environment, repository: unit.repository, tags: new Map(), coverage: "partial", deleted: tags }, { source: "retention", at, actor: ctx.actor.email });
+  ctx.index.add(unit.repository, tags);
   for (const i of indexes) ctx.outcomes.set(i, { index: i, status: "deleted", at: at.toISOString() });
   ctx.saver.changed();
+}
+
+/**
+ * Deleted tags reach the index (a tag event "deleted", source retention, in the tag's history) in small
+ * batches per repository: one transaction per batch instead of per tag, flushed at least every
+ * 250 ms and when the repository is done. A crash before a flush loses no truth: the registry no longer
+ * has the tags, and the next sync records them as deleted.
+ */
+function indexWriter(prisma: PrismaClient, environment: string, actor: string, maxBatch = 50, everyMs = 250) {
+  const buffers = new Map<string, { tags: string[]; since: number }>();
+  const chains = new Map<string, Promise<void>>();
+  const write = (repository: string) => {
+    const buffer = buffers.get(repository);
+    if (!buffer?.tags.length) return chains.get(repository) ?? Promise.resolve();
+    buffers.delete(repository);
+    const chain = (chains.get(repository) ?? Promise.resolve()).then(async () => {
+      await applyObservation(prisma, { environment, repository, tags: new Map(), coverage: "partial", deleted: buffer.tags }, { source: "retention", actor });
+    });
+    chains.set(repository, chain);
+    return chain;
+  };
+  return {
+    add(repository: string, tags: string[]) {
+      if (!tags.length) return;
+      const buffer = buffers.get(repository) ?? { tags: [], since: Date.now() };
+      buffer.tags.push(...tags);
+      buffers.set(repository, buffer);
+      if (buffer.tags.length >= maxBatch || Date.now() - buffer.since >= everyMs) void write(repository).catch(() => undefined);
+    },
+    /** everything buffered for the repository is in the index once this resolves (errors surface here) */
+    async flush(repository: string) {
+      await write(repository);
+      await chains.get(repository);
+    },
+  };
 }
 
 /** Outcomes saved so far, plus deletions whose audit rows exist but whose outcome was not saved (a crash in between). */
