@@ -11,7 +11,7 @@ import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { forgetRepository } from "@/lib/browse/cache";
 import { applyObservation } from "@/lib/inventory/index/snapshot";
-import { describeRegistryError, imageDeleteSource, mapConcurrent, type ImageDeleteSource, type RegistryProvider } from "@/lib/registry";
+import { describeRegistryError, imageDeleteSource, InvalidInputError, isRegistryError, mapConcurrent, type ImageDeleteSource, type RegistryProvider } from "@/lib/registry";
 import type { ProtectionCheck } from "./protection-check";
 import { createTokenBucket, type TokenBucket } from "./token-bucket";
 import { countOutcomes, deletionUnits, type DeletionUnit, type OutcomeCounts } from "./execute-units";
@@ -127,6 +127,9 @@ async function runRepository(ctx: UnitContext, units: DeletionUnit[]): Promise<s
     try {
       await runUnit(ctx, unit, open);
     } catch (err) {
+      // only the registry's failures stop a repository and are recorded as its outcome; anything else
+      // (the database, a bug) ends the whole run (the job marks the plan partial)
+      if (!isRegistryError(err) && !(err instanceof InvalidInputError)) throw err;
       const message = `registry: ${describeRegistryError(err).message}`;
       const at = new Date().toISOString();
       for (const i of open) if (!isDecided(ctx.outcomes.get(i))) ctx.outcomes.set(i, { index: i, status: "failed", reason: message, at });
