@@ -7,7 +7,7 @@
  */
 import PgBoss from "pg-boss";
 import type { RetentionExecutionJob } from "./execute";
-import { runPlanExecution, type ExecutionDeps } from "./execute-run";
+import { runPlanExecution, RunnerBusyError, type ExecutionDeps } from "./execute-run";
 
 export const RETENTION_QUEUE = "dockmaster-retention-execute";
 
@@ -28,9 +28,12 @@ async function runJob(deps: () => Promise<ExecutionDeps>, job: RetentionExecutio
   try {
     result = await runPlanExecution(d, job.planId, job.actor);
   } catch (err) {
+    // another runner holds the plan (this job was retried while the first run goes on): fail this
+    // attempt so pg-boss tries again later, when the plan is finished or its runner's claim lapsed
+    if (err instanceof RunnerBusyError) throw err;
     // not a registry error (those stop one repository and are recorded): the database or a bug. The
     // outcomes saved so far stand; "partial" lets a person resume once the cause is fixed.
-    await d.prisma.retentionPlan.updateMany({ where: { id: job.planId, status: "executing" }, data: { status: "partial", finishedAt: new Date() } }).catch(() => undefined);
+    await d.prisma.retentionPlan.updateMany({ where: { id: job.planId, status: "executing" }, data: { status: "partial", finishedAt: new Date(), runner: null, runnerUntil: null } }).catch(() => undefined);
     throw err;
   }
   if (result.stopped.length) console.warn(`[retention] plan ${job.planId} stopped in ${result.stopped.length} repository(ies): ${result.stopped.map((s) => `${s.repository}: ${s.error}`).join("; ")}`);
@@ -58,12 +61,10 @@ export async function startPgBossRetention(connectionString: string, deps: () =>
   return {
     mode: "pg-boss",
     async enqueue(job) {
-      const items = await (await deps()).prisma.retentionPlan.findUnique({ where: { id: job.planId }, select: { items: true } });
-      const count = Array.isArray(items?.items) ? items.items.length : 0;
-      const rate = (await deps()).ratePerSecond;
-      // pg-boss expires (and then retries) a job that runs longer than this: give the whole plan time
-      const expireInSeconds = Math.min(86_000, Math.ceil((count / rate) * 3) + 600);
-      await boss.send(RETENTION_QUEUE, job, { singletonKey: job.planId, expireInSeconds });
+      // A job running longer than pg-boss's expiry is retried while it still runs; the retry finds the
+      // runner's claim (RunnerBusyError) and is retried again later, so a long plan is never run twice
+      // at once, and a plan whose runner died is resumed once its claim lapses.
+      await boss.send(RETENTION_QUEUE, job, { singletonKey: job.planId });
     },
     drained: () => Promise.all([...running]).then(() => undefined),
     stop: () => boss.stop({ graceful: true, wait: true, close: true, timeout: 5000 }),
@@ -74,8 +75,8 @@ async function ensureQueue(boss: PgBoss): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     if (await boss.getQueue(RETENTION_QUEUE)) return;
     try {
-      // singleton: one active job per key (plan); a retry resumes where the failed run stopped
-      await boss.createQueue(RETENTION_QUEUE, { name: RETENTION_QUEUE, policy: "singleton", retryLimit: 2, retryDelay: 30 });
+      // singleton: one active job per key (plan); a retry resumes where a dead runner stopped
+      await boss.createQueue(RETENTION_QUEUE, { name: RETENTION_QUEUE, policy: "singleton", expireInSeconds: 900, retryLimit: 60, retryDelay: 60 });
       return;
     } catch (err) {
       const code = (err as { code?: string }).code;
@@ -114,7 +115,7 @@ export async function startRetentionQueue(setup: { database: "postgres" | "pglit
     // one process runs every in-process execution: one still "executing" at start-up died with the last
     // process, and only a person can resume it now
     const { prisma } = await setup.deps();
-    const orphaned = await prisma.retentionPlan.updateMany({ where: { status: "executing" }, data: { status: "partial", finishedAt: new Date() } });
+    const orphaned = await prisma.retentionPlan.updateMany({ where: { status: "executing" }, data: { status: "partial", finishedAt: new Date(), runner: null, runnerUntil: null } });
     if (orphaned.count) console.warn(`[retention] ${orphaned.count} plan execution(s) stopped with the last process were marked partial; execute them again to resume`);
   }
   return retentionQueue(setup.deps);

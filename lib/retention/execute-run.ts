@@ -7,6 +7,7 @@
  * repository, the plan ends "partial", and a later run resumes: items already deleted (per outcomes or
  * per their audit rows, which outlive a crash) are not touched again.
  */
+import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { forgetRepository } from "@/lib/browse/cache";
@@ -54,10 +55,54 @@ export interface ExecutionResult {
 
 type Outcomes = Map<number, RetentionItemOutcome>;
 
+/** Another runner holds the plan (a job retried while the first run still goes on): this one must not run it too. */
+export class RunnerBusyError extends Error {
+  constructor(planId: string, until: Date | null) {
+    super(`retention plan ${planId} is being executed by another runner${until ? ` (its claim holds until ${until.toISOString()})` : ""}`);
+    this.name = "RunnerBusyError";
+  }
+}
+
+const RUNNER_CLAIM_MS = 60_000;
+const RUNNER_RENEW_MS = 20_000;
+
 export async function runPlanExecution(deps: ExecutionDeps, planId: string, actor: ExecutionActor): Promise<ExecutionResult> {
   const { prisma } = deps;
   const plan = await prisma.retentionPlan.findUniqueOrThrow({ where: { id: planId } });
   if (plan.status !== "executing") throw new Error(`retention plan ${planId} is ${plan.status}, not executing: claim it first (startPlanExecution)`);
+  const runner = await claimRunner(prisma, planId);
+  try {
+    return await runClaimed(deps, plan, actor, runner.id);
+  } finally {
+    runner.stop();
+  }
+}
+
+/**
+ * The run's claim on the plan: taken only when no other runner's claim is current, renewed while the
+ * run goes on; a runner that died lets its claim lapse within RUNNER_CLAIM_MS.
+ */
+async function claimRunner(prisma: PrismaClient, planId: string): Promise<{ id: string; stop(): void }> {
+  const id = randomUUID();
+  const until = () => new Date(Date.now() + RUNNER_CLAIM_MS);
+  const won = await prisma.retentionPlan.updateMany({
+    where: { id: planId, status: "executing", OR: [{ runnerUntil: null }, { runnerUntil: { lt: new Date() } }] },
+    data: { runner: id, runnerUntil: until() },
+  });
+  if (won.count !== 1) {
+    const held = await prisma.retentionPlan.findUnique({ where: { id: planId }, select: { runnerUntil: true } });
+    throw new RunnerBusyError(planId, held?.runnerUntil ?? null);
+  }
+  const timer = setInterval(() => {
+    void prisma.retentionPlan.updateMany({ where: { id: planId, runner: id }, data: { runnerUntil: until() } }).catch(() => undefined);
+  }, RUNNER_RENEW_MS);
+  timer.unref();
+  return { id, stop: () => clearInterval(timer) };
+}
+
+async function runClaimed(deps: ExecutionDeps, plan: { id: string; environment: string; items: Prisma.JsonValue; outcomes: Prisma.JsonValue | null }, actor: ExecutionActor, runner: string): Promise<ExecutionResult> {
+  const { prisma } = deps;
+  const planId = plan.id;
   const items = plan.items as unknown as RetentionPlanItem[];
   const outcomes = await previousOutcomes(prisma, planId, plan.outcomes);
 
@@ -70,7 +115,7 @@ export async function runPlanExecution(deps: ExecutionDeps, planId: string, acto
     const deleter = imageDeleteSource(provider);
     reclaim = deleter?.deletion.note;
     const bucket = deps.bucket ?? createTokenBucket(deps.ratePerSecond);
-    const saver = outcomeSaver(prisma, planId, outcomes, deps.saveEveryMs ?? 250);
+    const saver = outcomeSaver(prisma, planId, runner, outcomes, deps.saveEveryMs ?? 250);
     const index = indexWriter(prisma, plan.environment, actor.email);
     const ctx: UnitContext = { deps, provider, deleter, bucket, plan: { id: planId, environment: plan.environment }, items, outcomes, actor, saver, index };
     const repositories = [...deletionUnits(items)];
@@ -93,7 +138,7 @@ export async function runPlanExecution(deps: ExecutionDeps, planId: string, acto
   const counts = countOutcomes(items.length, outcomes);
   const status = counts.failed || counts.pending ? "partial" : "executed";
   await prisma.$transaction(async (tx) => {
-    await tx.retentionPlan.updateMany({ where: { id: planId, status: "executing" }, data: { status, finishedAt: new Date(), outcomes: serialize(outcomes) } });
+    await tx.retentionPlan.updateMany({ where: { id: planId, status: "executing", runner }, data: { status, finishedAt: new Date(), outcomes: serialize(outcomes), runner: null, runnerUntil: null } });
     await writeAudit(tx, {
       actor,
       action: "retention.execute",
@@ -181,7 +226,7 @@ async function runUnit(ctx: UnitContext, unit: DeletionUnit, open: number[]): Pr
   if (unit.kind === "untagged") {
     if (!deleter?.deleteImage) return skipAll(ctx, candidates, `this registry cannot delete a manifest by digest${deleter ? ` (${deleter.deletion.note})` : ""}`);
     await ctx.bucket.take();
-    await deleter.deleteImage(unit.repository, unit.digest);
+    if (!(await deletedUnlessGone(() => deleter.deleteImage!(unit.repository, unit.digest)))) return skipAll(ctx, candidates, GONE_MEANWHILE);
     return recordDeleted(ctx, unit, candidates, [], "manifest");
   }
 
@@ -192,7 +237,7 @@ async function runUnit(ctx: UnitContext, unit: DeletionUnit, open: number[]): Pr
     const kept = [...keptByPlan, ...addedSince];
     if (!kept.length && deleter?.deleteImage) {
       await ctx.bucket.take();
-      await deleter.deleteImage(unit.repository, unit.digest);
+      if (!(await deletedUnlessGone(() => deleter.deleteImage!(unit.repository, unit.digest)))) return skipAll(ctx, candidates, GONE_MEANWHILE);
       return recordDeleted(ctx, unit, candidates, tagsOf(candidates), "manifest");
     }
     if (!deleter?.deleteTag) {
@@ -206,8 +251,21 @@ async function runUnit(ctx: UnitContext, unit: DeletionUnit, open: number[]): Pr
   // tag by tag: the registry deletes tags on their own (Harbor, ECR, Hub)
   for (const i of candidates) {
     await ctx.bucket.take();
-    await deleter!.deleteTag!(unit.repository, items[i]!.tag!);
-    await recordDeleted(ctx, unit, [i], [items[i]!.tag!], "tag");
+    if (await deletedUnlessGone(() => deleter!.deleteTag!(unit.repository, items[i]!.tag!))) await recordDeleted(ctx, unit, [i], [items[i]!.tag!], "tag");
+    else skipAll(ctx, [i], GONE_MEANWHILE);
+  }
+}
+
+const GONE_MEANWHILE = "already gone: deleted by someone else between the check and the delete";
+
+/** true when the delete went through; false when the registry no longer had it (404 after our live check saw it) */
+async function deletedUnlessGone(del: () => Promise<void>): Promise<boolean> {
+  try {
+    await del();
+    return true;
+  } catch (err) {
+    if (isRegistryError(err) && err.kind === "not_found") return false;
+    throw err;
   }
 }
 
@@ -299,21 +357,23 @@ async function previousOutcomes(prisma: PrismaClient, planId: string, stored: Pr
 const serialize = (outcomes: Outcomes) => [...outcomes.values()].sort((a, b) => a.index - b.index) as unknown as Prisma.InputJsonValue;
 
 /**
- * Saves outcomes while the run goes on, at most every `everyMs`: rewriting a 10,000-item JSON after
- * every item would cost more than the deletions. What a crash between two saves loses is recovered
+ * Saves outcomes while the run goes on, at most every `everyMs` (and no more often than once per
+ * 10,000 outcomes a second): rewriting a 10,000-item JSON after every item would cost more than the
+ * deletions. What a crash between two saves loses is recovered
  * from the audit rows (previousOutcomes).
  */
-function outcomeSaver(prisma: PrismaClient, planId: string, outcomes: Outcomes, everyMs: number) {
+function outcomeSaver(prisma: PrismaClient, planId: string, runner: string, outcomes: Outcomes, everyMs: number) {
   let last = 0;
   let pending: Promise<unknown> = Promise.resolve();
   const save = () => {
     last = Date.now();
     const snapshot = serialize(outcomes);
-    pending = pending.then(() => prisma.retentionPlan.updateMany({ where: { id: planId, status: "executing" }, data: { outcomes: snapshot } })).catch((err: unknown) => console.error(`[retention] saving outcomes of plan ${planId} failed: ${(err as Error).message}`));
+    pending = pending.then(() => prisma.retentionPlan.updateMany({ where: { id: planId, status: "executing", runner }, data: { outcomes: snapshot } })).catch((err: unknown) => console.error(`[retention] saving outcomes of plan ${planId} failed: ${(err as Error).message}`));
   };
   return {
     changed() {
-      if (Date.now() - last >= everyMs) save();
+      // a large plan's JSON is rewritten less often: at 10,000 outcomes about once a second
+      if (Date.now() - last >= Math.max(everyMs, outcomes.size / 10)) save();
     },
     async flush() {
       save();

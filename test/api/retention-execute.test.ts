@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildImage } from "../harness/image-builder";
@@ -13,6 +15,7 @@ import { openEmbeddedRuntime } from "../support/embedded-runtime";
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": "192.0.2.44" }) }));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
 
 const APP = "http://127.0.0.1:3000";
 let dir: string;
@@ -124,5 +127,52 @@ describe("POST /api/v1/registries/{name}/gc", () => {
     expect(res.status).toBe(409);
     expect((await res.json()).error).toContain("registry garbage-collect");
     expect((await gc("absent")).status).toBe(404);
+  });
+
+  it("a registry with a GC API (stubbed here; Harbor's is tested against its simulator) is started and audited, success and failure alike", async () => {
+    const { triggerRegistryGc } = await import("@/lib/retention/gc");
+    const { RegistryError } = await import("@/lib/registry/errors");
+    const { currentPrincipal } = await import("@/lib/auth/session");
+    as(users.admin);
+    const principal = await currentPrincipal();
+    const harborLike = (fail: boolean) => async () => ({ triggerGarbageCollection: async () => { if (fail) throw new RegistryError({ kind: "bad_response", status: 409, message: "registry h denied: a garbage collection is already running" }); return { id: "7" }; } }) as never;
+    expect(await triggerRegistryGc(prisma, principal, "h", harborLike(false))).toEqual({ registry: "h", id: "7" });
+    await expect(triggerRegistryGc(prisma, principal, "h", harborLike(true))).rejects.toThrow(/already running/);
+    const rows = await prisma.auditEvent.findMany({ where: { action: "registry.gc", targetId: "h" }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.outcome, r.actorEmail])).toEqual([["success", "admin@x.io"], ["failure", "admin@x.io"]]);
+    expect(rows[1]!.detail).toMatchObject({ error: expect.stringContaining("already running") });
+  });
+});
+
+describe("the confirm form and its server action", () => {
+  const form = (fields: Record<string, string>) => {
+    const f = new FormData();
+    for (const [k, v] of Object.entries(fields)) f.set(k, v);
+    return f;
+  };
+
+  it("renders the hash prefix to type, and carries the full hash", async () => {
+    const { ExecutePlanForm } = await import("@/components/retention/execute-plan-form");
+    const hash = "0123456789abcdef".repeat(4);
+    const html = renderToStaticMarkup(createElement(ExecutePlanForm, { action: async () => ({ status: "idle" as const }), planId: "p1", hash, items: 3, environment: "dev" }));
+    expect(html).toContain("Type 0123456789ab (the start of the plan&#x27;s hash) to confirm");
+    expect(html).toContain(`name="hash" value="${hash}"`);
+    expect(html).toContain("Delete 3 item(s) in dev");
+  });
+
+  it("refuses a wrong confirmation on the field, and starts the plan with the right one", async () => {
+    const { executePlanAction } = await import("@/app/(app)/retention/execute-actions");
+    as(users.admin);
+    const p = await plan("old", imageDigest);
+    const wrong = await executePlanAction(undefined, form({ id: p.id, hash: p.hash, confirm: "deadbeef0000" }));
+    expect(wrong).toMatchObject({ status: "error", fieldErrors: { confirm: [expect.stringContaining("first 12 characters")] } });
+    expect((await prisma.retentionPlan.findUniqueOrThrow({ where: { id: p.id } })).status).toBe("planned");
+    as(users.developer);
+    expect(await executePlanAction(undefined, form({ id: p.id, hash: p.hash, confirm: p.hash.slice(0, 12) }))).toMatchObject({ status: "error", message: expect.stringContaining("Not allowed") });
+    as(users.admin);
+    const ok = await executePlanAction(undefined, form({ id: p.id, hash: p.hash, confirm: p.hash.slice(0, 12).toUpperCase() }));
+    expect(ok).toMatchObject({ status: "ok", message: expect.stringContaining("Executing 1 planned deletion(s)") });
+    await drained();
+    expect((await prisma.retentionPlan.findUniqueOrThrow({ where: { id: p.id } })).status).toBe("executed");
   });
 });

@@ -13,7 +13,7 @@ import { syncEnvironment } from "@/lib/inventory/index/sync";
 import { createOciProvider, type OciProvider } from "@/lib/registry/oci/provider";
 import { PlanConflictError, startPlanExecution, type StartDeps } from "@/lib/retention/execute";
 import { inProcessRetention } from "@/lib/retention/execute-queue";
-import type { ExecutionDeps } from "@/lib/retention/execute-run";
+import { runPlanExecution, RunnerBusyError, type ExecutionDeps } from "@/lib/retention/execute-run";
 import { liveProtectionCheck } from "@/lib/retention/protection-live";
 import type { RetentionItemOutcome, RetentionPlanItem } from "@/lib/retention/types";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
@@ -58,8 +58,8 @@ beforeAll(async () => {
   seeder = createOciProvider({ name: "seed", url: registry.url, auth: { kind: "anonymous" } });
   proxy = await startFaultProxy(registry.url);
   provider = createOciProvider({ name: "dev-registry", url: proxy.url, auth: { kind: "anonymous" } }, { retry: { maxAttempts: 1 } });
-  for (const name of ["a1", "a2", "a3", "shared", "keep", "promoted", "moving", "other", "f1", "f2", "f3", "f4", "w1"]) images[name] = buildImage({ layerCount: 1 });
-  for (const t of ["a1", "a2", "a3", "keep", "promoted", "moving", "f1", "f2", "f3", "f4"]) await pushImage(seeder, "dev/api", images[t]!, t);
+  for (const name of ["a1", "a2", "a3", "shared", "keep", "promoted", "moving", "other", "f1", "f2", "f3", "f4", "w1", "g1", "r1"]) images[name] = buildImage({ layerCount: 1 });
+  for (const t of ["a1", "a2", "a3", "keep", "promoted", "moving", "f1", "f2", "f3", "f4", "g1", "r1"]) await pushImage(seeder, "dev/api", images[t]!, t);
   await pushImage(seeder, "dev/api", images.shared!, "old-1");
   await pushImage(seeder, "dev/api", images.shared!, "old-2");
   await pushImage(seeder, "dev/web", images.w1!, "w1");
@@ -185,6 +185,30 @@ describe("retention execution against docker-registry 2.8", () => {
     expect(await tagsOf("dev/api")).not.toContain("f3");
     expect(await tagsOf("dev/api")).not.toContain("f4");
     expect(await db.prisma.auditEvent.count({ where: { action: "retention.delete", targetId: plan.id, outcome: "success" } })).toBe(4);
+  });
+});
+
+describe("runs that meet each other", () => {
+  it("a manifest deleted by someone else between the live check and the delete (404) is skipped as gone, not a failure", async () => {
+    const plan = await storePlan([{ repository: "dev/api", tag: "g1", digest: digest("g1"), deletesManifest: true }]);
+    proxy.reset();
+    proxy.addRule({ method: "DELETE", path: `/v2/dev/api/manifests/${digest("g1")}`, times: 1, action: { kind: "status", status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}' } });
+    const run = await execute(plan);
+    proxy.reset();
+    expect(run.status).toBe("executed");
+    expect(run.outcome(0)).toMatchObject({ status: "skipped", reason: expect.stringContaining("already gone") });
+  });
+
+  it("a second runner finds the first one's claim and does not run the plan; once the claim lapses it may", async () => {
+    const plan = await storePlan([{ repository: "dev/api", tag: "r1", digest: digest("r1"), deletesManifest: true }]);
+    await db.prisma.retentionPlan.update({ where: { id: plan.id }, data: { status: "executing", runner: "another-process", runnerUntil: new Date(Date.now() + 60_000) } });
+    const actor = { id: admin.id, email: admin.email };
+    await expect(runPlanExecution(deps(), plan.id, actor)).rejects.toBeInstanceOf(RunnerBusyError);
+    expect(await tagsOf("dev/api")).toContain("r1");
+    await db.prisma.retentionPlan.update({ where: { id: plan.id }, data: { runnerUntil: new Date(Date.now() - 1000) } });
+    expect(await runPlanExecution(deps(), plan.id, actor)).toMatchObject({ status: "executed", counts: { deleted: 1 } });
+    expect(await db.prisma.retentionPlan.findUniqueOrThrow({ where: { id: plan.id } })).toMatchObject({ status: "executed", runner: null, runnerUntil: null });
+    expect(await tagsOf("dev/api")).not.toContain("r1");
   });
 });
 
