@@ -26,6 +26,7 @@ const BENCHES: BenchEntry[] = [
   { name: "inventory-reads", load: async () => (await import("./inventory-reads")).benchInventoryReads },
   { name: "probes-page", load: async () => (await import("./probes-page")).benchProbesPage },
   { name: "retention-plan", load: async () => (await import("./retention-plan")).benchRetentionPlan },
+  { name: "retention-exec", load: async () => (await import("./retention-exec")).benchRetentionExec },
 ];
 
 const DOC = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");

@@ -14,6 +14,7 @@ import { configPath, loadConfig, parseConfig } from "@/lib/config/load";
 import { configSchema } from "@/lib/config/schema";
 import { checkExceptionReferences, exceptionsConfig } from "@/lib/exceptions/config-schema";
 import { checkProbeReferences, probesConfig, type ProbesConfig } from "@/lib/probe/config-schema";
+import { retentionExecutionConfig } from "@/lib/retention/execute-config";
 import type { SignatureTrust } from "@/lib/signature/discover";
 import { loadSignatureTrust } from "@/lib/signature/trust";
 
@@ -25,7 +26,14 @@ type Env = Record<string, string | undefined>;
  */
 function appConfigSchema(env: Env, baseDir: string) {
   return configSchema
-    .safeExtend({ probes: probesConfig.optional(), exceptions: exceptionsConfig.optional(), audit: auditConfig.optional(), auth: authConfig.optional(), access: z.array(accessRule).default([]) })
+    .safeExtend({
+      probes: probesConfig.optional(),
+      exceptions: exceptionsConfig.optional(),
+      audit: auditConfig.optional(),
+      auth: authConfig.optional(),
+      access: z.array(accessRule).default([]),
+      retention: retentionExecutionConfig.optional(),
+    })
     .superRefine((cfg, ctx) => {
       checkProbeReferences(cfg, ctx);
       checkExceptionReferences(cfg, ctx);

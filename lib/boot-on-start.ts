@@ -5,6 +5,8 @@ import { failInterruptedPromotions } from "./promotion/recover";
 import { releaseDuePromotions } from "./promotion/scheduled";
 import { syncDueEnvironments } from "./inventory/index/schedule";
 import { startRereadQueue } from "./inventory/index/reread-jobs";
+import { executionDeps } from "./retention/default-deps";
+import { startRetentionQueue } from "./retention/execute-queue";
 import { defaultExceptionSettings } from "./exceptions/config-schema";
 import { sweepExceptions } from "./exceptions/maintenance";
 import { postWebhook, resolveWebhookUrl } from "./probe/alerts/webhook";
@@ -30,6 +32,8 @@ try {
   // missing HMAC secret stops the start, like any other configuration error
   const senders = auditSenders(runtime.config.audit?.forward ?? []);
   if (senders.size && process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") startAuditForwarding(prisma, senders);
+  // retention plan executions: a pg-boss job per plan on PostgreSQL, in-process on the embedded database
+  if (process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") await startRetentionQueue({ database: runtime.db.kind, url: process.env.DATABASE_URL, deps: executionDeps });
   const { startProbeScheduler } = await import("./probe/service");
   await startProbeScheduler({
     prisma,

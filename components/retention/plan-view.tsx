@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
-import { formatBytes, formatTimestamp, shortDigest } from "@/lib/format";
+import { Time } from "@/components/ui/time";
+import { formatBytes, shortDigest } from "@/lib/format";
 import { reclaimedBytes } from "@/lib/retention/plan";
 import type { StoredPlan } from "@/lib/retention/plan-store";
 
@@ -33,12 +34,14 @@ export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; exe
         <div>
           <div className="text-xs text-slate-500">Computed</div>
           <div>
-            {formatTimestamp(plan.createdAt)} by {plan.createdBy}
+            <Time at={plan.createdAt} /> by {plan.createdBy}
           </div>
         </div>
         <div>
           <div className="text-xs text-slate-500">Index as of</div>
-          <div>{formatTimestamp(plan.indexedAsOf, "never synced")}</div>
+          <div>
+            <Time at={plan.indexedAsOf} fallback="never synced" />
+          </div>
         </div>
         <div>
           <div className="text-xs text-slate-500">Would free</div>

@@ -164,4 +164,22 @@ describe("permission policy", () => {
       expect(decide(prodApprover, "registry.view", artifact({}, []))).toEqual({ allowed: false, reason: "no role grants registry.view" });
     });
   });
+
+  describe("retention.execute: admins, and approvers only where the environment says executeBy: approver", () => {
+    const byApprover = { environment: "dev", retentionExecuteBy: "approver" as const };
+    it("an approver of the environment may when configured, not by default", () => {
+      expect(decide([{ role: "approver", environment: "dev" }], "retention.execute", byApprover).allowed).toBe(true);
+      expect(decide([{ role: "approver", environment: null }], "retention.execute", byApprover).allowed).toBe(true);
+      expect(decide([{ role: "approver", environment: "dev" }], "retention.execute", { environment: "dev" }).allowed).toBe(false);
+      expect(decide([{ role: "approver", environment: "dev" }], "retention.execute", { environment: "dev", retentionExecuteBy: "admin" }).allowed).toBe(false);
+    });
+    it("an approver of another environment may not, nor viewers or developers anywhere", () => {
+      expect(decide([{ role: "approver", environment: "prod" }], "retention.execute", byApprover).allowed).toBe(false);
+      for (const role of ["viewer", "developer"] as const) expect(decide([{ role, environment: null }], "retention.execute", byApprover).allowed).toBe(false);
+    });
+    it("an admin may either way", () => {
+      expect(decide([{ role: "admin", environment: null }], "retention.execute", byApprover).allowed).toBe(true);
+      expect(decide([{ role: "admin", environment: null }], "retention.execute", { environment: "dev" }).allowed).toBe(true);
+    });
+  });
 });

@@ -267,3 +267,41 @@ export const rateLimitSource = (p: RegistryProvider): (RegistryProvider & RateLi
   has(p, "rateLimit") ? (p as RegistryProvider & RateLimitSource) : null;
 export const tagDigestSource = (p: RegistryProvider): (RegistryProvider & TagDigestSource) | null =>
   has(p, "tagDigests") ? (p as RegistryProvider & TagDigestSource) : null;
+
+/**
+ * How a registry deletes, as retention execution must know before it calls anything: whether a tag can
+ * go alone (Distribution 2.8 answers DELETE /v2/<name>/manifests/<tag> with 405 UNSUPPORTED, so there a
+ * tag goes only with its manifest, when all of its tags go), and when freed space returns.
+ */
+export interface DeletionSupport {
+  /** one tag can be removed while its manifest and other tags stay */
+  tagDelete: boolean;
+  /** a manifest can be removed by digest, with every tag on it */
+  manifestDelete: boolean;
+  /**
+   * when the storage comes back: "offline-gc" (Distribution: `registry garbage-collect` with the
+   * registry stopped or read-only), "gc-api" (Harbor: a GC job Dockmaster can start), "immediate" (ECR)
+   * or "registry-managed" (Docker Hub: untagged images are the registry's own business)
+   */
+  reclaim: "offline-gc" | "gc-api" | "immediate" | "registry-managed";
+  /** the same in plain words, shown with an execution's result */
+  note: string;
+}
+
+export interface ImageDeleteSource {
+  readonly deletion: DeletionSupport;
+  /** removes the manifest and every tag on it (deletion.manifestDelete) */
+  deleteImage?(repository: string, digest: string): Promise<void>;
+  /** removes one tag (deletion.tagDelete); the manifest stays */
+  deleteTag?(repository: string, tag: string): Promise<void>;
+}
+
+export interface GarbageCollectionSource {
+  /** starts the registry's garbage collection now; the id of the job it started */
+  triggerGarbageCollection(): Promise<{ id: string }>;
+}
+
+export const imageDeleteSource = (p: RegistryProvider): (RegistryProvider & ImageDeleteSource) | null =>
+  typeof p === "object" && p !== null && typeof (p as unknown as Record<string, unknown>).deletion === "object" ? (p as RegistryProvider & ImageDeleteSource) : null;
+export const garbageCollectionSource = (p: RegistryProvider): (RegistryProvider & GarbageCollectionSource) | null =>
+  has(p, "triggerGarbageCollection") ? (p as RegistryProvider & GarbageCollectionSource) : null;

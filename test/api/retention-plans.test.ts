@@ -36,7 +36,7 @@ beforeAll(async () => {
   const prod = await prisma.environment.create({ data: { name: "prod", order: 2, registryId: registry.id, namespace: "prod", protected: true } });
   const sys = { actor: null, ip: null };
   const user = async (name: string, role: "admin" | "approver" | "developer" | "viewer", environmentId: string | null) =>
-    (await createApiToken(prisma, sys, (await createUser(prisma, sys, { email: `${name}@x.io`, password: `${name} password long`, grants: [{ role, environmentId }] })).id, "ci")).token;
+    (await createApiToken(prisma, sys, (await createUser(prisma, sys, { email: `${name}@x.io`, password: `${name} password long`, grants: [{ role, environmentId }] })).id, { name: "ci", scopes: ["read", "approve"], expiresInDays: 30 }, { maxDays: 365 })).token;
   tokens.admin = await user("admin", "admin", null);
   tokens.approver = await user("approver", "approver", dev.id);
   tokens.prodApprover = await user("prodapprover", "approver", prod.id);

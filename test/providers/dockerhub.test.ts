@@ -310,7 +310,8 @@ describe("the OpenAPI check itself", () => {
   });
 
   it("applies only the listed errata, and checked every Hub API response sent here", () => {
-    expect(HUB_SPEC_ERRATA).toHaveLength(2);
+    // the two schema errata, and the legacy tag delete that the published document leaves out
+    expect(HUB_SPEC_ERRATA).toHaveLength(3);
     expect(sim.checkedCount()).toBeGreaterThan(20);
   });
 });

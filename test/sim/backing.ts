@@ -29,6 +29,14 @@ export interface Backing {
   referrers(repository: string, digest: string): Promise<Referrer[]>;
   /** the referrers fallback tags (`sha256-<hex>`) of a repository, with what each points at */
   referrersTags(repository: string): Promise<{ tag: string; digest: string; mediaType: string; size: number }[]>;
+  /** removes the manifest and every tag on it, as a registry's delete by digest does */
+  deleteImage(repository: string, digest: string): Promise<void>;
+  /**
+   * removes one tag and keeps the manifest with its other tags. Distribution cannot delete a tag alone,
+   * so the manifest is deleted by digest and pushed again (same bytes, same digest) under each remaining
+   * tag; when none remain it simply stays deleted, as ECR does with an image's last tag.
+   */
+  removeTag(repository: string, tag: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,6 +116,14 @@ export function openBacking(url: string, auth: RegistryAuth, tokenRealms?: strin
         if (head) out.push({ tag, digest: head.digest, mediaType: head.mediaType, size: head.size });
       }
       return out;
+    },
+    deleteImage: (repository, digest) => provider.deleteManifest(repository, digest),
+    async removeTag(repository, tag) {
+      const manifest = await provider.getManifest(repository, tag);
+      const others: string[] = [];
+      for (const t of await allTags(repository)) if (t !== tag && (await provider.headManifest(repository, t))?.digest === manifest.digest) others.push(t);
+      await provider.deleteManifest(repository, manifest.digest);
+      for (const t of others) await provider.putManifest(repository, t, manifest.bytes, manifest.mediaType);
     },
     close: () => provider.close(),
   };

@@ -1,16 +1,21 @@
 import Link from "next/link";
 import { z } from "zod";
 import { ActionForm } from "@/components/form/action-form";
+import { ExecutePlanForm } from "@/components/retention/execute-plan-form";
+import { ExecutionResult } from "@/components/retention/execution-result";
 import { RetentionPlanView } from "@/components/retention/plan-view";
 import { RetentionRules } from "@/components/retention/rules-table";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
+import { can } from "@/lib/auth/session";
 import { retentionPolicyOf } from "@/lib/retention/plan-load";
 import { findPlan, latestPlan } from "@/lib/retention/plan-store";
 import { getPrisma } from "@/lib/runtime";
+import type { RetentionItemOutcome } from "@/lib/retention/types";
 import { computeRetentionPlanAction } from "./actions";
+import { executePlanAction } from "./execute-actions";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Retention" };
@@ -40,6 +45,17 @@ export default async function RetentionPage({ searchParams }: { searchParams: Pr
   const protectedEnvironments = (policy.protectedEnvironments ?? envs.filter((e) => e.protected).map((e) => e.name)).filter((n) => n !== env.name);
   const requested = planId ? await findPlan(prisma, planId).catch(() => null) : null;
   const plan = requested?.environment === env.name ? requested : await latestPlan(prisma, env.name);
+  // execution: the confirm-with-hash form for whoever may execute here; what a run did, once one ran
+  const mayExecute = can(access.principal, "retention.execute", { environment: env.name, retentionExecuteBy: policy.executeBy ?? "admin" });
+  const outcomes = plan ? (((await prisma.retentionPlan.findUnique({ where: { id: plan.id }, select: { outcomes: true } }))?.outcomes ?? null) as RetentionItemOutcome[] | null) : null;
+  const executeSlot = plan ? (
+    <>
+      {outcomes && <ExecutionResult status={plan.status} items={plan.items} outcomes={outcomes} />}
+      {mayExecute && plan.items.length > 0 && (plan.status === "planned" || plan.status === "partial") && (
+        <ExecutePlanForm action={executePlanAction} planId={plan.id} hash={plan.hash} items={plan.items.length} environment={env.name} resume={plan.status === "partial"} />
+      )}
+    </>
+  ) : null;
 
   return (
     <>
@@ -60,8 +76,7 @@ export default async function RetentionPage({ searchParams }: { searchParams: Pr
           <input type="hidden" name="environment" value={env.name} />
         </ActionForm>
         {plan ? (
-          // EXECUTE SLOT: the execution path passes its confirm-with-hash form as executeSlot here
-          <RetentionPlanView plan={plan} executeSlot={null} />
+          <RetentionPlanView plan={plan} executeSlot={executeSlot} />
         ) : (
           <EmptyState title="No plan yet">Compute a plan to see what the rules would delete in {env.name}.</EmptyState>
         )}

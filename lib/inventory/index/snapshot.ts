@@ -13,8 +13,8 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 
-/** refresh: a person asked to re-read one repository now (audited as inventory.refresh) */
-export type TagEventSource = "full_sync" | "incremental_sync" | "event" | "promotion" | "refresh";
+/** refresh: a person asked to re-read one repository now (audited as inventory.refresh); retention: an executed retention plan deleted it */
+export type TagEventSource = "full_sync" | "incremental_sync" | "event" | "promotion" | "refresh" | "retention";
 
 export interface RepositoryObservation {
   environment: string;

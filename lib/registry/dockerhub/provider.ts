@@ -4,7 +4,7 @@
  * Hub has no catalog, so the repositories listed are those of the namespaces Dockmaster knows about:
  * the account's own plus those of the environments on this registry.
  */
-import type { LifecycleReport, LifecycleSource, RateLimitInfo, RateLimitSource, RepositoryInfoSource, TagDigestSource } from "../capabilities";
+import type { ImageDeleteSource, LifecycleReport, LifecycleSource, RateLimitInfo, RateLimitSource, RepositoryInfoSource, TagDigestSource } from "../capabilities";
 import { InvalidInputError } from "../errors";
 import { manifestUrl, scope, type OciClientOptions } from "../oci/client";
 import { createOciProvider } from "../oci/provider";
@@ -13,6 +13,7 @@ import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from 
 import { MANIFEST_ACCEPT } from "../media-types";
 import { joinNamespace, normalizeNamespace } from "../namespace";
 import { createHubApi, namespaceRepositories, repositoryDetails, repositoryTags, toRepositoryInfo } from "./api";
+import { hubDeleteTag, HUB_DELETION } from "./delete";
 import { hubTagDigests } from "./tag-digests";
 
 const DOCKERHUB_CAPABILITIES: RegistryCapabilities = {
@@ -29,7 +30,8 @@ export type DockerHubProvider = RegistryProvider &
   RepositoryInfoSource &
   LifecycleSource &
   RateLimitSource &
-  TagDigestSource & {
+  TagDigestSource &
+  ImageDeleteSource & {
     /** returns true when one of them was new (a cached catalog is then stale) */
     addNamespaces(namespaces: string[]): boolean;
   };
@@ -69,6 +71,10 @@ export function createDockerHubProvider(conn: RegistryConnection & { namespaces?
     ...oci,
     kind: "dockerhub",
     capabilities: DOCKERHUB_CAPABILITIES,
+    deletion: HUB_DELETION,
+    // registry-1.docker.io refuses manifest deletes: Hub removes images through their tags only
+    deleteImage: undefined,
+    deleteTag: (repo, tag) => hubDeleteTag(api, repo, tag),
     addNamespaces(namespaces) {
       const before = known.size;
       for (const n of namespaces) if (n && !n.includes("/")) known.add(n);

@@ -3,7 +3,7 @@
  * policy previews, replication), content through the OCI client with the short-lived `AWS:<token>`
  * credentials GetAuthorizationToken issues (see token.ts).
  */
-import type { LifecycleSource, RepositoryInfoSource, ReplicationSource, ScanSource, TagDigestSource } from "../capabilities";
+import type { ImageDeleteSource, LifecycleSource, RepositoryInfoSource, ReplicationSource, ScanSource, TagDigestSource } from "../capabilities";
 import { RegistryError } from "../errors";
 import { inNamespace } from "../namespace";
 import type { OciClientOptions } from "../oci/client";
@@ -12,6 +12,7 @@ import { normalizeRegistryUrl } from "../transport/transport";
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
 import { allRepositories, imageReplication, registryReplication, repositoryPage, scanFindings, type EcrApi } from "./api";
 import { createEcrApiClient, type EcrClientOptions } from "./client";
+import { ECR_DELETION, ecrDeleteImage, ecrDeleteTag } from "./delete";
 import { ecrTagLifecycle } from "./lifecycle";
 import { ecrTagDigests } from "./tag-digests";
 import { createTokenSource } from "./token";
@@ -23,7 +24,7 @@ const ECR_CAPABILITIES: RegistryCapabilities = {
   blobMount: false,
 };
 
-export type EcrProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & RepositoryInfoSource & TagDigestSource & { tokenExpiresAt(): number | undefined };
+export type EcrProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & RepositoryInfoSource & TagDigestSource & ImageDeleteSource & { tokenExpiresAt(): number | undefined };
 
 export function createEcrProvider(conn: RegistryConnection, options: OciClientOptions & EcrClientOptions = {}): EcrProvider {
   const client = createEcrApiClient(conn, options);
@@ -66,6 +67,9 @@ export function createEcrProvider(conn: RegistryConnection, options: OciClientOp
     describeArtifact: (repo, ref) => withOci((o) => o.describeArtifact(repo, ref)),
     putManifest: (repo, ref, bytes, mediaType) => withOci((o) => o.putManifest(repo, ref, bytes, mediaType)),
     deleteManifest: (repo, digest) => withOci((o) => o.deleteManifest(repo, digest)),
+    deletion: ECR_DELETION,
+    deleteImage: (repo, digest) => ecrDeleteImage(api, repo, digest),
+    deleteTag: (repo, tag) => ecrDeleteTag(api, repo, tag),
     uploadBlob: (repo, bytes, opts) => withOci((o) => o.uploadBlob(repo, bytes, opts)),
     uploadBlobStream: (repo, source, opts) => withOci((o) => o.uploadBlobStream(repo, source, opts), false),
     mountBlob: (repo, digest, from) => withOci((o) => o.mountBlob(repo, digest, from)),

@@ -6,6 +6,8 @@
 import type {
   ArtifactMetadataSource,
   CredentialSource,
+  GarbageCollectionSource,
+  ImageDeleteSource,
   LifecycleSource,
   NamespaceSource,
   QuotaSource,
@@ -19,6 +21,7 @@ import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from 
 import { createHarborApi } from "./api";
 import { getArtifact, toArtifactMetadata } from "./artifacts";
 import { verifyHarborLogin } from "./credentials";
+import { deleteArtifact, deleteTag, HARBOR_DELETION, triggerGc } from "./delete";
 import { harborTagLifecycle } from "./lifecycle";
 import { listProjects, listRepositoryPage, storageVolumes } from "./projects";
 import { projectQuota } from "./quota";
@@ -33,7 +36,7 @@ const HARBOR_CAPABILITIES: RegistryCapabilities = {
   blobMount: true,
 };
 
-export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & QuotaSource & ArtifactMetadataSource & CredentialSource & TagDigestSource & { readonly oci: OciProvider };
+export type HarborProvider = RegistryProvider & ScanSource & ReplicationSource & LifecycleSource & NamespaceSource & QuotaSource & ArtifactMetadataSource & CredentialSource & TagDigestSource & ImageDeleteSource & GarbageCollectionSource & { readonly oci: OciProvider };
 
 export interface HarborOptions extends OciClientOptions {
   /** artifacts per page when the index lists them (default and Harbor's cap: 100) */
@@ -56,6 +59,10 @@ export function createHarborProvider(conn: RegistryConnection, options: HarborOp
     triggerReplication: (policyId) => startExecution(api, policyId),
     tagLifecycle: (repo) => harborTagLifecycle(api, repo),
     tagDigests: (repo, o = {}) => harborTagDigests(api, repo, (cursor) => oci.listTags(repo, { pageSize: 1000, ...(cursor ? { cursor } : {}) }), { ...o, ...(options.artifactPageSize ? { pageSize: options.artifactPageSize } : {}) }),
+    deletion: HARBOR_DELETION,
+    deleteImage: (repo, digest) => deleteArtifact(api, repo, digest),
+    deleteTag: (repo, tag) => deleteTag(api, repo, tag),
+    triggerGarbageCollection: () => triggerGc(api),
     listNamespaces: () => listProjects(api),
     storageVolumes: () => storageVolumes(api),
     storageQuota: (namespace) => projectQuota(api, namespace),

@@ -2,11 +2,13 @@
  * The plain OCI distribution provider: any registry speaking the v2 API (CNCF Distribution, Zot, …).
  * Other providers reuse the same client functions for content and add their management APIs.
  */
+import type { ImageDeleteSource } from "../capabilities";
 import type { RegistryCapabilities, RegistryConnection, RegistryProvider } from "../provider";
 import { LIMITS } from "../transport/body";
 import { fetchBlobBytes, headBlob, openBlob } from "./blobs";
 import { listRepositories, listTags } from "./catalog";
 import { createOciClient, type OciClient, type OciClientOptions } from "./client";
+import { deleteImageByDigest, OCI_DELETION } from "./delete";
 import { describeArtifact, getConfig } from "./describe";
 import { getManifest, headManifest } from "./manifests";
 import { ping } from "./ping";
@@ -21,7 +23,7 @@ const OCI_CAPABILITIES: RegistryCapabilities = {
   blobMount: true,
 };
 
-export interface OciProvider extends RegistryProvider {
+export interface OciProvider extends RegistryProvider, ImageDeleteSource {
   /** the underlying client, for code that needs lower-level calls (copy engine, seeding) */
   readonly client: OciClient;
 }
@@ -47,6 +49,8 @@ export function createOciProvider(conn: RegistryConnection, options: OciClientOp
     describeArtifact: (repo, ref) => describeArtifact(client, repo, ref),
     putManifest: (repo, ref, bytes, mediaType) => pushManifest(client, repo, ref, bytes, mediaType),
     deleteManifest: (repo, digest) => removeManifest(client, repo, digest),
+    deletion: OCI_DELETION,
+    deleteImage: (repo, digest) => deleteImageByDigest(client, repo, digest),
     uploadBlob: (repo, bytes, opts) => uploadBlob(client, repo, bytes, opts),
     uploadBlobStream: (repo, source, opts) => uploadBlobStream(client, repo, source, opts),
     mountBlob: (repo, digest, from) => mountBlob(client, repo, digest, from),

@@ -41,6 +41,8 @@ export interface HubSim extends RunningSim {
   setRateLimit(limit: number | null, remaining?: number): void;
   /** JWTs the sim issued, newest last */
   issuedTokens: string[];
+  /** "repository:tag" deleted through the Hub API, in order */
+  deletedTags: string[];
 }
 
 export interface HubSimOptions {
@@ -68,6 +70,7 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
   const repos = new Map<string, HubRepoFixture>();
   const tagMeta = new Map<string, HubTagFixture>();
   const issuedTokens: string[] = [];
+  const deletedTags: string[] = [];
   let rate: { limit: number; remaining: number } | null = { limit: 200, remaining: 200 };
   const registered = "2025-06-01T00:00:00.000000Z";
 
@@ -200,6 +203,7 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
       if (!ok) return json(401, { detail: "Incorrect authentication credentials", message: "Incorrect authentication credentials" });
       return json(200, { access_token: issue(body.identifier!) });
     }
+    if (req.method === "DELETE" && p[0] === "v2" && p[1] === "repositories" && p[4] === "tags" && p.length === 7 && p[6] === "") return deleteTag(req, `${p[2]}/${p[3]}`, p[5]!);
     if (req.method !== "GET" || p[0] !== "v2" || p[1] !== "namespaces" || p[3] !== "repositories") return json(404, { detail: "Not found", message: `no route ${req.method} ${req.rawPath}` });
     const namespace = p[2]!;
     const user = bearerUser(req);
@@ -259,6 +263,23 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
   }
 
   /**
+   * DELETE /v2/repositories/{namespace}/{repository}/tags/{tag}/ (the legacy endpoint Hub's clients use;
+   * see HUB_SPEC_ERRATA): a signed-in account that owns the namespace may delete; 204 without a body.
+   * Other accounts get 403, no token 401, an unknown repository or tag 404.
+   */
+  async function deleteTag(req: SimRequest, repository: string, tag: string): Promise<SimReply> {
+    const user = bearerUser(req);
+    if (!user) return json(401, { detail: "Authentication credentials were not provided.", message: "authentication required" });
+    if (user !== repository.split("/")[0]) return json(403, { detail: "You do not have permission to perform this action.", message: "forbidden" });
+    if (!(await namespaceRepos(repository.split("/")[0]!)).includes(repository)) return json(404, { detail: "Not found.", message: `repository ${repository} not found` });
+    const image = (await backing.images(repository)).find((i) => i.tags.includes(tag));
+    if (!image) return json(404, { detail: "Not found.", message: `tag ${tag} not found` });
+    await backing.removeTag(repository, tag);
+    deletedTags.push(`${repository}:${tag}`);
+    return { status: 204 };
+  }
+
+  /**
    * Hub's pull-limit headers on a manifest response. Left out where Hub leaves them out: for an account
    * whose pulls are not limited, for exempt images (Docker: "If you don't see any RateLimit header, it
    * could be because the image or your IP is unlimited in partnership with a publisher, provider, or an
@@ -289,6 +310,7 @@ export async function startHubSim(options: HubSimOptions): Promise<HubSim> {
   return {
     ...sim,
     issuedTokens,
+    deletedTags,
     setRepository(repository, f) {
       repos.set(repository, { ...repos.get(repository), ...f });
     },

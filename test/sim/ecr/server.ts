@@ -295,6 +295,43 @@ export async function startEcrSim(options: EcrSimOptions): Promise<EcrSim> {
           ...(p.nextToken ? { nextToken: p.nextToken } : {}),
         });
       }
+      case "BatchDeleteImage": {
+        const list = await imagesOf(repoName);
+        if (!list) return noRepo();
+        // each id on its own: the call succeeds and reports the ids it could not delete in `failures`
+        const deleted: Array<{ imageDigest: string; imageTag?: string }> = [];
+        const failures: Array<{ imageId: unknown; failureCode: string; failureReason: string }> = [];
+        for (const raw of input.imageIds as Array<{ imageDigest?: string; imageTag?: string }>) {
+          const current = (await imagesOf(repoName)) ?? [];
+          if (!raw.imageDigest && !raw.imageTag) {
+            failures.push({ imageId: raw, failureCode: "MissingDigestAndTag", failureReason: "Invalid request parameters: both tag and digest cannot be null" });
+            continue;
+          }
+          if (raw.imageDigest && !/^sha256:[0-9a-f]{64}$/.test(raw.imageDigest)) {
+            failures.push({ imageId: raw, failureCode: "InvalidImageDigest", failureReason: "Invalid request parameters: image digest should satisfy the regex '[a-zA-Z0-9-_+.]+:[a-fA-F0-9]+'" });
+            continue;
+          }
+          const byTag = raw.imageTag ? current.find((i) => i.tags.includes(raw.imageTag!)) : undefined;
+          if (raw.imageTag && raw.imageDigest && byTag && byTag.digest !== raw.imageDigest) {
+            failures.push({ imageId: raw, failureCode: "ImageTagDoesNotMatchDigest", failureReason: "Invalid request parameters: given tag does not match the given digest" });
+            continue;
+          }
+          const img = raw.imageTag ? byTag : current.find((i) => i.digest === raw.imageDigest);
+          if (!img) {
+            failures.push({ imageId: raw, failureCode: "ImageNotFound", failureReason: "Requested image not found" });
+            continue;
+          }
+          if (raw.imageTag) {
+            await backing.removeTag(repoName, raw.imageTag);
+            deleted.push({ imageDigest: img.digest, imageTag: raw.imageTag });
+          } else {
+            await backing.deleteImage(repoName, img.digest);
+            deleted.push(...(img.tags.length ? img.tags.map((t) => ({ imageDigest: img.digest, imageTag: t })) : [{ imageDigest: img.digest }]));
+          }
+        }
+        // both lists have a minimum length of 1 in the model: an empty one is left out
+        return ok({ ...(deleted.length ? { imageIds: deleted } : {}), ...(failures.length ? { failures } : {}) });
+      }
       case "DescribeRegistry":
         return ok({ registryId, replicationConfiguration: { rules } });
       case "DescribeImageReplicationStatus": {

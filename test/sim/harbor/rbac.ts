@@ -27,14 +27,19 @@ export type ProjectPermission =
   | "artifact:read"
   | "tag-retention:read"
   | "tag-retention:list"
-  | "immutable-tag:list";
+  | "immutable-tag:list"
+  | "artifact:delete"
+  | "tag:delete";
 
 /** System-level permissions: only system admins and system robots granted them have these. */
-export type SystemPermission = "system-volumes:read" | "replication-policy:list" | "replication-policy:read" | "replication:list" | "replication:read" | "replication:create";
+export type SystemPermission = "gc:create" | "system-volumes:read" | "replication-policy:list" | "replication-policy:read" | "replication:list" | "replication:read" | "replication:create";
 
-const ALL_PROJECT: ProjectPermission[] = ["project:read", "quota:read", "repository:list", "artifact:read", "tag-retention:read", "tag-retention:list", "immutable-tag:list"];
+const ALL_PROJECT: ProjectPermission[] = ["project:read", "quota:read", "repository:list", "artifact:read", "tag-retention:read", "tag-retention:list", "immutable-tag:list", "artifact:delete", "tag:delete"];
 
-/** src/common/rbac/project/rbac_role.go: maintainer and project admin list immutable-tag rules, a developer does not, a guest reads no retention either. */
+/**
+ * src/common/rbac/project/rbac_role.go: maintainer and project admin list immutable-tag rules and
+ * delete artifacts and tags, a developer does neither, a guest reads no retention either.
+ */
 const ROLE_PROJECT: Record<"maintainer" | "developer" | "guest", ProjectPermission[]> = {
   maintainer: ALL_PROJECT,
   developer: ["project:read", "quota:read", "repository:list", "artifact:read", "tag-retention:read", "tag-retention:list"],
@@ -53,7 +58,7 @@ const ROBOT_PROJECT: ProjectPermission[] = ["project:read", "repository:list", "
 /** A system robot created for replication monitoring: it may read replication, not the system volumes. */
 const SYSTEM_ROBOT: SystemPermission[] = ["replication-policy:list", "replication-policy:read", "replication:list", "replication:read"];
 
-const ALL_SYSTEM: SystemPermission[] = ["system-volumes:read", "replication-policy:list", "replication-policy:read", "replication:list", "replication:read", "replication:create"];
+const ALL_SYSTEM: SystemPermission[] = ["gc:create", "system-volumes:read", "replication-policy:list", "replication-policy:read", "replication:list", "replication:read", "replication:create"];
 
 /** The caller of a request: an account, or undefined for anonymous (no or rejected credentials). */
 export type Caller = HarborAccount | undefined;

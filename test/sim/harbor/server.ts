@@ -7,7 +7,7 @@
  * Covered: projects (+ summary with quota), repositories, artifacts (tags with immutable status,
  * labels, push/pull time, scan overview, accessories), vulnerability additions, replication
  * policies / executions / tasks and starting one, retention policy + dry-run executions with their
- * task logs, immutable tag rules, system volumes.
+ * task logs, immutable tag rules, system volumes, deleting artifacts and tags, starting a manual GC.
  *
  * Behaviour beyond the schema, as Harbor has it (each cited where it is simulated): accounts with
  * Harbor's role policies (./rbac.ts), wrong or disabled credentials answered as anonymous rather than
@@ -91,6 +91,11 @@ export interface HarborSim extends RunningSim {
   setVolumes(volumes: Array<{ total: number; free: number }>): void;
   /** adds (or replaces, by username) an account with a role in its projects; see ./rbac.ts */
   addAccount(account: HarborAccount): void;
+  /** artifacts and tags deleted through the API, in order */
+  deletions: Array<{ kind: "artifact" | "tag"; repository: string; reference: string; user: string }>;
+  /** garbage collections started through the API; a run stays "Running" until finishGc() */
+  gcRuns: Array<{ id: number; user: string; parameters: Record<string, unknown>; status: "Running" | "Success" }>;
+  finishGc(): void;
   /** Harbor's "per-project quota" setting (quota_per_project_enable); on by default */
   setQuotaPerProject(enabled: boolean): void;
 }
@@ -115,6 +120,8 @@ function undocumentedButReal(operationId: string | undefined, status: number): b
   if (status === 422) return true;
   if (operationId === "getRentenitionMetadata") return status === 401;
   if (operationId === "getRetentionTaskLog") return status === 404 || status === 401;
+  // the artifact controller's immutability check (src/controller/artifact/controller.go) answers 412
+  if (operationId === "deleteArtifact" || operationId === "deleteTag") return status === 412;
   return false;
 }
 
@@ -138,6 +145,8 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
   const startedExecutions: HarborSim["startedExecutions"] = [];
   let volumes = [{ total: 100 * 1024 ** 3, free: 60 * 1024 ** 3 }];
   let quotaPerProject = true;
+  const deletions: HarborSim["deletions"] = [];
+  const gcRuns: HarborSim["gcRuns"] = [];
   const accounts = new Map<string, HarborAccount>([...options.users.map((u) => ({ ...u, kind: "admin" as const })), ...(options.accounts ?? [])].map((a) => [a.username, a]));
   const created = "2026-01-01T00:00:00Z";
 
@@ -420,6 +429,26 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
       const reference = decodeURIComponent(p[5] ?? "");
       const image = await findImage(repository, reference);
       if (!image) return errors(404, "NOT_FOUND", `artifact ${repository}@${reference} not found`);
+      if (req.method === "DELETE" && p.length === 6) {
+        // src/server/v2.0/handler/artifact.go DeleteArtifact: RequireProjectAccess(delete, artifact); the
+        // artifact controller refuses while one of its tags is immutable (412, ErrPreconditionFailed)
+        if (!may(caller, p[1]!, "artifact:delete")) return denied(caller);
+        const immutable = image.tags.find((t) => immutableTag(p[1]!, repository, t));
+        if (immutable) return errors(412, "PRECONDITION", `the artifact ${repository}@${image.digest} has the immutable tag ${immutable}`);
+        await backing.deleteImage(repository, image.digest);
+        deletions.push({ kind: "artifact", repository, reference: image.digest, user: caller!.username });
+        return { status: 200 };
+      }
+      if (req.method === "DELETE" && p[6] === "tags" && p.length === 8) {
+        // DeleteTag: RequireProjectAccess(delete, tag); the tag must belong to the artifact named
+        if (!may(caller, p[1]!, "tag:delete")) return denied(caller);
+        const tag = decodeURIComponent(p[7]!);
+        if (!image.tags.includes(tag)) return errors(404, "NOT_FOUND", `tag ${tag} not found on artifact ${repository}@${image.digest}`);
+        if (immutableTag(p[1]!, repository, tag)) return errors(412, "PRECONDITION", `the tag ${tag} is immutable`);
+        await backing.removeTag(repository, tag);
+        deletions.push({ kind: "tag", repository, reference: tag, user: caller!.username });
+        return { status: 200 };
+      }
       if (req.method === "GET" && p.length === 6) return json(200, await artifactJson(image, q, req));
       if (req.method === "GET" && p[6] === "additions" && p[7] === "vulnerabilities" && p.length === 8) {
         const report = meta.get(image.digest)?.report;
@@ -512,6 +541,23 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
         return paged(req, tasks.get(Number(p[2])) ?? []);
       }
     }
+    if (req.method === "POST" && route === "system/gc/schedule") {
+      // src/server/v2.0/handler/gc.go CreateGCSchedule: RequireSystemAccess(create, garbage-collection);
+      // schedule type "Manual" starts a run at once and answers 201 with its location
+      if (!maySystem(caller, "gc:create")) return denied(caller);
+      let body: { schedule?: { type?: unknown }; parameters?: Record<string, unknown> };
+      try {
+        body = JSON.parse(req.body.toString("utf8")) as typeof body;
+      } catch {
+        return errors(400, "BAD_REQUEST", "invalid JSON body");
+      }
+      if (!["Manual", "Hourly", "Daily", "Weekly", "Custom", "None", "Schedule"].includes(String(body.schedule?.type))) return errors(400, "BAD_REQUEST", `invalid schedule type ${String(body.schedule?.type)}`);
+      if (body.schedule?.type !== "Manual") return errors(400, "BAD_REQUEST", "the simulator starts manual runs only");
+      if (gcRuns.some((r) => r.status === "Running")) return errors(409, "CONFLICT", "a garbage collection is already running");
+      const id = gcRuns.length + 1;
+      gcRuns.push({ id, user: caller!.username, parameters: body.parameters ?? {}, status: "Running" });
+      return { status: 201, headers: { location: `/api/v2.0/system/gc/${id}` } };
+    }
     if (req.method === "GET" && route === "systeminfo/volumes") {
       // src/server/v2.0/handler/systeminfo.go GetVolumes: RequireSystemAccess(read, system-volumes)
       if (!maySystem(caller, "system-volumes:read")) return denied(caller);
@@ -558,6 +604,11 @@ export async function startHarborSim(options: { registryUrl: string; users: Regi
     ...sim,
     backing,
     startedExecutions,
+    deletions,
+    gcRuns,
+    finishGc() {
+      for (const r of gcRuns) r.status = "Success";
+    },
     async setArtifact(repository, reference, m) {
       const image = await backing.image(repository, reference);
       if (!image) throw new Error(`harbor sim: ${repository}:${reference} is not in the registry`);

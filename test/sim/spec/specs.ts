@@ -75,6 +75,7 @@ export function harborSpec(): OpenapiValidator {
 export const HUB_SPEC_ERRATA = [
   "components.schemas.tag.properties.images: the spec says one `image` object; Hub serves an array of them, one per platform",
   "components.schemas.tag: Hub also sends `digest` (what the tag points at), `media_type` (that manifest's media type) and `content_type` (\"image\"), which the spec leaves out",
+  "paths: the spec documents no way to delete a tag; Hub's clients delete one with the legacy DELETE /v2/repositories/{namespace}/{repository}/tags/{tag}/ (204, no body; 401, 403 and 404 with the spec's error bodies), added here so the simulator's answers to it are still checked",
 ] as const;
 
 let hub: OpenapiValidator | undefined;
@@ -83,6 +84,12 @@ export function hubSpec(): OpenapiValidator {
     const doc = readYaml("dockerhub-api.yaml");
     doc.components.schemas.tag.properties.images = { type: "array", items: { $ref: "#/components/schemas/image" } };
     Object.assign(doc.components.schemas.tag.properties, { digest: { type: "string" }, media_type: { type: "string" }, content_type: { type: "string" } });
+    doc.paths["/v2/repositories/{namespace}/{repository}/tags/{tag}/"] = {
+      delete: {
+        operationId: "LegacyDeleteRepositoryTag",
+        responses: { "204": { description: "Tag deleted" }, "401": { $ref: "#/components/responses/Unauthorized" }, "403": { $ref: "#/components/responses/Forbidden" }, "404": { $ref: "#/components/responses/NotFound" } },
+      },
+    };
     hub = createOpenapiValidator(doc, { name: "docker hub api" });
   }
   return hub;

@@ -1,0 +1,66 @@
+/**
+ * Starting the execution of a stored plan: the caller must be allowed (retention.execute for the plan's
+ * environment), must quote the plan's hash (what they reviewed is what runs), and the plan must be
+ * "planned" or "partial" (a resume). The status moves to "executing" by one compare-and-set, so of two
+ * clicks, two replicas or a click and a pipeline only one starts it; the deletions run as a job.
+ */
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { writeAudit } from "@/lib/audit/log";
+import { enforce, type Principal } from "@/lib/auth/enforce";
+import { NotFoundError, UserFacingError } from "@/lib/errors";
+import type { ExecutionActor } from "./execute-run";
+
+export const RUNNABLE_STATUSES = ["planned", "partial"] as const;
+/** how much of the hash a person types to confirm in the UI (the API takes the whole hash) */
+export const CONFIRM_PREFIX_LENGTH = 12;
+
+export interface RetentionExecutionJob {
+  planId: string;
+  actor: ExecutionActor;
+}
+
+export interface StartDeps {
+  prisma: PrismaClient;
+  /** who the environment's retention config lets execute (retentionExecuteBy) */
+  executeBy(environment: string): "admin" | "approver";
+  enqueue(job: RetentionExecutionJob): Promise<void>;
+}
+
+export class PlanConflictError extends UserFacingError {
+  constructor(message: string) {
+    super(message, "conflict");
+    this.name = "PlanConflictError";
+  }
+}
+
+export async function startPlanExecution(deps: StartDeps, principal: Principal | null, planId: string, hash: string): Promise<{ id: string; status: "executing"; items: number }> {
+  const { prisma } = deps;
+  const plan = await prisma.retentionPlan.findUnique({ where: { id: planId }, select: { id: true, environment: true, hash: true, status: true, items: true } });
+  if (!plan) throw new NotFoundError(`no retention plan ${planId}`);
+  const caller = await enforce(prisma, principal, "retention.execute", { environment: plan.environment, retentionExecuteBy: deps.executeBy(plan.environment) });
+  if (hash !== plan.hash) {
+    await writeAudit(prisma, { actor: caller, action: "retention.execute", target: { type: "retention-plan", id: plan.id }, outcome: "failure", sourceIp: caller.ip, detail: { environment: plan.environment, error: "hash mismatch", quoted: hash.slice(0, 64) } });
+    throw new PlanConflictError(`the hash you confirmed (${hash.slice(0, 12) || "empty"}…) is not this plan's (${plan.hash.slice(0, 12)}…): review the plan again and quote its hash`);
+  }
+  if (!(RUNNABLE_STATUSES as readonly string[]).includes(plan.status)) {
+    throw new PlanConflictError(`plan ${plan.id} is ${plan.status}: only a planned plan, or a partial one (to resume), can be executed`);
+  }
+  const claimed = await prisma.$transaction(async (tx) => {
+    const won = await tx.retentionPlan.updateMany({
+      where: { id: plan.id, hash: plan.hash, status: { in: [...RUNNABLE_STATUSES] } },
+      data: { status: "executing", executedById: caller.id, executedAt: new Date(), finishedAt: null },
+    });
+    if (won.count !== 1) return false;
+    await writeAudit(tx, { actor: caller, action: "retention.execute.start", target: { type: "retention-plan", id: plan.id }, outcome: "success", sourceIp: caller.ip, detail: { environment: plan.environment, resume: plan.status === "partial", ...(caller.viaToken ? { token: caller.viaToken } : {}) } });
+    return true;
+  });
+  if (!claimed) throw new PlanConflictError(`plan ${plan.id} was started by someone else a moment ago`);
+  try {
+    await deps.enqueue({ planId: plan.id, actor: { id: caller.id, email: caller.email } });
+  } catch (err) {
+    // nothing will run it: give the plan back, or it would look started forever
+    await prisma.retentionPlan.updateMany({ where: { id: plan.id, status: "executing" }, data: { status: plan.status } });
+    throw err;
+  }
+  return { id: plan.id, status: "executing", items: Array.isArray(plan.items) ? plan.items.length : 0 };
+}
