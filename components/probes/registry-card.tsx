@@ -4,6 +4,7 @@ import type { RangeKey } from "@/lib/probe/ranges";
 import { LatencyChart, SuccessChart } from "./charts";
 import { ms, percent } from "./format";
 import { StateBadge } from "./state-badge";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export function RegistryCard({ group, range, now }: { group: GroupView; range: RangeKey; now: number }) {
   const title = group.registry ?? "Across environments";
@@ -35,7 +36,7 @@ export function RegistryCard({ group, range, now }: { group: GroupView; range: R
             <LatencyChart targets={group.targets} range={range} />
             <SuccessChart targets={group.targets} range={range} />
           </div>
-          <div className="mt-3 overflow-x-auto">
+          <ScrollRegion label={`Probes of ${title}`} className="mt-3">
             <table className="table">
               <thead>
                 <tr>
@@ -74,7 +75,7 @@ export function RegistryCard({ group, range, now }: { group: GroupView; range: R
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         </>
       )}
     </section>

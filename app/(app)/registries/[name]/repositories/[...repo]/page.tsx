@@ -5,6 +5,7 @@ import { RegistryErrorPanel } from "@/components/registry/registry-error";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
+import { SortHeader } from "@/components/ui/sort-header";
 import { Pager } from "@/components/ui/pager";
 import { openRegistryForPage } from "@/lib/browse/page-access";
 import { ActionForm } from "@/components/form/action-form";
@@ -16,6 +17,10 @@ import { LifecycleCells, lifecycleColumnCount, LifecycleHeaders, LifecyclePolicy
 import { artifactHref, formatAge, formatBytes, formatTimestamp, scanHref, shortDigest, shortMediaType } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ repo: string[] }> }) {
+  return { title: (await params).repo.map(decodeURIComponent).join("/") };
+}
 
 const query = z.object({
   page: z.coerce.number().int().min(1).catch(1),
@@ -38,11 +43,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
   const sortLink = (col: "tag" | "created" | "size", label: string) => {
     const dir = q.sort === col && q.dir === "asc" ? "desc" : "asc";
     const params = new URLSearchParams(Object.entries({ ...base, sort: col, dir }).filter(([, v]) => v) as [string, string][]);
-    return (
-      <Link href={`?${params}`} className="hover:text-slate-800" aria-sort={q.sort === col ? (q.dir === "asc" ? "ascending" : "descending") : undefined}>
-        {label} {q.sort === col ? (q.dir === "asc" ? "▲" : "▼") : ""}
-      </Link>
-    );
+    return <SortHeader href={`?${params}`} label={label} direction={q.sort === col ? q.dir : undefined} />;
   };
   // Refresh re-reads this repository into the inventory index of the environment that holds it
   const home = environmentOf(repo, found.environments);
@@ -82,12 +83,12 @@ export default async function RepositoryPage({ params, searchParams }: { params:
             <table className="table" data-testid="tags-table">
               <thead>
                 <tr>
-                  <th>{sortLink("tag", "Tag")}</th>
+                  {sortLink("tag", "Tag")}
                   <th>Digest</th>
                   <th>Media type</th>
-                  <th>{sortLink("size", "Size")}</th>
+                  {sortLink("size", "Size")}
                   <th>Platforms</th>
-                  <th>{sortLink("created", "Created")}</th>
+                  {sortLink("created", "Created")}
                   <th>Age</th>
                   <LifecycleHeaders lifecycle={lifecycle} />
                   <th>Scan</th>

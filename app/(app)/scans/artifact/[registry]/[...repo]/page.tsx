@@ -19,6 +19,11 @@ import { ExpiringExceptionsBanner } from "@/components/exceptions/expiring-banne
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata({ params, searchParams }: { params: Promise<{ repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
+  const ref = (await searchParams).ref ?? "latest";
+  return { title: `Scan of ${(await params).repo.map(decodeURIComponent).join("/")}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}` };
+}
+
 export default async function ArtifactScanPage({ params, searchParams }: { params: Promise<{ registry: string; repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
   const access = await authorizePage("scan.view");
   if (!access.ok) return <Forbidden message={access.message} />;
