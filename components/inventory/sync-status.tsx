@@ -5,6 +5,7 @@ import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { OVERDUE_AFTER_MS, syncStatusRows, type SyncStatusRow } from "@/lib/inventory/index/status";
 import { formatAge, formatTimestamp } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export function SyncStatusLoading() {
   return <p className="text-sm text-slate-400">reading sync status…</p>;
@@ -20,7 +21,7 @@ export async function SyncStatusPanel({ grants, syncAction }: { grants: readonly
   const rows = await syncStatusRows(prisma, await visibleEnvironments(prisma, grants), now);
   if (rows.length === 0) return <p className="text-sm text-slate-500">No environments you may see.</p>;
   return (
-    <div className="card overflow-x-auto">
+    <ScrollRegion label="Sync status per environment" className="card">
       <table className="table" data-testid="sync-status">
         <thead>
           <tr>
@@ -61,7 +62,7 @@ export async function SyncStatusPanel({ grants, syncAction }: { grants: readonly
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

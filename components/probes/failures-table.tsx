@@ -1,5 +1,6 @@
 import { formatAge } from "@/lib/format";
 import type { FailureView } from "@/lib/probe/overview";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 import { ms } from "./format";
 
 export function FailuresTable({ failures, now }: { failures: FailureView[]; now: number }) {
@@ -9,7 +10,8 @@ export function FailuresTable({ failures, now }: { failures: FailureView[]; now:
       {failures.length === 0 ? (
         <p className="text-sm text-slate-500">No failed probe runs on record.</p>
       ) : (
-        <table className="table" data-testid="failures">
+        <ScrollRegion label="Last failures, scrollable">
+          <table className="table" data-testid="failures">
           <thead>
             <tr>
               <th>When</th>
@@ -36,6 +38,7 @@ export function FailuresTable({ failures, now }: { failures: FailureView[]; now:
             ))}
           </tbody>
         </table>
+        </ScrollRegion>
       )}
     </section>
   );

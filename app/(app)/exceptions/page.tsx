@@ -11,6 +11,7 @@ import { currentExceptionSettings } from "@/lib/exceptions/default-settings";
 import { listExceptions, type ExceptionStatus } from "@/lib/exceptions/service";
 import { getPrisma } from "@/lib/runtime";
 import { revokeExceptionAction } from "./actions";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "CVE exceptions" };
@@ -43,7 +44,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
           </Link>
         ))}
       </nav>
-      <div className="card overflow-x-auto">
+      <ScrollRegion label="Exceptions" className="card">
         <table className="table" data-testid="exceptions">
           <thead>
             <tr>
@@ -85,7 +86,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </>
   );
 }

@@ -7,6 +7,7 @@ import { authorizePage } from "@/lib/auth/page";
 import { listApiTokens } from "@/lib/auth/tokens";
 import { getPrisma } from "@/lib/runtime";
 import { createTokenAction, revokeTokenAction } from "./actions";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export const metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";
@@ -22,7 +23,7 @@ export default async function TokensPage() {
       <section className="card mb-6 p-5">
         <CreateTokenForm action={createTokenAction} />
       </section>
-      <div className="card">
+      <ScrollRegion label="Your API tokens" className="card">
         <table className="table">
           <thead>
             <tr>
@@ -47,7 +48,7 @@ export default async function TokensPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </>
   );
 }
