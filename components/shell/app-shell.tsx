@@ -45,7 +45,7 @@ export async function AppShell({ user, roles, children }: { user: string; roles:
       <Suspense fallback={null}>
         <NavigationProgress />
       </Suspense>
-      <aside className="hidden w-56 shrink-0 bg-shell px-3 py-5 md:block">{navigation}</aside>
+      <aside className="hidden w-56 shrink-0 border-r border-slate-200 bg-shell px-3 py-5 md:block">{navigation}</aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-center justify-end gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-3 md:px-6">
           <MobileMenu>{navigation}</MobileMenu>

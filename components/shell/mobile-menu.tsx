@@ -32,7 +32,7 @@ export function MobileMenu({ children }: { children: React.ReactNode }) {
   }, [open]);
 
   return (
-    <div className="md:hidden">
+    <div className="mr-auto md:hidden">
       <button ref={button} type="button" className="btn-secondary" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen((o) => !o)}>
         <span aria-hidden="true" className="mr-1.5">
           ☰
