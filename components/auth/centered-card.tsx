@@ -1,6 +1,6 @@
 export function CenteredCard({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
   return (
-    <main className="flex min-h-screen items-center justify-center bg-slate-900 p-6">
+    <main className="flex min-h-screen items-center justify-center bg-shell p-6">
       <div className="w-full max-w-sm rounded-xl bg-white p-8 shadow-xl">
         <div className="mb-6">
           <div className="text-xs font-semibold uppercase tracking-widest text-sky-600">Dockmaster</div>

@@ -38,7 +38,8 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
     <form onSubmit={onSubmit} className="space-y-4" aria-label="Sign in">
       <label className="block">
         <span className="text-sm font-medium text-slate-700">Email</span>
-        <input name="email" type="email" autoComplete="username" required className="input mt-1" />
+        {/* the page exists to type this: the cursor starts here (issue 13) */}
+        <input name="email" type="email" autoComplete="username" required autoFocus className="input mt-1" />
       </label>
       <label className="block">
         <span className="text-sm font-medium text-slate-700">Password</span>

@@ -2,11 +2,12 @@ import Link from "next/link";
 import type { DigestLocation } from "@/lib/inventory/index/reads";
 import { tagUrl } from "@/lib/inventory/index/urls";
 import { Time } from "@/components/ui/time";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 /** Every span during which a tag pointed at a digest: where it runs now (no "until") and where it ran. */
 export function DigestLocationsTable({ locations, testId }: { locations: DigestLocation[]; testId: string }) {
   return (
-    <div className="card overflow-x-auto">
+    <ScrollRegion label="Where the digest runs and ran" className="card">
       <table className="table" data-testid={testId}>
         <thead>
           <tr>
@@ -42,6 +43,6 @@ export function DigestLocationsTable({ locations, testId }: { locations: DigestL
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

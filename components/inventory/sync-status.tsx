@@ -7,6 +7,7 @@ import { currentTimeZone } from "@/lib/auth/time-zone";
 import { formatDateTime } from "@/lib/time-format";
 import { getPrisma } from "@/lib/runtime";
 import { Time } from "@/components/ui/time";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export function SyncStatusLoading() {
   return <p className="text-sm text-slate-400">reading sync status…</p>;
@@ -23,7 +24,7 @@ export async function SyncStatusPanel({ grants, syncAction }: { grants: readonly
   const { zone } = await currentTimeZone();
   if (rows.length === 0) return <p className="text-sm text-slate-500">No environments you may see.</p>;
   return (
-    <div className="card overflow-x-auto">
+    <ScrollRegion label="Sync status per environment" className="card">
       <table className="table" data-testid="sync-status">
         <thead>
           <tr>
@@ -64,7 +65,7 @@ export async function SyncStatusPanel({ grants, syncAction }: { grants: readonly
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -1,5 +1,6 @@
 import { Time } from "@/components/ui/time";
 import type { FailureView } from "@/lib/probe/overview";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 import { ms } from "./format";
 
 export function FailuresTable({ failures, now }: { failures: FailureView[]; now: number }) {
@@ -10,7 +11,8 @@ export function FailuresTable({ failures, now }: { failures: FailureView[]; now:
       {failures.length === 0 ? (
         <p className="text-sm text-slate-500">No failed probe runs in the last 24 hours.</p>
       ) : (
-        <table className="table" data-testid="failures">
+        <ScrollRegion label="Last failures, scrollable">
+          <table className="table" data-testid="failures">
           <thead>
             <tr>
               <th>Last</th>
@@ -44,6 +46,7 @@ export function FailuresTable({ failures, now }: { failures: FailureView[]; now:
             ))}
           </tbody>
         </table>
+        </ScrollRegion>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import type { RangeKey } from "@/lib/probe/ranges";
 import { LatencyChart, SuccessChart } from "./charts";
 import { ms, percent } from "./format";
 import { StateBadge } from "./state-badge";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export function RegistryCard({ group, range, now }: { group: GroupView; range: RangeKey; now: number }) {
   const title = group.registry ?? "Across environments";
@@ -38,7 +39,7 @@ export function RegistryCard({ group, range, now }: { group: GroupView; range: R
               times in <ZoneLabel />
             </p>
           </div>
-          <div className="mt-3 overflow-x-auto">
+          <ScrollRegion label={`Probes of ${title}`} className="mt-3">
             <table className="table">
               <thead>
                 <tr>
@@ -85,7 +86,7 @@ export function RegistryCard({ group, range, now }: { group: GroupView; range: R
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         </>
       )}
     </section>

@@ -5,8 +5,9 @@ import { useState } from "react";
 export function CopyDigest({ digest, short }: { digest: string; short: string }) {
   const [copied, setCopied] = useState(false);
   return (
-    <span className="inline-flex items-center gap-1">
-      <code className="font-mono text-xs" title={digest} data-digest={digest}>
+    // a full digest is 71 unbroken characters: it wraps anywhere rather than widening the page
+    <span className="inline-flex max-w-full items-center gap-1">
+      <code className="min-w-0 font-mono text-xs break-anywhere" title={digest} data-digest={digest}>
         {short}
       </code>
       <button

@@ -115,14 +115,18 @@ export function FindingsTable({ findings, acceptHref }: { findings: Finding[]; a
                 {g.headers.map((h) => {
                   const sorted = h.column.getIsSorted();
                   return (
-                    <th key={h.id} aria-sort={sorted ? (sorted === "asc" ? "ascending" : "descending") : undefined}>
+                    <th key={h.id} aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}>
                       <button type="button" className="uppercase hover:text-slate-800" onClick={h.column.getToggleSortingHandler()}>
                         {flexRender(h.column.columnDef.header, h.getContext())} {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}
                       </button>
                     </th>
                   );
                 })}
-                {acceptHref && <th />}
+                {acceptHref && (
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                )}
               </tr>
             ))}
           </thead>

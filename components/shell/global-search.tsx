@@ -85,7 +85,7 @@ export function GlobalSearch() {
   };
 
   return (
-    <div className="relative mr-auto w-96 max-w-full">
+    <div className="relative w-full lg:w-96">
       <input
         ref={input}
         type="search"

@@ -10,7 +10,7 @@ export function NavLink({ href, children }: { href: string; children: React.Reac
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={`block rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-slate-800 text-white" : "text-slate-300 hover:bg-slate-800/60 hover:text-white"}`}
+      className={`block rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-shell-raised text-shell-strong" : "text-shell-text hover:bg-shell-raised hover:text-shell-strong"}`}
     >
       {children}
     </Link>

@@ -8,6 +8,7 @@ import { authorizePage } from "@/lib/auth/page";
 import { decide } from "@/lib/auth/policy";
 import { getPrisma } from "@/lib/runtime";
 import { Time } from "@/components/ui/time";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export const metadata = { title: "Audit" };
 
@@ -37,23 +38,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </a>
         </div>
       )}
-      <form className="card mb-4 grid grid-cols-2 gap-3 p-4 md:grid-cols-6" aria-label="Filter audit events">
-        <input name="actor" placeholder="Who (email)" defaultValue={raw.actor} className="input" />
-        <input name="action" placeholder="Action (e.g. auth.)" defaultValue={raw.action} className="input" />
-        <select name="outcome" defaultValue={raw.outcome ?? ""} className="input">
+      <form className="card mb-4 grid grid-cols-1 gap-3 p-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-6" aria-label="Filter audit events">
+        <input name="actor" placeholder="Who (email)" defaultValue={raw.actor} className="input" aria-label="Who (email)" />
+        <input name="action" placeholder="Action (e.g. auth.)" defaultValue={raw.action} className="input" aria-label="Action" />
+        <select name="outcome" defaultValue={raw.outcome ?? ""} className="input" aria-label="Outcome">
           <option value="">Any outcome</option>
           <option value="success">success</option>
           <option value="failure">failure</option>
           <option value="denied">denied</option>
         </select>
-        <input name="target" placeholder="Target" defaultValue={raw.target} className="input" />
+        <input name="target" placeholder="Target" defaultValue={raw.target} className="input" aria-label="Target" />
         <input name="from" type="date" defaultValue={raw.from} className="input" aria-label="From date" />
         <div className="flex gap-2">
           <input name="to" type="date" defaultValue={raw.to} className="input" aria-label="To date" />
           <button className="btn-primary">Filter</button>
         </div>
       </form>
-      <div className="card overflow-x-auto">
+      <ScrollRegion label="Audit events" className="card">
         <table className="table" data-testid="audit-table">
           <thead>
             <tr>
@@ -86,14 +87,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <Badge tone={tone[r.outcome as keyof typeof tone] ?? "slate"}>{r.outcome}</Badge>
                 </td>
                 <td className="font-mono text-xs">{r.sourceIp ?? "—"}</td>
-                <td className="max-w-md truncate font-mono text-xs" title={r.detail ? JSON.stringify(r.detail) : undefined}>
-                  {r.detail ? JSON.stringify(r.detail) : ""}
+                <td className="font-mono text-xs">
+                  {/* one line, cut at the column's width; the whole JSON on hover (a td ignores max-width) */}
+                  <div className="max-w-xs truncate" title={r.detail ? JSON.stringify(r.detail) : undefined}>
+                    {r.detail ? JSON.stringify(r.detail) : ""}
+                  </div>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {next && (
         <div className="mt-3 text-right">
           <Link className="btn-secondary" href={next}>

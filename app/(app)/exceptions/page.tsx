@@ -12,6 +12,7 @@ import { listExceptions, type ExceptionStatus } from "@/lib/exceptions/service";
 import { getPrisma } from "@/lib/runtime";
 import { revokeExceptionAction } from "./actions";
 import { Time } from "@/components/ui/time";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "CVE exceptions" };
@@ -44,7 +45,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
           </Link>
         ))}
       </nav>
-      <div className="card overflow-x-auto">
+      <ScrollRegion label="Exceptions" className="card">
         <table className="table" data-testid="exceptions">
           <thead>
             <tr>
@@ -86,7 +87,7 @@ export default async function ExceptionsPage({ searchParams }: { searchParams: P
             )}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </>
   );
 }

@@ -24,7 +24,7 @@ export default async function RegistriesPage() {
       {registries.length === 0 ? (
         <EmptyState title="No registries configured">Declare them in dockmaster.yaml or add one under Settings → Registries.</EmptyState>
       ) : (
-        <div className="card overflow-hidden">
+        <div className="card">
           <table className="table">
             <thead>
               <tr>

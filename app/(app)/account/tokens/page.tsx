@@ -10,6 +10,7 @@ import { listActiveTokensOfAll, listApiTokens, tokenLimitOf } from "@/lib/auth/t
 import { getPrisma } from "@/lib/runtime";
 import { createTokenAction, revokeTokenAction } from "./actions";
 import { Time } from "@/components/ui/time";
+import { ScrollRegion } from "@/components/ui/scroll-region";
 
 export const metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";
@@ -65,7 +66,7 @@ export default async function TokensPage() {
       <section className="card mb-6 p-5">
         <CreateTokenForm action={createTokenAction} maxDays={settings.maxDays} environments={environments} />
       </section>
-      <div className="card">
+      <ScrollRegion label="Your API tokens" className="card">
         <table className="table" data-testid="my-tokens">
           <thead>
             <tr>
@@ -98,9 +99,9 @@ export default async function TokensPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {isAdmin && (
-        <section className="card mt-6" aria-label="Other users' tokens">
+        <ScrollRegion label="Other users' tokens" className="card mt-6">
           <h2 className="px-4 pt-4 text-sm font-semibold">Other users&apos; working tokens (admins may revoke any)</h2>
           <table className="table" data-testid="all-tokens">
             <thead>
@@ -137,7 +138,7 @@ export default async function TokensPage() {
               ))}
             </tbody>
           </table>
-        </section>
+        </ScrollRegion>
       )}
     </>
   );

@@ -57,7 +57,7 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
         <EmptyState title="Nothing indexed for this tag">The index has no events for {`${repository}:${tag}`} in {environment} yet.</EmptyState>
       ) : (
         <div className="grid gap-4 xl:grid-cols-3">
-          <section className="card overflow-x-auto xl:col-span-2" aria-label="Tag events, newest first">
+          <section className="card overflow-x-auto xl:col-span-2" aria-label="Tag events, newest first" tabIndex={0}>
             <table className="table" data-testid="tag-events">
               <thead>
                 <tr>

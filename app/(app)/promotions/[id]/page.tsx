@@ -31,6 +31,11 @@ import { approveAction, overrideAction, rejectAction, retryAction, rollbackActio
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return { title: `Promotion ${/^\d+$/.test(id) ? `#${id}` : id}` };
+}
+
 export default async function PromotionPage({ params }: { params: Promise<{ id: string }> }) {
   const access = await authorizePage();
   if (!access.ok) return <Forbidden message={access.message} />;

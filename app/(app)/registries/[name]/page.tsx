@@ -13,6 +13,10 @@ import { browseCrumbs } from "@/lib/browse/breadcrumbs";
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }) {
+  return { title: `${decodeURIComponent((await params).name)} · Registries` };
+}
+
 export default async function RegistryPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ q?: string; page?: string }> }) {
   const { name: raw } = await params;
   const name = decodeURIComponent(raw);

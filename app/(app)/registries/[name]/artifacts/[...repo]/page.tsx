@@ -16,6 +16,11 @@ import { artifactHref, formatBytes, scanHref, shortDigest, shortMediaType } from
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata({ params, searchParams }: { params: Promise<{ repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
+  const ref = (await searchParams).ref ?? "latest";
+  return { title: `${(await params).repo.map(decodeURIComponent).join("/")}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}` };
+}
+
 function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (
     <section className="card p-4" data-testid={testId}>
@@ -232,7 +237,7 @@ export default async function ArtifactPage({ params, searchParams }: { params: P
           )}
         </Section>
         <Section title="Manifest">
-          <pre className="max-h-[32rem] overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="manifest-json">
+          <pre role="region" aria-label="Manifest JSON" tabIndex={0} className="max-h-[32rem] overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="manifest-json">
             {JSON.stringify(a.details.manifest.json, null, 2)}
           </pre>
         </Section>

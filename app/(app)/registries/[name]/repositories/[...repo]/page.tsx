@@ -8,6 +8,7 @@ import { Breadcrumbs } from "@/components/shell/breadcrumbs";
 import { TableFilter } from "@/components/ui/table-filter";
 import { browseCrumbs } from "@/lib/browse/breadcrumbs";
 import { Badge } from "@/components/ui/badge";
+import { SortHeader } from "@/components/ui/sort-header";
 import { Pager } from "@/components/ui/pager";
 import { openRegistryForPage } from "@/lib/browse/page-access";
 import { ActionForm } from "@/components/form/action-form";
@@ -21,6 +22,10 @@ import { Time } from "@/components/ui/time";
 import { plural } from "@/lib/plural";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ repo: string[] }> }) {
+  return { title: (await params).repo.map(decodeURIComponent).join("/") };
+}
 
 const query = z.object({
   page: z.coerce.number().int().min(1).catch(1),
@@ -43,11 +48,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
   const sortLink = (col: "tag" | "created" | "size", label: string) => {
     const dir = q.sort === col && q.dir === "asc" ? "desc" : "asc";
     const params = new URLSearchParams(Object.entries({ ...base, sort: col, dir }).filter(([, v]) => v) as [string, string][]);
-    return (
-      <Link href={`?${params}`} className="hover:text-slate-800" aria-sort={q.sort === col ? (q.dir === "asc" ? "ascending" : "descending") : undefined}>
-        {label} {q.sort === col ? (q.dir === "asc" ? "▲" : "▼") : ""}
-      </Link>
-    );
+    return <SortHeader href={`?${params}`} label={label} direction={q.sort === col ? q.dir : undefined} />;
   };
   // Refresh re-reads this repository into the inventory index of the environment that holds it
   const home = environmentOf(repo, found.environments);
@@ -90,12 +91,12 @@ export default async function RepositoryPage({ params, searchParams }: { params:
             <table className="table" data-testid="tags-table">
               <thead>
                 <tr>
-                  <th>{sortLink("tag", "Tag")}</th>
+                  {sortLink("tag", "Tag")}
                   <th>Digest</th>
                   <th>Media type</th>
-                  <th>{sortLink("size", "Size")}</th>
+                  {sortLink("size", "Size")}
                   <th>Platforms</th>
-                  <th>{sortLink("created", "Created")}</th>
+                  {sortLink("created", "Created")}
                   <th>Age</th>
                   <LifecycleHeaders lifecycle={lifecycle} />
                   <th>Scan</th>

@@ -25,6 +25,11 @@ import { plural } from "@/lib/plural";
 
 export const dynamic = "force-dynamic";
 
+export async function generateMetadata({ params, searchParams }: { params: Promise<{ repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
+  const ref = (await searchParams).ref ?? "latest";
+  return { title: `Scan of ${(await params).repo.map(decodeURIComponent).join("/")}${ref.includes(":") ? "@" + shortDigest(ref) : `:${ref}`}` };
+}
+
 export default async function ArtifactScanPage({ params, searchParams }: { params: Promise<{ registry: string; repo: string[] }>; searchParams: Promise<{ ref?: string }> }) {
   const p = await params;
   const registry = decodeURIComponent(p.registry);
