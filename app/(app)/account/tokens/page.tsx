@@ -42,7 +42,15 @@ export default async function TokensPage() {
                 <td className="text-xs">{t.createdAt.toISOString().slice(0, 16)}</td>
                 <td className="text-xs">{t.lastUsedAt?.toISOString().slice(0, 16) ?? "never"}</td>
                 <td className="text-xs">{t.expiresAt?.toISOString().slice(0, 10) ?? "never"}</td>
-                <td>{t.revokedAt ? <Badge tone="red">revoked</Badge> : <HiddenFieldsButton action={revokeTokenAction} fields={{ id: t.id }} label="Revoke" danger />}</td>
+                <td>{t.revokedAt ? <Badge tone="red">revoked</Badge> : (
+                    <HiddenFieldsButton
+                      action={revokeTokenAction}
+                      fields={{ id: t.id }}
+                      label="Revoke"
+                      ariaLabel={`Revoke token ${t.name}`}
+                      confirm={{ title: `Revoke token ${t.name}?`, detail: "Every call with it is refused from now on. This cannot be undone.", confirmLabel: "Revoke" }}
+                    />
+                  )}</td>
               </tr>
             ))}
           </tbody>

@@ -28,7 +28,15 @@ export default async function RegistrySettingsPage() {
                 <span>
                   <span className="font-medium">{r.name}</span> <Badge tone="sky">{r.kind}</Badge> <span className="font-mono text-xs">{r.url}</span>
                 </span>
-                {r.source === "config" ? <Badge>dockmaster.yaml</Badge> : <HiddenFieldsButton action={deleteRegistryAction} fields={{ id: r.id }} label="Remove" danger />}
+                {r.source === "config" ? <Badge>dockmaster.yaml</Badge> : (
+                  <HiddenFieldsButton
+                    action={deleteRegistryAction}
+                    fields={{ id: r.id }}
+                    label="Remove"
+                    ariaLabel={`Remove registry ${r.name}`}
+                    confirm={{ title: `Remove registry ${r.name}?`, detail: "Dockmaster forgets it and its stored credential; the images in the registry are not touched.", confirmLabel: "Remove" }}
+                  />
+                )}
               </li>
             ))}
           </ul>
@@ -43,7 +51,15 @@ export default async function RegistrySettingsPage() {
                   <span className="font-medium">{e.name}</span> (order {e.order}) on {e.registry.name}/{e.namespace || "(root)"}{" "}
                   {e.protected && <Badge tone="amber">protected</Badge>}
                 </span>
-                {e.source === "config" ? <Badge>dockmaster.yaml</Badge> : <HiddenFieldsButton action={deleteEnvironmentAction} fields={{ id: e.id }} label="Remove" danger />}
+                {e.source === "config" ? <Badge>dockmaster.yaml</Badge> : (
+                  <HiddenFieldsButton
+                    action={deleteEnvironmentAction}
+                    fields={{ id: e.id }}
+                    label="Remove"
+                    ariaLabel={`Remove environment ${e.name}`}
+                    confirm={{ title: `Remove environment ${e.name}?`, detail: "Role grants scoped to it are removed too; the images in the registry are not touched.", confirmLabel: "Remove" }}
+                  />
+                )}
               </li>
             ))}
           </ul>

@@ -63,7 +63,8 @@ export default async function UsersPage() {
                       action={setDisabledAction}
                       fields={{ userId: u.id, disabled: String(!u.disabled) }}
                       label={u.disabled ? "Enable" : "Disable"}
-                      danger={!u.disabled}
+                      ariaLabel={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}
+                      confirm={u.disabled ? undefined : { title: `Disable ${u.email}?`, detail: "Their sessions and API tokens stop working now; they cannot sign in until enabled again.", confirmLabel: "Disable" }}
                     />
                   </div>
                   <div className="mt-2">
