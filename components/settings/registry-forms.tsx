@@ -29,13 +29,14 @@ export function CreateRegistryForm({ action }: { action: FormAction }) {
   );
 }
 
-export function CreateEnvironmentForm({ action, registries }: { action: FormAction; registries: { id: string; name: string }[] }) {
+/** `nextOrder`: the first free place after the existing environments, so the default is never refused. */
+export function CreateEnvironmentForm({ action, registries, nextOrder }: { action: FormAction; registries: { id: string; name: string }[]; nextOrder: number }) {
   return (
     <ActionForm action={action} submitLabel="Add environment" label="Add environment" className="grid gap-3 md:grid-cols-2">
       {(errors) => (
         <>
           <Field name="name" label="Name" placeholder="prod" required errors={errors} />
-          <Field name="order" label="Pipeline order" type="number" defaultValue={1} required errors={errors} />
+          <Field name="order" label="Pipeline order" type="number" defaultValue={nextOrder} required errors={errors} />
           <label className="block">
             <span className="text-sm font-medium text-slate-700">Registry</span>
             <select name="registryId" className="input mt-1" required>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { approvalsSchema } from "./approvals";
 import { configName, ENV_REF, envRefName } from "./names";
+import { pipelineOrderConflict } from "./pipeline-order";
 import { windowsSchema } from "./windows";
 
 export { envRefName };
@@ -148,6 +149,8 @@ export const configSchema = z
     });
     const envNames = new Set<string>();
     cfg.environments.forEach((e, i) => {
+      const conflict = pipelineOrderConflict(cfg.environments.slice(0, i), e);
+      if (conflict) ctx.addIssue({ code: "custom", path: ["environments", i, "order"], message: conflict });
       if (envNames.has(e.name)) ctx.addIssue({ code: "custom", path: ["environments", i, "name"], message: `duplicate environment name "${e.name}"` });
       envNames.add(e.name);
       if (!seen.has(e.registry)) {

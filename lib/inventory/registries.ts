@@ -1,8 +1,9 @@
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import type { ActorContext } from "@/lib/auth/users";
-import { InvalidInputError } from "@/lib/errors";
+import { FieldError, InvalidInputError } from "@/lib/errors";
 import { encryptSecret } from "@/lib/crypto/secrets";
+import { pipelineOrderConflict } from "@/lib/config/pipeline-order";
 
 /** What the UI may see of a registry: never the secret, only where it comes from. */
 export interface RegistryView {
@@ -90,8 +91,10 @@ export interface NewEnvironment {
 }
 
 export async function createEnvironment(prisma: PrismaClient, ctx: ActorContext, input: NewEnvironment) {
-  if (await prisma.environment.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`an environment named "${input.name}" already exists`);
+  if (await prisma.environment.findUnique({ where: { name: input.name } })) throw new FieldError("name", `an environment named "${input.name}" already exists`);
   return prisma.$transaction(async (tx) => {
+    const conflict = pipelineOrderConflict(await tx.environment.findMany({ select: { name: true, order: true } }), input);
+    if (conflict) throw new FieldError("order", conflict);
     const registry = await tx.registry.findUnique({ where: { id: input.registryId } });
     if (!registry) throw new InvalidInputError("the chosen registry no longer exists");
     const row = await tx.environment.create({ data: { ...input, policy: {} as Prisma.InputJsonValue, source: "ui" } });

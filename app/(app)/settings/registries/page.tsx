@@ -43,7 +43,9 @@ export default async function RegistrySettingsPage() {
         </section>
         <section className="card p-5">
           <h2 className="mb-3 font-semibold">Add an environment</h2>
-          <CreateEnvironmentForm action={createEnvironmentAction} registries={registries.map((r) => ({ id: r.id, name: r.name }))} />
+          <CreateEnvironmentForm action={createEnvironmentAction} registries={registries.map((r) => ({ id: r.id, name: r.name }))}
+            nextOrder={Math.max(0, ...environments.map((e) => e.order)) + 1}
+          />
           <ul className="mt-6 divide-y divide-slate-100">
             {environments.map((e) => (
               <li key={e.id} className="flex items-center justify-between py-2 text-sm">
