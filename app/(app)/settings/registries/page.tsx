@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { authorizePage } from "@/lib/auth/page";
 import { listEnvironments, listRegistries } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
-import { createEnvironmentAction, createRegistryAction, deleteEnvironmentAction, deleteRegistryAction } from "./actions";
+import { createEnvironmentAction, createRegistryAction, deleteEnvironmentAction, deleteRegistryAction, testRegistryConnectionAction } from "./actions";
 
 export const metadata = { title: "Registries and environments" };
 
@@ -21,7 +21,7 @@ export default async function RegistrySettingsPage() {
       <div className="grid gap-6 xl:grid-cols-2">
         <section className="card p-5">
           <h2 className="mb-3 font-semibold">Add a registry</h2>
-          <CreateRegistryForm action={createRegistryAction} />
+          <CreateRegistryForm action={createRegistryAction} testAction={testRegistryConnectionAction} />
           <ul className="mt-6 divide-y divide-slate-100">
             {registries.map((r) => (
               <li key={r.id} className="flex items-center justify-between py-2 text-sm">
