@@ -103,6 +103,7 @@ export async function listUsers(prisma: PrismaClient) {
       name: true,
       disabled: true,
       createdAt: true,
+      lastSignInAt: true,
       grants: { select: { id: true, role: true, environment: { select: { id: true, name: true } } } },
     },
   });

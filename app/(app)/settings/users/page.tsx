@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { CreateUserForm, GrantForm } from "@/components/settings/user-forms";
 import { Badge } from "@/components/ui/badge";
 import { authorizePage } from "@/lib/auth/page";
+import { formatTimestamp } from "@/lib/format";
 import { listUsers } from "@/lib/auth/users";
 import { listEnvironments } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
@@ -31,6 +32,7 @@ export default async function UsersPage() {
               <th>User</th>
               <th>Roles</th>
               <th>Grant another role</th>
+              <th>Last sign-in</th>
               <th>Status</th>
             </tr>
           </thead>
@@ -55,6 +57,9 @@ export default async function UsersPage() {
                 </td>
                 <td>
                   <GrantForm action={grantRoleAction} userId={u.id} environments={environments} />
+                </td>
+                <td className="text-xs whitespace-nowrap" data-testid="last-sign-in">
+                  {u.lastSignInAt ? <time dateTime={u.lastSignInAt.toISOString()}>{formatTimestamp(u.lastSignInAt.toISOString())} UTC</time> : "never"}
                 </td>
                 <td>
                   {u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}
