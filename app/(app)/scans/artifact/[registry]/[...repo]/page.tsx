@@ -8,6 +8,7 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { AttachTrivyHelp } from "@/components/scans/attach-trivy-help";
 import { authorizePage } from "@/lib/auth/page";
 import { load } from "@/lib/browse/result";
 import { artifactHref, scanHref, formatBytes, formatAge, formatTimestamp, shortDigest } from "@/lib/format";
@@ -125,8 +126,8 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
       {r ? (
         <FindingsTable findings={r.findings} acceptHref={acceptHref} />
       ) : (
-        <EmptyState title="No scan report">
-          {registry} has no vulnerability report for this artifact: it was never scanned, the scan has not finished, or no Trivy report is attached to it as an OCI referrer.
+        <EmptyState title="Not scanned">
+          <AttachTrivyHelp registry={registry} reference={`${v.host}/${repo}@${v.digest}`} />
         </EmptyState>
       )}
     </>
