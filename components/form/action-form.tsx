@@ -128,3 +128,24 @@ export function Field({
     </label>
   );
 }
+
+/** A labelled <select> showing the server's messages for it, like Field. */
+export function SelectField({
+  name,
+  label,
+  errors,
+  children,
+  ...rest
+}: { name: string; label: string; errors?: Record<string, string[]> } & React.SelectHTMLAttributes<HTMLSelectElement>) {
+  const messages = errors?.[name];
+  const messageId = useId();
+  return (
+    <label className="block">
+      <span className="text-sm font-medium text-slate-700">{label}</span>
+      <select name={name} className="input mt-1" {...fieldAria(messageId, messages)} {...rest}>
+        {children}
+      </select>
+      <FieldMessages id={messageId} messages={messages} />
+    </label>
+  );
+}
