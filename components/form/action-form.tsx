@@ -112,20 +112,29 @@ export function fieldAria(messageId: string, messages?: string[]) {
   return messages?.length ? { "aria-invalid": true as const, "aria-describedby": messageId } : {};
 }
 
+/**
+ * A labelled input. The server's messages sit beside it, outside the <label>, so they describe the
+ * input (aria-describedby) without becoming part of its name.
+ */
 export function Field({
   name,
   label,
   errors,
+  id,
   ...rest
 }: { name: string; label: string; errors?: Record<string, string[]> } & React.InputHTMLAttributes<HTMLInputElement>) {
   const messages = errors?.[name];
-  const messageId = useId();
+  const generated = useId();
+  const inputId = id ?? `${generated}-input`;
+  const messageId = `${generated}-messages`;
   return (
-    <label className="block">
-      <span className="text-sm font-medium text-slate-700">{label}</span>
-      <input name={name} className="input mt-1" {...fieldAria(messageId, messages)} {...rest} />
+    <div>
+      <label htmlFor={inputId} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input id={inputId} name={name} className="input mt-1" {...fieldAria(messageId, messages)} {...rest} />
       <FieldMessages id={messageId} messages={messages} />
-    </label>
+    </div>
   );
 }
 
@@ -135,17 +144,22 @@ export function SelectField({
   label,
   errors,
   children,
+  id,
   ...rest
 }: { name: string; label: string; errors?: Record<string, string[]> } & React.SelectHTMLAttributes<HTMLSelectElement>) {
   const messages = errors?.[name];
-  const messageId = useId();
+  const generated = useId();
+  const selectId = id ?? `${generated}-select`;
+  const messageId = `${generated}-messages`;
   return (
-    <label className="block">
-      <span className="text-sm font-medium text-slate-700">{label}</span>
-      <select name={name} className="input mt-1" {...fieldAria(messageId, messages)} {...rest}>
+    <div>
+      <label htmlFor={selectId} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <select id={selectId} name={name} className="input mt-1" {...fieldAria(messageId, messages)} {...rest}>
         {children}
       </select>
       <FieldMessages id={messageId} messages={messages} />
-    </label>
+    </div>
   );
 }
