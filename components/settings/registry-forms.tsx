@@ -1,7 +1,7 @@
 "use client";
 
 import { startTransition, useActionState, useState } from "react";
-import { ActionForm, Field, type FormAction } from "@/components/form/action-form";
+import { ActionForm, Field, SelectField, type FormAction } from "@/components/form/action-form";
 import type { ActionState } from "@/lib/auth/action-state";
 
 const KINDS = [
@@ -24,39 +24,36 @@ export function CreateRegistryForm({ action, testAction }: { action: FormAction;
     <ActionForm action={action} submitLabel="Add registry" label="Add registry" className="grid gap-3 md:grid-cols-2" onReset={() => setKind("oci")}>
       {(errors) => (
         <>
-            <Field name="name" label="Name" required errors={errors} />
-            <label className="block">
-              <span className="text-sm font-medium text-slate-700">Kind</span>
-              <select name="kind" className="input mt-1" value={kind} onChange={(e) => setKind(e.target.value)}>
-                {KINDS.map((k) => (
-                  <option key={k.value} value={k.value}>
-                    {k.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <Field
-              name="url"
-              label="URL"
-              placeholder={kind === "ecr" ? "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com" : "https://registry.example.com"}
-              required
-              errors={errors}
-            />
-            {kind === "ecr" ? (
-              <>
-                <Field name="region" label="AWS region (empty: from the URL)" placeholder="eu-west-1" errors={errors} />
-                <Field name="accessKeyId" label="Access key id (empty: the server's AWS credentials)" autoComplete="off" errors={errors} />
-                <Field name="secretAccessKey" label="Secret access key (stored encrypted)" type="password" autoComplete="new-password" errors={errors} />
-              </>
-            ) : (
-              <>
-                <Field name="username" label="Username (optional)" autoComplete="off" errors={errors} />
-                <Field name="secret" label="Password or token (stored encrypted)" type="password" autoComplete="new-password" errors={errors} />
-                <label className="flex items-center gap-2 self-end text-sm">
-                  <input type="checkbox" name="insecureSkipVerify" /> Skip TLS verification (not recommended)
-                </label>
-              </>
-            )}
+          <Field name="name" label="Name" required errors={errors} />
+          <SelectField name="kind" label="Kind" value={kind} onChange={(e) => setKind(e.target.value)} errors={errors}>
+            {KINDS.map((k) => (
+              <option key={k.value} value={k.value}>
+                {k.label}
+              </option>
+            ))}
+          </SelectField>
+          <Field
+            name="url"
+            label="URL"
+            placeholder={kind === "ecr" ? "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com" : "https://registry.example.com"}
+            required
+            errors={errors}
+          />
+          {kind === "ecr" ? (
+            <>
+              <Field name="region" label="AWS region (empty: from the URL)" placeholder="eu-west-1" errors={errors} />
+              <Field name="accessKeyId" label="Access key id (empty: the server's AWS credentials)" autoComplete="off" errors={errors} />
+              <Field name="secretAccessKey" label="Secret access key (stored encrypted)" type="password" autoComplete="new-password" errors={errors} />
+            </>
+          ) : (
+            <>
+              <Field name="username" label="Username (optional)" autoComplete="off" errors={errors} />
+              <Field name="secret" label="Password or token (stored encrypted)" type="password" autoComplete="new-password" errors={errors} />
+              <label className="flex items-center gap-2 self-end text-sm">
+                <input type="checkbox" name="insecureSkipVerify" /> Skip TLS verification (not recommended)
+              </label>
+            </>
+          )}
           <div className="flex flex-wrap items-center gap-2 md:col-span-2">
             <button
               type="button"
@@ -89,16 +86,13 @@ export function CreateEnvironmentForm({ action, registries, nextOrder }: { actio
         <>
           <Field name="name" label="Name" placeholder="prod" required errors={errors} />
           <Field name="order" label="Pipeline order" type="number" defaultValue={nextOrder} required errors={errors} />
-          <label className="block">
-            <span className="text-sm font-medium text-slate-700">Registry</span>
-            <select name="registryId" className="input mt-1" required>
-              {registries.map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField name="registryId" label="Registry" required errors={errors}>
+            {registries.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </SelectField>
           <Field name="namespace" label="Namespace / project / prefix" errors={errors} />
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="protected" /> Protected (promotions need approval)
