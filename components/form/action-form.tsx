@@ -98,7 +98,7 @@ export function ActionForm({
 }
 
 /** The messages the server gave for one field, next to it, with the id its input points at. */
-export function FieldMessages({ id, messages }: { id: string; messages?: string[] }) {
+function FieldMessages({ id, messages }: { id: string; messages?: string[] }) {
   if (!messages?.length) return null;
   return (
     <span id={id} className="mt-1 block text-xs text-red-600">
@@ -108,7 +108,7 @@ export function FieldMessages({ id, messages }: { id: string; messages?: string[
 }
 
 /** aria attributes tying an input to its server-side messages (aria-invalid, aria-describedby). */
-export function fieldAria(messageId: string, messages?: string[]) {
+function fieldAria(messageId: string, messages?: string[]) {
   return messages?.length ? { "aria-invalid": true as const, "aria-describedby": messageId } : {};
 }
 

@@ -23,7 +23,7 @@ export function connectionFor(r: Registry, env: Record<string, string | undefine
 }
 
 /** What a connection is made of besides the secret: a stored row, or the values typed into the Settings form (Test connection). */
-export type ConnectionSource = Pick<Registry, "name" | "kind" | "url" | "username" | "insecureSkipVerify" | "caFile" | "options"> & { environments?: { namespace: string }[] };
+type ConnectionSource = Pick<Registry, "name" | "kind" | "url" | "username" | "insecureSkipVerify" | "caFile" | "options"> & { environments?: { namespace: string }[] };
 
 /** A connection from a registry's settings and its secret, already resolved by the caller. */
 export function assembleConnection(r: ConnectionSource, secret: string | undefined, env: Record<string, string | undefined> = process.env): ProviderConnection {
