@@ -9,8 +9,8 @@ export type FormAction = (prev: ActionState | undefined, form: FormData) => Prom
 /**
  * A form bound to a server action that shows the action's result or field errors in place.
  *
- * Nothing typed is lost: the form is submitted by hand (React resets a form posted through its
- * `action` prop), so after a server-side refusal every field still holds what was typed, except
+ * Nothing typed is lost: the form is submitted by hand (React resets a form it posts through its
+ * `action` prop itself), so after a server-side refusal every field still holds what was typed, except
  * password fields, which are emptied (a refused password is retyped, not resubmitted unseen). The
  * values never travel back from the server, so secrets are never echoed. After a success the form
  * is reset for the next entry. The first field the server refused gets the focus.
@@ -57,6 +57,9 @@ export function ActionForm({
   return (
     <form
       ref={formRef}
+      // Kept for the post without JavaScript (React renders the server action's hidden fields for it);
+      // with JavaScript, onSubmit takes over and React, seeing the default prevented, neither runs nor resets.
+      action={formAction}
       onSubmit={(e) => {
         e.preventDefault();
         const data = new FormData(e.currentTarget);
