@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUESTED_PATH_HEADER } from "@/lib/auth/origin";
 import { contentSecurityPolicy, newNonce } from "@/lib/csp";
 
 /**
@@ -10,9 +11,20 @@ export function proxy(request: NextRequest) {
   const policy = contentSecurityPolicy(newNonce(), process.env.NODE_ENV === "development");
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", policy);
+  // Pages cannot see their own URL; the sign-in redirect needs it to come back here (deep links).
+  // Set (never passed through from the client) on every page request.
+  headers.set(REQUESTED_PATH_HEADER, requestedPath(request.nextUrl));
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("content-security-policy", policy);
   return response;
+}
+
+/** the path and query the visitor asked for, without Next's internal RSC cache-busting parameter */
+function requestedPath(url: URL): string {
+  const search = new URLSearchParams(url.search);
+  search.delete("_rsc");
+  const query = search.toString();
+  return `${url.pathname}${query ? `?${query}` : ""}`;
 }
 
 export const config = {

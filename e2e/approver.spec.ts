@@ -141,6 +141,8 @@ test("the requester withdraws a request; a verified new tag explains why it cann
   const form = dev.page.getByRole("form", { name: "Withdraw request" });
   await form.getByLabel("Why (optional)").fill("wrong build");
   await form.getByRole("button", { name: "Withdraw request" }).click();
+  // withdrawing cannot be undone: it asks first
+  await dev.page.getByRole("dialog", { name: "Withdraw this promotion request?" }).getByRole("button", { name: "Withdraw" }).click();
   await expect(dev.page.getByTestId("promotion-status")).toHaveText("withdrawn");
   await expect(dev.page.getByTestId("timeline")).toContainText("withdrawn by the requester: wrong build");
   await expect(dev.page.getByRole("form", { name: "Withdraw request" })).toHaveCount(0);

@@ -102,6 +102,7 @@ test("the promotion page shows the group that still owes a decision, then the ti
   const runNow = admin.page.getByRole("form", { name: "Run now, inside the closed change window" });
   await runNow.getByLabel("Written justification").fill("hotfix for incident 4711");
   await runNow.getByRole("button", { name: "Run now, inside the closed change window" }).click();
+  await admin.page.getByRole("dialog", { name: /^Run promotion #\d+ .* now, inside the closed change window\?$/ }).getByRole("button", { name: "Run now" }).click();
   await expect(admin.page.getByTestId("promotion-status")).toHaveText("verified", { timeout: 30_000 });
   await expect(admin.page.getByTestId("timeline")).toContainText("ran inside the closed change window: hotfix for incident 4711");
   for (const c of [admin, dev, sec, rel]) await c.ctx.close();

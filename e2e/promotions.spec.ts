@@ -55,6 +55,9 @@ test("developer requests, another user approves, prod shows the new digest; roll
   const rollback = appr.page.getByRole("form", { name: "Roll back" });
   await rollback.getByLabel("Reason for rolling back").fill("smoke test failed");
   await rollback.getByRole("button", { name: "Roll back" }).click();
+  // a roll back asks first, naming the promotion
+  const confirmRollback = appr.page.getByRole("dialog", { name: /^Roll back promotion #\d+ \(prod\/single:1\.0\.0 in prod\)\?$/ });
+  await confirmRollback.getByRole("button", { name: "Roll back" }).click();
   await expect(appr.page.getByTestId("promotion-status")).toHaveText("rolled back");
   await appr.page.goto(`/registries/local-prod/repositories/prod/single`);
   await expect(appr.page.getByTestId("tag-row-1.0.0").locator("[data-digest]")).toHaveAttribute("data-digest", s.prodSingle.digest);

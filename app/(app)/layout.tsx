@@ -1,10 +1,10 @@
-import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { AwaitingDecisionBadge } from "@/components/promotions/awaiting-badge";
 import { Providers } from "@/components/providers";
 import { AppShell } from "@/components/shell/app-shell";
 import { BrowserZoneReporter, TimeZoneProvider } from "@/components/ui/time";
 import { describeGrants } from "@/lib/auth/describe";
+import { redirectToSignIn } from "@/lib/auth/requested-path";
 import { currentPrincipal } from "@/lib/auth/session";
 import { currentTimeZone } from "@/lib/auth/time-zone";
 
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const me = await currentPrincipal();
-  if (!me) redirect("/signin");
+  if (!me) return redirectToSignIn();
   const time = await currentTimeZone();
   return (
     <Providers>

@@ -23,13 +23,13 @@ const SCOPES = [
 
 /**
  * "Accept this CVE…": scope defaults to the digest the scan was read from; the fields keep what was
- * typed when the server refuses (keepValues), so a too-distant expiry is corrected, not retyped.
+ * typed when the server refuses (ActionForm), so a too-distant expiry is corrected, not retyped.
  */
 export function ExceptionForm({ action, defaults, environments, maxDays }: { action: FormAction; defaults: ExceptionFormDefaults; environments: string[]; maxDays: number }) {
   const [scope, setScope] = useState<string>(defaults.digest ? "digest" : defaults.repository ? "repository" : "environment");
   const [subject, setSubject] = useState<"cve" | "package">(defaults.cve || !defaults.package ? "cve" : "package");
   return (
-    <ActionForm action={action} submitLabel="Accept" label="Accept a vulnerability" keepValues className="grid max-w-2xl gap-4">
+    <ActionForm action={action} submitLabel="Accept" label="Accept a vulnerability" className="grid max-w-2xl gap-4">
       {(errors) => (
         <>
           {defaults.returnTo && <input type="hidden" name="returnTo" value={defaults.returnTo} />}

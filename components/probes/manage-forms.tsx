@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { ActionForm, Field, type FormAction } from "@/components/form/action-form";
+import { ActionForm, Field, SelectField, type FormAction } from "@/components/form/action-form";
 import type { KindForm } from "@/lib/probe/kinds";
 import { alertKindLabels, alertKinds } from "@/lib/probe/types";
 
@@ -10,7 +10,7 @@ export function CreateTargetForm({ action, kinds, registries, environments }: { 
   const [kind, setKind] = useState(kinds[0]?.kind ?? "");
   const k = kinds.find((x) => x.kind === kind) ?? kinds[0];
   return (
-    <ActionForm action={action} submitLabel="Add probe" label="Add probe" className="grid gap-3 md:grid-cols-2">
+    <ActionForm action={action} submitLabel="Add probe" label="Add probe" className="grid gap-3 md:grid-cols-2" onReset={() => setKind(kinds[0]?.kind ?? "")}>
       {(errors) => (
         <>
           <Field name="name" label="Name" placeholder="prod-pull" required errors={errors} />
@@ -25,22 +25,14 @@ export function CreateTargetForm({ action, kinds, registries, environments }: { 
             </select>
           </label>
           {k && k.registry !== "never" && (
-            <label className="block">
-              <span className="text-sm font-medium text-slate-700">Registry</span>
-              <select name="registryName" className="input mt-1" required={k.registry === "required"}>
-                {k.registry === "or-url" && <option value="">(none: use the URL below)</option>}
-                {registries.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </select>
-              {errors.registryName?.map((m) => (
-                <span key={m} className="mt-1 block text-xs text-red-600">
-                  {m}
-                </span>
+            <SelectField name="registryName" label="Registry" required={k.registry === "required"} errors={errors}>
+              {k.registry === "or-url" && <option value="">(none: use the URL below)</option>}
+              {registries.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
               ))}
-            </label>
+            </SelectField>
           )}
           <Field name="intervalSeconds" label="Every (seconds)" type="number" defaultValue={60} min={5} required errors={errors} />
           <Field name="timeoutMs" label="Timeout (ms)" type="number" defaultValue={10000} min={100} required errors={errors} />
@@ -63,7 +55,7 @@ export function CreateTargetForm({ action, kinds, registries, environments }: { 
 
 export function UpdateTargetForm({ action, target }: { action: FormAction; target: { id: string; name: string; intervalSeconds: number; timeoutMs: number; enabled: boolean } }) {
   return (
-    <ActionForm action={action} submitLabel="Save" label={`Change ${target.name}`} className="flex flex-wrap items-end gap-2">
+    <ActionForm action={action} submitLabel="Save" label={`Change ${target.name}`} className="flex flex-wrap items-end gap-2" resetOnSuccess={false}>
       {(errors) => (
         <>
           <input type="hidden" name="id" value={target.id} />

@@ -5,7 +5,7 @@ import { ActionForm, type FormAction } from "@/components/form/action-form";
 /** Silence for 1 h, 4 h, 24 h or a custom number of hours; "lift" when a silence is on. */
 export function SilenceForm({ action, id, what, silenced }: { action: FormAction; id: string; what: string; silenced: boolean }) {
   return (
-    <ActionForm action={action} submitLabel={silenced ? "Change silence" : "Silence"} label={`Silence ${what}`} className="flex flex-wrap items-start gap-2 text-xs" keepValues>
+    <ActionForm action={action} submitLabel={silenced ? "Change silence" : "Silence"} label={`Silence ${what}`} className="flex flex-wrap items-start gap-2 text-xs" resetOnSuccess={false}>
       {(errors) => (
         <>
           <input type="hidden" name="id" value={id} />

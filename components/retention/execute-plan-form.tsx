@@ -11,7 +11,12 @@ import { ActionForm, Field, type FormAction } from "@/components/form/action-for
 export function ExecutePlanForm({ action, planId, hash, items, environment, resume, prefixLength = 12 }: { action: FormAction; planId: string; hash: string; items: number; environment: string; resume?: boolean; prefixLength?: number }) {
   const prefix = hash.slice(0, prefixLength);
   return (
-    <ActionForm action={action} submitLabel={resume ? "Resume execution" : `Delete ${items} item(s) in ${environment}`} label="Execute retention plan" danger keepValues className="space-y-3">
+    <ActionForm
+      action={action}
+      submitLabel={resume ? "Resume execution" : `Delete ${items} item(s) in ${environment}`} label="Execute retention plan"
+      confirm={{ title: `Delete ${items} item(s) in ${environment}?`, detail: "Each item is re-checked against the registry and the protections right before it is deleted; what changed is skipped. Deleted manifests cannot be restored.", confirmLabel: "Delete" }}
+      className="space-y-3"
+    >
       {(errors) => (
         <>
           <input type="hidden" name="id" value={planId} />

@@ -6,7 +6,7 @@ import type { Action, Resource } from "./policy";
 import { AuthError, currentPrincipal, requirePermission, type Principal } from "./session";
 import { fieldErrorsOf, type ActionState } from "./action-state";
 import { toCallerError } from "@/lib/error-contract";
-import { FieldError } from "@/lib/errors";
+import { FieldError, UserFacingError } from "@/lib/errors";
 import type { ActorContext } from "./users";
 
 export type { ActionState } from "./action-state";
@@ -38,6 +38,17 @@ function formToObject(form: FormData): Record<string, unknown> {
 }
 
 /**
+ * The form field a service's refusal is about, if it names one: a FieldError, or a refusal of its
+ * own kind carrying `field` (a promotion whose tag does not exist points at the reference field).
+ */
+function fieldOf(err: unknown): { name: string; problem: string } | null {
+  if (err instanceof FieldError) return { name: err.field, problem: err.problem };
+  const field = err instanceof UserFacingError ? (err as UserFacingError & { field?: unknown }).field : undefined;
+  if (typeof field === "string") return { name: field, problem: (err as Error).message };
+  return null;
+}
+
+/**
  * A server action in three steps, the same for every mutation: who is calling and may they
  * (checked on the server, whatever the UI showed), is the input valid, then the lib service.
  * Failures follow the one error contract (lib/error-contract.ts), as in the REST API.
@@ -64,7 +75,8 @@ export function defineAction<S extends z.ZodType, T = unknown>(def: Definition<S
     } catch (err) {
       // redirect() and notFound() inside run() are control flow for Next, not failures.
       unstable_rethrow(err);
-      if (err instanceof FieldError) return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [err.field]: [err.problem] } };
+      const field = fieldOf(err);
+      if (field) return { status: "error", message: "Please correct the highlighted fields.", fieldErrors: { [field.name]: [field.problem] } };
       // the same contract as the REST API: refusals and registry failures say what went wrong,
       // anything else only a request id that finds the full error in the log
       return { status: "error", message: toCallerError(err, "[action]").message };

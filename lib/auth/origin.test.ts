@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { appOrigins, safeCallbackPath } from "./origin";
+import { appOrigins, safeCallbackPath, signInPathFor } from "./origin";
 
 const APP = "http://127.0.0.1:3000";
 
@@ -58,5 +58,23 @@ describe("appOrigins", () => {
     expect(appOrigins(new URL("http://10.0.0.5:3000/api/v1/promotions"))).toEqual(["https://dockmaster.example.com", "http://10.0.0.5:3000"]);
     delete process.env.NEXTAUTH_URL;
     expect(appOrigins(new URL(`${APP}/x`))).toEqual([APP]);
+  });
+});
+
+describe("signInPathFor: the redirect for a visitor without a session", () => {
+  it("carries the page asked for, query included, as an encoded callbackUrl", () => {
+    expect(signInPathFor("/promotions/12?tab=gates")).toBe("/signin?callbackUrl=%2Fpromotions%2F12%3Ftab%3Dgates");
+    expect(signInPathFor("/settings/registries")).toBe("/signin?callbackUrl=%2Fsettings%2Fregistries");
+    expect(signInPathFor("/signing-keys")).toBe("/signin?callbackUrl=%2Fsigning-keys");
+  });
+
+  it("drops the callbackUrl when there is nowhere worth returning to", () => {
+    expect(signInPathFor(null)).toBe("/signin");
+    expect(signInPathFor("/")).toBe("/signin");
+    expect(signInPathFor("/signin?callbackUrl=%2Fx")).toBe("/signin");
+  });
+
+  it("never carries another site, whatever the header said", () => {
+    for (const raw of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]) expect(signInPathFor(raw), raw).toBe("/signin");
   });
 });

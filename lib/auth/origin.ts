@@ -40,3 +40,16 @@ export function safeCallbackPath(raw: string | undefined | null, origin: string 
   // "//evil" as a path would be read as another host again: one leading slash only
   return `${url.pathname.replace(/^\/+/, "/")}${url.search}${url.hash}`;
 }
+
+/** Request header proxy.ts sets on every page request: the path and query the visitor asked for. */
+export const REQUESTED_PATH_HEADER = "x-dockmaster-requested-path";
+
+/**
+ * The sign-in page's address for a visitor who asked for `requested` (a path the proxy saw): with
+ * callbackUrl when there is somewhere to come back to, so a deep link survives signing in.
+ * Validated here as well as on the sign-in page, so the redirect itself never carries a foreign URL.
+ */
+export function signInPathFor(requested: string | undefined | null): string {
+  const back = safeCallbackPath(requested);
+  return back === "/" || /^\/signin(?:[/?#]|$)/.test(back) ? "/signin" : `/signin?callbackUrl=${encodeURIComponent(back)}`;
+}

@@ -1,4 +1,4 @@
-import { redirect } from "next/navigation";
+import { redirectToSignIn } from "./requested-path";
 import type { Action, Resource } from "./policy";
 import { AuthError, currentPrincipal, requirePermission, type Principal } from "./session";
 
@@ -13,7 +13,7 @@ export type PageAccess = { ok: true; principal: Principal } | { ok: false; messa
  */
 export async function authorizePage(action?: Action, resource: Resource = {}): Promise<PageAccess> {
   const principal = await currentPrincipal();
-  if (!principal) redirect("/signin");
+  if (!principal) return redirectToSignIn();
   if (!action) return { ok: true, principal };
   try {
     return { ok: true, principal: await requirePermission(principal, action, resource) };

@@ -37,6 +37,7 @@ export async function signInWithPassword(prisma: PrismaClient, raw: unknown, ip:
     throw new Error(SIGNIN_FAILED);
   }
   await recordSuccess(prisma, email, ip);
+  await prisma.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
   await writeAudit(prisma, { actor: { id: user.id, email }, action: "auth.signin", outcome: "success", sourceIp: ip });
   // sessionVersion goes into the JWT (options.ts): the session lives only while it still matches.
   return { id: user.id, email: user.email, name: user.name ?? user.email, sessionVersion: user.sessionVersion };

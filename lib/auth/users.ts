@@ -1,4 +1,4 @@
-import { InvalidInputError } from "@/lib/errors";
+import { FieldError, InvalidInputError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { groupGrants } from "./group-access";
@@ -22,9 +22,9 @@ export async function createUser(
 ) {
   const email = normalizeEmail(input.email);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new InvalidInputError(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new FieldError("password", `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  if (await prisma.user.findUnique({ where: { email } })) throw new InvalidInputError(`a user with email ${email} already exists`);
+  if (await prisma.user.findUnique({ where: { email } })) throw new FieldError("email", `a user with email ${email} already exists`);
   const passwordHash = await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
     const user = await tx.user.create({
@@ -104,6 +104,7 @@ export async function listUsers(prisma: PrismaClient) {
       name: true,
       disabled: true,
       createdAt: true,
+      lastSignInAt: true,
       grants: { select: { id: true, role: true, environment: { select: { id: true, name: true } } } },
     },
   });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { approvalsSchema } from "./approvals";
 import { configName, ENV_REF, envRefName } from "./names";
 import { checkRetentionReferences, retentionSchema } from "./retention";
+import { pipelineOrderConflict } from "./pipeline-order";
 import { windowsSchema } from "./windows";
 
 export { envRefName };
@@ -151,6 +152,8 @@ export const configSchema = z
     });
     const envNames = new Set<string>();
     cfg.environments.forEach((e, i) => {
+      const conflict = pipelineOrderConflict(cfg.environments.slice(0, i), e);
+      if (conflict) ctx.addIssue({ code: "custom", path: ["environments", i, "order"], message: conflict });
       if (envNames.has(e.name)) ctx.addIssue({ code: "custom", path: ["environments", i, "name"], message: `duplicate environment name "${e.name}"` });
       envNames.add(e.name);
       if (!seen.has(e.registry)) {

@@ -19,6 +19,14 @@ export function connectionFor(r: Registry, env: Record<string, string | undefine
       throw new RegistryError({ kind: "unauthorized", registry: r.name, message: `registry "${r.name}": environment variable ${r.secretEnvRef} holding its credential is not set` });
     }
   }
+  return assembleConnection(r, secret, env);
+}
+
+/** What a connection is made of besides the secret: a stored row, or the values typed into the Settings form (Test connection). */
+type ConnectionSource = Pick<Registry, "name" | "kind" | "url" | "username" | "insecureSkipVerify" | "caFile" | "options"> & { environments?: { namespace: string }[] };
+
+/** A connection from a registry's settings and its secret, already resolved by the caller. */
+export function assembleConnection(r: ConnectionSource, secret: string | undefined, env: Record<string, string | undefined> = process.env): ProviderConnection {
   const auth: ProviderConnection["auth"] =
     r.username && secret !== undefined ? { kind: "basic", username: r.username, password: secret } : secret !== undefined ? { kind: "bearer-token", token: secret } : { kind: "anonymous" };
   let caPem: string | undefined;
@@ -36,31 +44,32 @@ export function connectionFor(r: Registry, env: Record<string, string | undefine
   return base;
 }
 
-type RegistryOptions = { region?: unknown; accessKeyIdEnv?: unknown; endpoint?: unknown; namespaces?: unknown; tokenRealms?: unknown } | null;
-const registryOptions = (r: Registry): NonNullable<RegistryOptions> => (r.options && typeof r.options === "object" && !Array.isArray(r.options) ? (r.options as NonNullable<RegistryOptions>) : {});
+type RegistryOptions = { region?: unknown; accessKeyIdEnv?: unknown; accessKeyId?: unknown; endpoint?: unknown; namespaces?: unknown; tokenRealms?: unknown } | null;
+const registryOptions = (r: ConnectionSource): NonNullable<RegistryOptions> => (r.options && typeof r.options === "object" && !Array.isArray(r.options) ? (r.options as NonNullable<RegistryOptions>) : {});
 
 /**
  * `tokenRealms:` of the registry's dockmaster.yaml entry: token services on other hosts that may
  * receive its credentials. The Settings form cannot set it, so a registry added there only ever
  * authenticates against its own host (see lib/registry/transport/realm-policy.ts).
  */
-function configuredTokenRealms(r: Registry): string[] {
+function configuredTokenRealms(r: ConnectionSource): string[] {
   const listed = registryOptions(r).tokenRealms;
   return Array.isArray(listed) ? listed.filter((x): x is string => typeof x === "string") : [];
 }
 
 /**
  * ECR signs API calls with an AWS key pair: the access key id comes from the variable named in
- * options.accessKeyIdEnv, the secret is the registry's credential. Without them the AWS SDK's default
+ * options.accessKeyIdEnv (dockmaster.yaml) or options.accessKeyId (typed into the Settings form),
+ * the secret is the registry's credential. Without them the AWS SDK's default
  * chain applies (instance role, AWS_* variables, shared config). `options.endpoint` (or the SDK's own
  * AWS_ENDPOINT_URL_ECR) points the API elsewhere: a VPC endpoint, or a simulator in tests.
  */
-function awsSettings(r: Registry, secret: string | undefined, env: Record<string, string | undefined>): NonNullable<ProviderConnection["aws"]> {
+function awsSettings(r: ConnectionSource, secret: string | undefined, env: Record<string, string | undefined>): NonNullable<ProviderConnection["aws"]> {
   const o = registryOptions(r);
   const region = typeof o.region === "string" && o.region ? o.region : /\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com/.exec(r.url)?.[1];
   if (!region) throw new RegistryError({ kind: "unsupported", registry: r.name, message: `ECR registry "${r.name}": no region configured and none in its URL ${r.url}` });
   const keyEnv = typeof o.accessKeyIdEnv === "string" ? o.accessKeyIdEnv : undefined;
-  const accessKeyId = keyEnv ? env[keyEnv] : undefined;
+  const accessKeyId = keyEnv ? env[keyEnv] : typeof o.accessKeyId === "string" && o.accessKeyId ? o.accessKeyId : undefined;
   if (keyEnv && accessKeyId === undefined) {
     throw new RegistryError({ kind: "unauthorized", registry: r.name, message: `registry "${r.name}": environment variable ${keyEnv} holding its AWS access key id is not set` });
   }
@@ -72,7 +81,7 @@ function awsSettings(r: Registry, secret: string | undefined, env: Record<string
 }
 
 /** Docker Hub lists repositories per namespace: the ones named in options plus those of its environments. */
-function hubNamespaces(r: Registry & { environments?: { namespace: string }[] }): string[] {
+function hubNamespaces(r: ConnectionSource): string[] {
   const o = registryOptions(r);
   const configured = Array.isArray(o.namespaces) ? o.namespaces.filter((n): n is string => typeof n === "string") : [];
   return [...new Set([...configured, ...(r.environments ?? []).map((e) => topNamespace(e.namespace))].filter(Boolean))];

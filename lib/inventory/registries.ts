@@ -1,8 +1,11 @@
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import type { ActorContext } from "@/lib/auth/users";
-import { InvalidInputError } from "@/lib/errors";
+import { FieldError, InvalidInputError } from "@/lib/errors";
 import { encryptSecret } from "@/lib/crypto/secrets";
+import type { ProviderConnection } from "@/lib/registry";
+import { assembleConnection } from "./connection";
+import { pipelineOrderConflict } from "@/lib/config/pipeline-order";
 
 /** What the UI may see of a registry: never the secret, only where it comes from. */
 export interface RegistryView {
@@ -41,10 +44,30 @@ export interface NewRegistry {
   username?: string;
   secret?: string;
   insecureSkipVerify?: boolean;
+  /** ECR: the AWS region (else read from the URL) and the access key id whose secret key is `secret` */
+  region?: string;
+  accessKeyId?: string;
+}
+
+/** Where a registry row keeps what only some kinds have (the same keys dockmaster.yaml entries use). */
+function kindOptions(input: NewRegistry): { region?: string; accessKeyId?: string } | undefined {
+  if (input.kind !== "ecr") return undefined;
+  return { ...(input.region ? { region: input.region } : {}), ...(input.accessKeyId ? { accessKeyId: input.accessKeyId } : {}) };
+}
+
+/**
+ * A provider for the values typed into the Settings form, before anything is stored: the secret is
+ * used as typed (not sealed) and lives only as long as the connection test.
+ */
+export function draftConnection(input: NewRegistry): ProviderConnection {
+  return assembleConnection(
+    { name: input.name, kind: input.kind, url: input.url, username: input.username || null, insecureSkipVerify: input.insecureSkipVerify ?? false, caFile: null, options: kindOptions(input) ?? null },
+    input.secret || undefined,
+  );
 }
 
 export async function createRegistry(prisma: PrismaClient, ctx: ActorContext, input: NewRegistry) {
-  if (await prisma.registry.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`a registry named "${input.name}" already exists`);
+  if (await prisma.registry.findUnique({ where: { name: input.name } })) throw new FieldError("name", `a registry named "${input.name}" already exists`);
   // Sealing throws when DOCKMASTER_SECRET_KEY is missing: better no registry than a plaintext secret.
   const secretCiphertext = input.secret ? encryptSecret(input.secret) : null;
   return prisma.$transaction(async (tx) => {
@@ -56,6 +79,7 @@ export async function createRegistry(prisma: PrismaClient, ctx: ActorContext, in
         username: input.username || null,
         secretCiphertext,
         insecureSkipVerify: input.insecureSkipVerify ?? false,
+        options: kindOptions(input),
         source: "ui",
       },
     });
@@ -65,7 +89,7 @@ export async function createRegistry(prisma: PrismaClient, ctx: ActorContext, in
       target: { type: "registry", id: input.name },
       outcome: "success",
       sourceIp: ctx.ip,
-      detail: { kind: input.kind, url: input.url, username: input.username ?? null, secretStored: !!secretCiphertext },
+      detail: { kind: input.kind, url: input.url, username: input.username ?? null, ...(input.region ? { region: input.region } : {}), secretStored: !!secretCiphertext },
     });
     return row;
   });
@@ -90,8 +114,10 @@ export interface NewEnvironment {
 }
 
 export async function createEnvironment(prisma: PrismaClient, ctx: ActorContext, input: NewEnvironment) {
-  if (await prisma.environment.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`an environment named "${input.name}" already exists`);
+  if (await prisma.environment.findUnique({ where: { name: input.name } })) throw new FieldError("name", `an environment named "${input.name}" already exists`);
   return prisma.$transaction(async (tx) => {
+    const conflict = pipelineOrderConflict(await tx.environment.findMany({ select: { name: true, order: true } }), input);
+    if (conflict) throw new FieldError("order", conflict);
     const registry = await tx.registry.findUnique({ where: { id: input.registryId } });
     if (!registry) throw new InvalidInputError("the chosen registry no longer exists");
     const row = await tx.environment.create({ data: { ...input, policy: {} as Prisma.InputJsonValue, source: "ui" } });

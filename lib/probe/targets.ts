@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { InvalidInputError } from "@/lib/errors";
+import { FieldError, InvalidInputError } from "@/lib/errors";
 import type { ActorContext } from "@/lib/auth/users";
 import { DEFAULT_INTERVAL_SECONDS, DEFAULT_TIMEOUT_MS } from "./config-schema";
 import { checkTarget } from "./kinds/check";
@@ -27,7 +27,7 @@ async function checkedParams(prisma: PrismaClient, t: NewProbeTarget): Promise<R
 }
 
 export async function createProbeTarget(prisma: PrismaClient, ctx: ActorContext, input: NewProbeTarget) {
-  if (await prisma.probeTarget.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`a probe target named "${input.name}" already exists`);
+  if (await prisma.probeTarget.findUnique({ where: { name: input.name } })) throw new FieldError("name", `a probe target named "${input.name}" already exists`);
   const params = await checkedParams(prisma, input);
   return prisma.$transaction(async (tx) => {
     const row = await tx.probeTarget.create({ data: { ...input, params: params as Prisma.InputJsonValue, source: "ui" } });

@@ -57,19 +57,19 @@ export async function requestPromotion(deps: PromotionDeps, principal: Principal
   const { prisma } = deps;
   await enforce(prisma, principal, "promotion.request", { environment: input.targetEnv });
   await enforce(prisma, principal, "environment.view", { environment: input.sourceEnv });
-  if (input.sourceEnv === input.targetEnv) throw new PromotionError("source and target environment are the same", "invalid_input");
+  if (input.sourceEnv === input.targetEnv) throw new PromotionError("source and target environment are the same", "invalid_input", "targetEnv");
   const source = await deps.environment(input.sourceEnv);
   const target = await deps.environment(input.targetEnv);
   if (!source) throw new PromotionError(`no environment named ${input.sourceEnv}`, "not_found");
   if (!target) throw new PromotionError(`no environment named ${input.targetEnv}`, "not_found");
   const targetRepository = targetRepositoryFor(input.repository, source.env.namespace, target.env.namespace);
-  if (!targetRepository) throw new PromotionError(`${input.repository} is not in ${input.sourceEnv}'s namespace "${source.env.namespace}"`, "invalid_input");
+  if (!targetRepository) throw new PromotionError(`${input.repository} is not in ${input.sourceEnv}'s namespace "${source.env.namespace}"`, "invalid_input", "repository");
 
   // A malformed repository or reference (InvalidInputError) and a failing registry (RegistryError)
   // propagate as they are: the error contract answers 400, or 502/504 naming the registry.
   const head = await source.provider.headManifest(input.repository, input.reference);
-  if (!head) throw new PromotionError(`${input.repository}:${input.reference} does not exist in ${input.sourceEnv}`, "not_found");
-  if (isDigest(input.reference) && head.digest !== input.reference) throw new PromotionError(`the registry answered ${head.digest} for ${input.reference}`, "conflict");
+  if (!head) throw new PromotionError(`${input.repository}:${input.reference} does not exist in ${input.sourceEnv}`, "not_found", "reference");
+  if (isDigest(input.reference) && head.digest !== input.reference) throw new PromotionError(`the registry answered ${head.digest} for ${input.reference}`, "conflict", "reference");
   const { digest, mediaType } = head;
   const now = clock(deps);
   const { gates, gatesPassed, currentTargetDigest, policy } = await liveGates(deps, { source, target }, { sourceRepository: input.repository, digest, targetRepository, targetTag: input.tag, targetEnv: input.targetEnv }, now);

@@ -26,6 +26,8 @@ export type FindingFilter = (image: { registry: string; repository: string; dige
 export interface ArtifactScanView {
   registry: string;
   registryKind: string;
+  /** host[:port] of the registry, for the commands shown to attach a report */
+  host: string;
   repository: string;
   digest: string;
   /** with a filter: only the findings that still count */
@@ -51,5 +53,5 @@ export async function artifactScanView(prisma: PrismaClient, registry: string, r
   ]);
   const environments = found.environments.filter((e) => inNamespace(repository, e.namespace)).map((e) => e.name);
   const judged = read && filter ? filter({ registry, repository, digest, environments }, read) : null;
-  return { registry, registryKind: p.kind, repository, digest, report: judged?.report ?? read, accepted: judged?.accepted ?? [], environments, metadata, replication };
+  return { registry, registryKind: p.kind, host: p.host, repository, digest, report: judged?.report ?? read, accepted: judged?.accepted ?? [], environments, metadata, replication };
 }

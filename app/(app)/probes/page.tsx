@@ -47,7 +47,19 @@ async function ProbesOverviewSection({ principal, range, manage }: { principal: 
       {noTargets && (
         <div className="mb-6">
           <EmptyState title="No probes yet">
-            Declare them under <code>probes:</code> in dockmaster.yaml{manage ? ", or add them under Manage probes (one click adds reachability and credentials probes for every registry)" : ", or ask an administrator to add some"}.
+            Declare them under <code>probes:</code> in dockmaster.yaml
+            {manage ? (
+              <>
+                , or add them under{" "}
+                <Link href="/probes/manage" className="text-sky-700 underline">
+                  Manage probes
+                </Link>{" "}
+                (one click adds reachability and credentials probes for every registry)
+              </>
+            ) : (
+              ", or ask an administrator to add some"
+            )}
+            .
           </EmptyState>
         </div>
       )}

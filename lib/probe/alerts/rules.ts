@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { InvalidInputError } from "@/lib/errors";
+import { FieldError, InvalidInputError } from "@/lib/errors";
 import type { ActorContext } from "@/lib/auth/users";
 import type { AlertKind } from "../types";
 
@@ -13,7 +13,7 @@ export interface NewAlertRule {
 }
 
 export async function createAlertRule(prisma: PrismaClient, ctx: ActorContext, input: NewAlertRule) {
-  if (await prisma.probeAlertRule.findUnique({ where: { name: input.name } })) throw new InvalidInputError(`an alert rule named "${input.name}" already exists`);
+  if (await prisma.probeAlertRule.findUnique({ where: { name: input.name } })) throw new FieldError("name", `an alert rule named "${input.name}" already exists`);
   if (input.targetName && !(await prisma.probeTarget.findUnique({ where: { name: input.targetName } }))) throw new InvalidInputError(`there is no probe target named "${input.targetName}"`);
   if (input.kind === "consecutive_failures" && (!Number.isInteger(input.threshold) || input.threshold < 1)) throw new InvalidInputError("the number of consecutive failures must be a whole number of at least 1");
   return prisma.$transaction(async (tx) => {

@@ -44,7 +44,15 @@ function LastUsedCell({ t }: { t: Row }) {
 function StateCell({ t }: { t: Row }) {
   if (t.revokedAt) return <Badge tone="red">revoked</Badge>;
   if (t.expiresAt && t.expiresAt <= new Date()) return <Badge tone="slate">expired</Badge>;
-  return <HiddenFieldsButton action={revokeTokenAction} fields={{ id: t.id }} label="Revoke" ariaLabel={`Revoke ${t.name}`} danger />;
+  return (
+    <HiddenFieldsButton
+      action={revokeTokenAction}
+      fields={{ id: t.id }}
+      label="Revoke"
+      ariaLabel={`Revoke token ${t.name}`}
+      confirm={{ title: `Revoke token ${t.name}?`, detail: "Every call with it is refused from now on. This cannot be undone.", confirmLabel: "Revoke" }}
+    />
+  );
 }
 
 export default async function TokensPage() {
@@ -80,6 +88,13 @@ export default async function TokensPage() {
             </tr>
           </thead>
           <tbody>
+            {tokens.length === 0 && (
+              <tr>
+                <td colSpan={6} className="py-6 text-center text-sm text-slate-500" data-testid="tokens-empty">
+                  No tokens yet. Create one above for each pipeline or tool (name it after it), copy it once, and store it in the pipeline&apos;s secrets.
+                </td>
+              </tr>
+            )}
             {tokens.map((t) => (
               <tr key={t.id}>
                 <td>{t.name}</td>

@@ -66,7 +66,15 @@ export default async function ManageProbesPage() {
                     <span className="font-medium">{t.name}</span> <Badge tone="sky">{kindLabel(t.kind)}</Badge> {t.registryName && <span className="text-slate-500">on {t.registryName}</span>}{" "}
                     {!t.enabled && <Badge tone="amber">paused</Badge>}
                   </span>
-                  {t.source === "config" ? <Badge>dockmaster.yaml</Badge> : <HiddenFieldsButton action={deleteTargetAction} fields={{ id: t.id }} label="Remove" danger />}
+                  {t.source === "config" ? <Badge>dockmaster.yaml</Badge> : (
+                    <HiddenFieldsButton
+                      action={deleteTargetAction}
+                      fields={{ id: t.id }}
+                      label="Remove"
+                      ariaLabel={`Remove probe ${t.name}`}
+                      confirm={{ title: `Remove probe ${t.name}?`, detail: "It stops running and its history is deleted.", confirmLabel: "Remove" }}
+                    />
+                  )}
                 </div>
                 {t.source === "ui" ? (
                   <div className="mt-2">
@@ -105,7 +113,13 @@ export default async function ManageProbesPage() {
                 ) : (
                   <span className="flex gap-2">
                     <HiddenFieldsButton action={toggleRuleAction} fields={{ id: r.id, enabled: String(!r.enabled) }} label={r.enabled ? "Disable" : "Enable"} />
-                    <HiddenFieldsButton action={deleteRuleAction} fields={{ id: r.id }} label="Remove" danger />
+                    <HiddenFieldsButton
+                      action={deleteRuleAction}
+                      fields={{ id: r.id }}
+                      label="Remove"
+                      ariaLabel={`Remove alert rule ${r.name}`}
+                      confirm={{ title: `Remove alert rule ${r.name}?`, detail: "It stops raising alerts.", confirmLabel: "Remove" }}
+                    />
                   </span>
                 )}
               </li>

@@ -139,6 +139,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           </ul>
           <DecisionForms
             id={p.id}
+            subject={`promotion #${p.number} (${p.targetRepository}:${p.targetTag} in ${p.targetEnv})`}
             decisions={decisionsFor(p, me)}
             actions={{ approve: approveAction, reject: rejectAction, override: overrideAction, retry: retryAction, rollback: rollbackAction, "run-now": runNowAction }}
           />

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { authorizePage } from "@/lib/auth/page";
 import { listEnvironments, listRegistries } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
-import { createEnvironmentAction, createRegistryAction, deleteEnvironmentAction, deleteRegistryAction } from "./actions";
+import { createEnvironmentAction, createRegistryAction, deleteEnvironmentAction, deleteRegistryAction, testRegistryConnectionAction } from "./actions";
 
 export const metadata = { title: "Registries and environments" };
 
@@ -21,21 +21,31 @@ export default async function RegistrySettingsPage() {
       <div className="grid gap-6 xl:grid-cols-2">
         <section className="card p-5">
           <h2 className="mb-3 font-semibold">Add a registry</h2>
-          <CreateRegistryForm action={createRegistryAction} />
+          <CreateRegistryForm action={createRegistryAction} testAction={testRegistryConnectionAction} />
           <ul className="mt-6 divide-y divide-slate-100">
             {registries.map((r) => (
               <li key={r.id} className="flex items-center justify-between py-2 text-sm">
                 <span>
                   <span className="font-medium">{r.name}</span> <Badge tone="sky">{r.kind}</Badge> <span className="font-mono text-xs">{r.url}</span>
                 </span>
-                {r.source === "config" ? <Badge>dockmaster.yaml</Badge> : <HiddenFieldsButton action={deleteRegistryAction} fields={{ id: r.id }} label="Remove" danger />}
+                {r.source === "config" ? <Badge>dockmaster.yaml</Badge> : (
+                  <HiddenFieldsButton
+                    action={deleteRegistryAction}
+                    fields={{ id: r.id }}
+                    label="Remove"
+                    ariaLabel={`Remove registry ${r.name}`}
+                    confirm={{ title: `Remove registry ${r.name}?`, detail: "Dockmaster forgets it and its stored credential; the images in the registry are not touched.", confirmLabel: "Remove" }}
+                  />
+                )}
               </li>
             ))}
           </ul>
         </section>
         <section className="card p-5">
           <h2 className="mb-3 font-semibold">Add an environment</h2>
-          <CreateEnvironmentForm action={createEnvironmentAction} registries={registries.map((r) => ({ id: r.id, name: r.name }))} />
+          <CreateEnvironmentForm action={createEnvironmentAction} registries={registries.map((r) => ({ id: r.id, name: r.name }))}
+            nextOrder={Math.max(0, ...environments.map((e) => e.order)) + 1}
+          />
           <ul className="mt-6 divide-y divide-slate-100">
             {environments.map((e) => (
               <li key={e.id} className="flex items-center justify-between py-2 text-sm">
@@ -43,7 +53,15 @@ export default async function RegistrySettingsPage() {
                   <span className="font-medium">{e.name}</span> (order {e.order}) on {e.registry.name}/{e.namespace || "(root)"}{" "}
                   {e.protected && <Badge tone="amber">protected</Badge>}
                 </span>
-                {e.source === "config" ? <Badge>dockmaster.yaml</Badge> : <HiddenFieldsButton action={deleteEnvironmentAction} fields={{ id: e.id }} label="Remove" danger />}
+                {e.source === "config" ? <Badge>dockmaster.yaml</Badge> : (
+                  <HiddenFieldsButton
+                    action={deleteEnvironmentAction}
+                    fields={{ id: e.id }}
+                    label="Remove"
+                    ariaLabel={`Remove environment ${e.name}`}
+                    confirm={{ title: `Remove environment ${e.name}?`, detail: "Role grants scoped to it are removed too; the images in the registry are not touched.", confirmLabel: "Remove" }}
+                  />
+                )}
               </li>
             ))}
           </ul>

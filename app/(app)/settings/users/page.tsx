@@ -4,6 +4,7 @@ import { PageHeader } from "@/components/shell/page-header";
 import { CreateUserForm, GrantForm } from "@/components/settings/user-forms";
 import { Badge } from "@/components/ui/badge";
 import { authorizePage } from "@/lib/auth/page";
+import { Time } from "@/components/ui/time";
 import { listUsers } from "@/lib/auth/users";
 import { listEnvironments } from "@/lib/inventory/registries";
 import { getPrisma } from "@/lib/runtime";
@@ -31,6 +32,7 @@ export default async function UsersPage() {
               <th>User</th>
               <th>Roles</th>
               <th>Grant another role</th>
+              <th>Last sign-in</th>
               <th>Status</th>
             </tr>
           </thead>
@@ -56,6 +58,9 @@ export default async function UsersPage() {
                 <td>
                   <GrantForm action={grantRoleAction} userId={u.id} environments={environments} />
                 </td>
+                <td className="text-xs whitespace-nowrap" data-testid="last-sign-in">
+                  <Time at={u.lastSignInAt} fallback="never" />
+                </td>
                 <td>
                   {u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}
                   <div className="mt-2">
@@ -63,7 +68,8 @@ export default async function UsersPage() {
                       action={setDisabledAction}
                       fields={{ userId: u.id, disabled: String(!u.disabled) }}
                       label={u.disabled ? "Enable" : "Disable"}
-                      danger={!u.disabled}
+                      ariaLabel={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}
+                      confirm={u.disabled ? undefined : { title: `Disable ${u.email}?`, detail: "Their sessions and API tokens stop working now; they cannot sign in until enabled again.", confirmLabel: "Disable" }}
                     />
                   </div>
                   <div className="mt-2">

@@ -16,6 +16,9 @@ import { can } from "@/lib/auth/session";
 import { environmentOf } from "@/lib/inventory/namespace";
 import { refreshRepositoryAction } from "../../../actions";
 import { loadTagPage } from "@/lib/browse/tag-page";
+import { ScanCell } from "@/components/scans/scan-cell";
+import { scanSummaries, type ScanSummary } from "@/lib/inventory/index/vulnerabilities";
+import { getPrisma } from "@/lib/runtime";
 import { LifecycleCells, lifecycleColumnCount, LifecycleHeaders, LifecyclePolicyNote } from "@/components/registry/lifecycle-cells";
 import { artifactHref, formatBytes, scanHref, shortDigest, shortMediaType } from "@/lib/format";
 import { Time } from "@/components/ui/time";
@@ -43,6 +46,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
   if (!found.ok) return <Forbidden message={found.message} />;
   const { table: result, lifecycle: lifecycleResult } = await loadTagPage(found.provider, repo, { page: q.page, pageSize: 50, sort: q.sort, dir: q.dir, group: q.group === "1" });
   const lifecycle = lifecycleResult.ok ? lifecycleResult.data : null;
+  const scans = result.ok ? await scanSummaries(await getPrisma(), result.data.rows.map((r) => r.digest)) : new Map<string, ScanSummary>();
 
   const base = { sort: q.sort, dir: q.dir, group: q.group };
   const sortLink = (col: "tag" | "created" | "size", label: string) => {
@@ -126,9 +130,7 @@ export default async function RepositoryPage({ params, searchParams }: { params:
                     </td>
                     <LifecycleCells lifecycle={lifecycle} tags={r.tags} />
                     <td className="text-xs">
-                      <Link href={scanHref(name, repo, r.digest)} className="text-sky-700 hover:underline">
-                        report
-                      </Link>
+                      <ScanCell summary={scans.get(r.digest)} href={scanHref(name, repo, r.digest)} />
                     </td>
                   </tr>
                 ))}

@@ -13,6 +13,7 @@ import { authorizeScanPage } from "@/lib/browse/page-access";
 import { ExportLinks } from "@/components/ui/export-links";
 import { Breadcrumbs } from "@/components/shell/breadcrumbs";
 import { browseCrumbs } from "@/lib/browse/breadcrumbs";
+import { AttachTrivyHelp } from "@/components/scans/attach-trivy-help";
 import { load } from "@/lib/browse/result";
 import { artifactHref, scanHref, formatBytes, shortDigest } from "@/lib/format";
 import { getPrisma } from "@/lib/runtime";
@@ -151,8 +152,8 @@ export default async function ArtifactScanPage({ params, searchParams }: { param
       {r ? (
         <FindingsTable findings={r.findings} acceptHref={access.viaPromotion ? undefined : acceptHref} />
       ) : (
-        <EmptyState title="No scan report">
-          {registry} has no vulnerability report for this artifact: it was never scanned, the scan has not finished, or no Trivy report is attached to it as an OCI referrer.
+        <EmptyState title="Not scanned">
+          <AttachTrivyHelp registry={registry} reference={`${v.host}/${repo}@${v.digest}`} />
         </EmptyState>
       )}
     </>
