@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { cookies } from "next/headers";
 import { Suspense } from "react";
 import { navigationFor } from "@/lib/auth/navigation";
@@ -55,12 +56,12 @@ export async function AppShell({ user, roles, grants, promotionsBadge, children 
             </div>
           </div>
           <ThemeToggle initial={theme} />
-          <a href="/account" className="text-sm text-sky-700 hover:underline">
+          <Link href="/account" className="text-sm text-sky-700 hover:underline">
             Account
-          </a>
-          <a href="/account/tokens" className="text-sm text-sky-700 hover:underline">
+          </Link>
+          <Link href="/account/tokens" className="text-sm text-sky-700 hover:underline">
             API tokens
-          </a>
+          </Link>
           <SignOutButton />
         </header>
         <main id="main" tabIndex={-1} className="min-w-0 flex-1 p-4 focus:outline-none md:p-6">

@@ -85,5 +85,4 @@ export function checkSignIn(a: { local: boolean; breakGlass?: string; ldap?: unk
   if (!a.local && !a.ldap) ctx.addIssue({ code: "custom", path: ["local"], message: "false leaves no way to sign in but the break-glass account: configure ldap" });
 }
 
-export type LdapConfig = z.output<typeof ldapConfig>;
 export type AccessRule = z.output<typeof accessRule>;

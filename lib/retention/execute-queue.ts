@@ -9,7 +9,7 @@ import PgBoss from "pg-boss";
 import type { RetentionExecutionJob } from "./execute";
 import { runPlanExecution, RunnerBusyError, type ExecutionDeps } from "./execute-run";
 
-export const RETENTION_QUEUE = "dockmaster-retention-execute";
+const RETENTION_QUEUE = "dockmaster-retention-execute";
 
 export interface RetentionQueue {
   readonly mode: "pg-boss" | "in-process";

@@ -18,7 +18,7 @@ import { createTokenBucket, type TokenBucket } from "./token-bucket";
 import { countOutcomes, deletionUnits, type DeletionUnit, type OutcomeCounts } from "./execute-units";
 import type { RetentionItemOutcome, RetentionPlanItem } from "./types";
 
-export const DELETE_AUDIT_ACTION = "retention.delete";
+const DELETE_AUDIT_ACTION = "retention.delete";
 
 export interface ExecutionActor {
   id: string | null;

@@ -10,7 +10,7 @@ import { enforce, type Principal } from "@/lib/auth/enforce";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
 import type { ExecutionActor } from "./execute-run";
 
-export const RUNNABLE_STATUSES = ["planned", "partial"] as const;
+const RUNNABLE_STATUSES = ["planned", "partial"] as const;
 /** how much of the hash a person types to confirm in the UI (the API takes the whole hash) */
 export const CONFIRM_PREFIX_LENGTH = 12;
 

@@ -16,7 +16,7 @@ const OPEN_PROMOTIONS = ["requested", "approved", "copying", "scheduled"];
 /** registries whose APIs report pull times (Harbor, ECR, Docker Hub); plain OCI registries do not */
 const REPORTS_PULLS = new Set(["harbor", "ecr", "dockerhub"]);
 /** the source execution writes its tag events with: a manifest it deleted is not "untagged" afterwards */
-export const RETENTION_EVENT_SOURCE = "retention";
+const RETENTION_EVENT_SOURCE = "retention";
 
 /** The stored retention policy of an environment (Environment.retention), or a clear refusal. */
 export function retentionPolicyOf(env: { name: string; retention: unknown }): RetentionPolicy {

@@ -11,7 +11,7 @@ import type { ComputedPlan } from "./plan";
 import type { RetentionPlanItem, RetentionProtectedItem } from "./types";
 
 /** JSON with object keys sorted at every depth: the same content always gives the same text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
@@ -40,7 +40,7 @@ export interface StoredPlan {
 
 type Row = Prisma.RetentionPlanGetPayload<object>;
 
-export function storedPlanJson(row: Row): StoredPlan {
+function storedPlanJson(row: Row): StoredPlan {
   return {
     id: row.id,
     environment: row.environment,

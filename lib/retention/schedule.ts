@@ -49,7 +49,7 @@ export interface ScheduledPlanReport {
 }
 
 /** Unattended execution: only in an unprotected environment, and only if every rule that chose an item allows it. */
-export function mayAutoExecute(env: { protected: boolean }, policy: RetentionPolicy, plan: Pick<StoredPlan, "items">): boolean {
+function mayAutoExecute(env: { protected: boolean }, policy: RetentionPolicy, plan: Pick<StoredPlan, "items">): boolean {
   if (env.protected || plan.items.length === 0) return false;
   const allowed = new Set(policy.rules.map((r, i) => (r.autoExecute ? ruleLabel(r, i) : null)).filter((l): l is string => l !== null));
   // a referrer that follows its image is named "<rule> (referrer of …)": it counts as that rule

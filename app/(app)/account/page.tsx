@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { ChangePasswordForm } from "@/components/settings/user-forms";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
@@ -32,7 +33,9 @@ export default async function AccountPage() {
       <section className="card p-5">
         <h2 className="mb-1 font-semibold">API tokens</h2>
         <p className="text-sm text-slate-600">
-          Tokens for pipelines are not sessions: they stay valid after a password change. <a href="/account/tokens" className="text-sky-700 hover:underline">Manage API tokens</a>
+          Tokens for pipelines are not sessions: they stay valid after a password change. <Link href="/account/tokens" className="text-sky-700 hover:underline">
+            Manage API tokens
+          </Link>
         </p>
       </section>
     </>

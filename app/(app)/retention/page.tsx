@@ -15,7 +15,8 @@ import { findPlan, latestPlan } from "@/lib/retention/plan-store";
 import { getPrisma } from "@/lib/runtime";
 import type { RetentionItemOutcome } from "@/lib/retention/types";
 import { computeRetentionPlanAction } from "./actions";
-import { executePlanAction } from "./execute-actions";
+import { HiddenFieldsButton } from "@/components/form/hidden-fields-button";
+import { executePlanAction, triggerGcAction } from "./execute-actions";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Retention" };
@@ -48,9 +49,21 @@ export default async function RetentionPage({ searchParams }: { searchParams: Pr
   // execution: the confirm-with-hash form for whoever may execute here; what a run did, once one ran
   const mayExecute = can(access.principal, "retention.execute", { environment: env.name, retentionExecuteBy: policy.executeBy ?? "admin" });
   const outcomes = plan ? (((await prisma.retentionPlan.findUnique({ where: { id: plan.id }, select: { outcomes: true } }))?.outcomes ?? null) as RetentionItemOutcome[] | null) : null;
+  // Harbor frees space through its garbage collection API (admin-only, audited); Distribution needs an
+  // offline `registry garbage-collect`, which ExecutionResult explains
+  const registry = await prisma.registry.findUnique({ where: { id: env.registryId }, select: { name: true, kind: true } });
+  const gcForm =
+    registry?.kind === "harbor" && can(access.principal, "registry.manage") ? (
+      <HiddenFieldsButton
+        action={triggerGcAction}
+        fields={{ registry: registry.name }}
+        label="Start garbage collection"
+        confirm={{ title: `Start garbage collection on ${registry.name}?`, detail: "Harbor removes the blobs no manifest references any more; pushes may be slower while it runs.", confirmLabel: "Start" }}
+      />
+    ) : undefined;
   const executeSlot = plan ? (
     <>
-      {outcomes && <ExecutionResult status={plan.status} items={plan.items} outcomes={outcomes} />}
+      {outcomes && <ExecutionResult status={plan.status} items={plan.items} outcomes={outcomes} gcForm={gcForm} />}
       {mayExecute && plan.items.length > 0 && (plan.status === "planned" || plan.status === "partial") && (
         <ExecutePlanForm action={executePlanAction} planId={plan.id} hash={plan.hash} items={plan.items.length} environment={env.name} resume={plan.status === "partial"} />
       )}

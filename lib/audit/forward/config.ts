@@ -12,7 +12,7 @@
 import { z } from "zod";
 import { configName, ENV_REF } from "@/lib/config/names";
 
-export const DEFAULT_ALERT_AFTER_MINUTES = 5;
+const DEFAULT_ALERT_AFTER_MINUTES = 5;
 
 const common = {
   name: configName,

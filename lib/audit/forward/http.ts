@@ -10,7 +10,7 @@ import type { AuditSender } from "./event";
 
 const TIMEOUT_MS = 10_000;
 
-export function signature(body: string, secret: string): string {
+function signature(body: string, secret: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 

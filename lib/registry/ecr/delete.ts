@@ -29,7 +29,7 @@ const FAILURE_KINDS: Record<string, RegistryErrorKind> = {
 const label = (repository: string, id: ImageIdentifier) => (id.imageDigest ? `${repository}@${id.imageDigest}` : `${repository}:${id.imageTag}`);
 
 /** One outcome per id, in the order given. */
-export async function batchDeleteImages(api: EcrApi, repository: string, ids: ImageIdentifier[]): Promise<EcrDeleteOutcome[]> {
+async function batchDeleteImages(api: EcrApi, repository: string, ids: ImageIdentifier[]): Promise<EcrDeleteOutcome[]> {
   if (!ids.length) return [];
   let out;
   try {
