@@ -1,5 +1,6 @@
 "use client";
 
+import { plural } from "@/lib/plural";
 import { ActionForm, Field, type FormAction } from "@/components/form/action-form";
 
 /**
@@ -13,8 +14,8 @@ export function ExecutePlanForm({ action, planId, hash, items, environment, resu
   return (
     <ActionForm
       action={action}
-      submitLabel={resume ? "Resume execution" : `Delete ${items} item(s) in ${environment}`} label="Execute retention plan"
-      confirm={{ title: `Delete ${items} item(s) in ${environment}?`, detail: "Each item is re-checked against the registry and the protections right before it is deleted; what changed is skipped. Deleted manifests cannot be restored.", confirmLabel: "Delete" }}
+      submitLabel={resume ? "Resume execution" : `Delete ${plural(items, "item")} in ${environment}`} label="Execute retention plan"
+      confirm={{ title: `Delete ${plural(items, "item")} in ${environment}?`, detail: "Each item is re-checked against the registry and the protections right before it is deleted; what changed is skipped. Deleted manifests cannot be restored.", confirmLabel: "Delete" }}
       className="space-y-3"
     >
       {(errors) => (

@@ -1,3 +1,4 @@
+import { plural } from "@/lib/plural";
 import { Badge } from "@/components/ui/badge";
 import { Time } from "@/components/ui/time";
 import { formatBytes, shortDigest } from "@/lib/format";
@@ -65,7 +66,7 @@ export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; exe
       <div className="card overflow-x-auto">
         <table className="table" data-testid="retention-items">
           <caption className="px-4 py-2 text-left text-sm font-medium">
-            Would delete: {plan.items.length} tag(s) / manifest(s) in {groups.size} repository(ies)
+            Would delete: {plural(plan.items.length, "tag or manifest", "tags or manifests")} in {plural(groups.size, "repository", "repositories")}
           </caption>
           <thead>
             <tr>
@@ -122,7 +123,7 @@ export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; exe
 
       <div className="card overflow-x-auto">
         <table className="table" data-testid="retention-protected">
-          <caption className="px-4 py-2 text-left text-sm font-medium">Protected: {plan.protected.length} candidate(s) a protection saved</caption>
+          <caption className="px-4 py-2 text-left text-sm font-medium">Protected: {plural(plan.protected.length, "candidate")} a protection saved</caption>
           <thead>
             <tr>
               <th>Repository</th>

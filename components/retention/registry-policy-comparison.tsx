@@ -1,3 +1,4 @@
+import { plural } from "@/lib/plural";
 import type { PolicyDisagreement, RegistryPolicyView } from "@/lib/retention/registry-policy";
 
 const NAMES: Record<RegistryPolicyView["kind"], string> = { "harbor-retention": "Harbor tag retention", "ecr-lifecycle": "ECR lifecycle policy" };
@@ -16,12 +17,12 @@ export function RegistryPolicyComparison({ policy, disagreements }: { policy: Re
         {NAMES[policy.kind]}: {policy.summary}
       </h3>
       <p className="text-xs text-slate-600">
-        {policy.deletions.length} digest(s) their policy would delete{policy.status ? ` · ${policy.status}` : ""}
+        {plural(policy.deletions.length, "digest")} their policy would delete{policy.status ? ` · ${policy.status}` : ""}
         {policy.evaluatedAt ? ` · evaluated ${policy.evaluatedAt}` : ""}
       </p>
       {dangerous > 0 && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {dangerous} digest(s) that Dockmaster protects would be deleted by the registry&apos;s own policy.
+          {plural(dangerous, "digest")} that Dockmaster protects would be deleted by the registry&apos;s own policy.
         </p>
       )}
       {policy.unreadable.map((u) => (

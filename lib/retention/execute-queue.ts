@@ -5,6 +5,7 @@
  * started the plan runs it in its background. Either way the deletions wait on the token bucket's
  * timers, never on the event loop, so probes, syncs and requests carry on meanwhile.
  */
+import { plural } from "@/lib/plural";
 import PgBoss from "pg-boss";
 import type { RetentionExecutionJob } from "./execute";
 import { runPlanExecution, RunnerBusyError, type ExecutionDeps } from "./execute-run";
@@ -36,7 +37,7 @@ async function runJob(deps: () => Promise<ExecutionDeps>, job: RetentionExecutio
     await d.prisma.retentionPlan.updateMany({ where: { id: job.planId, status: "executing" }, data: { status: "partial", finishedAt: new Date(), runner: null, runnerUntil: null } }).catch(() => undefined);
     throw err;
   }
-  if (result.stopped.length) console.warn(`[retention] plan ${job.planId} stopped in ${result.stopped.length} repository(ies): ${result.stopped.map((s) => `${s.repository}: ${s.error}`).join("; ")}`);
+  if (result.stopped.length) console.warn(`[retention] plan ${job.planId} stopped in ${plural(result.stopped.length, "repository", "repositories")}: ${result.stopped.map((s) => `${s.repository}: ${s.error}`).join("; ")}`);
 }
 
 /** `work: false`: this process only queues (the others run the jobs) */
@@ -116,7 +117,7 @@ export async function startRetentionQueue(setup: { database: "postgres" | "pglit
     // process, and only a person can resume it now
     const { prisma } = await setup.deps();
     const orphaned = await prisma.retentionPlan.updateMany({ where: { status: "executing" }, data: { status: "partial", finishedAt: new Date(), runner: null, runnerUntil: null } });
-    if (orphaned.count) console.warn(`[retention] ${orphaned.count} plan execution(s) stopped with the last process were marked partial; execute them again to resume`);
+    if (orphaned.count) console.warn(`[retention] ${plural(orphaned.count, "plan execution")} stopped with the last process were marked partial; execute them again to resume`);
   }
   return retentionQueue(setup.deps);
 }

@@ -8,6 +8,7 @@
  * the environment is not protected (mayAutoExecute); even then it goes through `autoExecute`, the
  * execution path's own entry, which this file does not have (it cannot delete: plan-imports.test.ts).
  */
+import { plural } from "@/lib/plural";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { ruleLabel } from "./plan";
 import { retentionPolicyOf } from "./plan-load";
@@ -115,7 +116,7 @@ function planEvent(plan: StoredPlan, autoExecute: boolean): RetentionPlanEvent {
       page: `/retention?environment=${encodeURIComponent(plan.environment)}&plan=${plan.id}`,
     },
     items: plan.items.slice(0, ITEMS_IN_WEBHOOK),
-    message: `Retention plan for ${plan.environment}: ${plan.items.length} tag(s)/manifest(s) would be deleted (${mib} MiB), ${plan.protected.length} protected; ${autoExecute ? "it will be executed automatically (autoExecute)" : "review it and execute it by quoting its hash"}`,
+    message: `Retention plan for ${plan.environment}: ${plural(plan.items.length, "tag or manifest", "tags or manifests")} would be deleted (${mib} MiB), ${plan.protected.length} protected; ${autoExecute ? "it will be executed automatically (autoExecute)" : "review it and execute it by quoting its hash"}`,
     source: "dockmaster",
   };
 }

@@ -1,5 +1,6 @@
 "use server";
 
+import { plural } from "@/lib/plural";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { defineAction } from "@/lib/auth/action";
@@ -25,7 +26,7 @@ export const executePlanAction = defineAction({
     }
     const started = await startPlanExecution(await startDeps(), principal, input.id, input.hash);
     revalidatePath("/retention");
-    return { message: `Executing ${started.items} planned deletion(s); each is checked against the registry and the protections right before it runs.` };
+    return { message: `Executing ${plural(started.items, "planned deletion")}; each is checked against the registry and the protections right before it runs.` };
   },
 });
 
