@@ -4,7 +4,7 @@ import { writeAudit } from "@/lib/audit/log";
 import type { LdapConfig } from "./identity-config";
 import { authenticateLdap, LDAP_DENIED, type LdapIdentity } from "./ldap";
 import { MAX_PASSWORD_LENGTH } from "./password";
-import { beginAttempt, recordFailure, recordSuccess, throttledMessage } from "./throttle";
+import { beginAttempt, recordFailure, recordSuccess, releaseAttempt, throttledMessage } from "./throttle";
 
 const credentials = z.object({ username: z.string().trim().min(1).max(256), password: z.string().max(MAX_PASSWORD_LENGTH) });
 
@@ -36,6 +36,7 @@ export async function signInWithLdap(prisma: PrismaClient, cfg: LdapConfig | und
   if (!outcome.ok && outcome.kind === "unavailable") {
     // The operator's problem, not the person's: the log and the audit row carry the cause.
     console.warn(`[dockmaster] LDAP sign-in: ${outcome.message}`);
+    await releaseAttempt(prisma, throttleKey, ip);
     await audit("failure", { reason: "directory unavailable", error: outcome.message });
     throw new Error(outcome.message);
   }

@@ -154,7 +154,8 @@ export async function authenticateLdap(cfg: LdapConfig, username: string, passwo
       if (entry && first(entry, "pwdAccountLockedTime")) return { ok: false, kind: "denied", reason: "account locked" };
       return { ok: false, kind: "denied", reason: cfg.bindDN ? "wrong password" : "wrong password or unknown user" };
     }
-    entry = (await readSelf(client, cfg, dn)) ?? entry;
+    // Direct bind has no entry yet: read it as the person (search-then-bind read it already).
+    entry ??= await readSelf(client, cfg, dn);
     // Groups with the service account's rights when there is one: people often cannot read groups.
     if (cfg.bindDN) await client.bind(cfg.bindDN, bindPassword(cfg));
     const groups = await readGroups(client, cfg, dn, name);
