@@ -69,7 +69,7 @@ test("an admin by group signs in with the directory and manages users; group gra
   await ldapSignIn(page, "alice", ALICE.password);
   await expect(page.getByTestId("current-user")).toHaveText(ALICE.mail);
   await expect(page.getByTestId("current-roles")).toContainText("admin");
-  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Settings" }).click();
   await expect(page).toHaveURL(/\/settings/);
   await expect(page.getByTestId("forbidden")).toHaveCount(0);
   await page.goto(at("/settings/users"));
