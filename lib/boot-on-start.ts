@@ -1,5 +1,6 @@
 import { auditSenders } from "./audit/forward/sinks";
 import { startAuditForwarding } from "./audit/forward/runner";
+import { startGroupRefresh } from "./auth/ldap-refresh";
 import { promotionDeps } from "./promotion/default-deps";
 import { failInterruptedPromotions } from "./promotion/recover";
 import { releaseDuePromotions } from "./promotion/scheduled";
@@ -26,6 +27,9 @@ try {
   // missing HMAC secret stops the start, like any other configuration error
   const senders = auditSenders(runtime.config.audit?.forward ?? []);
   if (senders.size && process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") startAuditForwarding(prisma, senders);
+  // LDAP groups between sign-ins (auth.ldap.groupRefreshMinutes): roles follow the directory while sessions live on
+  const ldap = runtime.config.auth?.ldap;
+  if (ldap?.groupRefreshMinutes && process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") startGroupRefresh(prisma, { ...ldap, groupRefreshMinutes: ldap.groupRefreshMinutes });
   const { startProbeScheduler } = await import("./probe/service");
   await startProbeScheduler({
     prisma,

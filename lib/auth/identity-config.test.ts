@@ -17,6 +17,7 @@ describe("auth.ldap in dockmaster.yaml", () => {
     expect(() => parse(ldap(base + "    caFile: /nonexistent/ca.pem\n"))).toThrow(/dockmaster\.yaml:8: auth\.ldap\.caFile: cannot be read: ENOENT/);
     expect(() => parse(ldap(base.replace("ldap://", "ldaps://") + "    startTLS: true\n"))).toThrow(/dockmaster\.yaml:8: auth\.ldap\.startTLS: applies to ldap:\/\/ URLs only/);
     expect(() => parse(ldap("    url: ldap://ldap.example.com\n    userBase: ou=people,dc=example,dc=com\n"))).toThrow(/auth\.ldap\.bindDN: is required to search userBase/);
+    expect(() => parse(ldap("    url: ldap://ldap.example.com\n    userDN: uid={username},dc=x\n    groupRefreshMinutes: 10\n"))).toThrow("dockmaster.yaml:6: auth.ldap.groupRefreshMinutes: needs bindDN: the refresh reads groups with the service account");
   });
 
   it("a bindPassword variable missing from the environment stops start-up, naming the line", () => {

@@ -168,3 +168,29 @@ export async function authenticateLdap(cfg: LdapConfig, username: string, passwo
     await client.unbind().catch(() => undefined);
   }
 }
+
+export type GroupLookup = { found: true; groups: string[] } | { found: false } | { found: null; message: string };
+
+/**
+ * The groups the directory holds now for the account with this email, read with the service account
+ * (the periodic refresh, ./ldap-refresh.ts): no password is involved. found: false when no entry
+ * (or more than one) carries the email; found: null when the directory cannot answer.
+ */
+export async function lookupDirectoryGroups(cfg: LdapConfig, email: string): Promise<GroupLookup> {
+  const client = clientFor(cfg);
+  try {
+    if (cfg.startTLS) await client.startTLS({ ...tlsSettings(cfg), host: new URL(cfg.url).hostname });
+    await client.bind(cfg.bindDN!, bindPassword(cfg)).catch((err) => {
+      if (err instanceof InvalidCredentialsError) throw new Unavailable(`the service account ${cfg.bindDN} was refused (check bindDN and bindPassword)`);
+      throw err;
+    });
+    const { searchEntries } = await client.search(cfg.userBase!, { scope: "sub", filter: `(${cfg.emailAttribute}=${filterValue(email)})`, sizeLimit: 2, attributes: ["uid"] });
+    if (searchEntries.length !== 1) return { found: false };
+    const entry = searchEntries[0]!;
+    return { found: true, groups: await readGroups(client, cfg, entry.dn, first(entry, "uid") ?? "") };
+  } catch (err) {
+    return { found: null, message: unavailableMessage(cfg, err instanceof Unavailable ? err.message : describeFailure(err)) };
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+}
