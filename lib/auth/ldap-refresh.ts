@@ -3,7 +3,7 @@ import { writeAudit } from "@/lib/audit/log";
 import type { LdapConfig } from "./identity-config";
 import { lookupDirectoryGroups } from "./ldap";
 
-export interface GroupRefreshResult {
+interface GroupRefreshResult {
   checked: number;
   changed: number;
   /** the directory could not answer: nothing was changed after that point */

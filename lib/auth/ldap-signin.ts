@@ -8,7 +8,7 @@ import { beginAttempt, recordFailure, recordSuccess, releaseAttempt, throttledMe
 
 const credentials = z.object({ username: z.string().trim().min(1).max(256), password: z.string().max(MAX_PASSWORD_LENGTH) });
 
-export const LDAP_NOT_CONFIGURED = "Directory sign-in is not configured.";
+const LDAP_NOT_CONFIGURED = "Directory sign-in is not configured.";
 
 /**
  * The LDAP sign-in form's check (next-auth provider "ldap", ./options.ts): throttled like password

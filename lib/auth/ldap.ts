@@ -20,9 +20,9 @@ export interface LdapIdentity {
   groups: string[];
 }
 
-export type DeniedReason = "empty password" | "wrong password" | "wrong password or unknown user" | "unknown user" | "ambiguous user" | "account locked" | "no email";
+type DeniedReason = "empty password" | "wrong password" | "wrong password or unknown user" | "unknown user" | "ambiguous user" | "account locked" | "no email";
 
-export type LdapOutcome =
+type LdapOutcome =
   | { ok: true; identity: LdapIdentity }
   | { ok: false; kind: "denied"; reason: DeniedReason }
   | { ok: false; kind: "unavailable"; message: string };
@@ -30,17 +30,17 @@ export type LdapOutcome =
 export const LDAP_DENIED = "Wrong username or password.";
 
 /** What the sign-in form shows when the directory itself is the problem. */
-export function unavailableMessage(cfg: Pick<LdapConfig, "url">, cause: string): string {
+function unavailableMessage(cfg: Pick<LdapConfig, "url">, cause: string): string {
   return `The directory (${cfg.url}) cannot be reached: ${cause}; local accounts and the break-glass account still sign in.`;
 }
 
 /** A filter value typed by a person: "*)(uid=*" must match nothing but itself (RFC 4515). */
-export function filterValue(value: string): string {
+function filterValue(value: string): string {
   return escapeFilter`${value}`;
 }
 
 /** An attribute value placed into a DN (RFC 4514), so a username cannot add RDNs or change the base. */
-export function dnValue(value: string): string {
+function dnValue(value: string): string {
   return value
     .replace(/[\\,+"<>;=]/g, (c) => `\\${c}`)
     .replace(/\0/g, "\\00")
@@ -169,7 +169,7 @@ export async function authenticateLdap(cfg: LdapConfig, username: string, passwo
   }
 }
 
-export type GroupLookup = { found: true; groups: string[] } | { found: false } | { found: null; message: string };
+type GroupLookup = { found: true; groups: string[] } | { found: false } | { found: null; message: string };
 
 /**
  * The groups the directory holds now for the account with this email, read with the service account
