@@ -92,6 +92,12 @@ function clientFor(cfg: LdapConfig): Client {
   return new Client({ url: cfg.url, timeout: cfg.timeoutMs, connectTimeout: cfg.timeoutMs, tlsOptions, strictDN: false });
 }
 
+/** StartTLS before anything else is sent (auth.ldap.startTLS). */
+async function upgrade(client: Client, cfg: LdapConfig): Promise<void> {
+  // host: ldapts would otherwise check the certificate against "localhost", not the URL's host
+  if (cfg.startTLS) await client.startTLS({ ...tlsSettings(cfg), host: new URL(cfg.url).hostname });
+}
+
 async function findUser(client: Client, cfg: LdapConfig, username: string): Promise<Entry[]> {
   await client.bind(cfg.bindDN!, bindPassword(cfg)).catch((err) => {
     if (err instanceof InvalidCredentialsError) throw new Unavailable(`the service account ${cfg.bindDN} was refused (check bindDN and bindPassword)`);
@@ -132,8 +138,7 @@ export async function authenticateLdap(cfg: LdapConfig, username: string, passwo
   if (!name) return { ok: false, kind: "denied", reason: "unknown user" };
   const client = clientFor(cfg);
   try {
-    if (cfg.startTLS) // host: ldapts would otherwise check the certificate against "localhost", not the URL's host
-    await client.startTLS({ ...tlsSettings(cfg), host: new URL(cfg.url).hostname });
+    await upgrade(client, cfg);
     let dn: string;
     let entry: Entry | undefined;
     if (cfg.bindDN) {
@@ -179,7 +184,7 @@ type GroupLookup = { found: true; groups: string[] } | { found: false } | { foun
 export async function lookupDirectoryGroups(cfg: LdapConfig, email: string): Promise<GroupLookup> {
   const client = clientFor(cfg);
   try {
-    if (cfg.startTLS) await client.startTLS({ ...tlsSettings(cfg), host: new URL(cfg.url).hostname });
+    await upgrade(client, cfg);
     await client.bind(cfg.bindDN!, bindPassword(cfg)).catch((err) => {
       if (err instanceof InvalidCredentialsError) throw new Unavailable(`the service account ${cfg.bindDN} was refused (check bindDN and bindPassword)`);
       throw err;
