@@ -1,5 +1,6 @@
 import { auditSenders } from "./audit/forward/sinks";
 import { startAuditForwarding } from "./audit/forward/runner";
+import { startGroupRefresh } from "./auth/ldap-refresh";
 import { promotionDeps } from "./promotion/default-deps";
 import { failInterruptedPromotions } from "./promotion/recover";
 import { releaseDuePromotions } from "./promotion/scheduled";
@@ -34,6 +35,9 @@ try {
   if (senders.size && process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") startAuditForwarding(prisma, senders);
   // retention plan executions: a pg-boss job per plan on PostgreSQL, in-process on the embedded database
   if (process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") await startRetentionQueue({ database: runtime.db.kind, url: process.env.DATABASE_URL, deps: executionDeps });
+  // LDAP groups between sign-ins (auth.ldap.groupRefreshMinutes): roles follow the directory while sessions live on
+  const ldap = runtime.config.auth?.ldap;
+  if (ldap?.groupRefreshMinutes && process.env.DOCKMASTER_DISABLE_SCHEDULER !== "1") startGroupRefresh(prisma, { ...ldap, groupRefreshMinutes: ldap.groupRefreshMinutes });
   const { startProbeScheduler } = await import("./probe/service");
   await startProbeScheduler({
     prisma,

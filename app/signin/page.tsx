@@ -1,10 +1,11 @@
 import { redirect } from "next/navigation";
 import { CenteredCard } from "@/components/auth/centered-card";
+import { LdapSignInForm } from "@/components/auth/ldap-sign-in-form";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { setupRequired } from "@/lib/auth/bootstrap";
 import { safeCallbackPath } from "@/lib/auth/origin";
 import { currentPrincipal } from "@/lib/auth/session";
-import { getPrisma } from "@/lib/runtime";
+import { getPrisma, getRuntime } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
@@ -16,8 +17,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const callbackUrl = safeCallbackPath(sp.callbackUrl);
   if (await currentPrincipal()) redirect(callbackUrl);
   const initialError = sp.error ? (sp.error === "CredentialsSignin" ? "Wrong email or password." : sp.error) : undefined;
+  const ldap = (await getRuntime()).config.auth?.ldap;
   return (
     <CenteredCard title="Sign in" subtitle="Use your Dockmaster account.">
+      {ldap && (
+        <div className="mb-6 border-b border-slate-200 pb-6">
+          <LdapSignInForm name={ldap.name} callbackUrl={callbackUrl} />
+        </div>
+      )}
       <SignInForm callbackUrl={callbackUrl} initialError={initialError} />
     </CenteredCard>
   );

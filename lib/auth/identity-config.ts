@@ -15,6 +15,7 @@
  *       userFilter: "(uid={username})"
  *       groupBase: ou=groups,dc=example,dc=com
  *       groupFilter: "(member={dn})"
+ *       groupRefreshMinutes: 15   # optional: re-read groups between sign-ins
  *   access:
  *     - { group: platform-admins, role: admin }
  *     - { group: team-a-release, role: approver, environment: prod }
@@ -55,11 +56,14 @@ const ldapConfig = z
     groupFilter: z.string().default("(member={dn})"),
     groupNameAttribute: z.string().min(1).default("cn"),
     timeoutMs: z.number().int().min(500).max(60_000).default(5000),
+    /** re-read every LDAP account's groups this often with the service account (sessions outlive sign-in) */
+    groupRefreshMinutes: z.number().int().min(1).max(1440).optional(),
   })
   .superRefine((l, ctx) => {
     if (!l.userDN && !l.userBase) ctx.addIssue({ code: "custom", path: ["userBase"], message: "is required unless userDN binds as the user directly" });
     if (l.bindDN && !l.bindPassword) ctx.addIssue({ code: "custom", path: ["bindPassword"], message: "is required with bindDN" });
     if (!l.bindDN && l.userBase && !l.userDN) ctx.addIssue({ code: "custom", path: ["bindDN"], message: "is required to search userBase (or give userDN to bind as the user)" });
+    if (l.groupRefreshMinutes && !l.bindDN) ctx.addIssue({ code: "custom", path: ["groupRefreshMinutes"], message: "needs bindDN: the refresh reads groups with the service account" });
     if (l.startTLS && URL.canParse(l.url) && new URL(l.url).protocol === "ldaps:") ctx.addIssue({ code: "custom", path: ["startTLS"], message: "applies to ldap:// URLs only (ldaps:// is TLS from the start)" });
   })
   .transform((l, ctx) => {

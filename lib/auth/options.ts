@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getPrisma } from "@/lib/runtime";
+import { getPrisma, getRuntime } from "@/lib/runtime";
 import { endSessionsOnSignOut } from "./account";
 import { clientIpFrom } from "./request";
+import { signInWithLdap } from "./ldap-signin";
 import { signInWithPassword } from "./signin";
 
 /**
@@ -43,11 +44,18 @@ export async function getAuthOptions(): Promise<AuthOptions> {
       CredentialsProvider({
         name: "Dockmaster account",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: async (raw, req) => signInWithPassword(await getPrisma(), raw, ipOf(req?.headers ?? {})),
+        authorize: async (raw, req) => signInWithPassword(await getPrisma(), raw, ipOf(req?.headers ?? {}), (await getRuntime()).config.auth),
+      }),
+      // Directory sign-in (auth.ldap): its own form on the sign-in page; refused when not configured.
+      CredentialsProvider({
+        id: "ldap",
+        name: "Directory account",
+        credentials: { username: { label: "Username", type: "text" }, password: { label: "Password", type: "password" } },
+        authorize: async (raw, req) => signInWithLdap(await getPrisma(), (await getRuntime()).config.auth?.ldap, raw, ipOf(req?.headers ?? {})),
       }),
     ],
     callbacks: {
-      // At sign-in `user` is what signInWithPassword returned; afterwards the claims stay as issued.
+      // At sign-in `user` is what signInWithPassword or signInWithLdap returned; afterwards the claims stay as issued.
       jwt({ token, user }) {
         if (user) token.sessionVersion = (user as { sessionVersion?: number }).sessionVersion;
         return token;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
 import { MAX_PASSWORD_LENGTH, verifyPassword } from "./password";
+import { passwordSignInAllowed, type PasswordSignInSettings } from "./password-signin-policy";
 import { beginAttempt, recordFailure, recordSuccess, throttledMessage } from "./throttle";
 import { normalizeEmail } from "./users";
 
@@ -10,10 +11,15 @@ const credentials = z.object({ email: z.string().trim().min(1).max(320), passwor
 export const SIGNIN_FAILED = "Wrong email or password.";
 
 /** The user a sign-in form names, if the password is right; throws the message the form shows otherwise. */
-export async function signInWithPassword(prisma: PrismaClient, raw: unknown, ip: string | null) {
+export async function signInWithPassword(prisma: PrismaClient, raw: unknown, ip: string | null, settings?: PasswordSignInSettings) {
   const parsed = credentials.safeParse(raw);
   if (!parsed.success) throw new Error(SIGNIN_FAILED);
   const email = normalizeEmail(parsed.data.email);
+  if (!passwordSignInAllowed(email, settings)) {
+    // Same answer as a wrong password: the form must not reveal which accounts exist.
+    await writeAudit(prisma, { actor: { email }, action: "auth.signin", outcome: "denied", sourceIp: ip, detail: { reason: "local sign-in disabled (auth.local: false)" } });
+    throw new Error(SIGNIN_FAILED);
+  }
 
   // Claim the check before making it: parallel guesses must not all pass a "not locked yet" test.
   const attempt = await beginAttempt(prisma, email, ip);

@@ -68,6 +68,14 @@ async function giveBack(db: Db, keys: string[]) {
   for (const key of keys) await db.$executeRawUnsafe(`UPDATE "LoginThrottle" SET "failures" = GREATEST("failures" - 1, 0) WHERE "key" = $1`, key);
 }
 
+/**
+ * The check could not be made (the directory was unreachable): both claims are given back, so an
+ * outage does not lock people out once it is over, and no earlier failure is forgotten.
+ */
+export async function releaseAttempt(db: Db, email: string, ip: string | null, policy = defaultThrottle) {
+  await giveBack(db, throttleKeys(email, ip, policy).map((k) => k.key));
+}
+
 /** The check failed: its claim stays counted, and a key at its limit is locked. */
 export async function recordFailure(db: Db, email: string, ip: string | null, policy = defaultThrottle, now = new Date()) {
   for (const { key, max } of throttleKeys(email, ip, policy)) {

@@ -95,19 +95,26 @@ export async function setUserDisabled(prisma: PrismaClient, ctx: ActorContext, u
   });
 }
 
+/**
+ * Every account with its stored grants and, read-only, the grants its directory groups earn under
+ * the running `access:` rules (groupGrants: what every request computes too).
+ */
 export async function listUsers(prisma: PrismaClient) {
-  return prisma.user.findMany({
+  const users = await prisma.user.findMany({
     orderBy: { email: "asc" },
     select: {
       id: true,
       email: true,
       name: true,
       disabled: true,
+      authSource: true,
+      groups: true,
       createdAt: true,
       lastSignInAt: true,
       grants: { select: { id: true, role: true, environment: { select: { id: true, name: true } } } },
     },
   });
+  return users.map((u) => ({ ...u, groupGrants: groupGrants(u.groups) }));
 }
 
 type LoadedGrants = { email: string; name: string | null; grants: Grant[] };

@@ -18,22 +18,26 @@ export function approvalRequirement(policy: GateConfig, isProtected: boolean): {
 }
 
 /**
- * Who belongs to an approval group of an environment. Today: the members listed in dockmaster.yaml
- * plus those an admin added in the UI. This is the seam for an identity provider's groups later:
- * another GroupDirectory, passed in PromotionDeps.groups.
+ * Who belongs to an approval group of an environment: the members listed in dockmaster.yaml, those
+ * an admin added in the UI, and every enabled account whose identity provider or directory groups
+ * (User.groups, refreshed at each sign-in) include a group of that name, compared case-insensitively
+ * like the access: rules. Another GroupDirectory can be passed in PromotionDeps.groups.
  */
 export interface GroupDirectory {
   members(environment: string, group: string): Promise<string[]>;
 }
 
-/** Members from the environment's policy (dockmaster.yaml, read-only) and from ApprovalGroupMember rows (the UI). */
-export function configAndUiDirectory(prisma: Pick<PrismaClient, "environment" | "approvalGroupMember">): GroupDirectory {
+export function configAndUiDirectory(prisma: Pick<PrismaClient, "environment" | "approvalGroupMember" | "$queryRawUnsafe">): GroupDirectory {
   return {
     async members(environment, group) {
       const env = await prisma.environment.findUnique({ where: { name: environment }, select: { policy: true } });
       const fromConfig = configuredGroups(env?.policy as GateConfig | null).find((g) => g.name === group)?.members ?? [];
       const fromUi = await prisma.approvalGroupMember.findMany({ where: { environment, groupName: group }, select: { userEmail: true } });
-      return [...fromConfig, ...fromUi.map((m) => m.userEmail)].map((e) => e.toLowerCase());
+      const fromDirectory = await prisma.$queryRawUnsafe<{ email: string }[]>(
+        `SELECT "email" FROM "User" WHERE NOT "disabled" AND EXISTS (SELECT 1 FROM unnest("groups") AS g WHERE lower(g) = lower($1))`,
+        group,
+      );
+      return [...new Set([...fromConfig, ...fromUi.map((m) => m.userEmail), ...fromDirectory.map((u) => u.email)].map((e) => e.toLowerCase()))];
     },
   };
 }

@@ -94,7 +94,8 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
-export async function startSlapd(users: LdapUser[], o: { tls?: LoopbackCertificate } = {}): Promise<RunningSlapd> {
+/** tls: LDAPS with that certificate; with startTLS too, plain ldap:// that clients upgrade with StartTLS. */
+export async function startSlapd(users: LdapUser[], o: { tls?: LoopbackCertificate; startTLS?: boolean } = {}): Promise<RunningSlapd> {
   const dir = makeTempDir("slapd");
   fs.mkdirSync(path.join(dir, "db"));
   let tlsFiles: { cert: string; key: string } | undefined;
@@ -113,7 +114,7 @@ export async function startSlapd(users: LdapUser[], o: { tls?: LoopbackCertifica
     throw new Error(`slapadd failed: ${added.stderr}`);
   }
   const port = await freePort();
-  const url = `${o.tls ? "ldaps" : "ldap"}://127.0.0.1:${port}`;
+  const url = `${o.tls && !o.startTLS ? "ldaps" : "ldap"}://127.0.0.1:${port}`;
   const log = path.join(dir, "slapd.log");
   const fd = fs.openSync(log, "a");
   // -d 0: stay in the foreground (the watchdog owns it) without debug output

@@ -42,9 +42,10 @@ export default async function UsersPage() {
                 <td>
                   <div className="font-medium">{u.email}</div>
                   <div className="text-xs text-slate-500">{u.name}</div>
+                  {u.authSource !== "local" && <div className="text-xs text-slate-500">signs in with {u.authSource.toUpperCase()}</div>}
                 </td>
                 <td className="space-y-1">
-                  {u.grants.length === 0 && <span className="text-xs text-slate-500">none</span>}
+                  {u.grants.length === 0 && u.groupGrants.length === 0 && <span className="text-xs text-slate-500">none</span>}
                   {u.grants.map((g) => (
                     <div key={g.id} className="flex items-center gap-2">
                       <Badge tone={g.role === "admin" ? "red" : g.role === "approver" ? "amber" : "sky"}>
@@ -52,6 +53,16 @@ export default async function UsersPage() {
                         {g.environment ? `@${g.environment.name}` : ""}
                       </Badge>
                       <HiddenFieldsButton action={revokeGrantAction} fields={{ grantId: g.id }} label="Revoke" />
+                    </div>
+                  ))}
+                  {/* Read-only: these follow the directory's groups and dockmaster.yaml access:, not this page. */}
+                  {u.groupGrants.map((g) => (
+                    <div key={`${g.group}:${g.role}:${g.environment ?? ""}`} className="flex items-center gap-2" data-testid="group-grant">
+                      <Badge tone={g.role === "admin" ? "red" : g.role === "approver" ? "amber" : "sky"}>
+                        {g.role}
+                        {g.environment ? `@${g.environment}` : ""}
+                      </Badge>
+                      <span className="text-xs text-slate-500">from group {g.group}</span>
                     </div>
                   ))}
                 </td>
