@@ -60,7 +60,7 @@ export function oidcProvider(cfg: OidcConfig): OAuthConfig<Claims> {
   };
 }
 
-const holder = globalThis as unknown as { __dmOidcChecked?: Map<string, number>; __dmOidcUserinfo?: Map<string, Promise<string | undefined>> };
+const holder = globalThis as unknown as { __dmOidcChecked?: Map<string, number>; __dmOidcUserinfo?: Map<string, Promise<string>> };
 const checked = (holder.__dmOidcChecked ??= new Map());
 
 const keyOf = (accessToken: string) => createHash("sha256").update(accessToken).digest("base64url");
@@ -85,17 +85,21 @@ async function userinfoEndpoint(cfg: OidcConfig): Promise<string> {
   const cache = (holder.__dmOidcUserinfo ??= new Map());
   let found = cache.get(cfg.issuer);
   if (!found) {
-    found = fetch(`${cfg.issuer}/.well-known/openid-configuration`, { dispatcher: dispatcherFor(cfg), signal: AbortSignal.timeout(cfg.timeoutMs) })
-      .then(async (r) => (r.ok ? ((await r.json()) as { userinfo_endpoint?: string }).userinfo_endpoint : undefined))
-      .catch(() => undefined);
+    const url = `${cfg.issuer}/.well-known/openid-configuration`;
+    found = fetch(url, { dispatcher: dispatcherFor(cfg), signal: AbortSignal.timeout(cfg.timeoutMs) }).then(async (r) => {
+      if (!r.ok) throw new Error(`${url} answered ${r.status}`);
+      const endpoint = ((await r.json()) as { userinfo_endpoint?: string }).userinfo_endpoint;
+      if (!endpoint) throw new Error(`no userinfo_endpoint in ${url}`);
+      return endpoint;
+    });
     cache.set(cfg.issuer, found);
   }
-  const endpoint = await found;
-  if (!endpoint) {
+  // A failed discovery is not remembered: the next request asks again.
+  return found.catch((err: Error) => {
     cache.delete(cfg.issuer);
-    throw new Error(`no userinfo_endpoint in ${cfg.issuer}/.well-known/openid-configuration`);
-  }
-  return endpoint;
+    const cause = (err.cause as Error | undefined)?.message;
+    throw new Error(cause ? `${err.message} (${cause})` : err.message);
+  });
 }
 
 /**
