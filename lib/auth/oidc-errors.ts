@@ -15,7 +15,7 @@ export function recordOidcError(code: string, metadata: unknown): string {
   return detail;
 }
 
-export function recentOidcError(now = Date.now()): string | undefined {
+function recentOidcError(now = Date.now()): string | undefined {
   const e = holder.__dmOidcError;
   return e && now - e.at < SHOWN_FOR_MS ? e.message : undefined;
 }

@@ -21,7 +21,7 @@ import type { OidcConfig } from "./oidc-config";
 
 export const OIDC_PROVIDER_ID = "oidc";
 
-export function oidcClientSecret(cfg: OidcConfig): string {
+function oidcClientSecret(cfg: OidcConfig): string {
   const name = envRefName(cfg.clientSecret);
   const value = name ? process.env[name] : undefined;
   // Start-up already checks the reference resolves (lib/config/load.ts); this is the belt to its braces.

@@ -11,7 +11,7 @@ export const SIGNIN_FAILED = "Wrong email or password.";
 export const LOCAL_SIGNIN_OFF = "Password sign-in is turned off here (auth.local: false): use single sign-on.";
 
 /** dockmaster.yaml auth.local and auth.breakGlass */
-export interface PasswordPolicy {
+interface PasswordPolicy {
   local: boolean;
   breakGlass?: string;
 }

@@ -12,7 +12,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-prov
 import { listenOnLoopback } from "./loopback-server";
 import type { LoopbackCertificate } from "./tls-cert";
 
-export interface OidcAccount {
+interface OidcAccount {
   email: string;
   name?: string;
   groups: string[];
