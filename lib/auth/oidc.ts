@@ -12,7 +12,6 @@
  */
 import { createHash } from "node:crypto";
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import type { TokenSet } from "openid-client";
 import { Agent, fetch } from "undici";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { envRefName } from "@/lib/config/names";
@@ -47,10 +46,10 @@ export function oidcProvider(cfg: OidcConfig): OAuthConfig<Claims> {
       // Groups may be in the ID token or only at userinfo (many providers keep ID tokens small).
       async request({ tokens: params, client }) {
         // next-auth passes openid-client's TokenSet here, typed only as its parameters.
-        const tokens = params as TokenSet;
-        const idClaims = tokens.claims() as Claims;
+        const tokens = params as typeof params & { claims(): Claims };
+        const idClaims = tokens.claims();
         if (groupsFrom(idClaims, cfg.groupsClaim) && typeof idClaims.email === "string") return idClaims;
-        const userinfo = tokens.access_token && client.issuer.metadata.userinfo_endpoint ? ((await client.userinfo(tokens)) as Claims) : undefined;
+        const userinfo = tokens.access_token && client.issuer.metadata.userinfo_endpoint ? ((await client.userinfo(tokens as Parameters<typeof client.userinfo>[0])) as Claims) : undefined;
         return mergeClaims(idClaims, userinfo);
       },
     },
