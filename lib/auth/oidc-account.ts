@@ -51,10 +51,13 @@ export async function signInWithOidcClaims(prisma: PrismaClient, claims: Claims,
 
   const existing = await prisma.user.findUnique({ where: { email } });
   if (existing?.disabled) return refuse("This account is disabled.", "account disabled", existing.id);
-  const user = existing
-    ? await prisma.user.update({ where: { id: existing.id }, data: { groups, ...(name ? { name } : {}) } })
-    : // passwordHash "" never verifies (lib/auth/password.ts): the account has no password to guess.
-      await prisma.user.create({ data: { email, name, passwordHash: "", authSource: "oidc", groups } });
+  // upsert: two first sign-ins of one person at once (two tabs) must not collide on the email.
+  const user = await prisma.user.upsert({
+    where: { email },
+    update: { groups, ...(name ? { name } : {}) },
+    // passwordHash "" never verifies (lib/auth/password.ts): the account has no password to guess.
+    create: { email, name, passwordHash: "", authSource: "oidc", groups },
+  });
   await writeAudit(prisma, {
     actor: { id: user.id, email },
     action: "auth.signin",

@@ -3,8 +3,7 @@
  * one confidential client, PKCE required, accounts from an in-memory map the test can edit (remove
  * someone from a group, delete them), and oidc-provider's built-in login pages (devInteractions:
  * any password is accepted for a known login). The ID token carries only `sub` (the library's
- * default for the code flow), so email and groups come from userinfo, as with many real providers,
- * unless `groupsInIdToken` asks for them in the ID token too.
+ * default for the code flow), so email and groups come from userinfo, as with many real providers.
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -38,7 +37,7 @@ export interface TestOidcProvider {
   stop(): Promise<void>;
 }
 
-export async function startOidcProvider(options: { clients?: OidcClient[]; accounts?: Record<string, OidcAccount>; tls?: LoopbackCertificate; groupsInIdToken?: boolean }): Promise<TestOidcProvider> {
+export async function startOidcProvider(options: { clients?: OidcClient[]; accounts?: Record<string, OidcAccount>; tls?: LoopbackCertificate }): Promise<TestOidcProvider> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
   const serve = (req: IncomingMessage, res: ServerResponse) => handler(req, res);
   const server = options.tls ? createHttpsServer({ key: options.tls.keyPem, cert: options.tls.certPem }, serve) : createHttpServer(serve);
@@ -58,7 +57,6 @@ export async function startOidcProvider(options: { clients?: OidcClient[]; accou
     pkce: { methods: ["S256"], required: () => true },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
     features: { devInteractions: { enabled: true } },
-    conformIdTokenClaims: !options.groupsInIdToken,
     cookies: { keys: ["dockmaster-test-oidc-cookie-key"] },
     async findAccount(_ctx: KoaContextWithOIDC, id: string) {
       if (!accounts.has(id)) return undefined;
