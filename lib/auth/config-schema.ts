@@ -24,6 +24,6 @@ export const authConfig = z
   })
   .superRefine(checkSignIn);
 
-
+export type AuthConfig = z.output<typeof authConfig>;
 export type TokenSettings = z.output<typeof tokensConfig>;
 export const defaultTokenSettings: TokenSettings = { maxDays: DEFAULT_TOKEN_MAX_DAYS };

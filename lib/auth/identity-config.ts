@@ -23,6 +23,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ENV_REF } from "@/lib/config/names";
+import { oidcConfig } from "./oidc-config";
 import { roles } from "./policy";
 
 export const accessRule = z.strictObject({
@@ -82,11 +83,15 @@ export const signInFields = {
   /** the one account that may still sign in with a password when local is false */
   breakGlass: z.email().optional(),
   ldap: ldapConfig.optional(),
+  /** OpenID Connect sign-in: ./oidc-config.ts */
+  oidc: oidcConfig.optional(),
 };
 
-export function checkSignIn(a: { local: boolean; breakGlass?: string; ldap?: unknown }, ctx: z.RefinementCtx): void {
+export function checkSignIn(a: { local: boolean; breakGlass?: string; ldap?: unknown; oidc?: unknown }, ctx: z.RefinementCtx): void {
   if (!a.local && !a.breakGlass) ctx.addIssue({ code: "custom", path: ["breakGlass"], message: "is required when local is false: without it nobody could sign in when the directory is down" });
-  if (!a.local && !a.ldap) ctx.addIssue({ code: "custom", path: ["local"], message: "false leaves no way to sign in but the break-glass account: configure ldap" });
+  if (!a.local && !a.ldap && !a.oidc) ctx.addIssue({ code: "custom", path: ["local"], message: "false leaves no way to sign in but the break-glass account: configure ldap or oidc" });
 }
 
 export type AccessRule = z.output<typeof accessRule>;
+
+export type LdapConfig = z.output<typeof ldapConfig>;
