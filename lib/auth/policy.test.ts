@@ -161,7 +161,7 @@ describe("permission policy", () => {
     });
 
     it("still refuses with the plain reason", () => {
-      expect(decide(prodApprover, "registry.view", artifact({}, []))).toEqual({ allowed: false, reason: "no role grants registry.view" });
+      expect(decide(prodApprover, "registry.view", artifact({}, []))).toEqual({ allowed: false, reason: "no role grants registry.view", message: "You need the viewer role (or higher) for all environments to view registries." });
     });
   });
 

@@ -69,6 +69,6 @@ describe.each(dbKinds)("OIDC accounts and local:false on %s", (kind) => {
     await expect(signInWithPassword(db.prisma, { email: "root@x.io", password: "wrong" }, null, policy)).rejects.toThrow(SIGNIN_FAILED);
     await expect(signInWithPassword(db.prisma, { email: "dev@x.io", password: "a local password" }, null, { local: true })).resolves.toMatchObject({ email: "dev@x.io" });
     const denied = await db.prisma.auditEvent.findFirst({ where: { action: "auth.signin", actorEmail: "dev@x.io", outcome: "denied" } });
-    expect(denied?.detail).toEqual({ reason: "local sign-in disabled" });
+    expect(denied?.detail).toEqual({ reason: "local sign-in disabled (auth.local: false)" });
   });
 });
