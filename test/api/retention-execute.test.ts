@@ -83,7 +83,7 @@ describe("POST /api/v1/retention/plans/{id}/execute", () => {
       as(who);
       const res = await execute(p.id, { hash: p.hash });
       expect(res.status).toBe(403);
-      expect((await res.json()).error).toContain("retention.execute");
+      expect((await res.json()).error).toContain("You need the admin role in environment dev to execute retention plans.");
     }
     session.current = null;
     expect((await execute(p.id, { hash: p.hash })).status).toBe(401);
@@ -157,7 +157,7 @@ describe("the confirm form and its server action", () => {
     const html = renderToStaticMarkup(createElement(ExecutePlanForm, { action: async () => ({ status: "idle" as const }), planId: "p1", hash, items: 3, environment: "dev" }));
     expect(html).toContain("Type 0123456789ab (the start of the plan&#x27;s hash) to confirm");
     expect(html).toContain(`name="hash" value="${hash}"`);
-    expect(html).toContain("Delete 3 item(s) in dev");
+    expect(html).toContain("Delete 3 items in dev");
   });
 
   it("refuses a wrong confirmation on the field, and starts the plan with the right one", async () => {
@@ -168,10 +168,10 @@ describe("the confirm form and its server action", () => {
     expect(wrong).toMatchObject({ status: "error", fieldErrors: { confirm: [expect.stringContaining("first 12 characters")] } });
     expect((await prisma.retentionPlan.findUniqueOrThrow({ where: { id: p.id } })).status).toBe("planned");
     as(users.developer);
-    expect(await executePlanAction(undefined, form({ id: p.id, hash: p.hash, confirm: p.hash.slice(0, 12) }))).toMatchObject({ status: "error", message: expect.stringContaining("Not allowed") });
+    expect(await executePlanAction(undefined, form({ id: p.id, hash: p.hash, confirm: p.hash.slice(0, 12) }))).toMatchObject({ status: "error", message: expect.stringContaining("to execute retention plans") });
     as(users.admin);
     const ok = await executePlanAction(undefined, form({ id: p.id, hash: p.hash, confirm: p.hash.slice(0, 12).toUpperCase() }));
-    expect(ok).toMatchObject({ status: "ok", message: expect.stringContaining("Executing 1 planned deletion(s)") });
+    expect(ok).toMatchObject({ status: "ok", message: expect.stringContaining("Executing 1 planned deletion;") });
     await drained();
     expect((await prisma.retentionPlan.findUniqueOrThrow({ where: { id: p.id } })).status).toBe("executed");
   });

@@ -63,10 +63,10 @@ describe("export routes", () => {
     const refused = await get(drift, "/api/v1/exports/drift", tokens.nobody);
     expect(refused.status).toBe(403);
     expect(refused.headers.get("content-disposition")).toBeNull();
-    expect((await refused.json()).error).toMatch(/replication\.view/);
+    expect((await refused.json()).error).toMatch(/to view replication\.$/);
     const noScan = await get(findings, "/api/v1/exports/scan-findings?registry=reg&repository=dev/api&ref=1.0", tokens.nobody);
     expect(noScan.status).toBe(403);
-    expect((await noScan.json()).error).toMatch(/scan\.view/);
+    expect((await noScan.json()).error).toMatch(/to view scan reports\.$/);
   });
 
   it("promotions: only those on environments the caller may view, formula cells neutralised", async () => {

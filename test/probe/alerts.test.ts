@@ -147,7 +147,7 @@ describe.each(dbKinds)("alerts on %s", (kind) => {
     expect(events()).toEqual([]);
     const open = await db.prisma.probeAlert.findFirstOrThrow({ where: { targetId, resolvedAt: null } });
     expect(open.notifiedAt).toBeNull();
-    expect(open.notifyError).toMatch(/webhook delivery failed after 3 attempt\(s\): webhook answered HTTP 500/);
+    expect(open.notifyError).toMatch(/webhook delivery failed after 3 attempts: webhook answered HTTP 500/);
 
     hook.answer(200);
     expect(await retryFailedNotifications(db.prisma, hook.url)).toBe(1);

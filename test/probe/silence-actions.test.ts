@@ -46,8 +46,8 @@ describe("silence actions", () => {
   it("a viewer may silence neither an alert nor a rule", async () => {
     const { silenceAlertAction, silenceRuleAction } = await import("@/app/(app)/probes/actions");
     as(ids.viewer);
-    expect(await silenceAlertAction(undefined, form({ id: ids.alert, duration: "1h" }))).toMatchObject({ status: "error", message: expect.stringContaining("probe.acknowledge") });
-    expect(await silenceRuleAction(undefined, form({ id: ids.rule, duration: "1h" }))).toMatchObject({ status: "error", message: expect.stringContaining("probe.manage") });
+    expect(await silenceAlertAction(undefined, form({ id: ids.alert, duration: "1h" }))).toMatchObject({ status: "error", message: expect.stringContaining("to acknowledge probe alerts") });
+    expect(await silenceRuleAction(undefined, form({ id: ids.rule, duration: "1h" }))).toMatchObject({ status: "error", message: expect.stringContaining("to manage probes") });
     expect((await prisma.probeAlert.findUniqueOrThrow({ where: { id: ids.alert } })).silencedUntil).toBeNull();
     expect((await prisma.probeAlertRule.findUniqueOrThrow({ where: { id: ids.rule } })).silencedUntil).toBeNull();
   });
@@ -61,7 +61,7 @@ describe("silence actions", () => {
     expect(alert.silencedBy).toBe("approver@x.io");
     expect(alert.silencedUntil!.getTime() - before).toBeGreaterThanOrEqual(4 * 3_600_000 - 1000);
     expect(alert.silencedUntil!.getTime() - before).toBeLessThanOrEqual(4 * 3_600_000 + 5000);
-    expect(await silenceRuleAction(undefined, form({ id: ids.rule, duration: "1h" }))).toMatchObject({ status: "error", message: expect.stringContaining("probe.manage") });
+    expect(await silenceRuleAction(undefined, form({ id: ids.rule, duration: "1h" }))).toMatchObject({ status: "error", message: expect.stringContaining("to manage probes") });
   });
 
   it("an administrator silences a rule for a custom time; a bad custom time is a field error", async () => {

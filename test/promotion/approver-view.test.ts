@@ -79,7 +79,7 @@ describe("reading the source of a promotion one may decide", () => {
     const p = await requested(D("a"));
     await expect(readSource("approver", "registry.view", D("a"))).resolves.toMatchObject({ email: "approver@x.io" });
     await expect(readSource("approver", "scan.view", D("a"))).resolves.toBeTruthy();
-    await expect(readSource("approver", "registry.view", D("b"))).rejects.toThrow("Not allowed: no role grants registry.view.");
+    await expect(readSource("approver", "registry.view", D("b"))).rejects.toThrow("You need the viewer role (or higher) for all environments to view registries.");
     await expect(readSource("approver", "registry.view", D("a"), "dev/other")).rejects.toThrow(AuthError);
     // by tag there is no grant: a tag may have moved since the request
     await expect(enforce(db.prisma, people.approver!, "registry.view", await artifactReadResource(db.prisma, { repository: "dev/api", ref: "2.0", environments }))).rejects.toThrow(AuthError);

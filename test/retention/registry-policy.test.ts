@@ -69,7 +69,7 @@ describe("Harbor tag retention side by side", () => {
 
     const html = renderToStaticMarkup(createElement(RegistryPolicyComparison, { policy, disagreements }));
     expect(html).toContain("Harbor tag retention");
-    expect(html).toContain("1 digest(s) that Dockmaster protects would be deleted by the registry&#x27;s own policy.");
+    expect(html).toContain("1 digest that Dockmaster protects would be deleted by the registry&#x27;s own policy.");
     expect(html).toContain("running in prod (prod/app:0.2)");
   });
 

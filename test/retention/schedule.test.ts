@@ -74,7 +74,7 @@ describe("scheduled retention plans", () => {
       ["/default", "prod", 2, false],
     ]);
     expect(received[0]!.body.plan.api).toBe(`/api/v1/retention/plans/${reports[0]!.planId}`);
-    expect(received[0]!.body.message).toMatch(/^Retention plan for dev: 2 tag\(s\)\/manifest\(s\) would be deleted/);
+    expect(received[0]!.body.message).toMatch(/^Retention plan for dev: 2 tags or manifests would be deleted/);
     expect(executed.map((p) => p.environment)).toEqual(["dev"]);
     const stored = await db.prisma.retentionPlan.findMany({ where: { createdByEmail: SCHEDULE_AUTHOR } });
     expect(stored).toHaveLength(3);

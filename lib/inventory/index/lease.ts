@@ -31,7 +31,9 @@ export async function acquireSyncLease(
   now = () => new Date(),
   leaseMs = LEASE_MS,
 ): Promise<SyncLease | null> {
-  await prisma.inventorySyncState.upsert({ where: { environment }, create: { environment }, update: {} });
+  // ON CONFLICT, not Prisma's upsert: two replicas starting together both found no row and both
+  // inserted, and the loser died on the unique key instead of finding the lease taken
+  await prisma.$executeRaw`INSERT INTO "InventorySyncState" ("environment", "updatedAt") VALUES (${environment}, now() AT TIME ZONE 'UTC') ON CONFLICT ("environment") DO NOTHING`;
   const at = now();
   const taken = await prisma.inventorySyncState.updateMany({
     where: { environment, OR: [{ leaseUntil: null }, { leaseUntil: { lt: at } }] },
