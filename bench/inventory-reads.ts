@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import { openDatabase, type Database } from "../lib/db/open";
 import { tagHistory } from "../lib/inventory/index/reads";
 import { searchIndex } from "../lib/inventory/index/search";
+import { plural } from "../lib/plural";
 import { driftMatrix } from "../lib/replication/drift";
 import { startApp } from "../e2e/app-server";
 import { createEmptyPostgres } from "../test/support/db";
@@ -170,7 +171,7 @@ async function timedDriftPage(databaseUrl: string, shared: number): Promise<Timi
     const session = new AppSession(app.url);
     await session.signIn(ADMIN.email, ADMIN.password);
     log("inventory-reads: GET /replication/drift");
-    const expected = `${shared} shared tag(s)`;
+    const expected = plural(shared, "shared tag");
     const t = await timed(10, 2, async () => {
       const r = await session.timedGet("/replication/drift");
       // React separates text parts with <!-- --> in server-rendered HTML
