@@ -148,6 +148,16 @@ async function summaryPage(prisma: PrismaClient, names: readonly string[], match
       WHERE ${match}
       ORDER BY differs DESC, rel COLLATE "C", "tag" COLLATE "C" LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
     )
+    ${pageWithCells(names)}`;
+}
+
+/**
+ * The tail both statements share: the totals, and each row of the page (CTE `page`) with the cells of
+ * the given environments, looked up on the (relative, tag) index; the LEFT JOINs keep the totals when
+ * the page is empty.
+ */
+function pageWithCells(names: readonly string[]): Prisma.Sql {
+  return Prisma.sql`
     SELECT totals.shared, totals.mismatches, totals.matching, page.rel, page."tag", c."environment", c."repository", c."digest"
     FROM totals
     LEFT JOIN page ON TRUE
@@ -181,14 +191,7 @@ async function groupedPage(prisma: PrismaClient, names: readonly string[], match
       SELECT rel, "tag", differs FROM keys WHERE ${match}
       ORDER BY differs DESC, rel COLLATE "C", "tag" COLLATE "C" LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
     )
-    SELECT totals.shared, totals.mismatches, totals.matching, page.rel, page."tag", c."environment", c."repository", c."digest"
-    FROM totals
-    LEFT JOIN page ON TRUE
-    LEFT JOIN LATERAL (
-      SELECT t."environment", t."repository", t."digest" FROM "InventoryTag" t
-      WHERE t."relative" = page.rel AND t."tag" = page."tag" AND t."environment" IN (${Prisma.join(names)})
-    ) c ON TRUE
-    ORDER BY page.differs DESC, page.rel COLLATE "C", page."tag" COLLATE "C"`;
+    ${pageWithCells(names)}`;
   // the sorts hold one entry per tag in memory: with the default 4 MB they would spill to disk. The
   // (relative, tag) index hands the rows over already grouped, so a streaming group aggregate beats
   // hashing 300,000 rows (about 150 ms against 650 ms at 100,000 tags × 3), but the planner, which

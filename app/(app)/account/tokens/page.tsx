@@ -90,7 +90,7 @@ export default async function TokensPage() {
           <tbody>
             {tokens.length === 0 && (
               <tr>
-                <td colSpan={6} className="py-6 text-center text-sm text-slate-500" data-testid="tokens-empty">
+                <td colSpan={7} className="py-6 text-center text-sm text-slate-500" data-testid="tokens-empty">
                   No tokens yet. Create one above for each pipeline or tool (name it after it), copy it once, and store it in the pipeline&apos;s secrets.
                 </td>
               </tr>
