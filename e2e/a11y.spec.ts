@@ -20,7 +20,7 @@ const test = base.extend<{ env: SeededEnv }, { a11yEnv: SeededEnv }>({
       // the probes page shows measurements once the scheduler ran the targets (every 5 s)
       await expect(async () => {
         await page.goto("/probes");
-        await expect(page.getByTestId("registry-card-local-dev").getByText("dev-up")).toBeVisible({ timeout: 1000 });
+        await expect(page.getByTestId("registry-card-local-dev").getByTestId("probe-dev-up")).toBeVisible({ timeout: 1000 });
       }).toPass({ timeout: 60_000 });
       await page.close();
       await use({ ...env, promotionPath });
