@@ -140,7 +140,6 @@ export function appPages(env: A11yEnv, promotionPath: string): { name: string; p
     { name: "audit", path: "/audit" },
     { name: "exceptions", path: "/exceptions" },
     { name: "retention", path: "/retention" },
-    { name: "not found", path: "/no-such-page" },
     { name: "new exception", path: "/exceptions/new" },
     { name: "settings", path: "/settings" },
     { name: "settings: registries", path: "/settings/registries" },

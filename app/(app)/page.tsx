@@ -47,7 +47,7 @@ export default async function EnvironmentsPage() {
           or to grant you a role.
         </EmptyState>
       ) : (
-        <div className="grid gap-4" style={{ gridTemplateColumns: `repeat(${Math.min(envs.length, 4)}, minmax(0, 1fr))` }}>
+        <div className="grid grid-cols-1 gap-4 md:[grid-template-columns:repeat(var(--env-columns),minmax(0,1fr))]" style={{ "--env-columns": Math.min(envs.length, 4) } as React.CSSProperties}>
           {envs.map((e) => (
             <section key={e.id} className="card p-4" aria-label={`Environment ${e.name}`}>
               <div className="flex items-center justify-between">
