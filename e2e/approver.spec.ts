@@ -98,7 +98,7 @@ test("a prod approver opens the promotion, reads the dev artifact, its signature
 
   // without the promotion, dev is closed to this approver: by tag (which may move) it stays closed
   await appr.page.goto(`/registries/local-dev/artifacts/${REPO.dev}?ref=${REPO.tag}`);
-  await expect(appr.page.getByTestId("forbidden")).toContainText("no role grants registry.view");
+  await expect(appr.page.getByTestId("forbidden")).toContainText("You need the viewer role (or higher) for all environments to view registries.");
   await appr.page.goto(url);
 
   await review.getByRole("link", { name: "Source artifact in dev" }).click();

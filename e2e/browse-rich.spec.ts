@@ -37,7 +37,15 @@ test("repository list from the index, counts that agree with the overview, bread
   await page.goto(`/registries/local-dev/repositories/${s.signed.repository}`);
   await expect(page.getByTestId("tag-total")).toHaveText(`${overviewCount} ${overviewCount === 1 ? "tag" : "tags"} (+1 referrer tag hidden)`);
 
+  // the catalog is cached for 30 s (lib/browse/cache.ts, served stale while refreshed): earlier specs
+  // may have listed it before beforeAll pushed extra/richbrowse, so reload until it is there
   await page.goto("/registries/local-dev");
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return page.getByTestId("repo-row-extra/richbrowse").count();
+    }, { timeout: 75_000, intervals: [2000] })
+    .toBe(1);
   // the index's columns for a repository of the synced dev environment, the same count as the overview
   const indexed = page.getByTestId(`repo-row-${s.signed.repository}`);
   await expect(indexed.getByTestId("repo-tag-count")).toHaveText(String(overviewCount));

@@ -32,6 +32,8 @@ test("scoped tokens: metrics scrapes /metrics and read cannot; a dev-only token 
   const readerRow = mine.getByRole("row").filter({ hasText: "dev-reader" });
   await expect(readerRow).toContainText("only dev");
   await readerRow.getByRole("button", { name: "Revoke" }).click();
+  // revoking cannot be undone: it asks first, naming the token
+  await page.getByRole("dialog", { name: "Revoke token dev-reader?" }).getByRole("button", { name: "Revoke" }).click();
   await expect(readerRow).toContainText("revoked");
   const revoked = await request.get("/api/v1/environments/dev/repositories", { headers: bearer(reader) });
   expect(revoked.status()).toBe(401);
@@ -51,6 +53,7 @@ test("an admin sees and revokes another user's token", async ({ page, browser, b
   const row = page.getByTestId("all-tokens").getByRole("row").filter({ hasText: "leaked-ci" });
   await expect(row).toContainText(OWNER.email);
   await row.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog", { name: "Revoke token leaked-ci?" }).getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByTestId("all-tokens")).not.toContainText("leaked-ci");
   expect((await request.get("/api/v1/promotions", { headers: bearer(leaked) })).status()).toBe(401);
   await ctx.close();
