@@ -1,36 +1,11 @@
 "use client";
 
-import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useCredentialsSignIn } from "./use-credentials-sign-in";
 
 /** The directory's form (next-auth provider "ldap"): a username as the directory knows it, not an email. */
 export function LdapSignInForm({ name, callbackUrl }: { name: string; callbackUrl: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
+  const { error, pending, onSubmit } = useCredentialsSignIn({ provider: "ldap", fields: ["username", "password"], callbackUrl, wrongCredentials: "Wrong username or password." });
   const title = `Sign in with ${name}`;
-
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    setPending(true);
-    setError(undefined);
-    try {
-      const res = await signIn("ldap", { redirect: false, username: String(form.get("username") ?? ""), password: String(form.get("password") ?? ""), callbackUrl });
-      if (!res || res.error) {
-        // The server's sentence (wrong password, directory unreachable, throttled) is the message.
-        setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Wrong username or password.");
-        return;
-      }
-      router.replace(callbackUrl);
-      router.refresh();
-    } catch {
-      setError("Could not reach the Dockmaster server. Check your connection and try again.");
-    } finally {
-      setPending(false);
-    }
-  }
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" aria-label={title}>

@@ -1,38 +1,9 @@
 "use client";
 
-import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useCredentialsSignIn } from "./use-credentials-sign-in";
 
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
-  const router = useRouter();
-  const [error, setError] = useState(initialError);
-  const [pending, setPending] = useState(false);
-
-  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    setPending(true);
-    setError(undefined);
-    try {
-      const res = await signIn("credentials", {
-        redirect: false,
-        email: String(form.get("email") ?? ""),
-        password: String(form.get("password") ?? ""),
-        callbackUrl,
-      });
-      if (!res || res.error) {
-        setError(res?.error && res.error !== "CredentialsSignin" ? res.error : "Wrong email or password.");
-        return;
-      }
-      router.replace(callbackUrl);
-      router.refresh();
-    } catch {
-      setError("Could not reach the Dockmaster server. Check your connection and try again.");
-    } finally {
-      setPending(false);
-    }
-  }
+  const { error, pending, onSubmit } = useCredentialsSignIn({ provider: "credentials", fields: ["email", "password"], callbackUrl, wrongCredentials: "Wrong email or password.", initialError });
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" aria-label="Sign in">
