@@ -5,6 +5,7 @@
  * filling memory (the stream's backpressure).
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { csvLine } from "@/lib/export/csv";
 import { auditWhere, type AuditFilter } from "./log";
 
 export const exportFormats = ["csv", "json", "ndjson"] as const;
@@ -16,17 +17,6 @@ type Db = Pick<PrismaClient, "auditEvent">;
 type AuditRow = Awaited<ReturnType<Db["auditEvent"]["findMany"]>>[number];
 
 const COLUMNS = ["id", "at", "actor_email", "actor_id", "action", "target_type", "target_id", "outcome", "source_ip", "detail"] as const;
-
-/**
- * One CSV cell. A cell starting with = + - @ (or tab/CR, which some spreadsheets skip first) is read
- * as a formula by spreadsheets: an actor could plant `=HYPERLINK(…)` in a field and have it run on the
- * auditor's machine. A leading ' makes it text (OWASP "CSV injection").
- */
-export function csvCell(value: string | null | undefined): string {
-  if (value == null) return "";
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 function asObject(r: AuditRow) {
   return {
@@ -43,14 +33,14 @@ function asObject(r: AuditRow) {
   };
 }
 
-function csvLine(r: AuditRow): string {
+/** One CSV row (lib/export/csv.ts: RFC 4180, and no cell a spreadsheet would run as a formula). */
+function auditCsvLine(r: AuditRow): string {
   const o = asObject(r);
-  const cells = [o.id, o.at, o.actorEmail, o.actorId, o.action, o.targetType, o.targetId, o.outcome, o.sourceIp, o.detail === null ? null : JSON.stringify(o.detail)];
-  return `${cells.map(csvCell).join(",")}\r\n`;
+  return csvLine([o.id, o.at, o.actorEmail, o.actorId, o.action, o.targetType, o.targetId, o.outcome, o.sourceIp, o.detail === null ? null : JSON.stringify(o.detail)]);
 }
 
 const FRAMING: Record<ExportFormat, { head: string; row: (r: AuditRow, first: boolean) => string; tail: string; type: string; ext: string }> = {
-  csv: { head: `${COLUMNS.join(",")}\r\n`, row: (r) => csvLine(r), tail: "", type: "text/csv; charset=utf-8", ext: "csv" },
+  csv: { head: `${COLUMNS.join(",")}\r\n`, row: (r) => auditCsvLine(r), tail: "", type: "text/csv; charset=utf-8", ext: "csv" },
   json: { head: "[", row: (r, first) => `${first ? "\n" : ",\n"}${JSON.stringify(asObject(r))}`, tail: "\n]\n", type: "application/json; charset=utf-8", ext: "json" },
   ndjson: { head: "", row: (r) => `${JSON.stringify(asObject(r))}\n`, tail: "", type: "application/x-ndjson; charset=utf-8", ext: "jsonl" },
 };

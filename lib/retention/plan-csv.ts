@@ -2,16 +2,10 @@
  * A stored plan as CSV for a spreadsheet or a change ticket: one row per planned deletion, then one
  * per protected candidate, so the file alone shows what goes and what was saved and why.
  */
+import { csvLine } from "@/lib/export/csv";
 import type { StoredPlan } from "./plan-store";
 
 const HEADER = ["action", "repository", "tag", "digest", "rule_or_reason", "bytes", "deletes_manifest"];
-
-/** RFC 4180 quoting; a leading = + - @ is prefixed with ' so no spreadsheet runs a tag name as a formula. */
-function cell(value: string | number | boolean | null): string {
-  let s = value === null ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function planCsv(plan: Pick<StoredPlan, "items" | "protected">): string {
   const rows = [
@@ -19,7 +13,8 @@ export function planCsv(plan: Pick<StoredPlan, "items" | "protected">): string {
     ...plan.items.map((i) => ["delete", i.repository, i.tag, i.digest, i.rule, i.bytes, i.deletesManifest]),
     ...plan.protected.map((p) => ["protected", p.repository, p.tag, p.digest, p.reason, "", ""]),
   ];
-  return rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+  // lib/export/csv.ts: RFC 4180 quoting, and a leading = + - @ is prefixed with ' so no spreadsheet runs a tag name as a formula
+  return rows.map((r) => csvLine(r)).join("");
 }
 
 export function planCsvFilename(plan: Pick<StoredPlan, "environment" | "id">): string {

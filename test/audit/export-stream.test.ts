@@ -1,7 +1,8 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditExportStream, csvCell } from "@/lib/audit/export";
+import { auditExportStream } from "@/lib/audit/export";
+import { csvCell } from "@/lib/export/csv";
 import { openTestDatabase, type TestDatabase } from "../support/db";
 
 // The export on the machine's PostgreSQL with 200,000 audit rows of about 700 bytes each: it must
