@@ -28,7 +28,7 @@ import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { manifestRow, insertManifests, unindexedDigests, type ManifestRow } from "./manifest-rows";
 import { readRepositoryByApi } from "./read-by-api";
 import type { RepositoryRead } from "./repository-read";
-import { applyObservation, applyObservations, observeRepositoryGone, type AppliedChanges, type TagEventSource } from "./snapshot";
+import { applyObservation, applyObservations, observeRepositoryGone, pruneRepositoryNames, type AppliedChanges, type TagEventSource } from "./snapshot";
 import { createWriteQueue } from "./write-queue";
 
 export type SyncMode = "full" | "incremental";
@@ -76,6 +76,9 @@ const REPOSITORIES_PER_REQUEST_SLOT = 4;
 /** at most this many repositories per write transaction, and waiting for one: memory stays flat however big the registry */
 const REPOSITORIES_PER_WRITE = 200;
 const REPOSITORIES_QUEUED = 400;
+/** a write waits (at most WRITE_LINGER_MS) for this many repositories: per-transaction costs dominated tiny batches */
+const REPOSITORIES_PER_WRITE_AT_LEAST = 50;
+const WRITE_LINGER_MS = 250;
 
 export async function syncEnvironment(prisma: PrismaClient, target: SyncTarget, options: SyncOptions): Promise<SyncReport> {
   const started = Date.now();
@@ -141,6 +144,8 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
     if (!listed.has(repository)) add(report.changes, await observeRepositoryGone(prisma, environment, repository, { source }));
   }
 
+  // names of repositories that lost their last tag leave the search (a trigger only ever adds them)
+  if (report.changes.deleted) await pruneRepositoryNames(prisma);
   await indexManifests(prisma, provider, digestRepo, limiter, report);
   report.content = await enrichIndex(prisma, target, limiter, { referred });
   // only a sync that read everything it meant to may move the cursor past what it saw
@@ -229,7 +234,7 @@ function createIndexWriter(prisma: PrismaClient, o: { source: TagEventSource; re
       for (const one of batch) await write([one]);
     }
   };
-  return createWriteQueue<RepositoryRead>({ maxBatch: REPOSITORIES_PER_WRITE, maxQueued: REPOSITORIES_QUEUED, write });
+  return createWriteQueue<RepositoryRead>({ maxBatch: REPOSITORIES_PER_WRITE, maxQueued: REPOSITORIES_QUEUED, minBatch: REPOSITORIES_PER_WRITE_AT_LEAST, lingerMs: WRITE_LINGER_MS, write });
 }
 
 function nullWhenNotFound(err: unknown): null {
