@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
 import { searchIndex } from "@/lib/inventory/index/search";
-import { applyObservation } from "@/lib/inventory/index/snapshot";
+import { applyObservation, pruneRepositoryNames } from "@/lib/inventory/index/snapshot";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
 
 const DEV = "sha256:ab12" + "0".repeat(60);
@@ -84,5 +84,27 @@ describe.each(dbKinds)("searchIndex on %s", (kind) => {
     const r = await searchIndex(db.prisma, "all", "team", 2);
     expect(r.repositories).toHaveLength(2);
     expect((await searchIndex(db.prisma, "all", "v1", 3)).tags).toHaveLength(3);
+  });
+
+  it("keeps each repository name once for search, removes it when its last tag goes, and brings it back with a new tag", async () => {
+    const names = async () => (await db.prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT "name" FROM "InventoryRepositoryName" WHERE "name" LIKE 'team/gone%' ORDER BY "name"`)).map((r) => r.name);
+    const observe = (environment: string, tags: [string, string][]) =>
+      applyObservation(db.prisma, { environment, repository: "team/gone", tags: new Map(tags), coverage: "complete" }, { source: "full_sync" });
+    await observe("dev", [["v1", OTHER], ["v2", OTHER]]);
+    await observe("prod", [["v1", OTHER]]);
+    expect(await names()).toEqual(["team/gone"]);
+    await observe("dev", []);
+    // prod still holds a tag: the name stays, and search finds only prod
+    expect(await pruneRepositoryNames(db.prisma)).toBe(0);
+    expect((await searchIndex(db.prisma, "all", "gone")).repositories.map((x) => x.environment)).toEqual(["prod"]);
+    await observe("prod", []);
+    // before the prune the stale name finds nothing: search joins the tags
+    expect((await searchIndex(db.prisma, "all", "gone")).repositories).toEqual([]);
+    expect(await pruneRepositoryNames(db.prisma)).toBe(1);
+    expect(await names()).toEqual([]);
+    await observe("dev", [["v3", OTHER]]);
+    expect(await names()).toEqual(["team/gone"]);
+    expect((await searchIndex(db.prisma, "all", "gon")).repositories.map((x) => [x.environment, x.repository])).toEqual([["dev", "team/gone"]]);
+    expect((await searchIndex(db.prisma, "all", "gone:v")).tags.map((x) => x.tag)).toEqual(["v3"]);
   });
 });

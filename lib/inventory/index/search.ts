@@ -2,7 +2,8 @@
  * Search over the index: repository names, repository:tag, digest prefixes, vulnerability ids (CVE-…,
  * GHSA-…, by prefix) and config label values, in the environments the caller may see. Substring
  * matches are case-insensitive ILIKE with the query's own % and _ escaped, so they are literal; the
- * trigram indexes of migrations 20261130050000 and 20261130060000 serve them on PostgreSQL and PGlite.
+ * trigram indexes of migrations 20261130050000, 20261130060000 and 20261130102000 (repository names,
+ * each once) serve them on PostgreSQL and PGlite.
  * CVE and label hits are tags whose current digest has the vulnerability or the label.
  *
  * Queries shorter than 3 characters are prefixes instead of substrings: trigram indexes need 3
@@ -104,17 +105,26 @@ async function searchLabels(prisma: PrismaClient, envs: Prisma.Sql, q: string, l
  * LIKE, which the b-tree serves; tags may hold capitals, so theirs is matched on lower("tag"), which
  * has its own b-tree (ILIKE would use an index only up to the first letter).
  */
-function textMatch(column: "repository" | "tag", q: string): Prisma.Sql {
+function textMatch(column: "name" | "tag", q: string): Prisma.Sql {
   const col = Prisma.raw(`"${column}"`);
   if (q.length >= MIN_SUBSTRING_QUERY) return Prisma.sql`${col} ILIKE ${`%${escapeLike(q)}%`} ESCAPE '\\'`;
-  if (column === "repository") return Prisma.sql`${col} LIKE ${`${escapeLike(q.toLowerCase())}%`} ESCAPE '\\'`;
+  if (column === "name") return Prisma.sql`${col} LIKE ${`${escapeLike(q.toLowerCase())}%`} ESCAPE '\\'`;
   return Prisma.sql`lower(${col}) LIKE ${`${escapeLike(q.toLowerCase())}%`} ESCAPE '\\'`;
+}
+
+/**
+ * Repository names matching q, as a condition on InventoryTag."repository": the names are matched in
+ * InventoryRepositoryName (each name once, with its trigram and prefix indexes: migration
+ * 20261130102000), then their tags found by the (repository, …) b-trees.
+ */
+function repositoryMatch(q: string): Prisma.Sql {
+  return Prisma.sql`"repository" IN (SELECT "name" FROM "InventoryRepositoryName" WHERE ${textMatch("name", q)})`;
 }
 
 async function searchRepositories(prisma: PrismaClient, envs: Prisma.Sql, q: string, limit: number): Promise<SearchResult[]> {
   const rows = await prisma.$queryRaw<{ environment: string; repository: string }[]>`
     SELECT DISTINCT "environment", "repository" FROM "InventoryTag"
-    WHERE ${envs} AND ${textMatch("repository", q)}
+    WHERE ${envs} AND ${repositoryMatch(q)}
     ORDER BY "repository", "environment" LIMIT ${limit}`;
   return rows.map((r) => ({ kind: "repository", ...r, url: repositoryUrl(r.environment, r.repository) }));
 }
@@ -125,7 +135,7 @@ async function searchTags(prisma: PrismaClient, envs: Prisma.Sql, q: string, lim
   const match =
     colon < 0
       ? textMatch("tag", q)
-      : Prisma.sql`${textMatch("repository", q.slice(0, colon))} AND "tag" ILIKE ${`${escapeLike(q.slice(colon + 1))}%`} ESCAPE '\\'`;
+      : Prisma.sql`${repositoryMatch(q.slice(0, colon))} AND "tag" ILIKE ${`${escapeLike(q.slice(colon + 1))}%`} ESCAPE '\\'`;
   const rows = await prisma.$queryRaw<{ environment: string; repository: string; tag: string; digest: string }[]>`
     SELECT "environment", "repository", "tag", "digest" FROM "InventoryTag"
     WHERE ${envs} AND ${match}

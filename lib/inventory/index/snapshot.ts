@@ -227,3 +227,9 @@ async function previouslyDeleted(tx: Db, environment: string, added: Pending): P
 export async function observeRepositoryGone(prisma: PrismaClient, environment: string, repository: string, ctx: ObservationContext): Promise<AppliedChanges> {
   return applyObservation(prisma, { environment, repository, tags: new Map(), coverage: "complete" }, ctx);
 }
+
+/** Removes repository names no tag has any more from the search (migration 20261130102000); how many went. */
+export async function pruneRepositoryNames(prisma: Pick<PrismaClient, "$queryRawUnsafe">): Promise<number> {
+  const [row] = await prisma.$queryRawUnsafe<{ removed: number }[]>(`SELECT "inventory_repository_names_prune"() AS removed`);
+  return Number(row?.removed ?? 0);
+}
