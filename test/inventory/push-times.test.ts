@@ -4,6 +4,7 @@
  * old image's push time for the new image. Pull times likewise, where the registry reports them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tagTimes } from "@/lib/inventory/index/reads";
 import { applyObservation } from "@/lib/inventory/index/snapshot";
 import { openTestDatabase, type TestDatabase } from "../support/db";
 
@@ -46,6 +47,13 @@ describe("push times in the index", () => {
     expect((await row()).pulledAt?.toISOString()).toBe("2026-11-20T07:00:00.123Z");
     await pull(D("b"), null);
     expect((await row()).pulledAt).toBeNull();
+  });
+
+  it("the tag page reads both times, only in an environment the caller may see", async () => {
+    await pull(D("b"), "2026-11-22T07:00:00Z");
+    const q = { environment: "prod", repository: "prod/api", tag: "1.0" };
+    expect(await tagTimes(db.prisma, ["prod"], q)).toEqual({ pushedAt: new Date("2026-11-02T08:30:00Z"), pulledAt: new Date("2026-11-22T07:00:00Z") });
+    expect(await tagTimes(db.prisma, ["dev"], q)).toBeNull();
   });
 
   it("a moved tag observed without a pull time loses the old image's", async () => {
