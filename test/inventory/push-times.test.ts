@@ -6,17 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tagTimes } from "@/lib/inventory/index/reads";
 import { applyObservation } from "@/lib/inventory/index/snapshot";
-import { openTestDatabase, type TestDatabase } from "../support/db";
+import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 
-describe("push times in the index", () => {
+describe.each(dbKinds)("push and pull times in the index on %s", (kind) => {
   let db: TestDatabase;
   const row = () => db.prisma.inventoryTag.findUniqueOrThrow({ where: { environment_repository_tag: { environment: "prod", repository: "prod/api", tag: "1.0" } } });
   const observe = (digest: string, pushedAt?: string) =>
     applyObservation(db.prisma, { environment: "prod", repository: "prod/api", tags: new Map([["1.0", digest]]), coverage: "partial", ...(pushedAt ? { pushedAt: new Map([["1.0", pushedAt]]) } : {}) }, { source: "full_sync" });
   beforeAll(async () => {
-    db = await openTestDatabase("pglite");
+    db = await openTestDatabase(kind);
   });
   afterAll(async () => db?.dispose());
 
