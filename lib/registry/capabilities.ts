@@ -216,6 +216,8 @@ export interface TagDigest {
   digest: string;
   /** when the tag last changed (pushed or moved), by the registry's clock */
   changedAt?: string;
+  /** when it was last pulled, by the registry's clock (see pullTime); absent: never, where the listing has pullTimes */
+  pulledAt?: string;
   /** what the registry's API says about the manifest, when it says enough to index it without reading it */
   manifest?: { mediaType: string; size: number; platforms: { os: string; architecture: string; variant?: string; digest: string }[]; artifactType?: string };
 }
@@ -231,6 +233,22 @@ export interface TagDigestListing {
   total?: number;
   /** tags listed without a digest: they exist, but what they point at must be asked of the registry */
   unresolved?: string[];
+  /** the registry reports pulls: a listed tag without `pulledAt` was never pulled (not merely unknown) */
+  pullTimes?: true;
+}
+
+/** A pull time from further ahead than this is the registry's clock or data gone wrong, not a pull. */
+const PULL_TIME_SKEW_MS = 86_400_000;
+
+/**
+ * A registry's pull time as the index may keep it: a valid date no more than a day ahead of `now`
+ * (registry data is hostile; a far-future pull would shield a tag from retention forever), as ISO.
+ */
+export function pullTime(value: string | Date | null | undefined, now = Date.now()): string | undefined {
+  if (value === null || value === undefined || value === "") return undefined;
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  if (!Number.isFinite(ms) || ms > now + PULL_TIME_SKEW_MS || ms <= 0) return undefined;
+  return new Date(ms).toISOString();
 }
 
 /**

@@ -38,8 +38,8 @@ export async function loadPlanInput(db: Db, environment: string, now: Date = new
   const others = protectedEnvs.filter((p) => p !== environment);
 
   const [tags, untagged, referrers, held, promotions, sync, manifestRows] = await Promise.all([
-    db.$queryRawUnsafe<{ repository: string; tag: string; digest: string; since: Date }[]>(
-      `SELECT "repository", "tag", "digest", "since" FROM "InventoryTag" WHERE "environment" = $1`,
+    db.$queryRawUnsafe<{ repository: string; tag: string; digest: string; since: Date; pulledAt: Date | null }[]>(
+      `SELECT "repository", "tag", "digest", "since", "pulledAt" FROM "InventoryTag" WHERE "environment" = $1`,
       environment,
     ),
     // manifests a tag left (moved away or deleted) and that no tag of the repository names now; a
@@ -96,6 +96,7 @@ export async function loadPlanInput(db: Db, environment: string, now: Date = new
   // only the untagged manifests the index has a manifest for: their size is known
   const untaggedRows: PlanUntagged[] = untagged.filter((u) => manifests.has(u.digest)).map((u) => ({ repository: u.repository, digest: u.digest, untaggedSince: new Date(u.since) }));
 
+  const pulledAt = pullTimeOf(REPORTS_PULLS.has(env.registry.kind), sync?.pullTimesReadAt ?? null);
   const lastSync = [sync?.lastFullAt, sync?.lastIncrementalAt].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
   return {
     indexedAsOf: lastSync,
@@ -104,7 +105,10 @@ export async function loadPlanInput(db: Db, environment: string, now: Date = new
       namespace: env.namespace,
       policy,
       now,
-      tags: tags.map((t) => ({ repository: t.repository, tag: t.tag, digest: t.digest, pushedAt: t.since instanceof Date ? t.since : new Date(t.since) })),
+      tags: tags.map((t) => {
+        const since = t.since instanceof Date ? t.since : new Date(t.since);
+        return { repository: t.repository, tag: t.tag, digest: t.digest, pushedAt: since, pulledAt: pulledAt(t.pulledAt, since) };
+      }),
       untagged: untaggedRows,
       manifests,
       referrers,
@@ -113,5 +117,19 @@ export async function loadPlanInput(db: Db, environment: string, now: Date = new
       immutableTags: (env.policy as { immutableTags?: unknown } | null)?.immutableTags === true,
       pullsReported: REPORTS_PULLS.has(env.registry.kind),
     },
+  };
+}
+
+/**
+ * A tag's pull time for planning: the registry's, where the index has one. A null means "never
+ * pulled" only where the registry reports pulls and a complete read of them came after the tag was
+ * first seen on its digest (rows from before pull times were indexed, or moved since, are unknown:
+ * undefined, which protects). Where the registry reports no pulls, undefined: the rule cannot apply.
+ */
+function pullTimeOf(reported: boolean, readAt: Date | null): (pulledAt: Date | string | null, since: Date) => Date | null | undefined {
+  const read = readAt ? new Date(readAt).getTime() : null;
+  return (pulledAt, since) => {
+    if (pulledAt) return pulledAt instanceof Date ? pulledAt : new Date(pulledAt);
+    return reported && read !== null && since.getTime() <= read ? null : undefined;
   };
 }

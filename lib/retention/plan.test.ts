@@ -160,15 +160,45 @@ describe("computePlan", () => {
     expect(plan.items).toEqual([]);
   });
 
-  it("unlessPulledWithinDays keeps recently pulled tags, and an unknown pull time protects where the registry reports pulls", () => {
-    const { tags, manifests } = series(4);
-    tags[2]!.pulledAt = daysAgo(1);
+  it("unlessPulledWithinDays keeps a tag pulled within the days and says when; an older pull or a known 'never pulled' does not protect", () => {
+    const { tags, manifests } = series(5);
+    tags[1]!.pulledAt = daysAgo(3);
+    tags[2]!.pulledAt = new Date(now.getTime() - 3_600_000);
     tags[3]!.pulledAt = daysAgo(100);
+    tags[4]!.pulledAt = null; // the registry reports pulls and has none for it: never pulled
     const policy = { rules: [{ repositories: "*", keepLast: 1, deleteOlderThanDays: 1, unlessPulledWithinDays: 7 }] };
-    expect(computePlan(input({ tags, manifests, policy })).items.map((i) => i.tag)).toEqual(["build-1", "build-3"]);
+    const plan = computePlan(input({ tags, manifests, policy, pullsReported: true }));
+    expect(plan.items.map((i) => [i.tag, i.rule])).toEqual([
+      ["build-3", "rules[0] (*)"],
+      ["build-4", "rules[0] (*)"],
+    ]);
+    expect(plan.protected.map((p) => [p.tag, p.reason])).toEqual([
+      ["build-1", "pulled 3 days ago (within 7 days)"],
+      ["build-2", "pulled less than a day ago (within 7 days)"],
+    ]);
+    // a pull exactly at the edge no longer protects
+    tags[1]!.pulledAt = daysAgo(7);
+    expect(computePlan(input({ tags, manifests, policy, pullsReported: true })).items.map((i) => i.tag)).toEqual(["build-1", "build-3", "build-4"]);
+  });
+
+  it("an unknown pull time protects where the registry reports pulls; where it reports none the plan says the rule was not applied", () => {
+    const { tags, manifests } = series(3);
+    const policy = { rules: [{ repositories: "*", keepLast: 1, unlessPulledWithinDays: 7 }] };
     const reported = computePlan(input({ tags, manifests, policy, pullsReported: true }));
-    expect(reported.items.map((i) => i.tag)).toEqual(["build-3"]);
-    expect(reported.protected.map((p) => [p.tag, p.reason])).toEqual([["build-1", "last pull unknown to the index (the rule keeps tags pulled within 7 days)"]]);
+    expect(reported.items).toEqual([]);
+    expect(reported.protected.map((p) => [p.tag, p.reason])).toEqual([
+      ["build-1", "last pull unknown to the index (the rule keeps tags pulled within 7 days)"],
+      ["build-2", "last pull unknown to the index (the rule keeps tags pulled within 7 days)"],
+    ]);
+    const oci = computePlan(input({ tags, manifests, policy, pullsReported: false }));
+    expect(oci.protected).toEqual([]);
+    expect(oci.items.map((i) => [i.tag, i.rule])).toEqual([
+      ["build-1", "rules[0] (*) (unlessPulledWithinDays not applied: the registry reports no pulls)"],
+      ["build-2", "rules[0] (*) (unlessPulledWithinDays not applied: the registry reports no pulls)"],
+    ]);
+    // a rule without unlessPulledWithinDays says nothing about pulls
+    const plain = computePlan(input({ tags, manifests, policy: { rules: [{ repositories: "*", keepLast: 1 }] } }));
+    expect(plain.items.map((i) => i.rule)).toEqual(["rules[0] (*)", "rules[0] (*)"]);
   });
 
   it("keeping wins across rules, and the first selecting rule is named", () => {

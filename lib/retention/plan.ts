@@ -23,6 +23,7 @@
 import type { RetentionPolicy, RetentionRule } from "@/lib/config/retention";
 import { UserFacingError } from "@/lib/errors";
 import { relativeName } from "@/lib/inventory/namespace";
+import { plural } from "@/lib/plural";
 import type { RetentionPlanItem, RetentionProtectedItem } from "./types";
 
 const DAY_MS = 86_400_000;
@@ -34,7 +35,7 @@ export interface PlanTag {
   digest: string;
   /** when the tag was first seen pointing at this digest: its push time as far as the index knows */
   pushedAt: Date;
-  /** last pull, where known; undefined when the index does not know */
+  /** last pull as the registry reports it; null: never pulled; undefined: the index does not know */
   pulledAt?: Date | null;
 }
 
@@ -77,7 +78,7 @@ export interface PlanInput {
   promotions: readonly PlanPromotion[];
   /** the environment refuses to re-point tags (gates.immutableTags): its tags are never deleted */
   immutableTags: boolean;
-  /** the registry reports pulls: an unknown pull time then protects rather than guesses */
+  /** the registry reports pulls: an unknown pull time then protects rather than guesses; else the rule cannot apply */
   pullsReported: boolean;
 }
 
@@ -103,6 +104,20 @@ export function ruleLabel(rule: RetentionRule, index: number): string {
 function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
+}
+
+/** Appended to the rule of a tag planned on a registry with no pull times: the plan says the rule could not narrow it. */
+export const PULLS_NOT_REPORTED = " (unlessPulledWithinDays not applied: the registry reports no pulls)";
+
+/** Why a candidate's pull time keeps it (or null), under a rule's unlessPulledWithinDays. */
+function pullProtection(t: PlanTag, days: number, input: PlanInput): string | null {
+  if (t.pulledAt) {
+    const ago = Math.floor((input.now.getTime() - t.pulledAt.getTime()) / DAY_MS);
+    if (ago >= days) return null;
+    return `pulled ${ago <= 0 ? "less than a day" : plural(ago, "day")} ago (within ${plural(days, "day")})`;
+  }
+  if (t.pulledAt === undefined && input.pullsReported) return `last pull unknown to the index (the rule keeps tags pulled within ${plural(days, "day")})`;
+  return null;
 }
 
 const selectsTags = (r: RetentionRule) => r.keepTags !== undefined || r.keepLast !== undefined || r.deleteOlderThanDays !== undefined;
@@ -191,11 +206,9 @@ export function computePlan(input: PlanInput): ComputedPlan {
       const rule = covering.find((r) => r.label === selectedBy.get(t.tag)!.label)!.rule;
       const c = candidate(repository, t.tag, t.digest, selectedBy.get(t.tag)!.label);
       if (rule.unlessPulledWithinDays !== undefined) {
-        if (t.pulledAt) {
-          if (now.getTime() - t.pulledAt.getTime() < rule.unlessPulledWithinDays * DAY_MS) continue;
-        } else if (t.pulledAt === undefined && input.pullsReported) {
-          c.protection = `last pull unknown to the index (the rule keeps tags pulled within ${rule.unlessPulledWithinDays} days)`;
-        }
+        const kept = pullProtection(t, rule.unlessPulledWithinDays, input);
+        if (kept) c.protection = kept;
+        else if (t.pulledAt === undefined) c.rule += PULLS_NOT_REPORTED;
       }
       candidates.push(c);
     }

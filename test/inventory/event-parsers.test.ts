@@ -61,11 +61,23 @@ describe("Harbor webhook payloads", () => {
     expect(withoutIds(harborChanges(copy(harbor["Artifact deleted / CloudEvents"])))).toEqual(expected);
   });
 
-  it("a completed scan re-reads the artifact's report; pulls, stopped or failed scans and quota warnings are ignored", () => {
+  it("a pull is `pulled` at the event's time, in either format; a pull time that is no plausible time is ignored", () => {
+    const pulled = harbor["Artifact pulled / Default"];
+    const expected = { repository: "harbor/alpine", kind: "pulled", digest: "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4", at: "2023-04-03T06:12:52.000Z" };
+    expect(withoutIds(harborChanges(copy(pulled)))).toEqual([expected]);
+    const cloud = { specversion: "1.0", id: "718eab63-2efa-4f88-8c27-8bcacc34929b", type: "harbor.artifact.pulled", time: "2023-04-03T06:12:52Z", data: pulled.event_data, operator: pulled.operator };
+    expect(harborChanges(cloud)).toEqual([{ id: "718eab63-2efa-4f88-8c27-8bcacc34929b#0", ...expected }]);
+    // hostile times: a pull a year ahead would shield the tag from retention; no time at all says nothing
+    expect(changes(harborChanges({ ...copy(pulled), occur_at: Math.floor(Date.now() / 1000) + 365 * 86_400 })).map((c) => c.kind)).toEqual(["ignored"]);
+    expect(changes(harborChanges({ ...cloud, time: "yesterday" })).map((c) => c.kind)).toEqual(["ignored"]);
+    expect(changes(harborChanges({ ...cloud, time: undefined })).map((c) => c.kind)).toEqual(["ignored"]);
+  });
+
+  it("a completed scan re-reads the artifact's report; stopped or failed scans and quota warnings are ignored", () => {
     const scanned = [{ repository: "harbor/alpine", kind: "scanned", digest: "sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4", actor: "auto" }];
     expect(withoutIds(harborChanges(copy(harbor["Scanning completed / Default"])))).toEqual(scanned);
     expect(withoutIds(harborChanges(copy(harbor["Scanning completed / CloudEvents"])))).toEqual(scanned);
-    for (const name of ["Artifact pulled / Default", "Scanning stopped / Default", "Scanning failed / CloudEvents", "Quota exceeded / Default", "Quota near threshold / CloudEvents"] as const) {
+    for (const name of ["Scanning stopped / Default", "Scanning failed / CloudEvents", "Quota exceeded / Default", "Quota near threshold / CloudEvents"] as const) {
       expect(changes(harborChanges(copy(harbor[name]))).map((c) => c.kind), name).toEqual(["ignored"]);
     }
   });

@@ -78,6 +78,20 @@ describe("registry events from Harbor, ECR and Docker Hub", () => {
       expect(rereads).toEqual([]);
     });
 
+    it("a pull sets the pull time of the artifact's tags, never backwards, with no re-read, receipt or tag event", async () => {
+      rereads.length = 0;
+      const before = await written();
+      const pull = { type: "PULL_ARTIFACT", occur_at: 1764500000, operator: "ci", event_data: { resources: [{ digest: DIGEST, tag: "latest" }], repository: pushed.event_data.repository } };
+      expect(await post("harbor-prod", pull)).toEqual({ status: 202, body: { applied: 1, duplicates: 0, ignored: 0, unmapped: 0 } });
+      expect((await tagRow("prod", "test-webhook/debian", "latest"))?.pulledAt?.toISOString()).toBe("2025-11-30T10:53:20.000Z");
+      // an older pull delivered late leaves the newer one
+      expect((await post("harbor-prod", { ...pull, occur_at: 1764400000 })).status).toBe(202);
+      expect((await tagRow("prod", "test-webhook/debian", "latest"))?.pulledAt?.toISOString()).toBe("2025-11-30T10:53:20.000Z");
+      expect(rereads).toEqual([]);
+      const after = await written();
+      expect([after.events, after.receipts]).toEqual([before.events, before.receipts]);
+    });
+
     it("a deleted artifact deletes its tags, once", async () => {
       expect((await post("harbor-prod", deleted)).body).toMatchObject({ applied: 1 });
       expect(await tagRow("prod", "test-webhook/debian", "latest")).toBeNull();

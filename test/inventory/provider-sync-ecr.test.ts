@@ -76,4 +76,21 @@ describe("inventory sync of an ECR environment", () => {
     expect(await syncEnvironment(db.prisma, target(), { mode: "incremental" })).toMatchObject({ errors: [], changes: { created: 0, moved: 0, deleted: 0 } });
     expect(await db.prisma.inventoryTagEvent.count()).toBe(events);
   }, 120_000);
+
+  it("keeps lastRecordedPullTime as the tag's last pull, even from an incremental sync (ECR lists every image), and a moved tag loses it", async () => {
+    const tagRow = (repository: string, tag: string) => db.prisma.inventoryTag.findUniqueOrThrow({ where: { environment_repository_tag: { environment: "staging", repository, tag } } });
+    const pulled = new Date(Math.floor(Date.now() / 1000) * 1000 - 86_400_000).toISOString();
+    await sim.setImage("staging/app", "2.0", { lastPulledAt: pulled });
+    await sim.setImage("staging/worker", "v1", { lastPulledAt: "2099-01-01T00:00:00Z" }); // from the future: dropped
+    const events = await db.prisma.inventoryTagEvent.count();
+    expect(await syncEnvironment(db.prisma, target(), { mode: "incremental" })).toMatchObject({ errors: [], changes: { created: 0, moved: 0, deleted: 0 } });
+    expect((await tagRow("staging/app", "2.0")).pulledAt?.toISOString()).toBe(pulled);
+    expect((await tagRow("staging/worker", "v1")).pulledAt).toBeNull();
+    expect(await db.prisma.inventoryTagEvent.count()).toBe(events);
+
+    // 2.0 moves to an image never pulled
+    digests.v2b = await pushImage(pusher, "staging/app", buildImage({ layerCount: 1, created: "2026-03-01T00:00:00Z" }), "2.0");
+    expect(await syncEnvironment(db.prisma, target(), { mode: "incremental" })).toMatchObject({ errors: [], changes: { moved: 1 } });
+    expect(await tagRow("staging/app", "2.0")).toMatchObject({ digest: digests.v2b, pulledAt: null });
+  }, 120_000);
 });

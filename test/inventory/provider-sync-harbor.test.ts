@@ -130,4 +130,27 @@ describe("inventory sync of a Harbor environment", () => {
     expect(healed).toMatchObject({ errors: [], changes: { deleted: 1 } });
     expect((await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "prod" } })).staleSince).toBeNull();
   }, 120_000);
+
+  it("keeps Harbor's pull_time as the tag's last pull (a future one is dropped), writes only that, and a moved tag loses it", async () => {
+    const tagRow = (tag: string) => db.prisma.inventoryTag.findUniqueOrThrow({ where: { environment_repository_tag: { environment: "prod", repository: "prod/api", tag } } });
+    const soon = new Date(Date.now() - 3_600_000).toISOString();
+    await sim.setArtifact("prod/api", "1.0", { pullTime: soon });
+    await sim.setArtifact("prod/api", "2.0", { pullTime: "2099-01-01T00:00:00Z" }); // hostile: a pull from the future shields nothing
+    const events = await db.prisma.inventoryTagEvent.count();
+    const seen = (await tagRow("2.0")).seenAt;
+    const started = Date.now();
+    expect(await syncEnvironment(db.prisma, target(), { mode: "full" })).toMatchObject({ errors: [], changes: { created: 0, moved: 0, deleted: 0 } });
+    expect((await tagRow("1.0")).pulledAt?.toISOString()).toBe(soon);
+    expect((await tagRow("2.0")).pulledAt).toBeNull();
+    // only the pulled tag was written: no tag event, and the unchanged tag was not even confirmed
+    expect(await db.prisma.inventoryTagEvent.count()).toBe(events);
+    expect((await tagRow("2.0")).seenAt).toEqual(seen);
+    // every pull time was read: a null now means "never pulled" to retention
+    expect((await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "prod" } })).pullTimesReadAt!.getTime()).toBeGreaterThanOrEqual(started - 1000);
+
+    // 1.0 moves to a new artifact Harbor has never seen pulled: the old artifact's pull is not the new one's
+    digests.v1b = await pushImage(pusher, "prod/api", buildImage({ layerCount: 1, created: "2026-03-01T00:00:00Z" }), "1.0");
+    expect(await syncEnvironment(db.prisma, target(), { mode: "incremental" })).toMatchObject({ errors: [], changes: { moved: 1 } });
+    expect(await tagRow("1.0")).toMatchObject({ digest: digests.v1b, pulledAt: null });
+  }, 120_000);
 });

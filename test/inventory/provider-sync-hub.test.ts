@@ -137,4 +137,20 @@ describe("inventory sync of a Docker Hub environment", () => {
     expect(tagListings.map((x) => x.path.split("?")[0]).sort()).toEqual(["/v2/namespaces/acme/repositories/api/tags", "/v2/namespaces/acme/repositories/many/tags", "/v2/namespaces/acme/repositories/web/tags"]);
     expect(sim.forwarded).toEqual([]);
   });
+
+  it("a full sync keeps Hub's tag_last_pulled as the tag's last pull (a future one is dropped), writing nothing else", async () => {
+    const tagRow = (tag: string) => db.prisma.inventoryTag.findUniqueOrThrow({ where: { environment_repository_tag: { environment: "hub", repository: "acme/api", tag } } });
+    const pulled = new Date(Date.now() - 5 * 86_400_000).toISOString();
+    sim.setTag("acme/api", "latest", { lastPulled: pulled });
+    sim.setTag("acme/api", "1.0", { lastPulled: "2099-01-01T00:00:00.000Z" });
+    const events = await db.prisma.inventoryTagEvent.count();
+    const seen = (await tagRow("2.0")).seenAt;
+    expect(await syncEnvironment(db.prisma, target(), { mode: "full" })).toMatchObject({ errors: [], manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 } });
+    expect((await tagRow("latest")).pulledAt?.toISOString()).toBe(pulled);
+    expect((await tagRow("1.0")).pulledAt).toBeNull();
+    expect((await tagRow("2.0")).pulledAt).toBeNull();
+    expect(await db.prisma.inventoryTagEvent.count()).toBe(events);
+    expect((await tagRow("2.0")).seenAt).toEqual(seen);
+    expect(sim.forwarded).toEqual([]);
+  });
 });

@@ -42,7 +42,8 @@ describe("scheduled retention plans", () => {
     });
     receiver = await listenOnLoopback(server);
     const registry = await db.prisma.registry.create({ data: { name: "reg", kind: "oci", url: "http://127.0.0.1:1" } });
-    const rules = [{ repositories: "*", keepLast: 1, autoExecute: true }];
+    // unlessPulledWithinDays on a plain OCI registry cannot apply: its items say so, and still count as the rule's
+    const rules = [{ repositories: "*", keepLast: 1, unlessPulledWithinDays: 7, autoExecute: true }];
     await db.prisma.environment.create({ data: { name: "dev", order: 1, registryId: registry.id, namespace: "dev", retention: { rules, schedule: { everyHours: 24 }, webhook: "${DEV_HOOK}" } } });
     await db.prisma.environment.create({ data: { name: "test", order: 2, registryId: registry.id, namespace: "test", retention: { rules: [{ repositories: "*", keepLast: 1 }], schedule: { everyHours: 1 } } } });
     // protected, as a UI edit could make it after the config was written: never executed unattended

@@ -6,6 +6,10 @@
  * environment's change cursor; when that listing cannot tell whether a tag went away (the registry's
  * tag count is unknown or differs from what the index and the listing add up to), it reads the whole
  * listing instead, so a deletion is never missed and never guessed.
+ *
+ * Pull times come with the listing where the registry reports them. A pull changes no digest and, on
+ * Harbor and Docker Hub, no change time either, so an incremental read sees pulls only of what it
+ * lists; the hourly full read lists every tag and writes each pull time that differs from the index's.
  */
 import { isReferrersTag, type TagDigestListing, type TagDigestSource } from "@/lib/registry";
 import type { ManifestRow } from "./manifest-rows";
@@ -22,13 +26,15 @@ export async function readRepositoryByApi(
   api: TagDigestSource,
   repository: string,
   held: ReadonlyMap<string, string>,
-  o: { limiter: <T>(fn: () => Promise<T>) => Promise<T>; since?: Date; changedAt?: (at: number) => void; referred?: Map<string, string> },
+  o: { limiter: <T>(fn: () => Promise<T>) => Promise<T>; since?: Date; changedAt?: (at: number) => void; referred?: Map<string, string>; heldPulls?: ReadonlyMap<string, number> },
 ): Promise<RepositoryRead | null> {
   let listing = await o.limiter(() => api.tagDigests(repository, o.since ? { since: o.since } : {}));
   if (!listing.complete && !nothingWentAway(listing, held)) listing = await o.limiter(() => api.tagDigests(repository));
 
   const observed = new Map<string, string>();
   const pushedAt = new Map<string, string>();
+  /** tag → last pull (ISO), null: never pulled; only where the registry reports pulls */
+  const pulledAt = new Map<string, string | null>();
   const summaries = new Map<string, NonNullable<TagDigestListing["tags"][number]["manifest"]>>();
   for (const t of listing.tags) {
     // a referrers tag (`sha256-<hex>`) is no image tag: it says its subject has referrers (enrich.ts reads them)
@@ -37,6 +43,7 @@ export async function readRepositoryByApi(
       continue;
     }
     observed.set(t.tag, t.digest);
+    if (t.pulledAt || listing.pullTimes) pulledAt.set(t.tag, t.pulledAt ?? null);
     if (t.manifest) summaries.set(t.digest, t.manifest);
     const at = Date.parse(t.changedAt ?? "");
     if (Number.isFinite(at)) {
@@ -58,7 +65,13 @@ export async function readRepositoryByApi(
 
   const coverage = listing.complete && !vanished ? "complete" : "partial";
   const unchanged = [...observed].every(([tag, digest]) => held.get(tag) === digest) && (coverage === "partial" || observed.size === held.size);
-  if (unchanged) return null;
+  if (unchanged) {
+    // only pulls happened: those tags alone, as a partial observation (nothing else is written)
+    const pulled = [...pulledAt].filter(([tag, iso]) => (iso === null ? null : Date.parse(iso)) !== (o.heldPulls?.get(tag) ?? null));
+    if (!pulled.length) return null;
+    const tags = new Map(pulled.map(([tag]) => [tag, observed.get(tag)!]));
+    return { observation: { environment: target.environment, repository, tags, coverage: "partial", pulledAt: new Map(pulled) }, manifests: [], headRequests, manifestGets: 0 };
+  }
 
   // Manifests are immutable by digest: only digests new to this repository can be new to the index;
   // the writer GETs those the listing did not summarize and the index has never seen.
@@ -66,7 +79,7 @@ export async function readRepositoryByApi(
   const manifests: ManifestRow[] = [...summaries]
     .filter(([digest]) => !before.has(digest))
     .map(([digest, m]) => ({ digest, mediaType: m.mediaType, size: BigInt(m.size), platforms: m.platforms, artifactType: m.artifactType ?? null, subject: null, configDigest: null }));
-  return { observation: { environment: target.environment, repository, tags: observed, coverage, ...(pushedAt.size ? { pushedAt } : {}) }, manifests, headRequests, manifestGets: 0 };
+  return { observation: { environment: target.environment, repository, tags: observed, coverage, ...(pushedAt.size ? { pushedAt } : {}), ...(pulledAt.size ? { pulledAt } : {}) }, manifests, headRequests, manifestGets: 0 };
 }
 
 /**

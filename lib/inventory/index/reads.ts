@@ -86,6 +86,18 @@ export async function repositoryTags(prisma: PrismaClient, v: VisibleEnvironment
   });
 }
 
+/** The registry's own times of a current tag; null where it reports none (plain OCI) or, for a pull, none happened. */
+export interface IndexedTagTimes {
+  pushedAt: Date | null;
+  pulledAt: Date | null;
+}
+
+/** Null when the tag is not indexed now, or in an environment the caller may not see. */
+export async function tagTimes(prisma: PrismaClient, v: VisibleEnvironments, q: { environment: string; repository: string; tag: string }): Promise<IndexedTagTimes | null> {
+  if (!visible(v, q.environment)) return null;
+  return prisma.inventoryTag.findUnique({ where: { environment_repository_tag: q }, select: { pushedAt: true, pulledAt: true } });
+}
+
 export interface IndexedRepository {
   name: string;
   tagCount: number;

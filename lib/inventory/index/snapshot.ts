@@ -30,6 +30,8 @@ export interface RepositoryObservation {
   deleted?: readonly string[];
   /** tag → the registry's own push time (ISO), for registries whose API reports one */
   pushedAt?: ReadonlyMap<string, string>;
+  /** tag → the registry's last pull time (ISO), null: never pulled; only from registries that report pulls */
+  pulledAt?: ReadonlyMap<string, string | null>;
 }
 
 export interface ObservationContext {
@@ -162,8 +164,8 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
   }
   if (moved.tags.length) {
     await tx.$executeRawUnsafe(
-      // a moved tag's old push time is not the new image's: cleared, and set again below when this read carries one
-      `UPDATE "InventoryTag" AS x SET "digest" = m.d, "since" = ${AT(5)}, "seenAt" = ${AT(5)}, "pushedAt" = NULL
+      // a moved tag's old push and pull times are not the new image's: cleared, and set again below when this read carries them
+      `UPDATE "InventoryTag" AS x SET "digest" = m.d, "since" = ${AT(5)}, "seenAt" = ${AT(5)}, "pushedAt" = NULL, "pulledAt" = NULL
        FROM unnest($2::text[], $3::text[], $4::text[]) AS m(r, t, d)
        WHERE x."environment" = $1 AND x."repository" = m.r AND x."tag" = m.t`,
       environment, moved.repos, moved.tags, moved.digests, atMs,
@@ -176,7 +178,8 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
       environment, gone.repos, gone.tags,
     );
   }
-  await writePushTimes(tx, environment, observations);
+  await writeRegistryTimes(tx, environment, observations, "pushedAt");
+  await writeRegistryTimes(tx, environment, observations, "pulledAt");
   if (confirmed.tags.length) {
     await tx.$executeRawUnsafe(
       `UPDATE "InventoryTag" AS x SET "seenAt" = ${AT(4)}
@@ -188,13 +191,16 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
   return changes;
 }
 
-/** The registry's push times, where it reports them; only rows whose time differs are written. */
-async function writePushTimes(tx: Db, environment: string, observations: readonly RepositoryObservation[]): Promise<void> {
-  const p = { repos: [] as string[], tags: [] as string[], at: [] as number[] };
+/**
+ * The registry's push or pull times, where it reports them; only rows whose time differs are written.
+ * The registry is the truth: a pull time it reports as never (null) clears one an event recorded.
+ */
+async function writeRegistryTimes(tx: Db, environment: string, observations: readonly RepositoryObservation[], column: "pushedAt" | "pulledAt"): Promise<void> {
+  const p = { repos: [] as string[], tags: [] as string[], at: [] as (number | null)[] };
   for (const obs of observations) {
-    for (const [tag, iso] of obs.pushedAt ?? []) {
-      const ms = Date.parse(iso);
-      if (!obs.tags.has(tag) || !Number.isFinite(ms)) continue;
+    for (const [tag, iso] of obs[column] ?? []) {
+      const ms = iso === null ? null : Date.parse(iso);
+      if (!obs.tags.has(tag) || (ms !== null && !Number.isFinite(ms))) continue;
       p.repos.push(obs.repository);
       p.tags.push(tag);
       p.at.push(ms);
@@ -202,10 +208,10 @@ async function writePushTimes(tx: Db, environment: string, observations: readonl
   }
   if (!p.tags.length) return;
   await tx.$executeRawUnsafe(
-    `UPDATE "InventoryTag" AS x SET "pushedAt" = (to_timestamp(u.a / 1000) AT TIME ZONE 'UTC')
-     FROM unnest($2::text[], $3::text[], $4::float8[]) AS u(r, t, a)
-     WHERE x."environment" = $1 AND x."repository" = u.r AND x."tag" = u.t
-       AND x."pushedAt" IS DISTINCT FROM (to_timestamp(u.a / 1000) AT TIME ZONE 'UTC')`,
+    // rounded to the column's milliseconds before comparing, or float division makes every row "differ"
+    `UPDATE "InventoryTag" AS x SET "${column}" = u.at
+     FROM (SELECT r, t, (to_timestamp(a / 1000) AT TIME ZONE 'UTC')::timestamp(3) AS at FROM unnest($2::text[], $3::text[], $4::float8[]) AS v(r, t, a)) AS u
+     WHERE x."environment" = $1 AND x."repository" = u.r AND x."tag" = u.t AND x."${column}" IS DISTINCT FROM u.at`,
     environment, p.repos, p.tags, p.at,
   );
 }

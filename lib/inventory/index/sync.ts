@@ -100,6 +100,7 @@ export async function syncEnvironment(prisma: PrismaClient, target: SyncTarget, 
 
 async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOptions, report: SyncReport, lease: SyncLease): Promise<void> {
   const { provider, environment } = target;
+  const readStarted = new Date();
   const source: TagEventSource = options.mode === "full" ? "full_sync" : "incremental_sync";
   const concurrency = options.concurrency ?? 8;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
@@ -109,7 +110,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   report.repositories = repositories.length;
 
   // What the index holds, read once for the whole environment rather than once per repository.
-  const heldByRepo = await heldTagsByRepository(prisma, environment);
+  const { heldByRepo, pullsByRepo } = await heldTagsByRepository(prisma, environment);
   const indexedRepos = new Set(heldByRepo.keys());
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
@@ -125,13 +126,14 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   try {
     await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
       try {
-        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, since, changedAt, referred });
+        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, since, changedAt, referred, heldPulls: pullsByRepo.get(repository) });
         // nothing to write: the index already says exactly this (incremental, unchanged tag list)
         if (read) await writer.add(read);
       } catch (err) {
         report.errors.push({ repository, message: describeRegistryError(err).message });
       }
       heldByRepo.delete(repository); // read: its held tags are not needed again, so memory shrinks as the sync goes
+      pullsByRepo.delete(repository);
       lease.check();
     });
   } finally {
@@ -150,6 +152,8 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   report.content = await enrichIndex(prisma, target, limiter, { referred });
   // only a sync that read everything it meant to may move the cursor past what it saw
   if (!report.errors.length && latestChange !== undefined) await advanceChangeCursor(prisma, environment, new Date(latestChange));
+  // every tag's pull time was read (or reported as never): retention may now take a null pull time as "never pulled"
+  if (!report.errors.length && options.mode === "full" && tagDigestSource(provider)) await prisma.inventorySyncState.update({ where: { environment }, data: { pullTimesReadAt: readStarted } });
 }
 
 /**
@@ -163,11 +167,11 @@ async function readRepository(
   target: SyncTarget,
   repository: string,
   held: ReadonlyMap<string, string>,
-  o: { mode: SyncMode; limiter: Limiter; maxPages: number; since?: Date | undefined; changedAt?: (at: number) => void; referred: Referred },
+  o: { mode: SyncMode; limiter: Limiter; maxPages: number; since?: Date | undefined; changedAt?: (at: number) => void; referred: Referred; heldPulls?: ReadonlyMap<string, number> | undefined },
 ): Promise<RepositoryRead | null> {
   const { provider, environment } = target;
   const api = tagDigestSource(provider);
-  if (api) return readRepositoryByApi(target, api, repository, held, { limiter: o.limiter, referred: o.referred, ...(o.changedAt ? { changedAt: o.changedAt } : {}), ...(o.mode === "incremental" && o.since ? { since: o.since } : {}) });
+  if (api) return readRepositoryByApi(target, api, repository, held, { limiter: o.limiter, referred: o.referred, ...(o.heldPulls ? { heldPulls: o.heldPulls } : {}), ...(o.changedAt ? { changedAt: o.changedAt } : {}), ...(o.mode === "incremental" && o.since ? { since: o.since } : {}) });
   const listed = await o.limiter(() => readAll((cursor) => provider.listTags(repository, { pageSize: 1000, cursor }), o.maxPages));
   const tags: string[] = [];
   for (const t of listed) {
@@ -264,11 +268,12 @@ async function indexManifests(prisma: PrismaClient, provider: RegistryProvider, 
  */
 export async function resyncRepository(prisma: PrismaClient, target: SyncTarget, repository: string, source: TagEventSource = "event"): Promise<{ tags: number; manifestsFetched: number; changes: AppliedChanges; errors: SyncReport["errors"] }> {
   const limiter = createLimiter(4);
-  const held = (await heldTagsByRepository(prisma, target.environment, repository)).get(repository) ?? new Map<string, string>();
+  const index = await heldTagsByRepository(prisma, target.environment, repository);
+  const held = index.heldByRepo.get(repository) ?? new Map<string, string>();
   const out = { tags: 0, headRequests: 0, manifestsFetched: 0, changes: { created: 0, moved: 0, deleted: 0, reappeared: 0 }, errors: [] as SyncReport["errors"] };
   const digestRepo = new Map<string, string>();
   const referred: Referred = new Map();
-  const read = await readRepository(target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, referred });
+  const read = await readRepository(target, repository, held, { mode: "full", limiter, maxPages: DEFAULT_MAX_PAGES, referred, heldPulls: index.pullsByRepo.get(repository) });
   const writer = createIndexWriter(prisma, { source, report: out, digestRepo });
   if (read) await writer.add(read);
   await writer.drain();
@@ -326,15 +331,21 @@ export async function rereadTags(prisma: PrismaClient, target: SyncTarget, repos
   return { requests: tags.length + digestRepo.size, manifestsFetched: out.manifestsFetched, changes };
 }
 
-async function heldTagsByRepository(prisma: PrismaClient, environment: string, repository?: string): Promise<Map<string, Map<string, string>>> {
-  const rows = await prisma.inventoryTag.findMany({ where: { environment, ...(repository ? { repository } : {}) }, select: { repository: true, tag: true, digest: true } });
-  const out = new Map<string, Map<string, string>>();
+/** tag → digest per repository, and tag → pull time (epoch ms) for the tags that have one */
+async function heldTagsByRepository(prisma: PrismaClient, environment: string, repository?: string): Promise<{ heldByRepo: Map<string, Map<string, string>>; pullsByRepo: Map<string, Map<string, number>> }> {
+  const rows = await prisma.inventoryTag.findMany({ where: { environment, ...(repository ? { repository } : {}) }, select: { repository: true, tag: true, digest: true, pulledAt: true } });
+  const heldByRepo = new Map<string, Map<string, string>>();
+  const pullsByRepo = new Map<string, Map<string, number>>();
   for (const r of rows) {
-    let tags = out.get(r.repository);
-    if (!tags) out.set(r.repository, (tags = new Map()));
+    let tags = heldByRepo.get(r.repository);
+    if (!tags) heldByRepo.set(r.repository, (tags = new Map()));
     tags.set(r.tag, r.digest);
+    if (!r.pulledAt) continue;
+    let pulls = pullsByRepo.get(r.repository);
+    if (!pulls) pullsByRepo.set(r.repository, (pulls = new Map()));
+    pulls.set(r.tag, r.pulledAt.getTime());
   }
-  return out;
+  return { heldByRepo, pullsByRepo };
 }
 
 /**

@@ -3,7 +3,7 @@
  * Hub's pull limit counts manifest requests there, and the tag listing already says what each tag
  * points at, when it last changed and, per platform, the platform manifests of an index.
  */
-import type { TagDigest, TagDigestListing } from "../capabilities";
+import { pullTime, type TagDigest, type TagDigestListing } from "../capabilities";
 import { isIndexMediaType } from "../media-types";
 import { readNewestFirst } from "../newest-first";
 import { expectArray, type JsonApi } from "../transport/json-api";
@@ -34,7 +34,7 @@ export async function hubTagDigests(api: JsonApi, repository: string, since?: Da
     if (read) tags.push(read);
     else if (t.name) unresolved.push(t.name);
   }
-  return { tags, complete: listed.complete, ...(total !== undefined ? { total } : {}), ...(unresolved.length ? { unresolved } : {}) };
+  return { tags, complete: listed.complete, pullTimes: true, ...(total !== undefined ? { total } : {}), ...(unresolved.length ? { unresolved } : {}) };
 }
 
 function toTagDigest(t: HubTag): TagDigest | null {
@@ -48,10 +48,12 @@ function toTagDigest(t: HubTag): TagDigest | null {
       ? images.flatMap((i) => (i.digest && i.os && i.architecture ? [{ os: i.os, architecture: i.architecture, ...(i.variant ? { variant: i.variant } : {}), digest: i.digest }] : []))
       : [];
   const changedAt = t.last_updated ?? t.tag_last_pushed;
+  const pulledAt = pullTime(t.tag_last_pulled);
   return {
     tag: t.name,
     digest,
     ...(changedAt ? { changedAt } : {}),
+    ...(pulledAt ? { pulledAt } : {}),
     ...(mediaType ? { manifest: { mediaType, size: t.full_size ?? 0, platforms } } : {}),
   };
 }

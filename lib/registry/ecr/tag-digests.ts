@@ -5,7 +5,7 @@
  * digests the index has never seen, and only for an index (ECR does not list its platforms).
  */
 import { DescribeImagesCommand, type ImageDetail } from "@aws-sdk/client-ecr";
-import type { TagDigest, TagDigestListing } from "../capabilities";
+import { pullTime, type TagDigest, type TagDigestListing } from "../capabilities";
 import { RegistryError } from "../errors";
 import { isIndexMediaType } from "../media-types";
 import type { EcrApi } from "./api";
@@ -25,7 +25,7 @@ export async function ecrTagDigests(api: EcrApi, repositoryName: string): Promis
     images.push(...(out.imageDetails ?? []));
     nextToken = out.nextToken;
     // a partial listing would read as deletions: it fails instead
-    if (!nextToken) return { tags: images.flatMap(toTagDigests), complete: true };
+    if (!nextToken) return { tags: images.flatMap(toTagDigests), complete: true, pullTimes: true };
   }
   throw new RegistryError({ kind: "bad_response", registry: api.host, message: `registry ${api.host} kept returning more pages of images of ${repositoryName}: stopped after ${MAX_PAGES} pages` });
 }
@@ -36,5 +36,7 @@ function toTagDigests(i: ImageDetail): TagDigest[] {
   const artifactType = i.artifactMediaType && !/image\.config|container\.image/.test(i.artifactMediaType) ? i.artifactMediaType : undefined;
   const manifest = mediaType && !isIndexMediaType(mediaType) ? { mediaType, size: i.imageSizeInBytes ?? 0, platforms: [], ...(artifactType ? { artifactType } : {}) } : undefined;
   const changedAt = i.imagePushedAt?.toISOString();
-  return (i.imageTags ?? []).map((tag) => ({ tag, digest: i.imageDigest!, ...(changedAt ? { changedAt } : {}), ...(manifest ? { manifest } : {}) }));
+  // per image, not per tag: ECR records pulls of the image by any tag or by digest (absent: never, or before ECR recorded pulls)
+  const pulledAt = pullTime(i.lastRecordedPullTime);
+  return (i.imageTags ?? []).map((tag) => ({ tag, digest: i.imageDigest!, ...(changedAt ? { changedAt } : {}), ...(pulledAt ? { pulledAt } : {}), ...(manifest ? { manifest } : {}) }));
 }

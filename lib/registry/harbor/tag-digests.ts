@@ -5,7 +5,7 @@
  * Harbor counts artifacts, not tags, so when the read stopped early the tag list (/v2/…/tags/list, one
  * request, not a manifest) says how many tags there are: fewer than expected means one went away.
  */
-import type { TagDigest, TagDigestListing } from "../capabilities";
+import { pullTime, type TagDigest, type TagDigestListing } from "../capabilities";
 import { collectPages } from "../transport/paging";
 import { isIndexMediaType } from "../media-types";
 import { isReferrersTag } from "../reference";
@@ -34,10 +34,10 @@ export async function harborTagDigests(api: JsonApi, repository: string, listTag
     { changedAt: (a) => harborTime(a.push_time), ...(since ? { since } : {}), maxPages: MAX_PAGES, registry: api.host, what },
   );
   const tags = listed.items.flatMap(toTagDigests);
-  if (listed.complete) return { tags, complete: true };
+  if (listed.complete) return { tags, complete: true, pullTimes: true };
   const all = await collectPages(listTags, { maxPages: MAX_PAGES, maxItems: Number.MAX_SAFE_INTEGER });
   // the referrers tag scheme (sha256-…) is the registry's fallback index, never indexed as a tag
-  return { tags, complete: false, ...(all.truncated ? {} : { total: all.items.filter((t) => !isReferrersTag(t)).length }) };
+  return { tags, complete: false, pullTimes: true, ...(all.truncated ? {} : { total: all.items.filter((t) => !isReferrersTag(t)).length }) };
 }
 
 function toTagDigests(a: HarborArtifact): TagDigest[] {
@@ -50,6 +50,16 @@ function toTagDigests(a: HarborArtifact): TagDigest[] {
   const manifest = mediaType ? { mediaType, size: a.size ?? 0, platforms, ...(artifactType ? { artifactType } : {}) } : undefined;
   return a.tags.flatMap((t) => {
     const changedAt = harborTime(t.push_time) ?? harborTime(a.push_time);
-    return t.name ? [{ tag: t.name, digest: a.digest!, ...(changedAt ? { changedAt } : {}), ...(manifest ? { manifest } : {}) }] : [];
+    const pulledAt = latestPull(t.pull_time, a.pull_time);
+    return t.name ? [{ tag: t.name, digest: a.digest!, ...(changedAt ? { changedAt } : {}), ...(pulledAt ? { pulledAt } : {}), ...(manifest ? { manifest } : {}) }] : [];
   });
+}
+
+/**
+ * The later of the tag's and the artifact's pull time. The artifact's counts for every tag of it: a
+ * deployment pinned by digest pulls the artifact, never the tag, and must still count as a pull.
+ */
+function latestPull(tag: string | undefined, artifact: string | undefined): string | undefined {
+  const times = [pullTime(harborTime(tag)), pullTime(harborTime(artifact))].filter((t): t is string => !!t);
+  return times.sort().at(-1);
 }

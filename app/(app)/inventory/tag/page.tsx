@@ -11,7 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { authorizePage } from "@/lib/auth/page";
 import { shortDigest } from "@/lib/format";
 import { visibleEnvironments } from "@/lib/inventory/index/access";
-import { digestLocations, tagHistory } from "@/lib/inventory/index/reads";
+import { digestLocations, tagHistory, tagTimes } from "@/lib/inventory/index/reads";
 import { digestUrl, repositoryUrl } from "@/lib/inventory/index/urls";
 import { scanSummaries, type ScanSummary } from "@/lib/inventory/index/vulnerabilities";
 import { SEVERITIES } from "@/lib/scan/model";
@@ -40,6 +40,8 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
     ? (await digestLocations(prisma, await visibleEnvironments(prisma, access.principal.grants), current)).filter((l) => !l.until && !(l.environment === environment && l.repository === repository && l.tag === tag))
     : [];
   const scans = await scanSummaries(prisma, events.flatMap((e) => (e.digest ? [e.digest] : [])));
+  // the registry's own push and pull times, where it reports them (Harbor, ECR, Docker Hub)
+  const times = current ? await tagTimes(prisma, [environment], { environment, repository, tag }) : null;
 
   return (
     <>
@@ -99,22 +101,46 @@ export default async function TagLifecyclePage({ searchParams }: { searchParams:
               </tbody>
             </table>
           </section>
-          <section className="space-y-2" aria-label="This digest also runs in">
-            <h2 className="font-semibold">This digest also runs in</h2>
-            {current ? (
-              <>
-                <p className="text-sm">
-                  <Link className="text-sky-700 hover:underline" href={digestUrl(current)}>
-                    {shortDigest(current)}
-                  </Link>{" "}
-                  <span className="text-slate-500">— everywhere it is or was</span>
-                </p>
-                <DigestLocationsTable locations={elsewhere} testId="also-runs-in" />
-              </>
-            ) : (
-              <p className="text-sm text-slate-500">The tag is deleted.</p>
+          <div className="space-y-4">
+            {(times?.pushedAt || times?.pulledAt) && (
+              <section aria-label="The registry's times of this tag">
+                <dl className="grid grid-cols-[auto_1fr] gap-x-3 text-sm" data-testid="tag-registry-times">
+                  {times.pushedAt && (
+                    <>
+                      <dt className="text-slate-500">Last push</dt>
+                      <dd>
+                        <Time at={times.pushedAt} />
+                      </dd>
+                    </>
+                  )}
+                  {times.pulledAt && (
+                    <>
+                      <dt className="text-slate-500">Last pull</dt>
+                      <dd data-testid="tag-last-pull">
+                        <Time at={times.pulledAt} />
+                      </dd>
+                    </>
+                  )}
+                </dl>
+              </section>
             )}
-          </section>
+            <section className="space-y-2" aria-label="This digest also runs in">
+              <h2 className="font-semibold">This digest also runs in</h2>
+              {current ? (
+                <>
+                  <p className="text-sm">
+                    <Link className="text-sky-700 hover:underline" href={digestUrl(current)}>
+                      {shortDigest(current)}
+                    </Link>{" "}
+                    <span className="text-slate-500">— everywhere it is or was</span>
+                  </p>
+                  <DigestLocationsTable locations={elsewhere} testId="also-runs-in" />
+                </>
+              ) : (
+                <p className="text-sm text-slate-500">The tag is deleted.</p>
+              )}
+            </section>
+          </div>
         </div>
       )}
     </>

@@ -12,11 +12,15 @@
  *   index); without a digest → `touched`.
  * - REPLICATION / TAG_RETENTION: name repositories only as "name [n item(s)…]" or "name:tag" under a
  *   project → `touched` for each, so the re-read finds what arrived or was removed.
- * - pulls, stopped or failed scans and quota warnings change nothing the index keeps → `ignored`.
+ * - PULL_ARTIFACT: the artifact's tags were pulled at the event's time → `pulled` (their pull time,
+ *   without a re-read: the hourly full sync reads Harbor's own pull_time, which stays the truth, e.g.
+ *   where Harbor is told not to count a scanner's pulls); a time that is not a plausible pull → `ignored`.
+ * - stopped or failed scans and quota warnings change nothing the index keeps → `ignored`.
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { joinNamespace } from "@/lib/inventory/namespace";
+import { pullTime } from "@/lib/registry";
 import { DIGEST_PATTERN, describeIssues, type ParsedEvents, type RegistryEventChange } from "./types";
 
 /** Harbor sends one artifact per push; a replication or retention run may list many, but not this many. */
@@ -57,6 +61,7 @@ const cloudEvent = z.looseObject({
   specversion: z.string().max(16),
   id: z.string().min(1).max(200),
   type: z.string().min(1).max(100),
+  time: z.string().max(64).optional(),
   operator: z.string().max(255).optional(),
   data: eventData,
 });
@@ -82,7 +87,7 @@ export function harborChanges(body: unknown): ParsedEvents {
     if (!parsed.success) return { error: describeIssues(parsed.error.issues) };
     const e = parsed.data;
     // A CloudEvent carries a unique id; one event may still name several artifacts, each its own change.
-    return changesOf(CLOUD_EVENT_TYPES[e.type] ?? e.type, e.data, "data", e.operator, (n) => `${e.id}#${n}`);
+    return changesOf(CLOUD_EVENT_TYPES[e.type] ?? e.type, e.data, "data", e.operator, (n) => `${e.id}#${n}`, pullTime(e.time));
   }
   const parsed = defaultFormat.safeParse(body);
   if (!parsed.success) return { error: describeIssues(parsed.error.issues) };
@@ -93,12 +98,12 @@ export function harborChanges(body: unknown): ParsedEvents {
   // same thing in the same second, and applying that a second time would change nothing anyway.
   const derived = (n: number, ...parts: (string | undefined)[]) =>
     "harbor:" + createHash("sha256").update([e.type, String(e.occur_at), String(n), ...parts.map((p) => p ?? "")].join("\u0000")).digest("hex");
-  return changesOf(e.type, e.event_data, "event_data", e.operator, derived);
+  return changesOf(e.type, e.event_data, "event_data", e.operator, derived, pullTime(new Date(e.occur_at * 1000)));
 }
 
 type EventData = z.infer<typeof eventData>;
 
-function changesOf(type: string, data: EventData, dataField: string, operator: string | undefined, idOf: (n: number, ...parts: (string | undefined)[]) => string): ParsedEvents {
+function changesOf(type: string, data: EventData, dataField: string, operator: string | undefined, idOf: (n: number, ...parts: (string | undefined)[]) => string, at?: string): ParsedEvents {
   const actor = operator || undefined;
   const repo = data.repository ? data.repository.repo_full_name || joinNamespace(data.repository.namespace, data.repository.name) : undefined;
   const resources = data.resources ?? [];
@@ -116,6 +121,12 @@ function changesOf(type: string, data: EventData, dataField: string, operator: s
       else out.push({ id, repository: repo, kind: "touched", actor });
     });
     return out;
+  }
+  if (type === "PULL_ARTIFACT" && repo && at) {
+    resources.forEach((r, n) => {
+      if (r.digest) out.push({ id: idOf(n, repo, r.digest, r.tag), repository: repo, kind: "pulled", digest: r.digest, at });
+    });
+    if (out.length) return out;
   }
   if (type === "REPLICATION" && data.replication) {
     const project = data.replication.dest_resource?.namespace;

@@ -8,6 +8,8 @@
  * then re-read from the registry: an event never replaces a read of the truth. An event that names its
  * tag (a push or a tag delete) asks for that tag alone; one that cannot be pinned to a tag (a manifest
  * deleted by digest, a push by digest) asks for the whole repository (reread-queue.ts collapses both).
+ * A pull (Harbor's PULL_ARTIFACT) only sets its tags' pull time: no re-read, and no receipt, since
+ * applying it twice changes nothing and pulls come far more often than pushes.
  */
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -105,6 +107,11 @@ export async function receiveRegistryEvents(
   const applied = await prisma.$transaction(async (tx) => {
     const done: typeof mapped = [];
     for (const m of mapped) {
+      if (m.change.kind === "pulled") {
+        await recordPull(tx, m.environment, m.change);
+        done.push(m);
+        continue;
+      }
       const fresh = await tx.$executeRaw`INSERT INTO "InventoryEventReceipt" ("registry", "eventId") VALUES (${registry.name}, ${m.change.id}) ON CONFLICT DO NOTHING`;
       if (fresh === 0) continue;
       await applyChange(tx, m.environment, m.change);
@@ -116,6 +123,7 @@ export async function receiveRegistryEvents(
   result.duplicates = mapped.length - applied.length;
   const rereads = new Map<string, { environment: string; repository: string; scans: Set<string>; tags: Set<string>; whole: boolean }>();
   for (const { environment, change } of applied) {
+    if (change.kind === "pulled") continue;
     const key = `${environment}\u0000${change.repository}`;
     const r = rereads.get(key) ?? { environment, repository: change.repository, scans: new Set<string>(), tags: new Set<string>(), whole: false };
     if (change.kind === "scanned") r.scans.add(change.digest);
@@ -153,6 +161,12 @@ async function applyChange(tx: Tx, environment: string, change: Exclude<Registry
     const tags = await tx.inventoryTag.findMany({ where: { environment, repository: change.repository, digest: change.digest }, select: { tag: true } });
     if (tags.length) await applyObservationsWithin(tx, [{ ...base, tags: new Map(), deleted: tags.map((t) => t.tag) }], ctx);
   }
+}
+
+/** Only ever forward: a replayed or late pull event does not move a newer pull time back. */
+async function recordPull(tx: Tx, environment: string, change: Extract<RegistryEventChange, { kind: "pulled" }>): Promise<void> {
+  const at = new Date(change.at);
+  await tx.inventoryTag.updateMany({ where: { environment, repository: change.repository, digest: change.digest, OR: [{ pulledAt: null }, { pulledAt: { lt: at } }] }, data: { pulledAt: at } });
 }
 
 function eventsSecretEnv(options: unknown): string | null {

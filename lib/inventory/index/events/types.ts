@@ -13,7 +13,9 @@ export type RegistryEventChange =
   | { id: string; repository: string; kind: "scanned"; digest: string; actor?: string }
   /** something changed in the repository that names no tag (a push by digest): re-read it */
   | { id: string; repository: string; kind: "touched"; actor?: string }
-  /** nothing the index keeps (pulls, blob uploads, mounts) */
+  /** the manifest was pulled at `at` (ISO, the registry's clock): its tags' pull time, no re-read (Harbor only) */
+  | { id: string; repository: string; kind: "pulled"; digest: string; at: string; actor?: string }
+  /** nothing the index keeps (Distribution's pulls, blob uploads, mounts) */
   | { id: string; repository: string; kind: "ignored" };
 
 /** A parser's answer: the changes, or why the body is not what the kind sends (field paths first). */
