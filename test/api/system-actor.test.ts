@@ -108,6 +108,12 @@ describe("a request cannot act as the system actor", () => {
     await expect(createUser(prisma, { actor: null, ip: null }, { email: "System:Retention-Schedule", password: "long enough password", grants: [] })).rejects.toMatchObject({ field: "email", problem: expect.stringContaining("reserved") });
     const { signInWithOidcClaims, OidcSignInRefused } = await import("@/lib/auth/oidc-account");
     await expect(signInWithOidcClaims(prisma, { sub: "x", email: "system:promotion-engine", email_verified: true }, "groups", null)).rejects.toBeInstanceOf(OidcSignInRefused);
+    // a directory entry whose mail is a system name: its password is right, and still no account
+    const { signInWithLdap } = await import("@/lib/auth/ldap-signin");
+    const directory = async () => ({ ok: true as const, identity: { dn: "uid=robot,dc=x", username: "robot", email: SYSTEM, name: null, groups: ["admins"] } });
+    await expect(signInWithLdap(prisma, {} as never, { username: "robot", password: "right" }, null, directory)).rejects.toThrow();
+    const ldapRow = await prisma.auditEvent.findFirstOrThrow({ where: { action: "auth.signin", outcome: "failure", detail: { path: ["username"], equals: "robot" } } });
+    expect(ldapRow.detail).toMatchObject({ reason: expect.stringContaining("reserved") });
     expect(await prisma.user.count({ where: { email: { startsWith: "system:" } } })).toBe(1); // only the hand-made row above
   });
 
