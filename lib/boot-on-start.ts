@@ -6,7 +6,8 @@ import { failInterruptedPromotions } from "./promotion/recover";
 import { releaseDuePromotions } from "./promotion/scheduled";
 import { syncDueEnvironments } from "./inventory/index/schedule";
 import { startRereadQueue } from "./inventory/index/reread-jobs";
-import { executionDeps } from "./retention/default-deps";
+import { executionDeps, scheduledStartDeps } from "./retention/default-deps";
+import { startScheduledExecution } from "./retention/execute-scheduled";
 import { startRetentionQueue } from "./retention/execute-queue";
 import { defaultExceptionSettings } from "./exceptions/config-schema";
 import { sweepExceptions } from "./exceptions/maintenance";
@@ -21,8 +22,10 @@ import { plural } from "@/lib/plural";
 // import lib/promotion), releases scheduled promotions whose change window opened (within one
 // maintenance period of the opening), keeps the inventory index current, and audits and announces
 // CVE exceptions that expire (the alert webhook of probes.webhook carries the warning), and computes
-// scheduled retention plans, sent to the webhook for review (never executed here: no autoExecute
-// entry is wired until the execution path provides one).
+// scheduled retention plans, sent to the webhook for review; a plan whose every selecting rule says
+// autoExecute, in an unprotected environment, is then queued for execution as the system actor
+// "system:retention-schedule" (lib/retention/execute-scheduled.ts re-checks both when it starts and
+// when its job runs).
 try {
   const runtime = await getRuntime();
   const prisma = runtime.db.prisma;
@@ -51,7 +54,7 @@ try {
       for (const r of await syncDueEnvironments(prisma)) if (r.error) console.warn(`[inventory] sync of environment ${r.environment} failed: ${r.error}`);
       const { warnDays } = runtime.config.exceptions ?? defaultExceptionSettings;
       await sweepExceptions(prisma, { now: new Date(), warnDays, webhookUrl: resolveWebhookUrl(runtime.config.probes?.webhook?.url) });
-      const plans = await runScheduledPlans(prisma, { resolveWebhook: (v) => resolveWebhookUrl(v), defaultWebhookUrl: resolveWebhookUrl(runtime.config.probes?.webhook?.url), post: (url, body) => postWebhook(url, body) });
+      const plans = await runScheduledPlans(prisma, { resolveWebhook: (v) => resolveWebhookUrl(v), defaultWebhookUrl: resolveWebhookUrl(runtime.config.probes?.webhook?.url), post: (url, body) => postWebhook(url, body), autoExecute: async (plan) => void (await startScheduledExecution(await scheduledStartDeps(), plan)) });
       for (const r of plans) if (r.error) console.warn(`[retention] scheduled plan of environment ${r.environment}: ${r.error}`);
     },
   });

@@ -1,5 +1,6 @@
 import { plural } from "@/lib/plural";
 import { Badge } from "@/components/ui/badge";
+import { ActorName } from "@/components/ui/actor-name";
 import { Time } from "@/components/ui/time";
 import { formatBytes, shortDigest } from "@/lib/format";
 import { reclaimedBytes } from "@/lib/retention/plan";
@@ -35,9 +36,18 @@ export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; exe
         <div>
           <div className="text-xs text-slate-500">Computed</div>
           <div>
-            <Time at={plan.createdAt} /> by {plan.createdBy}
+            <Time at={plan.createdAt} /> by <ActorName name={plan.createdBy} />
           </div>
         </div>
+        {plan.execution && (
+          <div data-testid="retention-plan-execution">
+            <div className="text-xs text-slate-500">{plan.execution.automatic ? "Executed automatically" : "Executed"}</div>
+            <div>
+              <Time at={plan.execution.at} fallback="—" /> by <ActorName name={plan.execution.by} />
+              {plan.execution.automatic && <span className="text-slate-500"> (every rule says autoExecute; no person confirmed it)</span>}
+            </div>
+          </div>
+        )}
         <div>
           <div className="text-xs text-slate-500">Index as of</div>
           <div>
@@ -57,7 +67,7 @@ export function RetentionPlanView({ plan, executeSlot }: { plan: StoredPlan; exe
         </a>
       </div>
       <p className="text-xs text-slate-500">
-        A dry run: nothing has been deleted. Sizes count each manifest once (its config and layers included); layers shared with other manifests are counted for each, as the index keeps no per-layer sizes. Space returns only after the registry&apos;s garbage collection.
+        {plan.execution ? "What the plan chose when it was computed; what its execution did is below." : "A dry run: nothing has been deleted."} Sizes count each manifest once (its config and layers included); layers shared with other manifests are counted for each, as the index keeps no per-layer sizes. Space returns only after the registry&apos;s garbage collection.
       </p>
 
       {/* EXECUTE SLOT (issue 14, execution path): the confirm-with-hash form is passed in as executeSlot */}

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
+import { isSystemActorName } from "@/lib/audit/system-actors";
 import { UserFacingError } from "@/lib/errors";
 import { decide, type Action, type Grant, type Resource } from "./policy";
 import { scopeRefusal, type TokenLimit } from "./token-scopes";
@@ -31,6 +32,9 @@ export class AuthError extends UserFacingError {
  */
 export async function enforce(prisma: PrismaClient, principal: Principal | null, action: Action, resource: Resource = {}): Promise<Principal> {
   if (!principal) throw new AuthError(401, "You are not signed in.");
+  // Dockmaster's own actors ("system:…") act only from its own jobs, never through this gate: a caller
+  // that names one is refused whatever grants it carries (lib/audit/system-actors.ts)
+  if (isSystemActorName(principal.email)) await refuse(prisma, principal, action, resource, "system actor", "A system actor cannot act through a request.");
   const decision = decide(principal.grants, action, resource);
   // the person reads plain words; the machine key stays in the audit row
   if (!decision.allowed) await refuse(prisma, principal, action, resource, decision.reason, decision.message);

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
+import { isSystemActorName } from "@/lib/audit/system-actors";
 import type { LdapConfig } from "./identity-config";
 import { authenticateLdap, LDAP_DENIED, type LdapIdentity } from "./ldap";
 import { MAX_PASSWORD_LENGTH } from "./password";
 import { beginAttempt, recordFailure, recordSuccess, releaseAttempt, throttledMessage } from "./throttle";
+import { RESERVED_NAME } from "./users";
 
 const credentials = z.object({ username: z.string().trim().min(1).max(256), password: z.string().max(MAX_PASSWORD_LENGTH) });
 
@@ -60,9 +62,11 @@ export async function signInWithLdap(prisma: PrismaClient, cfg: LdapConfig | und
 /**
  * Just-in-time account: created at the first sign-in, email/name/groups replaced at every sign-in
  * (a group gone from the directory takes its roles with it). A local account with the same email
- * is not taken over: the directory would otherwise become a way into a password account.
+ * is not taken over: the directory would otherwise become a way into a password account. A directory
+ * entry whose mail is a reserved system name ("system:…") gets no account at all.
  */
 async function upsertDirectoryAccount(prisma: PrismaClient, who: LdapIdentity) {
+  if (isSystemActorName(who.email)) return { id: undefined, reason: RESERVED_NAME };
   const existing = await prisma.user.findUnique({ where: { email: who.email } });
   if (existing && existing.authSource !== "ldap") return { id: existing.id, reason: `email belongs to a ${existing.authSource} account` };
   if (existing?.disabled) return { id: existing.id, reason: "account disabled" };

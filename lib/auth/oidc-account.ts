@@ -4,7 +4,8 @@
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
-import { normalizeEmail } from "./users";
+import { isSystemActorName } from "@/lib/audit/system-actors";
+import { normalizeEmail, RESERVED_NAME } from "./users";
 
 export type Claims = Record<string, unknown>;
 
@@ -45,6 +46,7 @@ export async function signInWithOidcClaims(prisma: PrismaClient, claims: Claims,
   };
   if (!email) return refuse("The identity provider sent no email address: add the email scope for this client.", "no email claim");
   // An unverified address could name someone else's account.
+  if (isSystemActorName(email)) return refuse(`The identity provider sent ${email}: ${RESERVED_NAME}.`, "reserved system name");
   if (claims.email_verified === false) return refuse(`The identity provider has not verified ${email}.`, "email not verified");
   const groups = groupsFrom(claims, groupsClaim) ?? [];
   const name = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim() : null;

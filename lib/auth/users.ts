@@ -1,6 +1,7 @@
 import { FieldError, InvalidInputError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
+import { isSystemActorName } from "@/lib/audit/system-actors";
 import { groupGrants } from "./group-access";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./password";
 import type { Grant, Role } from "./policy";
@@ -15,12 +16,16 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** Why an account cannot be named "system:…" (lib/audit/system-actors.ts): audit rows with that name are Dockmaster's own. */
+export const RESERVED_NAME = 'names starting with "system:" are reserved for Dockmaster\'s own actors';
+
 export async function createUser(
   prisma: PrismaClient,
   ctx: ActorContext,
   input: { email: string; name?: string | null; password: string; grants: { role: Role; environmentId: string | null }[] },
 ) {
   const email = normalizeEmail(input.email);
+  if (isSystemActorName(email)) throw new FieldError("email", RESERVED_NAME);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw new FieldError("password", `must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
@@ -124,7 +129,9 @@ async function readAccount(prisma: PrismaClient, userId: string): Promise<{ load
     where: { id: userId },
     select: { email: true, name: true, disabled: true, sessionVersion: true, groups: true, grants: { select: { role: true, environment: { select: { name: true } } } } },
   });
-  if (!user || user.disabled) return null;
+  // an account named like a system actor (made by hand in the database, or by a directory) never acts:
+  // neither its session nor its API tokens become a principal
+  if (!user || user.disabled || isSystemActorName(user.email)) return null;
   const grants = [...user.grants.map((g) => ({ role: g.role, environment: g.environment?.name ?? null })), ...groupGrants(user.groups)];
   return { loaded: { email: user.email, name: user.name, grants }, sessionVersion: user.sessionVersion };
 }

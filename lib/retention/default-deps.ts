@@ -22,6 +22,13 @@ export async function executionDeps(): Promise<ExecutionDeps> {
   };
 }
 
+/** The schedule's autoExecute (lib/boot-on-start.ts): the same queue as people's executions, no permission check (the config authorizes it). */
+export async function scheduledStartDeps(): Promise<Pick<StartDeps, "prisma" | "enqueue">> {
+  const runtime = await getRuntime();
+  const queue = retentionQueue(executionDeps);
+  return { prisma: runtime.db.prisma, enqueue: (job) => queue.enqueue(job) };
+}
+
 export async function startDeps(): Promise<StartDeps> {
   const runtime = await getRuntime();
   const queue = retentionQueue(executionDeps);

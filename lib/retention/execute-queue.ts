@@ -9,6 +9,7 @@ import { plural } from "@/lib/plural";
 import PgBoss from "pg-boss";
 import type { RetentionExecutionJob } from "./execute";
 import { runPlanExecution, RunnerBusyError, type ExecutionDeps } from "./execute-run";
+import { isScheduleExecutor, scheduledJobMayRun } from "./auto-execute-check";
 
 const RETENTION_QUEUE = "dockmaster-retention-execute";
 
@@ -25,6 +26,8 @@ async function runJob(deps: () => Promise<ExecutionDeps>, job: RetentionExecutio
   const plan = await d.prisma.retentionPlan.findUnique({ where: { id: job.planId }, select: { status: true } });
   // a retried job whose run finished after all (or a plan deleted meanwhile) has nothing left to do
   if (plan?.status !== "executing") return;
+  // the schedule's unattended runs are authorized by the config as it is now, not as it was when queued
+  if (isScheduleExecutor(job.actor) && !(await scheduledJobMayRun(d.prisma, job.planId))) return;
   let result;
   try {
     result = await runPlanExecution(d, job.planId, job.actor);

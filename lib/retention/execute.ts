@@ -10,7 +10,7 @@ import { enforce, type Principal } from "@/lib/auth/enforce";
 import { NotFoundError, UserFacingError } from "@/lib/errors";
 import type { ExecutionActor } from "./execute-run";
 
-const RUNNABLE_STATUSES = ["planned", "partial"] as const;
+export const RUNNABLE_STATUSES = ["planned", "partial"] as const;
 /** how much of the hash a person types to confirm in the UI (the API takes the whole hash) */
 export const CONFIRM_PREFIX_LENGTH = 12;
 
@@ -45,18 +45,33 @@ export async function startPlanExecution(deps: StartDeps, principal: Principal |
   if (!(RUNNABLE_STATUSES as readonly string[]).includes(plan.status)) {
     throw new PlanConflictError(`plan ${plan.id} is ${plan.status}: only a planned plan, or a partial one (to resume), can be executed`);
   }
+  return claimAndEnqueue(deps, plan, { id: caller.id, email: caller.email }, { sourceIp: caller.ip, detail: caller.viaToken ? { token: caller.viaToken } : {} });
+}
+
+/**
+ * The one way a plan starts, for people and the schedule alike: the status moves to "executing" by one
+ * compare-and-set (with the hash that was quoted), the start is audited in the same transaction, then
+ * the job is queued; a queue that refuses gives the plan back.
+ */
+export async function claimAndEnqueue(
+  deps: Pick<StartDeps, "prisma" | "enqueue">,
+  plan: { id: string; environment: string; hash: string; status: string; items: unknown },
+  actor: ExecutionActor,
+  audit: { sourceIp?: string | null; detail?: Record<string, unknown> } = {},
+): Promise<{ id: string; status: "executing"; items: number }> {
+  const { prisma } = deps;
   const claimed = await prisma.$transaction(async (tx) => {
     const won = await tx.retentionPlan.updateMany({
       where: { id: plan.id, hash: plan.hash, status: { in: [...RUNNABLE_STATUSES] } },
-      data: { status: "executing", executedById: caller.id, executedAt: new Date(), finishedAt: null },
+      data: { status: "executing", executedById: actor.id, executedByEmail: actor.email, executedAt: new Date(), finishedAt: null },
     });
     if (won.count !== 1) return false;
-    await writeAudit(tx, { actor: caller, action: "retention.execute.start", target: { type: "retention-plan", id: plan.id }, outcome: "success", sourceIp: caller.ip, detail: { environment: plan.environment, resume: plan.status === "partial", ...(caller.viaToken ? { token: caller.viaToken } : {}) } });
+    await writeAudit(tx, { actor, action: "retention.execute.start", target: { type: "retention-plan", id: plan.id }, outcome: "success", sourceIp: audit.sourceIp ?? null, detail: { environment: plan.environment, resume: plan.status === "partial", ...audit.detail } });
     return true;
   });
   if (!claimed) throw new PlanConflictError(`plan ${plan.id} was started by someone else a moment ago`);
   try {
-    await deps.enqueue({ planId: plan.id, actor: { id: caller.id, email: caller.email } });
+    await deps.enqueue({ planId: plan.id, actor: { id: actor.id, email: actor.email } });
   } catch (err) {
     // nothing will run it: give the plan back, or it would look started forever
     await prisma.retentionPlan.updateMany({ where: { id: plan.id, status: "executing" }, data: { status: plan.status } });

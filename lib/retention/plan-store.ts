@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { PrismaClient, Prisma } from "@/lib/db/generated/client";
 import { writeAudit } from "@/lib/audit/log";
+import { isSystemActorName } from "@/lib/audit/system-actors";
 import { NotFoundError } from "@/lib/errors";
 import type { ComputedPlan } from "./plan";
 import type { RetentionPlanItem, RetentionProtectedItem } from "./types";
@@ -36,6 +37,8 @@ export interface StoredPlan {
   bytes: number;
   items: RetentionPlanItem[];
   protected: RetentionProtectedItem[];
+  /** who started its execution and when; automatic: the schedule's system actor did (autoExecute), no person */
+  execution: { by: string; at: string | null; automatic: boolean } | null;
 }
 
 type Row = Prisma.RetentionPlanGetPayload<object>;
@@ -52,7 +55,15 @@ function storedPlanJson(row: Row): StoredPlan {
     bytes: Number(row.bytes),
     items: row.items as unknown as RetentionPlanItem[],
     protected: row.protected as unknown as RetentionProtectedItem[],
+    execution: executionOf(row),
   };
+}
+
+/** A plan started before executedByEmail existed names only the user id: shown as "a person" rather than nothing. */
+function executionOf(row: Row): StoredPlan["execution"] {
+  const by = row.executedByEmail ?? (row.executedById ? "a person (no name recorded)" : null);
+  if (!by) return null;
+  return { by, at: row.executedAt?.toISOString() ?? null, automatic: row.executedById === null && isSystemActorName(by) };
 }
 
 export interface PlanAuthor {
@@ -100,6 +111,7 @@ export async function savePlan(prisma: PrismaClient, environment: string, plan: 
     bytes: plan.bytes,
     items: plan.items,
     protected: plan.protected,
+    execution: null,
   };
 }
 

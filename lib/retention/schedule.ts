@@ -10,7 +10,7 @@
  */
 import { plural } from "@/lib/plural";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { PULLS_NOT_REPORTED, ruleLabel } from "./plan";
+import { autoExecuteRefusal } from "./auto-execute-policy";
 import { retentionPolicyOf } from "./plan-load";
 import type { RetentionPolicy } from "@/lib/config/retention";
 import type { StoredPlan } from "./plan-store";
@@ -50,12 +50,8 @@ export interface ScheduledPlanReport {
 }
 
 /** Unattended execution: only in an unprotected environment, and only if every rule that chose an item allows it. */
-function mayAutoExecute(env: { protected: boolean }, policy: RetentionPolicy, plan: Pick<StoredPlan, "items">): boolean {
-  if (env.protected || plan.items.length === 0) return false;
-  const allowed = new Set(policy.rules.map((r, i) => (r.autoExecute ? ruleLabel(r, i) : null)).filter((l): l is string => l !== null));
-  // a referrer that follows its image is named "<rule> (referrer of …)": it counts as that rule, as
-  // does a tag whose rule's unlessPulledWithinDays could not apply (PULLS_NOT_REPORTED)
-  return plan.items.every((i) => allowed.has(i.rule.replace(/ \(referrer of [^)]*\)$/, "").replace(PULLS_NOT_REPORTED, "")));
+function mayAutoExecute(env: { name: string; protected: boolean }, policy: RetentionPolicy, plan: Pick<StoredPlan, "items">): boolean {
+  return autoExecuteRefusal(env, policy, plan.items) === null;
 }
 
 export async function runScheduledPlans(prisma: PrismaClient, deps: ScheduleDeps): Promise<ScheduledPlanReport[]> {

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/shell/page-header";
+import { ActorName } from "@/components/ui/actor-name";
 import { Badge } from "@/components/ui/badge";
 import { parseAuditFilters } from "@/lib/audit/filters";
 import { listAudit } from "@/lib/audit/log";
@@ -80,7 +81,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="whitespace-nowrap font-mono text-xs">
                   <Time at={r.at} seconds />
                 </td>
-                <td>{r.actorEmail ?? "—"}</td>
+                <td>
+                  <ActorName name={r.actorEmail} />
+                </td>
                 <td className="font-mono text-xs">{r.action}</td>
                 <td className="text-xs">{r.targetType ? `${r.targetType}: ${r.targetId}` : "—"}</td>
                 <td>
