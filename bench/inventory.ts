@@ -150,6 +150,9 @@ async function runOn(kind: DbRun["kind"], registry: RunningRegistry, seeder: Reg
   const registryProcess = registryPid(registry);
   try {
     const target = { environment: "dev", namespace: scale.namespace, provider };
+    // as the app has them: the environment's namespace gives each tag its relative name (drift matrix)
+    const registryRow = await db.prisma.registry.create({ data: { name: `bench-${kind}`, kind: "oci", url: registry.url } });
+    await db.prisma.environment.create({ data: { name: "dev", order: 1, registryId: registryRow.id, namespace: scale.namespace } });
     log(`inventory[${kind}]: bare minimum over ${scale.repositories} repositories`);
     const database = pg ? new URL(pg.url).pathname.slice(1) : undefined;
     const minimum = (await withCpuSplit(registryProcess, () => bareMinimum(provider, scale.namespace), database)).cpu;

@@ -145,6 +145,29 @@ describe.each(dbKinds)("drift matrix follows namespace changes on %s", (kind) =>
     const m = await driftMatrix(db.prisma, "all");
     expect([m.shared, m.mismatches]).toEqual([1, 1]);
   });
+
+  // The sync's insert supplies the relative name (migration 20261130103000); the trigger computes it
+  // for any writer that does not, and on every change of a row's repository, so both ways agree.
+  it("stores the same relative name whether the writer supplies it or the trigger computes it", async () => {
+    const relative = async (environment: string, repository: string) =>
+      (await db.prisma.$queryRawUnsafe<{ relative: string | null }[]>(`SELECT "relative" FROM "InventoryTag" WHERE "environment" = $1 AND "repository" = $2`, environment, repository)).map((r) => r.relative);
+    await applyObservation(db.prisma, { environment: "dev", repository: "dev/team/web", tags: new Map([["2.0", A]]), coverage: "complete" }, { source: "full_sync" });
+    await applyObservation(db.prisma, { environment: "dev", repository: "elsewhere/web", tags: new Map([["2.0", A]]), coverage: "complete" }, { source: "full_sync" });
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO "InventoryTag" ("environment", "repository", "tag", "digest", "since", "seenAt") VALUES ('dev', 'dev/raw', '1', $1, now(), now()), ('dev', 'other/raw', '1', $1, now(), now())`,
+      A,
+    );
+    expect([await relative("dev", "dev/team/web"), await relative("dev", "elsewhere/web")]).toEqual([["team/web"], [null]]);
+    expect([await relative("dev", "dev/raw"), await relative("dev", "other/raw")]).toEqual([["raw"], [null]]);
+    // the sync's own value, with the trigger out of the way
+    await db.prisma.$executeRawUnsafe(`ALTER TABLE "InventoryTag" DISABLE TRIGGER "InventoryTag_relative_insert"`);
+    await applyObservation(db.prisma, { environment: "dev", repository: "dev/supplied", tags: new Map([["1", A]]), coverage: "complete" }, { source: "full_sync" });
+    await db.prisma.$executeRawUnsafe(`ALTER TABLE "InventoryTag" ENABLE TRIGGER "InventoryTag_relative_insert"`);
+    expect(await relative("dev", "dev/supplied")).toEqual(["supplied"]);
+    // a writer cannot keep a stale name by renaming the row
+    await db.prisma.$executeRawUnsafe(`UPDATE "InventoryTag" SET "repository" = 'dev/renamed' WHERE "environment" = 'dev' AND "repository" = 'dev/raw'`);
+    expect(await relative("dev", "dev/renamed")).toEqual(["renamed"]);
+  });
 });
 
 // The kept summary (InventoryDriftKey, migration 20261130099000) must always equal grouping the tags

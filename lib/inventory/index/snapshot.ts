@@ -157,8 +157,11 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
   }
   if (added.tags.length) {
     await tx.$executeRawUnsafe(
-      `INSERT INTO "InventoryTag" ("environment", "repository", "tag", "digest", "since", "seenAt")
-       SELECT $1, a.r, a.t, a.d, ${AT(5)}, ${AT(5)} FROM unnest($2::text[], $3::text[], $4::text[]) AS a(r, t, d)`,
+      // "relative" computed here, one namespace lookup for the statement, rather than by the per-row
+      // trigger (migration 20261130103000), which then leaves the row alone
+      `INSERT INTO "InventoryTag" ("environment", "repository", "tag", "digest", "since", "seenAt", "relative")
+       SELECT $1, a.r, a.t, a.d, ${AT(5)}, ${AT(5)}, "inventory_relative_name"(a.r, (SELECT e."namespace" FROM "Environment" AS e WHERE e."name" = $1))
+       FROM unnest($2::text[], $3::text[], $4::text[]) AS a(r, t, d)`,
       environment, added.repos, added.tags, added.digests, atMs,
     );
   }
