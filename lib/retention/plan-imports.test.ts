@@ -3,36 +3,13 @@
  * that the UI, the REST API and the schedule call) reaches, import by import, no registry client
  * and no execution code, so no delete call exists on its path. Checked on the source, transitively.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { importClosure } from "../../test/support/import-closure";
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-function resolve(from: string, spec: string): string | null {
-  const base = spec.startsWith("@/") ? path.join(root, spec.slice(2)) : spec.startsWith(".") ? path.resolve(path.dirname(from), spec) : null;
-  if (!base) return null; // a package: the registry clients are ours, in lib/registry
-  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")]) if (existsSync(candidate) && candidate.match(/\.tsx?$/)) return candidate;
-  return null;
-}
-
-/** Every file of ours the entry reaches; the generated Prisma client is a leaf. */
-function closure(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const stack = [entry];
-  while (stack.length) {
-    const file = stack.pop()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    if (file.includes(`${path.sep}lib${path.sep}db${path.sep}generated${path.sep}`)) continue;
-    const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/(?:import|export)[^"';]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
-      const next = resolve(file, (m[1] ?? m[2])!);
-      if (next) stack.push(next);
-    }
-  }
-  return seen;
-}
+const closure = (entry: string) => importClosure(root, entry);
 
 const rel = (f: string) => path.relative(root, f);
 
