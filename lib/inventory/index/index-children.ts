@@ -102,12 +102,13 @@ export async function planIndexes(
     if (child && child.digest !== p.digest) chosen.set(p.digest, { child: child.digest, repository: p.repository });
     else plan.empty.push(p.digest);
   }
+  // one array parameter, however many indexes a first sync finds (an IN list has a parameter limit)
   const known = new Map(
     (
-      await prisma.inventoryManifest.findMany({
-        where: { digest: { in: [...new Set([...chosen.values()].map((c) => c.child))] } },
-        select: { digest: true, mediaType: true, artifactType: true, configDigest: true, enrichedAt: true, created: true, labels: true },
-      })
+      await prisma.$queryRawUnsafe<{ digest: string; mediaType: string; artifactType: string | null; configDigest: string | null; enrichedAt: Date | null; created: Date | null; labels: unknown }[]>(
+        `SELECT "digest", "mediaType", "artifactType", "configDigest", "enrichedAt", "created", "labels" FROM "InventoryManifest" WHERE "digest" = ANY($1::text[])`,
+        [...new Set([...chosen.values()].map((c) => c.child))],
+      )
     ).map((m) => [m.digest, m]),
   );
 
@@ -116,12 +117,18 @@ export async function planIndexes(
     if (group) group.digests.push(...digests);
     else plan.byConfig.set(config, { repository: repo, digests: [...digests] });
   };
+  /** already enriched children → the indexes taking their content (one write per child) */
+  const copies = new Map<string, IndexPlan["copies"][number]>();
   /** children to fetch → the repository to fetch from and the indexes waiting for them */
   const toFetch = new Map<string, { repository: string; indexes: string[] }>();
   for (const [index, { child, repository: repo }] of chosen) {
     const row = known.get(child);
     if (row && (isIndexMediaType(row.mediaType) || row.artifactType !== null)) plan.empty.push(index);
-    else if (row?.configDigest && row.enrichedAt) plan.copies.push({ digests: [index], created: row.created, labels: row.labels });
+    else if (row?.configDigest && row.enrichedAt) {
+      const copy = copies.get(child);
+      if (copy) copy.digests.push(index);
+      else copies.set(child, { digests: [index], created: row.created, labels: row.labels });
+    }
     else if (row?.configDigest) addToConfig(row.configDigest, repo, [index, child]);
     else {
       // not indexed, or indexed from a registry's listing without its config (Hub, Harbor): fetch it
@@ -131,6 +138,7 @@ export async function planIndexes(
     }
   }
 
+  plan.copies = [...copies.values()];
   const cap = toFetch.size ? await childGetBudget(target.provider) : 0;
   // the first `cap` by digest: the rest stay unenriched and are asked at the next sync
   const fetching = [...toFetch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, cap);
