@@ -21,8 +21,9 @@
  * labels never change), and on a registry that reports a pull limit (rateLimitSource: Hub) a sync
  * spends at most HUB_CHILD_GETS_PER_SYNC pulls, and never more than would leave the account under
  * half of its allowance: before the first GET it asks the limit with one HEAD (not a pull); when the
- * account reports no limit, HUB_CHILD_GETS_PER_SYNC still applies. At hourly full syncs that is at
- * most 10 pulls an hour, until every index is labelled. A rate-limit answer stops the rest until the next sync.
+ * account reports no limit, HUB_CHILD_GETS_PER_SYNC still applies. So at most 10 pulls per sync
+ * (full or incremental, and per event re-read), only while indexes wait for labels, and never the
+ * account's last half. A rate-limit answer stops the rest until the next sync.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeRegistryError, isIndexJson, isIndexMediaType, mapConcurrent, MediaType, rateLimitSource, RegistryError, type RegistryProvider } from "@/lib/registry";
