@@ -64,11 +64,11 @@ describe("inventory sync of a Harbor environment", () => {
     await db?.dispose();
   });
 
-  it("a full sync indexes tags and manifests from the artifacts API, without one manifest request", async () => {
+  it("a full sync indexes tags and manifests from the artifacts API, without a manifest request but the multi-arch image's linux/amd64 one, for labels", async () => {
     sim.forwarded.length = 0;
     const report = await syncEnvironment(db.prisma, target(), { mode: "full" });
-    expect(report).toMatchObject({ ran: true, repositories: 3, tags: 9, headRequests: 0, manifestsFetched: 0, errors: [], changes: { created: 9 } });
-    expect(manifestRequests()).toEqual([]);
+    expect(report).toMatchObject({ ran: true, repositories: 3, tags: 9, headRequests: 0, manifestsFetched: 0, errors: [], changes: { created: 9 }, content: { indexChildrenFetched: 1 } });
+    expect(manifestRequests().map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v2/prod/web/manifests/${amd.manifest.digest}`]);
     expect(await rows()).toEqual([`prod/api:0.9=${short(digests.old!)}`, `prod/api:1.0=${short(digests.v1!)}`, `prod/web:2.0=${short(digests.multi!)}`]);
     const index = await db.prisma.inventoryManifest.findUniqueOrThrow({ where: { digest: digests.multi! } });
     expect(index).toMatchObject({ mediaType: multi.mediaType, platforms: [{ os: "linux", architecture: "amd64", digest: amd.manifest.digest }, { os: "linux", architecture: "arm64", digest: arm.manifest.digest }] });

@@ -1,8 +1,10 @@
 /**
  * The inventory sync of a Docker Hub environment through the Hub simulator (test/sim/dockerhub, every
  * Hub API response checked against Hub's OpenAPI document): tags, digests and manifests come from the
- * Hub API's tag listing, so neither a full nor an incremental sync sends a single manifest request to
- * registry-1 (Hub's pull limit counts manifest GETs). The incremental sync reads tags by last_updated
+ * Hub API's tag listing, so neither a full nor an incremental sync sends a manifest request to
+ * registry-1 (Hub's pull limit counts manifest GETs), except one GET, once, of a new multi-arch
+ * image's linux/amd64 manifest for its labels (index-children.ts), within a budget that never takes the
+ * account below half of its pull allowance. The incremental sync reads tags by last_updated
  * from the change cursor on, and still sees a deleted tag (Hub's tag count tells it).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -63,11 +65,17 @@ describe("inventory sync of a Docker Hub environment", () => {
     await db?.dispose();
   });
 
-  it("a full sync indexes every tag and manifest from the Hub API, with no request at all to registry-1", async () => {
+  it("a full sync indexes every tag and manifest from the Hub API; registry-1 sees one pull, for the multi-arch image's labels", async () => {
     sim.forwarded.length = 0;
     const report = await syncEnvironment(db.prisma, target(), { mode: "full" });
-    expect(report).toMatchObject({ ran: true, repositories: 3, tags: 114, headRequests: 0, manifestsFetched: 0, errors: [], changes: { created: 114 } });
-    expect(sim.forwarded).toEqual([]);
+    expect(report).toMatchObject({ ran: true, repositories: 3, tags: 114, headRequests: 0, manifestsFetched: 0, errors: [], changes: { created: 114 }, content: { indexChildrenFetched: 1, errors: [] } });
+    // the pull limit asked by a HEAD (not a pull), then the index's linux/amd64 manifest (one pull) and its config (a blob: not a pull)
+    expect(sim.forwarded.filter((r) => r.path !== "/v2/").map((r) => `${r.method} ${r.path}`)).toEqual([
+      "HEAD /v2/ratelimitpreview/test/manifests/latest",
+      `GET /v2/acme/web/manifests/${amd.manifest.digest}`,
+      `GET /v2/acme/web/blobs/${amd.config.digest}`,
+    ]);
+    expect(await db.prisma.inventoryManifest.findUniqueOrThrow({ where: { digest: digests.multi! } })).toMatchObject({ labels: { "org.opencontainers.image.title": "dockmaster-test", "org.opencontainers.image.version": "1.0.0" } });
     expect((await rows()).filter((r) => !r.startsWith("acme/many:"))).toEqual([`acme/api:1.0=${short(digests.v1!)}`, `acme/api:latest=${short(digests.v1!)}`, `acme/web:2.0=${short(digests.multi!)}`]);
     const index = await db.prisma.inventoryManifest.findUniqueOrThrow({ where: { digest: digests.multi! } });
     expect(index.mediaType).toBe(multi.mediaType);
@@ -152,5 +160,22 @@ describe("inventory sync of a Docker Hub environment", () => {
     expect(await db.prisma.inventoryTagEvent.count()).toBe(events);
     expect((await tagRow("2.0")).seenAt).toEqual(seen);
     expect(sim.forwarded).toEqual([]);
+  });
+  it("a multi-arch image's labels wait while the account has no more than half of its pulls left", async () => {
+    const amd3 = buildImage({ layerCount: 1, platform: { os: "linux", architecture: "amd64" }, created: "2026-03-01T00:00:00Z", labels: { team: "hub-three" } });
+    const arm3 = buildImage({ layerCount: 1, platform: { os: "linux", architecture: "arm64", variant: "v8" }, created: "2026-03-01T00:00:00Z" });
+    const three = await pushIndex(pusher, "acme/web", buildIndex([amd3, arm3]), [amd3, arm3], "3.0");
+    const index = () => db.prisma.inventoryManifest.findUniqueOrThrow({ where: { digest: three } });
+    sim.setRateLimit(100, 50);
+    sim.forwarded.length = 0;
+    expect(await syncEnvironment(db.prisma, target(), { mode: "full" })).toMatchObject({ errors: [], content: { indexChildrenFetched: 0, errors: [] } });
+    expect(registryManifestRequests().filter((r) => r.method === "GET")).toEqual([]);
+    expect((await index()).enrichedAt).toBeNull();
+    sim.setRateLimit(100, 90);
+    sim.forwarded.length = 0;
+    expect(await syncEnvironment(db.prisma, target(), { mode: "full" })).toMatchObject({ errors: [], content: { indexChildrenFetched: 1, errors: [] } });
+    expect(registryManifestRequests().filter((r) => r.method === "GET").map((r) => r.path)).toEqual([`/v2/acme/web/manifests/${amd3.manifest.digest}`]);
+    expect(await index()).toMatchObject({ labels: { team: "hub-three" } });
+    sim.setRateLimit(200, 200);
   });
 });

@@ -54,7 +54,8 @@ describe.each(dbKinds)("inventory index sync on %s", (kind) => {
     const report = await syncEnvironment(db.prisma, target(), { mode: "full" });
     expect(report).toMatchObject({ ran: true, repositories: 2, tags: 3, headRequests: 0, manifestsFetched: 3, errors: [], changes: { created: 3, moved: 0, deleted: 0 } });
     expect(proxy.requestsTo(/\/manifests\//, "HEAD")).toHaveLength(0);
-    expect(proxy.requestsTo(/\/manifests\//, "GET").map((r) => r.path).sort()).toEqual(["/v2/dev/api/manifests/1.0", "/v2/dev/api/manifests/latest", "/v2/dev/web/manifests/2.0"]);
+    // and the index's linux/amd64 manifest by digest, once, for its config's labels (enrich.ts)
+    expect(proxy.requestsTo(/\/manifests\//, "GET").map((r) => r.path).sort()).toEqual(["/v2/dev/api/manifests/1.0", "/v2/dev/api/manifests/latest", "/v2/dev/web/manifests/2.0", `/v2/dev/web/manifests/${amd.manifest.digest}`]);
     expect(await rows()).toEqual([`dev/api:1.0=${short(v1.manifest.digest)}`, `dev/api:latest=${short(v1.manifest.digest)}`, `dev/web:2.0=${short(multi.digest)}`]);
     const index = await db.prisma.inventoryManifest.findUniqueOrThrow({ where: { digest: multi.digest } });
     expect(index.platforms).toEqual([

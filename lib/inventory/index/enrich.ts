@@ -1,9 +1,10 @@
 /**
  * What the index keeps about a digest beyond its manifest, read after a sync has written the tags:
  * 1. the image config's `created` and Labels, read once per distinct config (many images share one)
- *    and never again for a digest already enriched. An index (multi-platform) is not read: its
- *    platforms' configs would cost a manifest GET and a blob GET per platform, so its labels stay {}.
- *    Artifacts (signatures, SBOMs) carry no image config worth reading either.
+ *    and never again for a digest already enriched. An index (multi-platform) takes those of one
+ *    representative platform (index-children.ts: linux/amd64 first; its manifest fetched once if the
+ *    index lacks it, a bounded number per sync), not of every platform, which would cost a manifest
+ *    GET and a blob GET each. Artifacts (signatures, SBOMs) carry no image config worth reading.
  * 2. referrers the rows already show (cosign tags, subject fields): referrers.ts, no request.
  * 3. scan reports of digests that have none yet, a bounded number per sync: on registries with a
  *    scanner (Harbor, ECR) any image; elsewhere only images known to have referrers (a referrers tag
@@ -12,7 +13,8 @@
  * number and length, control characters removed.
  */
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
-import { describeRegistryError, mapConcurrent, RegistryError, scanSource, type RegistryProvider } from "@/lib/registry";
+import { describeRegistryError, mapConcurrent, MediaType, RegistryError, scanSource, type RegistryProvider } from "@/lib/registry";
+import { planIndexes } from "./index-children";
 import { recordIndexedReferrers } from "./referrers";
 import { readScanIntoIndex } from "./scans";
 
@@ -27,6 +29,7 @@ const SCAN_READS_PER_SYNC = 50;
 const SCAN_RECHECK_MS = 24 * 60 * 60_000;
 /** bound on the digests named in one candidates query */
 const MAX_KNOWN_SUBJECTS = 5000;
+const INDEX_MEDIA_TYPES = [MediaType.OciIndex, MediaType.DockerManifestList];
 
 export interface EnrichTarget {
   environment: string;
@@ -35,6 +38,8 @@ export interface EnrichTarget {
 
 export interface EnrichReport {
   configsRead: number;
+  /** platform manifests of indexes fetched for their config (index-children.ts) */
+  indexChildrenFetched: number;
   manifestsEnriched: number;
   referrers: number;
   scansStored: number;
@@ -51,7 +56,7 @@ export interface EnrichScope {
 }
 
 export async function enrichIndex(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, scope: EnrichScope = {}): Promise<EnrichReport> {
-  const report: EnrichReport = { configsRead: 0, manifestsEnriched: 0, referrers: 0, scansStored: 0, errors: [] };
+  const report: EnrichReport = { configsRead: 0, indexChildrenFetched: 0, manifestsEnriched: 0, referrers: 0, scansStored: 0, errors: [] };
   await readConfigs(prisma, target, limiter, scope.repository, report);
   report.referrers = await recordIndexedReferrers(prisma, target.environment, scope.repository);
   await readMissingScans(prisma, target, limiter, scope, report);
@@ -59,21 +64,44 @@ export async function enrichIndex(prisma: PrismaClient, target: EnrichTarget, li
 }
 
 async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, repository: string | undefined, report: EnrichReport): Promise<void> {
-  // an index or an artifact has no image config to read (manifests indexed before configDigest was
-  // recorded neither: reading theirs would mean fetching the manifest again)
-  report.manifestsEnriched += (await prisma.inventoryManifest.updateMany({ where: { enrichedAt: null, OR: [{ configDigest: null }, { artifactType: { not: null } }] }, data: { labels: {}, enrichedAt: new Date() } })).count;
+  // an artifact has no image config to read (manifests indexed before configDigest was recorded
+  // neither: reading theirs would mean fetching the manifest again); an index is planIndexes' to settle
+  report.manifestsEnriched += (
+    await prisma.inventoryManifest.updateMany({
+      where: { enrichedAt: null, OR: [{ artifactType: { not: null } }, { configDigest: null, mediaType: { notIn: INDEX_MEDIA_TYPES } }] },
+      data: { labels: {}, enrichedAt: new Date() },
+    })
+  ).count;
   const inRepo = repository === undefined ? Prisma.sql`TRUE` : Prisma.sql`t."repository" = ${repository}`;
   // each pending image tagged in this environment, with one repository to read its config from
-  const pending = await prisma.$queryRaw<{ digest: string; configDigest: string; repository: string }[]>`
+  const pending = await prisma.$queryRaw<{ digest: string; configDigest: string | null; repository: string }[]>`
     SELECT DISTINCT ON (m."digest") m."digest", m."configDigest", t."repository" FROM "InventoryManifest" m
     JOIN "InventoryTag" t ON t."digest" = m."digest"
     WHERE m."enrichedAt" IS NULL AND t."environment" = ${target.environment} AND ${inRepo}
     ORDER BY m."digest", t."repository"`;
   const byConfig = new Map<string, { repository: string; digests: string[] }>();
   for (const p of pending) {
+    if (!p.configDigest) continue; // an index: planIndexes below
     const group = byConfig.get(p.configDigest);
     if (group) group.digests.push(p.digest);
     else byConfig.set(p.configDigest, { repository: p.repository, digests: [p.digest] });
+  }
+  // indexes: their representative child's config joins the same once-per-config reads
+  const indexes = await planIndexes(prisma, target, limiter, repository, report.errors);
+  report.indexChildrenFetched += indexes.childGets;
+  for (const [config, { repository: repo, digests }] of indexes.byConfig) {
+    const group = byConfig.get(config);
+    // a child may also be tagged itself (already in the group): each digest once
+    if (group) group.digests = [...new Set([...group.digests, ...digests])];
+    else byConfig.set(config, { repository: repo, digests });
+  }
+  for (const copy of indexes.copies) {
+    await storeConfigContent(prisma, copy.digests, { created: copy.created, labels: sanitizeLabels(copy.labels) });
+    report.manifestsEnriched += copy.digests.length;
+  }
+  if (indexes.empty.length) {
+    await storeConfigContent(prisma, indexes.empty, { created: null, labels: {} });
+    report.manifestsEnriched += indexes.empty.length;
   }
   await mapConcurrent([...byConfig], 8, async ([config, { repository: repo, digests }]) => {
     let content: ConfigContent;
