@@ -38,12 +38,31 @@ function jobsOf(request: RereadRequest): { data: RereadRequest; singletonKey: st
   return jobs;
 }
 
+/**
+ * How soon a re-read whose replica died (SIGKILL, OOM, a lost node) runs again elsewhere: pg-boss
+ * counts a job still "active" after expireInSeconds as failed, but only when some replica's
+ * maintenance runs (every maintenanceIntervalSeconds, one replica at a time), and then queues its one
+ * retry retryDelaySeconds later. So in production the worst case is about 10 + 2 min + 30 s; that is
+ * acceptable because the event itself is already applied and the next sync reads the truth anyway.
+ * expireInSeconds is also the longest one re-read may run (pg-boss gives up on its handler then): a
+ * whole-repository re-read of a large repository must fit. Tests shorten all three (the kill test in
+ * test/inventory/reread-replica-kill.test.ts). The first two are the queue's: they take effect when
+ * the queue is created, not on an existing one.
+ */
+export const REREAD_JOB_TIMINGS = { expireInSeconds: 600, retryDelaySeconds: 30, maintenanceIntervalSeconds: 120 } as const;
+export type RereadJobTimings = { [K in keyof typeof REREAD_JOB_TIMINGS]: number };
+
 /** `work: false`: this process only queues (the others run the jobs) */
-export async function startPgBossRereads(connectionString: string, prisma: PrismaClient, options: { schema?: string; pollingIntervalSeconds?: number; work?: boolean } = {}): Promise<RereadQueue> {
-  const boss = new PgBoss({ connectionString, schema: options.schema ?? "pgboss", max: 2, application_name: "dockmaster-inventory", supervise: true, schedule: false });
+export async function startPgBossRereads(
+  connectionString: string,
+  prisma: PrismaClient,
+  options: { schema?: string; pollingIntervalSeconds?: number; work?: boolean; timings?: Partial<RereadJobTimings> } = {},
+): Promise<RereadQueue> {
+  const timings = { ...REREAD_JOB_TIMINGS, ...options.timings };
+  const boss = new PgBoss({ connectionString, schema: options.schema ?? "pgboss", max: 2, application_name: "dockmaster-inventory", supervise: true, schedule: false, maintenanceIntervalSeconds: timings.maintenanceIntervalSeconds });
   boss.on("error", (err) => console.error(`[inventory] pg-boss: ${err.message}`));
   await boss.start();
-  await ensureQueue(boss);
+  await ensureQueue(boss, timings);
   if (options.work !== false) await boss.work<RereadRequest>(QUEUE, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
     if (job) await rereadRepository(prisma, job.data);
   });
@@ -61,12 +80,12 @@ export async function startPgBossRereads(connectionString: string, prisma: Prism
  * Replicas starting together race to create the queue (pg-boss creates a partition per queue, and two
  * concurrent creations can deadlock in PostgreSQL): the loser retries and finds it made.
  */
-async function ensureQueue(boss: PgBoss): Promise<void> {
+async function ensureQueue(boss: PgBoss, timings: RereadJobTimings): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     if (await boss.getQueue(QUEUE)) return;
     try {
       // a re-read is worth one more try (a registry blip); after that the next sync covers it
-      await boss.createQueue(QUEUE, { name: QUEUE, policy: "stately", retryLimit: 1, retryDelay: 30, expireInSeconds: 600 });
+      await boss.createQueue(QUEUE, { name: QUEUE, policy: "stately", retryLimit: 1, retryDelay: timings.retryDelaySeconds, expireInSeconds: timings.expireInSeconds });
       return;
     } catch (err) {
       const code = (err as { code?: string }).code;
