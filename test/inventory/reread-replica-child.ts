@@ -18,7 +18,7 @@ const [url, owner, secret] = process.argv.slice(2) as [string, string, string];
 
 async function main() {
   const db = await openDatabase({ url, migrate: false });
-  const queue = await startPgBossRereads(url, db.prisma, { pollingIntervalSeconds: 0.5, timings: { expireInSeconds: 3, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 } });
+  const queue = await startPgBossRereads(url, db.prisma, { pollingIntervalSeconds: 0.5, timings: { expireInSeconds: 10, retryDelaySeconds: 1, maintenanceIntervalSeconds: 1 } });
   const server = await listenOnLoopback(
     http.createServer(async (req, res) => {
       const registry = /^\/api\/v1\/events\/([^/?]+)$/.exec(req.url ?? "")?.[1];
