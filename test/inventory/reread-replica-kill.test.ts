@@ -7,6 +7,7 @@
  * job once pg-boss expires it (shortened to seconds by the child), and meanwhile keep serving events
  * and other re-reads. Afterwards: the tag indexed with its digest and its manifest read, one 'created'
  * event, every event of every envelope answered 202 recorded, and the survivor's read in the proxy log.
+ * Then, with two live replicas: two re-reads of one tag run on both, yet their reads never overlap.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -208,5 +209,33 @@ describe("event re-reads on PostgreSQL when the replica running one is killed", 
     expect(pushed.length).toBe(3);
     expect(pushed.filter((id) => !receipts.has(id))).toEqual([]);
     expect(receipts.size).toBe(new Set(pushed).size);
+  }, 60_000);
+
+  it("two runs of one tag's re-read never overlap: the second replica waits for the first one's read", async () => {
+    // the survivor and a fresh replica (the dead one's address stays in the balancer: it fails over)
+    replicas.push(startReplica(db.target, "replica-c"));
+    replicaUrls.push((await replicas.at(-1)!.ready).url);
+    const STALL_MS = 3000;
+    const stalled = proxy.addRule({ method: "GET", path: /^\/v2\/dev\/lock\/manifests\/1\.0$/, times: 1, action: { kind: "delay", ms: STALL_MS } });
+    const first = await pushImage(seeder, "dev/lock", buildImage({ layerCount: 1 }), "1.0");
+    await until(() => stalled.hits(), (n) => n === 1, 20_000, "a replica starting the re-read of dev/lock:1.0");
+    // while that read hangs, a new image for the tag: its job is taken by the other replica (this one is busy)
+    const second = await pushImage(seeder, "dev/lock", buildImage({ layerCount: 1 }), "1.0");
+    const [one, two] = await until(() => jobsOf("dev dev/lock 1.0"), (jobs) => jobs.length === 2 && jobs.every((j) => j.state === "completed"), 20_000, "both re-reads of dev/lock:1.0");
+    const done = (await sql.query<{ completed_on: Date }>(`SELECT completed_on FROM pgboss.job WHERE name = $1 AND singleton_key = 'dev dev/lock 1.0' ORDER BY created_on`, [QUEUE])).rows;
+    // the second job was running while the first still was (another replica took it) ...
+    expect(two!.started_on!.getTime()).toBeLessThan(done[0]!.completed_on.getTime());
+    expect(one!.retry_count + two!.retry_count).toBe(0);
+    // ... yet it read the registry only after the first read was answered
+    const reads = proxy.requestsTo(/^\/v2\/dev\/lock\/manifests\/1\.0$/);
+    expect(reads[0]!.fault).toBe("delay");
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(reads[1]!.at - reads[0]!.at).toBeGreaterThanOrEqual(STALL_MS - 100);
+    expect(await db.prisma.inventoryTag.findFirst({ where: { environment: "dev", repository: "dev/lock" }, select: { tag: true, digest: true } })).toEqual({ tag: "1.0", digest: second });
+    const events = await db.prisma.inventoryTagEvent.findMany({ where: { environment: "dev", repository: "dev/lock" }, orderBy: { id: "asc" }, select: { kind: true, digest: true } });
+    expect(events).toEqual([
+      { kind: "created", digest: first },
+      { kind: "moved", digest: second },
+    ]);
   }, 60_000);
 });
