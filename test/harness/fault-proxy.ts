@@ -49,6 +49,8 @@ export interface ProxyLogEntry {
   path: string;
   /** the fault applied to this request, if any */
   fault?: FaultAction["kind"];
+  /** the client's source port: tells which of several client processes sent it */
+  remotePort?: number;
 }
 
 export interface FaultProxy {
@@ -104,7 +106,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     const path = req.url ?? "/";
     const picked = pickRule(method, path);
     const action = picked?.action;
-    log.push({ at: Date.now(), method, path, ...(action ? { fault: action.kind } : {}) });
+    log.push({ at: Date.now(), method, path, remotePort: req.socket.remotePort, ...(action ? { fault: action.kind } : {}) });
 
     if (action?.kind === "status") {
       req.resume();

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import PgBoss from "pg-boss";
 import { receiveRegistryEvents } from "@/lib/inventory/index/events/receive";
 import { startPgBossRereads, type RereadQueue } from "@/lib/inventory/index/reread-jobs";
 import { createOciProvider, type OciProvider } from "@/lib/registry/oci/provider";
@@ -100,5 +101,16 @@ describe("event re-reads as pg-boss jobs on PostgreSQL", () => {
     ]);
     const found = await db.prisma.inventoryTagEvent.findFirstOrThrow({ where: { repository: "dev/api", tag: "1.1" } });
     expect(found).toMatchObject({ kind: "created", source: "event" });
+  }, 60_000);
+
+  it("a queue an older version made 'stately' is switched to 'short' on start, its other settings kept", async () => {
+    const old = new PgBoss({ connectionString: db.target, schema: "pgboss_old", supervise: false, schedule: false });
+    await old.start();
+    await old.createQueue("dockmaster-inventory-reread", { name: "dockmaster-inventory-reread", policy: "stately", retryLimit: 1, retryDelay: 30, expireInSeconds: 600 });
+    await old.stop({ graceful: false, close: true });
+    const queue = await startPgBossRereads(db.target, db.prisma, { schema: "pgboss_old", work: false });
+    await queue.stop();
+    const { rows } = await sql.query(`SELECT policy, retry_limit, retry_delay, expire_seconds FROM pgboss_old.queue WHERE name = 'dockmaster-inventory-reread'`);
+    expect(rows).toEqual([{ policy: "short", retry_limit: 1, retry_delay: 30, expire_seconds: 600 }]);
   }, 60_000);
 });
