@@ -10,28 +10,37 @@ import { attributeReclaim, reclaimSets, type RankBytes, type ReclaimSets } from 
 
 type Db = Pick<PrismaClient, "$transaction">;
 
-/** rank of the row that counts the kept manifests without a blob list */
-const KEPT_WITHOUT_BLOBS = -1;
-
 /**
- * One pass: the deleted manifests (with their rank) and the kept ones (rank null) are joined to
+ * One pass: the deleted manifests (with their rank) and the kept ones (rank -1, null here) are joined to
  * their rows once, their blob lists expanded, and grouped by blob: a blob any kept manifest
  * references is not freed; the others count once, at the lowest rank that frees them, summed per
  * rank. Manifests without a list: a deleted one counts its full size (fallback), the kept ones are
- * counted (rank -1). No join of the blob rows, no sort: one hash aggregate, then tens of thousands
- * of ranks at most.
+ * counted. One row of arrays comes back, not a row per rank: tens of thousands of rows cost the
+ * client more than the arrays (each pair of arrays in the same order, so they line up).
  */
 export const RECLAIM_SQL = `
-WITH x AS (SELECT x.d, x.r FROM unnest($1::text[], $2::int[]) AS x(d, r)),
+WITH x AS (SELECT x.d, nullif(x.r, -1) AS r FROM unnest(string_to_array($1, ' '), string_to_array($2, ' ')::int[]) AS x(d, r)),
 blob AS (
   SELECT e.value->>0 AS b, min((e.value->>1)::bigint) AS s, min(x.r) AS r, bool_or(x.r IS NULL) AS kept
   FROM x JOIN "InventoryManifest" m ON m."digest" = x.d CROSS JOIN LATERAL jsonb_array_elements(m."blobs") AS e
   GROUP BY 1
-)
-SELECT r, sum(s)::bigint AS bytes, false AS fallback FROM blob WHERE NOT kept GROUP BY r
-UNION ALL
-SELECT coalesce(x.r, ${KEPT_WITHOUT_BLOBS}), sum(CASE WHEN x.r IS NULL THEN 1 ELSE m."size" END)::bigint, true
-FROM x JOIN "InventoryManifest" m ON m."digest" = x.d WHERE m."blobs" IS NULL GROUP BY 1`;
+),
+freed AS (SELECT r, sum(s) AS bytes FROM blob WHERE NOT kept GROUP BY r),
+unlisted AS (SELECT x.r, m."size" FROM x JOIN "InventoryManifest" m ON m."digest" = x.d WHERE m."blobs" IS NULL)
+SELECT
+  (SELECT coalesce(array_agg(r ORDER BY r), '{}') FROM freed) AS "freedRanks",
+  (SELECT coalesce(array_agg(bytes::text ORDER BY r), '{}') FROM freed) AS "freedBytes",
+  (SELECT coalesce(array_agg(r ORDER BY r, "size"), '{}') FROM unlisted WHERE r IS NOT NULL) AS "fallbackRanks",
+  (SELECT coalesce(array_agg("size"::text ORDER BY r, "size"), '{}') FROM unlisted WHERE r IS NOT NULL) AS "fallbackBytes",
+  (SELECT count(*)::int FROM unlisted WHERE r IS NULL) AS "keptWithoutBlobs"`;
+
+interface ReclaimRow {
+  freedRanks: number[];
+  freedBytes: string[];
+  fallbackRanks: number[];
+  fallbackBytes: string[];
+  keptWithoutBlobs: number;
+}
 
 export async function loadReclaim(db: Db, sets: ReclaimSets): Promise<{ rows: RankBytes[]; keptWithoutBlobs: number }> {
   const deleted = [...sets.deleted];
@@ -39,22 +48,23 @@ export async function loadReclaim(db: Db, sets: ReclaimSets): Promise<{ rows: Ra
   // a hundred thousand manifests' lists are about a million blob rows: hashed in memory rather than
   // spilled to disk (the default 4 MB work_mem), and without JIT, which the row estimates of
   // jsonb_array_elements trigger for a second of compiling
-  const raw = await db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`);
-    await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
-    return tx.$queryRawUnsafe<{ r: number; bytes: bigint | number | string; fallback: boolean }[]>(
-      RECLAIM_SQL,
-      [...deleted.map(([d]) => d), ...sets.kept],
-      [...deleted.map(([, r]) => r), ...Array.from(sets.kept, () => null)],
-    );
-  }, { timeout: 60_000 });
-  let keptWithoutBlobs = 0;
+  const [row] = await db.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL work_mem = '64MB'`);
+      await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
+      // two strings rather than two arrays of 100,000 elements: parameters pass the client's query
+      // interpreter value by value, one string costs nothing there (digests hold no spaces)
+      const digests = [...deleted.map(([d]) => d), ...sets.kept].join(" ");
+      const ranks = [...deleted.map(([, r]) => r), ...Array.from(sets.kept, () => -1)].join(" ");
+      return tx.$queryRawUnsafe<ReclaimRow[]>(RECLAIM_SQL, digests, ranks);
+    },
+    { timeout: 60_000 },
+  );
   const rows: RankBytes[] = [];
-  for (const x of raw) {
-    if (x.r === KEPT_WITHOUT_BLOBS) keptWithoutBlobs = Number(x.bytes);
-    else rows.push({ rank: Number(x.r), bytes: Number(x.bytes), fallback: x.fallback });
-  }
-  return { rows, keptWithoutBlobs };
+  if (!row) return { rows, keptWithoutBlobs: 0 };
+  row.freedRanks.forEach((rank, i) => rows.push({ rank: Number(rank), bytes: Number(row.freedBytes[i]), fallback: false }));
+  row.fallbackRanks.forEach((rank, i) => rows.push({ rank: Number(rank), bytes: Number(row.fallbackBytes[i]), fallback: true }));
+  return { rows, keptWithoutBlobs: Number(row.keptWithoutBlobs) };
 }
 
 /** The computed plan with each item's `reclaimed` share and the plan's `reclaim` total (reclaim.ts). */

@@ -28,51 +28,70 @@ export interface ReclaimSets {
   kept: Set<string>;
 }
 
-const key = (repository: string, digest: string) => `${repository}\u0000${digest}`;
+/** (repository, digest) pairs, a set per repository: no key string built per pair (100,000 of them per plan) */
+class PairSet {
+  private readonly byRepo = new Map<string, Set<string>>();
+  has(repository: string, digest: string): boolean {
+    return this.byRepo.get(repository)?.has(digest) === true;
+  }
+  /** false when it was there already */
+  add(repository: string, digest: string): boolean {
+    const s = this.byRepo.get(repository);
+    if (!s) {
+      this.byRepo.set(repository, new Set([digest]));
+      return true;
+    }
+    if (s.has(digest)) return false;
+    s.add(digest);
+    return true;
+  }
+}
 
 export function reclaimSets(input: Pick<PlanInput, "tags" | "untagged" | "referrers" | "manifests">, items: readonly Pick<RetentionPlanItem, "repository" | "digest" | "deletesManifest">[]): ReclaimSets {
   // manifests are per repository: the same digest may go in one repository and stay in another
-  const deletedRoots = new Map<string, { repository: string; digest: string; rank: number }>();
+  const deletedRoots = new PairSet();
+  const roots: { repository: string; digest: string; rank: number }[] = [];
   items.forEach((i, rank) => {
-    const k = key(i.repository, i.digest);
-    if (i.deletesManifest && !deletedRoots.has(k)) deletedRoots.set(k, { repository: i.repository, digest: i.digest, rank });
+    if (i.deletesManifest && deletedRoots.add(i.repository, i.digest)) roots.push({ repository: i.repository, digest: i.digest, rank });
   });
 
   // kept: every manifest the environment holds that the plan does not delete, then their children
   // (an index's child stays while the index does, even where the plan lists the child itself)
-  const keptInstances = new Set<string>();
+  const keptInstances = new PairSet();
   const kept = new Set<string>();
-  const stack: [string, string][] = [];
+  // a stack, not recursion: a hostile registry's chain of nested indexes cannot overflow it
+  const keep = (repository: string, digest: string) => {
+    const stack = [digest];
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (!keptInstances.add(repository, d)) continue; // also ends a hostile index that lists itself
+      kept.add(d);
+      const children = input.manifests.get(d)?.children;
+      if (children) for (const c of children) stack.push(c);
+    }
+  };
   const hold = (repository: string, digest: string) => {
-    if (!deletedRoots.has(key(repository, digest))) stack.push([repository, digest]);
+    if (!deletedRoots.has(repository, digest)) keep(repository, digest);
   };
   for (const t of input.tags) hold(t.repository, t.digest);
   for (const u of input.untagged) hold(u.repository, u.digest);
   for (const r of input.referrers) hold(r.repository, r.referrer);
-  while (stack.length) {
-    const [repository, digest] = stack.pop()!;
-    const k = key(repository, digest);
-    if (keptInstances.has(k)) continue; // also ends a hostile index that lists itself
-    keptInstances.add(k);
-    kept.add(digest);
-    for (const child of input.manifests.get(digest)?.children ?? []) stack.push([repository, child]);
-  }
 
   // deleted: what the items delete, and the children of a deleted index that nothing kept names;
   // roots in rank order, each walked to the end, so a manifest's first visit is by its lowest rank
   const deleted = new Map<string, number>();
-  const visited = new Set<string>();
-  for (const root of deletedRoots.values()) {
-    const walk: [string, string][] = [[root.repository, root.digest]];
-    while (walk.length) {
-      const [repository, digest] = walk.pop()!;
-      const k = key(repository, digest);
-      if (keptInstances.has(k) || visited.has(k)) continue;
-      visited.add(k);
-      if (!deleted.has(digest)) deleted.set(digest, root.rank);
-      for (const child of input.manifests.get(digest)?.children ?? []) walk.push([repository, child]);
+  const visited = new PairSet();
+  const drop = (repository: string, digest: string, rank: number) => {
+    const stack = [digest];
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (keptInstances.has(repository, d) || !visited.add(repository, d)) continue;
+      if (!deleted.has(d)) deleted.set(d, rank);
+      const children = input.manifests.get(d)?.children;
+      if (children) for (const c of children) stack.push(c);
     }
-  }
+  };
+  for (const root of roots) drop(root.repository, root.digest, root.rank);
   // a digest kept in another repository keeps its blobs (its own bytes too): it frees nothing
   for (const d of kept) deleted.delete(d);
   return { deleted, kept };
@@ -88,19 +107,21 @@ export interface RankBytes {
 
 /** The items with their `reclaimed` share, and the plan's total; `keptWithoutBlobs` kept manifests have no blob list. */
 export function attributeReclaim<T extends RetentionPlanItem>(items: readonly T[], rows: readonly RankBytes[], keptWithoutBlobs: number): { items: T[]; reclaim: PlanReclaim } {
-  const bytes = new Map<number, number>();
-  const fallback = new Set<number>();
+  const bytes = new Float64Array(items.length);
+  const fallback = new Uint8Array(items.length);
+  let deletedWithoutBlobs = 0;
   for (const r of rows) {
-    bytes.set(r.rank, (bytes.get(r.rank) ?? 0) + r.bytes);
-    if (r.fallback) fallback.add(r.rank);
+    if (r.rank < 0 || r.rank >= items.length) continue;
+    bytes[r.rank] = bytes[r.rank]! + r.bytes;
+    if (r.fallback) {
+      fallback[r.rank] = 1;
+      deletedWithoutBlobs++;
+    }
   }
   let total = 0;
-  let deletedWithoutBlobs = 0;
-  for (const r of rows) if (r.fallback) deletedWithoutBlobs++;
   const out = items.map((item, rank) => {
-    const reclaimed = bytes.get(rank) ?? 0;
-    total += reclaimed;
-    return { ...item, reclaimed, ...(fallback.has(rank) ? { reclaimedUpperBound: true } : {}) };
+    total += bytes[rank]!;
+    return fallback[rank] ? { ...item, reclaimed: bytes[rank]!, reclaimedUpperBound: true } : { ...item, reclaimed: bytes[rank]! };
   });
   return { items: out, reclaim: { bytes: total, upperBound: deletedWithoutBlobs > 0 || keptWithoutBlobs > 0, deletedWithoutBlobs, keptWithoutBlobs } };
 }
