@@ -11,6 +11,12 @@ import { attributeReclaim, reclaimSets, type RankBytes, type ReclaimSets } from 
 type Db = Pick<PrismaClient, "$transaction">;
 
 /**
+ * The OCI digest grammar: no space, so the space-joined parameter splits back exactly. A tag's digest
+ * comes from the registry; one that is not a digest has no manifest row to join anyway.
+ */
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/**
  * One pass: the deleted manifests (with their rank) and the kept ones (rank -1, null here) are joined to
  * their rows once, their blob lists expanded, and grouped by blob: a blob any kept manifest
  * references is not freed; the others count once, at the lowest rank that frees them, summed per
@@ -54,8 +60,9 @@ export async function loadReclaim(db: Db, sets: ReclaimSets): Promise<{ rows: Ra
       await tx.$executeRawUnsafe(`SET LOCAL jit = off`);
       // two strings rather than two arrays of 100,000 elements: parameters pass the client's query
       // interpreter value by value, one string costs nothing there (digests hold no spaces)
-      const digests = [...deleted.map(([d]) => d), ...sets.kept].join(" ");
-      const ranks = [...deleted.map(([, r]) => r), ...Array.from(sets.kept, () => -1)].join(" ");
+      const pairs: [string, number][] = [...deleted, ...Array.from(sets.kept, (d): [string, number] => [d, -1])].filter(([d]) => DIGEST.test(d));
+      const digests = pairs.map(([d]) => d).join(" ");
+      const ranks = pairs.map(([, r]) => r).join(" ");
       return tx.$queryRawUnsafe<ReclaimRow[]>(RECLAIM_SQL, digests, ranks);
     },
     { timeout: 60_000 },

@@ -94,4 +94,19 @@ describe.each(dbKinds)("reclaimed bytes of a retention plan on %s", (kind) => {
     expect(plan.items.map((i) => [i.tag, i.reclaimed])).toEqual([["old-1", 500 + 300 + 10], ["old-2", 0], ["old", 1300]]);
     expect(plan.reclaim).toEqual({ bytes: 810 + 1300, upperBound: false, deletedWithoutBlobs: 0, keptWithoutBlobs: 0 });
   });
+
+  it("a hostile digest in the index (spaces, a quote) shifts no share and breaks nothing", async () => {
+    // planned first (dev/aaa sorts before dev/api): were its spaces to split the list sent to the
+    // database, every later digest would take the wrong item's rank
+    const old = new Date(Date.now() - 60 * DAY_MS);
+    await db.prisma.inventoryTag.createMany({
+      data: [
+        { environment: "dev", repository: "dev/aaa", tag: "old", digest: `sha256:${"0".repeat(10)} 7 '); --`, since: old, seenAt: new Date() },
+        { environment: "dev", repository: "dev/aaa", tag: "live", digest: C.digest, since: new Date(), seenAt: new Date() },
+      ],
+    });
+    const plan = await computeAndStorePlan(db.prisma, "dev", author);
+    expect(plan.items.map((i) => [i.repository, i.tag, i.reclaimed])).toEqual([["dev/aaa", "old", 0], ["dev/api", "old-1", 810], ["dev/api", "old-2", 0], ["dev/multi", "old", 1300]]);
+    expect(plan.reclaim?.bytes).toBe(810 + 1300);
+  });
 });
