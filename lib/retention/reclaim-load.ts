@@ -24,7 +24,7 @@ const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
  * counted. One row of arrays comes back, not a row per rank: tens of thousands of rows cost the
  * client more than the arrays (each pair of arrays in the same order, so they line up).
  */
-export const RECLAIM_SQL = `
+const RECLAIM_SQL = `
 WITH x AS (SELECT x.d, nullif(x.r, -1) AS r FROM unnest(string_to_array($1, ' '), string_to_array($2, ' ')::int[]) AS x(d, r)),
 blob AS (
   SELECT e.value->>0 AS b, min((e.value->>1)::bigint) AS s, min(x.r) AS r, bool_or(x.r IS NULL) AS kept
@@ -48,7 +48,7 @@ interface ReclaimRow {
   keptWithoutBlobs: number;
 }
 
-export async function loadReclaim(db: Db, sets: ReclaimSets): Promise<{ rows: RankBytes[]; keptWithoutBlobs: number }> {
+async function loadReclaim(db: Db, sets: ReclaimSets): Promise<{ rows: RankBytes[]; keptWithoutBlobs: number }> {
   const deleted = [...sets.deleted];
   if (!deleted.length) return { rows: [], keptWithoutBlobs: 0 }; // nothing freed: nothing to be unsure about
   // a hundred thousand manifests' lists are about a million blob rows: hashed in memory rather than
