@@ -44,7 +44,7 @@ test("an admin previews a retention plan, sees a protected digest with its reaso
   const csv = await (await download).createReadStream();
   let text = "";
   for await (const chunk of csv) text += chunk;
-  expect(text).toMatch(/^action,repository,tag,digest,rule_or_reason,bytes,deletes_manifest\r\ndelete,dev\/retention-demo,b-old,sha256:/);
+  expect(text).toMatch(/^action,repository,tag,digest,rule_or_reason,bytes,deletes_manifest,reclaimed_bytes,reclaimed_upper_bound\r\ndelete,dev\/retention-demo,b-old,sha256:/);
   expect(text).toContain("protected,dev/retention-demo,c-prod,");
 
   // a dry run: the registry still holds every tag

@@ -9,7 +9,7 @@ import { writeAudit } from "@/lib/audit/log";
 import { isSystemActorName } from "@/lib/audit/system-actors";
 import { NotFoundError } from "@/lib/errors";
 import type { ComputedPlan } from "./plan";
-import type { RetentionPlanItem, RetentionProtectedItem } from "./types";
+import type { PlanReclaim, RetentionPlanItem, RetentionProtectedItem } from "./types";
 
 /** JSON with object keys sorted at every depth: the same content always gives the same text. */
 function canonicalJson(value: unknown): string {
@@ -34,7 +34,10 @@ export interface StoredPlan {
   createdAt: string;
   createdBy: string;
   status: string;
+  /** the naive sum: each deleted manifest's full size (layers shared between manifests counted for each) */
   bytes: number;
+  /** shared layers counted once (lib/retention/reclaim.ts); null for plans computed before it */
+  reclaim: PlanReclaim | null;
   items: RetentionPlanItem[];
   protected: RetentionProtectedItem[];
   /** who started its execution and when; automatic: the schedule's system actor did (autoExecute), no person */
@@ -53,6 +56,7 @@ function storedPlanJson(row: Row): StoredPlan {
     createdBy: row.createdByEmail,
     status: row.status,
     bytes: Number(row.bytes),
+    reclaim: (row.reclaim as unknown as PlanReclaim | null) ?? null,
     items: row.items as unknown as RetentionPlanItem[],
     protected: row.protected as unknown as RetentionProtectedItem[],
     execution: executionOf(row),
@@ -84,9 +88,9 @@ export async function savePlan(prisma: PrismaClient, environment: string, plan: 
   await prisma.$transaction(
     async (tx) => {
       await tx.$executeRawUnsafe(
-        `INSERT INTO "RetentionPlan" ("id", "environment", "hash", "indexedAsOf", "items", "protected", "bytes", "createdById", "createdByEmail", "createdAt")
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::bigint, $8, $9, $10)`,
-        id, environment, hash, indexedAsOf, JSON.stringify(plan.items), JSON.stringify(plan.protected), String(plan.bytes), author.id, author.email, now,
+        `INSERT INTO "RetentionPlan" ("id", "environment", "hash", "indexedAsOf", "items", "protected", "bytes", "reclaim", "createdById", "createdByEmail", "createdAt")
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::bigint, $8::jsonb, $9, $10, $11)`,
+        id, environment, hash, indexedAsOf, JSON.stringify(plan.items), JSON.stringify(plan.protected), String(plan.bytes), plan.reclaim ? JSON.stringify(plan.reclaim) : null, author.id, author.email, now,
       );
       await writeAudit(tx, {
         actor: author.id ? { id: author.id, email: author.email } : { email: author.email },
@@ -94,7 +98,7 @@ export async function savePlan(prisma: PrismaClient, environment: string, plan: 
         target: { type: "retention-plan", id },
         outcome: "success",
         sourceIp: author.ip ?? null,
-        detail: { environment, hash, items: plan.items.length, protected: plan.protected.length, bytes: plan.bytes, indexedAsOf: indexedAsOf?.toISOString() ?? null, ...(author.viaToken ? { token: author.viaToken } : {}) },
+        detail: { environment, hash, items: plan.items.length, protected: plan.protected.length, bytes: plan.bytes, ...(plan.reclaim ? { reclaimed: plan.reclaim.bytes, reclaimedUpperBound: plan.reclaim.upperBound } : {}), indexedAsOf: indexedAsOf?.toISOString() ?? null, ...(author.viaToken ? { token: author.viaToken } : {}) },
       });
     },
     // a big plan under load can take longer than the default 5 s to send
@@ -109,6 +113,7 @@ export async function savePlan(prisma: PrismaClient, environment: string, plan: 
     createdBy: author.email,
     status: "planned",
     bytes: plan.bytes,
+    reclaim: plan.reclaim ?? null,
     items: plan.items,
     protected: plan.protected,
     execution: null,

@@ -24,7 +24,7 @@ import type { RetentionPolicy, RetentionRule } from "@/lib/config/retention";
 import { UserFacingError } from "@/lib/errors";
 import { relativeName } from "@/lib/inventory/namespace";
 import { plural } from "@/lib/plural";
-import type { RetentionPlanItem, RetentionProtectedItem } from "./types";
+import type { PlanReclaim, RetentionPlanItem, RetentionProtectedItem } from "./types";
 
 const DAY_MS = 86_400_000;
 const REFERRER_TAG = /^(sha256|sha512)-([0-9a-f]{64,128})(?:\.(sig|att|sbom))?$/;
@@ -85,8 +85,10 @@ export interface PlanInput {
 export interface ComputedPlan {
   items: RetentionPlanItem[];
   protected: RetentionProtectedItem[];
-  /** unique bytes of the deleted manifests (see reclaimedBytes) */
+  /** the deleted manifests' sizes, each manifest once (see reclaimedBytes): layers they share counted for each */
   bytes: number;
+  /** shared layers counted once (reclaim.ts, added by reclaim-load.ts withReclaim: it needs the index's blob lists) */
+  reclaim?: PlanReclaim;
 }
 
 /** The policy would empty repositories without allowEmpty: nothing is planned, and the caller is told why. */
@@ -427,9 +429,10 @@ function assemble(input: PlanInput, candidates: readonly Candidate[], tagCount: 
 }
 
 /**
- * What deleting the items frees, each manifest counted once however many tags or repositories name
- * it, and an index's platform manifests not again when they are deleted beside it. The index keeps
- * sizes per manifest, not per layer: layers two different manifests share are counted for each.
+ * The naive sum: each deleted manifest's size once however many tags or repositories name it, and an
+ * index's platform manifests not again when they are deleted beside it. Layers two different
+ * manifests share are counted for each, and a layer a kept manifest still uses is counted too:
+ * reclaim.ts counts what is really freed, from the index's per-manifest blob lists.
  */
 export function reclaimedBytes(items: readonly Pick<RetentionPlanItem, "digest" | "bytes" | "deletesManifest">[], manifests?: ReadonlyMap<string, Pick<PlanManifest, "children">>): number {
   const deleted = new Map<string, number>();

@@ -24,7 +24,8 @@ const ITEMS_IN_WEBHOOK = 50;
 export interface RetentionPlanEvent {
   event: "retention.plan";
   environment: string;
-  plan: { id: string; hash: string; items: number; protected: number; bytes: number; indexedAsOf: string | null; autoExecute: boolean; api: string; page: string };
+  /** bytes: the naive sum of manifest sizes; reclaim: shared layers counted once (lib/retention/reclaim.ts) */
+  plan: { id: string; hash: string; items: number; protected: number; bytes: number; reclaim: StoredPlan["reclaim"]; indexedAsOf: string | null; autoExecute: boolean; api: string; page: string };
   items: StoredPlan["items"];
   message: string;
   source: "dockmaster";
@@ -97,7 +98,8 @@ export async function runScheduledPlans(prisma: PrismaClient, deps: ScheduleDeps
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 function planEvent(plan: StoredPlan, autoExecute: boolean): RetentionPlanEvent {
-  const mib = (plan.bytes / 1_048_576).toFixed(1);
+  const mib = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+  const size = plan.reclaim ? `${plan.reclaim.upperBound ? "at most " : ""}${mib(plan.reclaim.bytes)} MiB freed, shared layers counted once; ${mib(plan.bytes)} MiB of manifests` : `${mib(plan.bytes)} MiB`;
   return {
     event: "retention.plan",
     environment: plan.environment,
@@ -107,13 +109,14 @@ function planEvent(plan: StoredPlan, autoExecute: boolean): RetentionPlanEvent {
       items: plan.items.length,
       protected: plan.protected.length,
       bytes: plan.bytes,
+      reclaim: plan.reclaim,
       indexedAsOf: plan.indexedAsOf,
       autoExecute,
       api: `/api/v1/retention/plans/${plan.id}`,
       page: `/retention?environment=${encodeURIComponent(plan.environment)}&plan=${plan.id}`,
     },
     items: plan.items.slice(0, ITEMS_IN_WEBHOOK),
-    message: `Retention plan for ${plan.environment}: ${plural(plan.items.length, "tag or manifest", "tags or manifests")} would be deleted (${mib} MiB), ${plan.protected.length} protected; ${autoExecute ? "it will be executed automatically (autoExecute)" : "review it and execute it by quoting its hash"}`,
+    message: `Retention plan for ${plan.environment}: ${plural(plan.items.length, "tag or manifest", "tags or manifests")} would be deleted (${size}), ${plan.protected.length} protected; ${autoExecute ? "it will be executed automatically (autoExecute)" : "review it and execute it by quoting its hash"}`,
     source: "dockmaster",
   };
 }

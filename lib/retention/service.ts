@@ -8,11 +8,13 @@ import { enforce, type Principal } from "@/lib/auth/enforce";
 import { computePlan } from "./plan";
 import { loadPlanInput } from "./plan-load";
 import { findPlan, savePlan, type PlanAuthor, type StoredPlan } from "./plan-store";
+import { withReclaim } from "./reclaim-load";
 
 /** Computes and stores a plan for `environment` as `author`, without a permission check (the schedule). */
 export async function computeAndStorePlan(prisma: PrismaClient, environment: string, author: PlanAuthor, now = new Date()): Promise<StoredPlan> {
   const { input, indexedAsOf } = await loadPlanInput(prisma, environment, now);
-  return savePlan(prisma, environment, computePlan(input), indexedAsOf, author, now);
+  // the pure plan first, then what it frees with shared layers counted once (one more query)
+  return savePlan(prisma, environment, await withReclaim(prisma, input, computePlan(input)), indexedAsOf, author, now);
 }
 
 export async function createRetentionPlan(prisma: PrismaClient, principal: Principal | null, environment: string, now = new Date()): Promise<StoredPlan> {

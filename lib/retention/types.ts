@@ -16,6 +16,26 @@ export interface RetentionPlanItem {
   bytes: number;
   /** true when every tag of the digest is planned: the manifest itself goes too */
   deletesManifest: boolean;
+  /**
+   * What this item frees with shared layers counted once (lib/retention/reclaim.ts): the blobs no
+   * kept manifest references, each attributed to the first item in plan order that frees it, so the
+   * items' figures add up to their repository's and the plan's. Absent in plans computed before it.
+   */
+  reclaimed?: number;
+  /** `reclaimed` is the manifest's full size: it has no blob list in the index (indexed before they were kept) */
+  reclaimedUpperBound?: boolean;
+}
+
+/** The plan's total of RetentionPlanItem.reclaimed, and how sure it is. */
+export interface PlanReclaim {
+  /** bytes the plan frees, shared layers counted once */
+  bytes: number;
+  /** some manifest involved has no blob list: deleted ones count in full, kept ones may share layers unseen; `bytes` may be too high */
+  upperBound: boolean;
+  /** deleted manifests counted at their full size for want of a blob list */
+  deletedWithoutBlobs: number;
+  /** kept manifests of the environment whose layers the index does not know */
+  keptWithoutBlobs: number;
 }
 
 /** A candidate a protection saved, and which protection. */

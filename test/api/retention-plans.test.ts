@@ -64,9 +64,12 @@ describe("/api/v1/retention/plans", () => {
     const plan = await res.json();
     expect(res.headers.get("location")).toBe(`/api/v1/retention/plans/${plan.id}`);
     expect(plan.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(plan.items).toEqual([{ repository: "dev/api", tag: "build-2", digest: digest(2), rule: "rules[0] (*)", bytes: 1002, deletesManifest: true }]);
+    // the item shape of issue 14, plus what it frees with shared layers counted once (fields added, none changed);
+    // manifests indexed without a blob list: their full size, said to be an upper bound
+    expect(plan.items).toEqual([{ repository: "dev/api", tag: "build-2", digest: digest(2), rule: "rules[0] (*)", bytes: 1002, deletesManifest: true, reclaimed: 1002, reclaimedUpperBound: true }]);
     expect(plan.protected).toEqual([{ repository: "dev/api", tag: "build-3", digest: digest(3), reason: "running in prod" }]);
     expect(plan.bytes).toBe(1002);
+    expect(plan.reclaim).toEqual({ bytes: 1002, upperBound: true, deletedWithoutBlobs: 1, keptWithoutBlobs: 3 });
     const again = await get(tokens.admin, plan.id);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(plan);

@@ -75,9 +75,9 @@ describe.each(dbKinds)("migrations on %s", (kind) => {
     await p.inventoryTag.create({ data: { environment: "dev", repository: "dev/api", tag: "1.0", digest: "sha256:" + "a".repeat(64), since: at, seenAt: at } });
     await expect(p.inventoryTag.create({ data: { environment: "dev", repository: "dev/api", tag: "1.0", digest: "sha256:" + "b".repeat(64), since: at, seenAt: at } })).rejects.toThrow();
     const m = await p.inventoryManifest.create({
-      data: { digest: "sha256:" + "a".repeat(64), mediaType: "application/vnd.oci.image.index.v1+json", size: 12_345_678_901n, platforms: [{ os: "linux", architecture: "amd64", digest: "sha256:" + "c".repeat(64) }], artifactType: "x/y", subject: "sha256:" + "d".repeat(64) },
+      data: { digest: "sha256:" + "a".repeat(64), mediaType: "application/vnd.oci.image.index.v1+json", size: 12_345_678_901n, platforms: [{ os: "linux", architecture: "amd64", digest: "sha256:" + "c".repeat(64) }], artifactType: "x/y", subject: "sha256:" + "d".repeat(64), blobs: [["sha256:" + "a".repeat(64), 12_345_678_901]] },
     });
-    expect(m).toMatchObject({ size: 12_345_678_901n, artifactType: "x/y" });
+    expect(m).toMatchObject({ size: 12_345_678_901n, artifactType: "x/y", blobs: [["sha256:" + "a".repeat(64), 12_345_678_901]] });
     expect(m.indexedAt).toBeInstanceOf(Date);
     const e = await p.inventoryTagEvent.create({
       data: { environment: "dev", repository: "dev/api", tag: "1.0", kind: "moved", digest: "sha256:" + "a".repeat(64), previousDigest: "sha256:" + "b".repeat(64), source: "promotion", actor: "a@x.io", promotionNumber: 7 },

@@ -14,7 +14,7 @@ import { createOciProvider, type OciProvider } from "@/lib/registry/oci/provider
 import { createRetentionPlan, readRetentionPlan } from "@/lib/retention/service";
 import { planHash } from "@/lib/retention/plan-store";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
-import { buildImage, buildIndex } from "../harness/image-builder";
+import { buildImage, buildIndex, randomLayer } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage, pushIndex } from "../harness/seed";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
@@ -31,7 +31,12 @@ describe.each(dbKinds)("retention dry run on %s", (kind) => {
   let proxy: FaultProxy;
   let seeder: OciProvider;
   let provider: OciProvider;
-  const images = Array.from({ length: 50 }, (_, i) => buildImage({ layerSize: 32, labels: { build: String(i) } }));
+  // every build on one base layer (as images built FROM one base are) and a layer of its own
+  const base = randomLayer("oci", 4096, "base.bin");
+  const images = Array.from({ length: 50 }, (_, i) => {
+    const own = randomLayer("oci", 32);
+    return buildImage({ layers: [base.layer, own.layer], diffIds: [base.diffId, own.diffId], labels: { build: String(i) } });
+  });
   const amd = buildImage({ layerSize: 32, platform: { os: "linux", architecture: "amd64" } });
   const arm = buildImage({ layerSize: 32, platform: { os: "linux", architecture: "arm64" } });
   const multi = buildIndex([amd, arm]);
@@ -93,6 +98,10 @@ environments:
     );
     expect(plan.items.every((i) => i.bytes > 0)).toBe(true);
     expect(plan.bytes).toBe(plan.items.reduce((s, i) => s + i.bytes, 0));
+    // the sync stored each manifest's blob list: the base layer the kept builds still use is not freed,
+    // everything else of the 10 is (each image's manifest, config and own layer), and the figure is exact
+    expect(plan.reclaim).toEqual({ bytes: plan.bytes - 10 * base.layer.size, upperBound: false, deletedWithoutBlobs: 0, keptWithoutBlobs: 0 });
+    expect(plan.items.every((i) => i.reclaimed === i.bytes - base.layer.size && i.reclaimedUpperBound === undefined)).toBe(true);
     expect(plan.hash).toBe(planHash("dev", plan.items, plan.protected));
     expect(plan.indexedAsOf).not.toBeNull();
     expect(deletes()).toEqual([]);

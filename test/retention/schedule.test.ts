@@ -75,7 +75,9 @@ describe("scheduled retention plans", () => {
       ["/default", "prod", 2, false],
     ]);
     expect(received[0]!.body.plan.api).toBe(`/api/v1/retention/plans/${reports[0]!.planId}`);
-    expect(received[0]!.body.message).toMatch(/^Retention plan for dev: 2 tags or manifests would be deleted/);
+    expect(received[0]!.body.message).toMatch(/^Retention plan for dev: 2 tags or manifests would be deleted \(at most 0\.0 MiB freed, shared layers counted once; 0\.0 MiB of manifests\)/);
+    // manifests indexed without blob lists: their full sizes, said to be an upper bound
+    expect(received[0]!.body.plan.reclaim).toEqual({ bytes: 20, upperBound: true, deletedWithoutBlobs: 2, keptWithoutBlobs: 1 });
     expect(executed.map((p) => p.environment)).toEqual(["dev"]);
     const stored = await db.prisma.retentionPlan.findMany({ where: { createdByEmail: SCHEDULE_AUTHOR } });
     expect(stored).toHaveLength(3);

@@ -1,6 +1,7 @@
 /** Manifest rows of the index: what a fetched manifest contributes, and the set-based writes a sync batches. */
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { isIndexJson, type ManifestResult } from "@/lib/registry";
+import { manifestBlobs, type ManifestBlobs } from "./manifest-blobs";
 
 type Db = Pick<PrismaClient, "$queryRawUnsafe" | "$executeRawUnsafe">;
 
@@ -13,6 +14,8 @@ export interface ManifestRow {
   subject: string | null;
   /** an image's config blob (enrich.ts reads it once for created and labels); null for an index or unknown */
   configDigest: string | null;
+  /** what the manifest holds in the blob store (manifest-blobs.ts); null when the registry's list was refused */
+  blobs: ManifestBlobs | null;
 }
 
 export function manifestRow(m: ManifestResult): ManifestRow {
@@ -30,6 +33,7 @@ export function manifestRow(m: ManifestResult): ManifestRow {
     artifactType: json.artifactType ?? (!isIndexJson(json) ? nonImageConfigType(json.config.mediaType) : null),
     subject: json.subject?.digest ?? null,
     configDigest: isIndexJson(json) ? null : json.config.digest,
+    blobs: manifestBlobs(m),
   };
 }
 
@@ -42,8 +46,8 @@ function nonImageConfigType(configType: string): string | null {
 export async function insertManifests(db: Db, rows: readonly ManifestRow[]): Promise<void> {
   if (!rows.length) return;
   await db.$executeRawUnsafe(
-    `INSERT INTO "InventoryManifest" ("digest", "mediaType", "size", "platforms", "artifactType", "subject", "configDigest")
-     SELECT m.d, m.t, m.s::bigint, m.p::jsonb, m.a, m.subj, m.c FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS m(d, t, s, p, a, subj, c)
+    `INSERT INTO "InventoryManifest" ("digest", "mediaType", "size", "platforms", "artifactType", "subject", "configDigest", "blobs")
+     SELECT m.d, m.t, m.s::bigint, m.p::jsonb, m.a, m.subj, m.c, m.b::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS m(d, t, s, p, a, subj, c, b)
      ON CONFLICT ("digest") DO NOTHING`,
     rows.map((r) => r.digest),
     rows.map((r) => r.mediaType),
@@ -52,6 +56,7 @@ export async function insertManifests(db: Db, rows: readonly ManifestRow[]): Pro
     rows.map((r) => r.artifactType),
     rows.map((r) => r.subject),
     rows.map((r) => r.configDigest),
+    rows.map((r) => (r.blobs ? JSON.stringify(r.blobs) : null)),
   );
 }
 

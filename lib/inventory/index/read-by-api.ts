@@ -74,11 +74,12 @@ export async function readRepositoryByApi(
   }
 
   // Manifests are immutable by digest: only digests new to this repository can be new to the index;
-  // the writer GETs those the listing did not summarize and the index has never seen.
+  // the writer GETs those the listing did not summarize and the index has never seen. A summary names
+  // no layers: blobs null (retention then counts the manifest's full size, an upper bound).
   const before = new Set(held.values());
   const manifests: ManifestRow[] = [...summaries]
     .filter(([digest]) => !before.has(digest))
-    .map(([digest, m]) => ({ digest, mediaType: m.mediaType, size: BigInt(m.size), platforms: m.platforms, artifactType: m.artifactType ?? null, subject: null, configDigest: null }));
+    .map(([digest, m]) => ({ digest, mediaType: m.mediaType, size: BigInt(m.size), platforms: m.platforms, artifactType: m.artifactType ?? null, subject: null, configDigest: null, blobs: null }));
   return { observation: { environment: target.environment, repository, tags: observed, coverage, ...(pushedAt.size ? { pushedAt } : {}), ...(pulledAt.size ? { pulledAt } : {}) }, manifests, headRequests, manifestGets: 0 };
 }
 
