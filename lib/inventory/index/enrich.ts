@@ -95,14 +95,24 @@ async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: 
     if (group) group.digests = [...new Set([...group.digests, ...digests])];
     else byConfig.set(config, { repository: repo, digests });
   }
-  for (const copy of indexes.copies) {
-    await storeConfigContent(prisma, copy.digests, { created: copy.created, labels: sanitizeLabels(copy.labels) });
-    report.manifestsEnriched += copy.digests.length;
-  }
-  if (indexes.empty.length) {
-    await storeConfigContent(prisma, indexes.empty, { created: null, labels: {} });
-    report.manifestsEnriched += indexes.empty.length;
-  }
+  const settled = [
+    ...indexes.copies.map((copy) => ({ digests: copy.digests, content: { created: copy.created, labels: sanitizeLabels(copy.labels) } })),
+    ...(indexes.empty.length ? [{ digests: indexes.empty, content: { created: null, labels: {} } }] : []),
+  ];
+  await storeConfigContents(prisma, settled);
+  report.manifestsEnriched += settled.reduce((n, e) => n + e.digests.length, 0);
+  // what was read, written CONFIGS_PER_WRITE configs at a time, one write after another
+  let read: { digests: string[]; content: ConfigContent }[] = [];
+  let writing = Promise.resolve();
+  const flush = () => {
+    const batch = read;
+    read = [];
+    writing = writing.then(async () => {
+      await storeConfigContents(prisma, batch);
+      report.manifestsEnriched += batch.reduce((n, e) => n + e.digests.length, 0);
+    });
+    return writing;
+  };
   await mapConcurrent([...byConfig], 8, async ([config, { repository: repo, digests }]) => {
     let content: ConfigContent;
     try {
@@ -114,31 +124,50 @@ async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: 
       if (!(err instanceof RegistryError && err.kind === "not_found")) return void report.errors.push(`config ${config} of ${repo}: ${describeRegistryError(err).message}`);
       content = { created: null, labels: {} };
     }
-    await storeConfigContent(prisma, digests, content);
-    report.manifestsEnriched += digests.length;
+    read.push({ digests, content });
+    if (read.length >= CONFIGS_PER_WRITE) await flush();
   });
+  await flush();
 }
 
+/** configs whose content is written together: one transaction for many, not one per config */
+const CONFIGS_PER_WRITE = 200;
+
 /**
- * One config's created time and labels onto every manifest that shares it, in two set-based
- * statements: a config shared by 10,000 images is one UPDATE and one INSERT of digests × labels, not
- * an ORM batch whose query building cost more CPU than the sync's own writes.
+ * Configs' created times and labels onto every manifest that shares each, in two set-based statements
+ * for any number of configs: a config shared by 10,000 images is one UPDATE and one INSERT of
+ * digests × labels, and 1,000 new images with 1,000 configs (an incremental sync at 100,000 tags) are
+ * a few transactions rather than 1,000, which took longer than reading the configs.
  */
-async function storeConfigContent(prisma: PrismaClient, digests: string[], content: ConfigContent): Promise<void> {
-  const keys = Object.keys(content.labels);
-  const values = keys.map((k) => content.labels[k]!);
-  const enrichedAt = Date.now();
+async function storeConfigContents(prisma: PrismaClient, entries: readonly { digests: readonly string[]; content: ConfigContent }[]): Promise<void> {
+  const m = { digests: [] as string[], created: [] as (number | null)[], labels: [] as string[] };
+  const l = { digests: [] as string[], keys: [] as string[], values: [] as string[] };
+  for (const { digests, content } of entries) {
+    const labels = JSON.stringify(content.labels);
+    for (const digest of digests) {
+      m.digests.push(digest);
+      m.created.push(content.created?.getTime() ?? null);
+      m.labels.push(labels);
+      for (const [key, value] of Object.entries(content.labels)) {
+        l.digests.push(digest);
+        l.keys.push(key);
+        l.values.push(value);
+      }
+    }
+  }
+  if (!m.digests.length) return;
   await prisma.$transaction([
     prisma.$executeRawUnsafe(
-      `UPDATE "InventoryManifest" SET "created" = (to_timestamp($1::float8 / 1000) AT TIME ZONE 'UTC'), "labels" = $2::jsonb, "enrichedAt" = (to_timestamp($3::float8 / 1000) AT TIME ZONE 'UTC')
-       WHERE "digest" = ANY($4::text[]) AND "enrichedAt" IS NULL`,
-      content.created?.getTime() ?? null, JSON.stringify(content.labels), enrichedAt, digests,
+      `UPDATE "InventoryManifest" AS x SET "created" = (to_timestamp(u.c / 1000) AT TIME ZONE 'UTC'), "labels" = u.l::jsonb, "enrichedAt" = (to_timestamp($4::float8 / 1000) AT TIME ZONE 'UTC')
+       FROM unnest($1::text[], $2::float8[], $3::text[]) AS u(d, c, l)
+       WHERE x."digest" = u.d AND x."enrichedAt" IS NULL`,
+      m.digests, m.created, m.labels, Date.now(),
     ),
     prisma.$executeRawUnsafe(
       `INSERT INTO "InventoryLabel" ("digest", "key", "value")
-       SELECT d, l.k, l.v FROM unnest($1::text[]) AS d CROSS JOIN unnest($2::text[], $3::text[]) AS l(k, v)
+       SELECT l.d, l.k, l.v FROM unnest($1::text[], $2::text[], $3::text[]) AS l(d, k, v)
        ON CONFLICT DO NOTHING`,
-      digests, keys, values,
+      l.digests, l.keys, l.values,
     ),
   ]);
 }
