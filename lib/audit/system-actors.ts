@@ -5,7 +5,7 @@
  * create such an account and refuses any session, token or principal that names one.
  */
 
-export const SYSTEM_ACTOR_PREFIX = "system:";
+const SYSTEM_ACTOR_PREFIX = "system:";
 
 /** The scheduler's unattended execution of retention plans (rules with autoExecute: true). */
 export const RETENTION_SCHEDULE_ACTOR = "system:retention-schedule";

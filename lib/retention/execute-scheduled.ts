@@ -20,7 +20,7 @@ import { NotFoundError } from "@/lib/errors";
 import { auditRefusal, AutoExecuteRefusedError, refusalNow, SCHEDULE_EXECUTOR } from "./auto-execute-check";
 import { claimAndEnqueue, PlanConflictError, RUNNABLE_STATUSES, type StartDeps } from "./execute";
 
-export { AutoExecuteRefusedError, SCHEDULE_EXECUTOR } from "./auto-execute-check";
+export { AutoExecuteRefusedError } from "./auto-execute-check";
 
 /**
  * The schedule's autoExecute entry: starts the plan's execution as the system actor, quoting the
