@@ -18,6 +18,7 @@ import { buildImage, buildReferrer } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage, pushReferrer, SBOM_ARTIFACT_TYPE } from "../harness/seed";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
+import { createEnvironments, stopAll } from "../harness/teardown";
 
 const trivyReport = () => readFileSync(path.join(import.meta.dirname, "../sim/specs/trivy-v0.74.0-alpine-39-high-critical.json"));
 
@@ -54,18 +55,9 @@ describe.each(dbKinds)("inventory content on %s", (kind) => {
     await pushReferrer(seeder, "dev/api", buildReferrer(labelled.manifest, { artifactType: TRIVY_REPORT_ARTIFACT_TYPE, payload: trivyReport(), payloadMediaType: "application/json" }));
     proxy = await startFaultProxy(registry.url);
     provider = createOciProvider({ name: "dev-registry", url: proxy.url, auth: { kind: "anonymous" } });
-    for (const name of ["dev", "prod"]) {
-      const reg = await db.prisma.registry.create({ data: { name: `${name}-registry`, kind: "oci", url: registry.url } });
-      await db.prisma.environment.create({ data: { name, order: name === "dev" ? 1 : 2, registryId: reg.id, namespace: name } });
-    }
+    await createEnvironments(db.prisma, registry.url, ["dev", "prod"]);
   });
-  afterAll(async () => {
-    await provider?.close();
-    await seeder?.close();
-    await proxy?.stop();
-    await registry?.stop();
-    await db?.dispose();
-  });
+  afterAll(() => stopAll(provider, seeder, proxy, registry, db));
 
   it("a full sync reads each distinct config once and indexes created and labels", async () => {
     proxy.reset();

@@ -17,6 +17,7 @@ import { buildImage, buildIndex, type BuiltImage, type BuiltManifest } from "../
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage, pushIndex } from "../harness/seed";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
+import { createEnvironments, stopAll } from "../harness/teardown";
 
 const AMD = { os: "linux", architecture: "amd64" };
 const ARM = { os: "linux", architecture: "arm64", variant: "v8" };
@@ -99,18 +100,9 @@ describe.each(dbKinds)("index labels on %s", (kind) => {
     for (const [i, img] of many.entries()) await pushIndex(seeder, "cap/many", buildIndex([img]), [img], `t${i}`);
     proxy = await startFaultProxy(registry.url);
     provider = createOciProvider({ name: "dev-registry", url: proxy.url, auth: { kind: "anonymous" } });
-    for (const name of ["dev", "cap"]) {
-      const reg = await db.prisma.registry.create({ data: { name: `${name}-registry`, kind: "oci", url: registry.url } });
-      await db.prisma.environment.create({ data: { name, order: name === "dev" ? 1 : 2, registryId: reg.id, namespace: name } });
-    }
+    await createEnvironments(db.prisma, registry.url, ["dev", "cap"]);
   });
-  afterAll(async () => {
-    await provider?.close();
-    await seeder?.close();
-    await proxy?.stop();
-    await registry?.stop();
-    await db?.dispose();
-  });
+  afterAll(() => stopAll(provider, seeder, proxy, registry, db));
 
   it("a full sync gives the index the linux/amd64 child's created and labels, fetching that child once", async () => {
     proxy.reset();

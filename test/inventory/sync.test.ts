@@ -14,6 +14,7 @@ import { buildImage, buildIndex } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage, pushIndex } from "../harness/seed";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
+import { stopAll } from "../harness/teardown";
 
 describe.each(dbKinds)("inventory index sync on %s", (kind) => {
   let db: TestDatabase;
@@ -41,13 +42,7 @@ describe.each(dbKinds)("inventory index sync on %s", (kind) => {
     proxy = await startFaultProxy(registry.url);
     provider = createOciProvider({ name: "dev-registry", url: proxy.url, auth: { kind: "anonymous" } });
   });
-  afterAll(async () => {
-    await provider?.close();
-    await seeder?.close();
-    await proxy?.stop();
-    await registry?.stop();
-    await db?.dispose();
-  });
+  afterAll(() => stopAll(provider, seeder, proxy, registry, db));
 
   it("a full sync indexes every tag of the namespace, one GET per tag new to the index (digest and manifest at once)", async () => {
     proxy.reset();

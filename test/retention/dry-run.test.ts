@@ -18,6 +18,7 @@ import { buildImage, buildIndex, randomLayer } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage, pushIndex } from "../harness/seed";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
+import { stopAll } from "../harness/teardown";
 
 const DAY_MS = 86_400_000;
 
@@ -81,13 +82,7 @@ environments:
     }
     await db.prisma.inventoryTag.update({ where: { environment_repository_tag: { environment: "dev", repository: "dev/web", tag: "amd64-old" } }, data: { since: new Date(now - 90 * DAY_MS) } });
   }, 120_000);
-  afterAll(async () => {
-    await provider?.close();
-    await seeder?.close();
-    await proxy?.stop();
-    await registry?.stop();
-    await db?.dispose();
-  });
+  afterAll(() => stopAll(provider, seeder, proxy, registry, db));
 
   it("lists exactly the 10 selected tags, sends no DELETE, and the registry still has all 50", async () => {
     proxy.log.length = 0;
