@@ -1,6 +1,5 @@
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // The evidence download runs for real against a real database, called as Next calls it; only the
 // session cookie's decoding is replaced (as in security.test.ts).
@@ -40,11 +39,7 @@ beforeAll(async () => {
   number = p.number;
 }, 240_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 beforeEach(() => {
   session.current = null;

@@ -1,6 +1,5 @@
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // The REST route handlers run for real against a real database, called with Request objects as
 // Next calls them. Only Next's request scope and next-auth's cookie decoding are replaced: the
@@ -69,11 +68,7 @@ beforeAll(async () => {
   approverToken = (await createApiToken(prisma, sys, users.approver, { name: "ci", scopes: ["read", "approve"], expiresInDays: 30 }, { maxDays: 365 })).token;
 }, 240_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 beforeEach(() => {
   session.current = null;

@@ -9,13 +9,12 @@
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { importClosure } from "../support/import-closure";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
@@ -54,11 +53,7 @@ beforeAll(async () => {
   planId = (await prisma.retentionPlan.create({ data: { environment: "dev", hash: planHash, items, protected: [], createdByEmail: "system:schedule" } })).id;
 }, 240_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 beforeEach(() => {
   session.current = null;

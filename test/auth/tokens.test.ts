@@ -1,6 +1,5 @@
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // API tokens v2 through the real route handlers and a real (embedded) database: scopes, expiry,
 // environment restriction, /metrics, revocation, legacy tokens, last use. Only Next's request scope
@@ -50,11 +49,7 @@ beforeAll(async () => {
   ids.admin = await user("admin@x.io", "admin");
 }, 240_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 beforeEach(() => {
   session.current = null;

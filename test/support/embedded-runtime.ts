@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -16,4 +16,11 @@ export async function openEmbeddedRuntime(prefix: string, env: Record<string, st
   delete process.env.DATABASE_URL;
   const { getPrisma } = await import("@/lib/runtime");
   return { dir, prisma: await getPrisma() };
+}
+
+/** Closes what openEmbeddedRuntime opened and removes its directory. */
+export async function closeEmbeddedRuntime(dir: string): Promise<void> {
+  const { getRuntime } = await import("@/lib/runtime");
+  await (await getRuntime()).db.close();
+  await rm(dir, { recursive: true, force: true });
 }
