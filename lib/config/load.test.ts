@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseConfig } from "./load";
+import { loadConfig, parseConfig } from "./load";
+import { refusalProblems } from "../../test/support/config-problems";
 
 const env = { HARBOR_PASSWORD: "pw", REG_USER: "robot" };
 
@@ -36,15 +37,7 @@ environments:
       approvals: 2
 `;
 
-function problems(text: string, e: Record<string, string> = env): string[] {
-  try {
-    parseConfig(text, "dockmaster.yaml", e);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problems = (text: string, e: Record<string, string> = env) => refusalProblems(text, e);
 
 describe("dockmaster.yaml", () => {
   it("parses a valid file with defaults applied", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "./load";
+import { parseConfig } from "./load";
+import { refusalProblems } from "../../test/support/config-problems";
 
 const base = (retention: string, extra = "") => `registries:
   - { name: local, kind: oci, url: "http://127.0.0.1:5000" }
@@ -13,15 +14,7 @@ ${retention}
   - { name: prod, order: 2, registry: local, namespace: prod, protected: true${extra} }
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "dockmaster.yaml", {});
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problems = (text: string) => refusalProblems(text);
 
 describe("retention in dockmaster.yaml", () => {
   it("parses rules, protections and who may execute, with defaults", () => {

@@ -5,9 +5,10 @@
  */
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ConfigError, parseConfig } from "../../lib/config/load";
+import { parseConfig } from "../../lib/config/load";
 import { normalizeRegistryUrl } from "../../lib/registry/transport/transport";
 import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { refusalProblems } from "../support/config-problems";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
@@ -21,15 +22,7 @@ registries:
     url: ${url}
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, "dockmaster.yaml", {});
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error("expected the config to be rejected");
-}
+const problems = (text: string) => refusalProblems(text);
 
 describe("credentials embedded in a registry URL", () => {
   it("are refused in dockmaster.yaml with file:line and without repeating the password", () => {
