@@ -8,7 +8,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthError, type Principal } from "@/lib/auth/enforce";
 import type { Role } from "@/lib/auth/policy";
-import { createUser, loadGrants } from "@/lib/auth/users";
 import { environmentProvider } from "@/lib/browse/lookup";
 import { FieldError } from "@/lib/errors";
 import { defaultExceptionSettings } from "@/lib/exceptions/config-schema";
@@ -30,6 +29,7 @@ import { buildImage, buildReferrer } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage, pushReferrer } from "../harness/seed";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
+import { createPrincipal } from "../support/principals";
 
 const DAY = 86_400_000;
 // the report lists CVE-2019-14697 (critical, fixed in 1.1.20-r5) in musl and musl-utils
@@ -60,13 +60,7 @@ describe.each(dbKinds)("the CVE exception ledger on %s", (kind) => {
   const people: Record<string, Principal> = {};
 
   async function person(name: string, grants: { role: Role; env: string | null }[]) {
-    const envs = await db.prisma.environment.findMany();
-    const u = await createUser(db.prisma, { actor: null, ip: null }, {
-      email: `${name}@x.io`,
-      password: "long enough password",
-      grants: grants.map((g) => ({ role: g.role, environmentId: g.env ? envs.find((e) => e.name === g.env)!.id : null })),
-    });
-    people[name] = { id: u.id, ...(await loadGrants(db.prisma, u.id))!, ip: "192.0.2.7" };
+    people[name] = await createPrincipal(db.prisma, `${name}@x.io`, grants, "192.0.2.7");
   }
 
   /** the scan gates of promoting `repository`@digest from dev into prod, judged at `now` */

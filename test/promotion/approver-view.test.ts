@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthError, enforce, type Principal } from "@/lib/auth/enforce";
 import type { Role } from "@/lib/auth/policy";
-import { createUser, loadGrants } from "@/lib/auth/users";
 import { artifactReadResource } from "@/lib/browse/source-access";
 import { countAwaitingMyDecision } from "@/lib/promotion/awaiting";
 import type { PromotionDeps } from "@/lib/promotion/deps";
@@ -16,6 +15,7 @@ import { scanLookup } from "@/lib/promotion/scan-gate";
 import { rejectPromotion } from "@/lib/promotion/service";
 import { withdrawPromotion } from "@/lib/promotion/withdraw";
 import { openTestDatabase, type TestDatabase } from "../support/db";
+import { createPrincipal } from "../support/principals";
 
 let db: TestDatabase;
 let deps: PromotionDeps;
@@ -24,13 +24,7 @@ let environments: { name: string; namespace: string }[];
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 
 async function person(name: string, grants: { role: Role; env: string | null }[]) {
-  const envs = await db.prisma.environment.findMany();
-  const u = await createUser(db.prisma, { actor: null, ip: null }, {
-    email: `${name}@x.io`,
-    password: "long enough password",
-    grants: grants.map((g) => ({ role: g.role, environmentId: g.env ? envs.find((e) => e.name === g.env)!.id : null })),
-  });
-  people[name] = { id: u.id, ...(await loadGrants(db.prisma, u.id))!, ip: "192.0.2.7" };
+  people[name] = await createPrincipal(db.prisma, `${name}@x.io`, grants, "192.0.2.7");
 }
 
 /** A request as requestPromotion leaves it (the registry side is covered by workflow.test.ts). */

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/enforce";
 import { AuthError } from "@/lib/auth/enforce";
-import { createUser, loadGrants } from "@/lib/auth/users";
 import { environmentProvider } from "@/lib/browse/lookup";
 import type { Role } from "@/lib/auth/policy";
 import { createOciProvider, type RegistryProvider } from "@/lib/registry";
@@ -15,6 +14,7 @@ import { approvePromotion, requestPromotion } from "@/lib/promotion/service";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { seedStandardImages, type SeededStandardImages } from "../harness/seed";
 import { openTestDatabase, type TestDatabase } from "../support/db";
+import { createPrincipal } from "../support/principals";
 
 // Change windows, approval groups and evidence against two real docker-registry instances, with
 // the clock injected: decisions are taken "on a Friday evening in Berlin" and released "on Monday".
@@ -31,13 +31,7 @@ const scheduled: string[] = [];
 const people: Record<string, Principal> = {};
 
 async function person(email: string, grants: { role: Role; env: string | null }[]) {
-  const envs = await db.prisma.environment.findMany();
-  const u = await createUser(db.prisma, { actor: null, ip: null }, {
-    email,
-    password: "long enough password",
-    grants: grants.map((g) => ({ role: g.role, environmentId: g.env ? envs.find((e) => e.name === g.env)!.id : null })),
-  });
-  people[email.split("@")[0]!] = { id: u.id, ...(await loadGrants(db.prisma, u.id))!, ip: "192.0.2.10" };
+  people[email.split("@")[0]!] = await createPrincipal(db.prisma, email, grants, "192.0.2.10");
 }
 
 const freeze = { timeZone: "Europe/Berlin", deny: [{ days: ["fri"], from: "16:00", to: "08:00", until: "mon" }] };

@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/enforce";
 import type { Role } from "@/lib/auth/policy";
-import { createUser, loadGrants } from "@/lib/auth/users";
 import { environmentProvider } from "@/lib/browse/lookup";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { PromotionDeps } from "@/lib/promotion/deps";
@@ -21,6 +20,7 @@ import { buildImage } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage } from "../harness/seed";
 import { dbKinds, openTestDatabase, type TestDatabase } from "../support/db";
+import { createPrincipal } from "../support/principals";
 
 function latch() {
   let open!: () => void;
@@ -63,9 +63,7 @@ describe.each(dbKinds)("promotion status races on %s", (kind) => {
   let n = 0;
 
   async function person(name: string, grants: { role: Role; env: string | null }[]) {
-    const envs = await db.prisma.environment.findMany();
-    const u = await createUser(db.prisma, { actor: null, ip: null }, { email: `${name}@x.io`, password: "long enough password", grants: grants.map((g) => ({ role: g.role, environmentId: g.env ? envs.find((e) => e.name === g.env)!.id : null })) });
-    people[name] = { id: u.id, ...(await loadGrants(db.prisma, u.id))!, ip: null };
+    people[name] = await createPrincipal(db.prisma, `${name}@x.io`, grants, null);
   }
 
   /** A fresh image in dev and a tag in prod that already exists (so a rollback has something to restore). */
