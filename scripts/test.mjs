@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 
 const run = (label, cmd, args, env = {}) => {
   console.log(`\n=== ${label}: ${cmd} ${args.join(" ")}`);
@@ -34,6 +35,9 @@ if (missing.length) {
 mkdirSync("test-results", { recursive: true });
 const bin = (name) => `node_modules/.bin/${name}`;
 const results = [];
+// Named again at the very end, so the last lines of a long CI log say which tests failed and why.
+const failures = [];
+const firstLine = (text) => (text ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim()) ?? "(no message)";
 const counts = { passed: 0, failed: 0 };
 
 results.push(["typecheck", run("typecheck", bin("tsc"), ["--noEmit"])]);
@@ -47,6 +51,15 @@ if (existsSync("test-results/vitest.json")) {
   const v = JSON.parse(readFileSync("test-results/vitest.json", "utf8"));
   counts.passed += v.numPassedTests;
   counts.failed += v.numFailedTests + (v.numTotalTests - v.numPassedTests - v.numFailedTests - (v.numPendingTests ?? 0) - (v.numTodoTests ?? 0));
+  for (const file of v.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status === "failed") failures.push(`vitest ${path.relative(process.cwd(), file.name)} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    }
+    // A file that failed to load or whose hooks failed has no failed assertion to name.
+    if (file.status === "failed" && !(file.assertionResults ?? []).some((t) => t.status === "failed")) {
+      failures.push(`vitest ${path.relative(process.cwd(), file.name)}: ${firstLine(file.message)}`);
+    }
+  }
 }
 
 const built = run("production build", bin("next"), ["build"]);
@@ -60,11 +73,24 @@ if (built) {
     const p = JSON.parse(readFileSync("test-results/playwright.json", "utf8"));
     counts.passed += p.stats.expected;
     counts.failed += p.stats.unexpected + p.stats.flaky;
+    const walk = (suite) => {
+      for (const spec of suite.specs ?? []) {
+        for (const t of spec.tests ?? []) {
+          if (t.status === "unexpected" || t.status === "flaky") {
+            const err = t.results?.find((r) => r.error)?.error?.message;
+            failures.push(`e2e ${spec.file}:${spec.line} › ${spec.title} (${t.status}): ${firstLine(err)}`);
+          }
+        }
+      }
+      for (const child of suite.suites ?? []) walk(child);
+    };
+    for (const suite of p.suites ?? []) walk(suite);
   }
 }
 
 const failedSteps = results.filter(([, ok]) => !ok).map(([name]) => name);
 console.log(`\nsteps: ${results.map(([n, ok]) => `${n} ${ok ? "ok" : "FAILED"}`).join(", ")}`);
 if (failedSteps.length && counts.failed === 0) counts.failed = failedSteps.length;
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f.slice(0, 400)}`).join("\n")}`);
 console.log(`tests: ${counts.passed} passed, ${counts.failed} failed`);
 process.exit(failedSteps.length ? 1 : 0);
