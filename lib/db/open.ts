@@ -27,6 +27,13 @@ export interface OpenOptions {
   migrate?: boolean;
 }
 
+/**
+ * Prisma's defaults (wait 2 s for a connection, abort after 5 s) fail correct work when the machine is
+ * busy: the inventory's label batch for 100,000 manifests took 9.5 s on two cores shared with a test
+ * run, and was rolled back (P2028), failing the sync. A transaction that truly hangs is still cut off.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 20_000, timeout: 60_000 };
+
 function defaultDataDir(): string {
   return process.env.DOCKMASTER_DATA_DIR ?? path.join(/* turbopackIgnore: true */ process.cwd(), "data", "pglite");
 }
@@ -47,7 +54,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
     // An idle pooled connection dropped by the server must not crash the process.
     pool.on("error", (err) => console.error(`[db] idle connection error: ${err.message}`));
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
     db = {
       kind: "postgres",
       location: redact(opts.url),
@@ -63,7 +70,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     if (!dir.startsWith("memory://")) await mkdir(/* turbopackIgnore: true */ dir, { recursive: true });
     // pg_trgm backs the inventory search indexes (migration 20261130050000), as it does on PostgreSQL
     const lite = await PGlite.create(dir, { extensions: { pg_trgm } });
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite), transactionOptions: TRANSACTION_OPTIONS });
     db = {
       kind: "pglite",
       location: dir,
