@@ -73,104 +73,153 @@ async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: 
     })
   ).count;
   const inRepo = repository === undefined ? Prisma.sql`TRUE` : Prisma.sql`t."repository" = ${repository}`;
-  // each pending image tagged in this environment, with one repository to read its config from
-  const pending = await prisma.$queryRaw<{ digest: string; configDigest: string | null; repository: string }[]>`
-    SELECT DISTINCT ON (m."digest") m."digest", m."configDigest", t."repository" FROM "InventoryManifest" m
-    JOIN "InventoryTag" t ON t."digest" = m."digest"
-    WHERE m."enrichedAt" IS NULL AND t."environment" = ${target.environment} AND ${inRepo}
-    ORDER BY m."digest", t."repository"`;
-  const byConfig = new Map<string, { repository: string; digests: string[] }>();
-  for (const p of pending) {
-    if (!p.configDigest) continue; // an index: planIndexes below
-    const group = byConfig.get(p.configDigest);
-    if (group) group.digests.push(p.digest);
-    else byConfig.set(p.configDigest, { repository: p.repository, digests: [p.digest] });
+  const configs = createConfigReader(prisma, target, limiter, report);
+  // each pending image tagged in this environment, with one repository to read its config from, a
+  // page at a time: 100,000 pending rows at once were a third of a full sync's peak memory
+  for (let after = ""; ; ) {
+    const pending = await prisma.$queryRaw<{ digest: string; configDigest: string | null; repository: string }[]>`
+      SELECT DISTINCT ON (m."digest") m."digest", m."configDigest", t."repository" FROM "InventoryManifest" m
+      JOIN "InventoryTag" t ON t."digest" = m."digest"
+      WHERE m."enrichedAt" IS NULL AND m."digest" > ${after} AND t."environment" = ${target.environment} AND ${inRepo}
+      ORDER BY m."digest", t."repository"
+      LIMIT ${PENDING_PER_PAGE}`;
+    const byConfig = new Map<string, { repository: string; digests: string[] }>();
+    for (const p of pending) {
+      if (!p.configDigest) continue; // an index: planIndexes below
+      const group = byConfig.get(p.configDigest);
+      if (group) group.digests.push(p.digest);
+      else byConfig.set(p.configDigest, { repository: p.repository, digests: [p.digest] });
+    }
+    await configs.settle(byConfig);
+    if (pending.length < PENDING_PER_PAGE) break;
+    after = pending.at(-1)!.digest;
   }
-  // indexes: their representative child's config joins the same once-per-config reads
+  // indexes, after the images: a representative child tagged in this environment is enriched by now,
+  // so its index copies what it got; any other child's config goes through the same once-per-config reads
   const indexes = await planIndexes(prisma, target, limiter, repository, report.errors);
   report.indexChildrenFetched += indexes.childGets;
-  for (const [config, { repository: repo, digests }] of indexes.byConfig) {
-    const group = byConfig.get(config);
-    // a child may also be tagged itself (already in the group): each digest once
-    if (group) group.digests = [...new Set([...group.digests, ...digests])];
-    else byConfig.set(config, { repository: repo, digests });
-  }
   const settled = [
     ...indexes.copies.map((copy) => ({ digests: copy.digests, content: { created: copy.created, labels: sanitizeLabels(copy.labels) } })),
     ...(indexes.empty.length ? [{ digests: indexes.empty, content: { created: null, labels: {} } }] : []),
   ];
   await storeConfigContents(prisma, settled);
   report.manifestsEnriched += settled.reduce((n, e) => n + e.digests.length, 0);
-  // what was read, written CONFIGS_PER_WRITE configs at a time, one write after another
-  let read: { digests: string[]; content: ConfigContent }[] = [];
-  let writing = Promise.resolve();
-  const flush = () => {
-    const batch = read;
-    read = [];
-    writing = writing.then(async () => {
-      await storeConfigContents(prisma, batch);
-      report.manifestsEnriched += batch.reduce((n, e) => n + e.digests.length, 0);
-    });
-    return writing;
+  await configs.settle(indexes.byConfig);
+}
+
+/** pending manifests read per query */
+const PENDING_PER_PAGE = 5000;
+/** configs whose content a sync remembers across pages (one shared by many images spans many pages) */
+const CONFIGS_REMEMBERED = 256;
+
+/**
+ * Reads each group's config (once per sync while remembered: a config shared by 100,000 images
+ * spans 20 pages) and writes what it read CONFIGS_PER_WRITE configs at a time, one write after another.
+ */
+function createConfigReader(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, report: EnrichReport) {
+  const remembered = new Map<string, ConfigContent>();
+  const remember = (config: string, content: ConfigContent) => {
+    remembered.delete(config);
+    remembered.set(config, content);
+    if (remembered.size > CONFIGS_REMEMBERED) remembered.delete(remembered.keys().next().value!);
   };
-  await mapConcurrent([...byConfig], 8, async ([config, { repository: repo, digests }]) => {
+  const read = async (config: string, repository: string): Promise<ConfigContent | null> => {
+    const known = remembered.get(config);
+    if (known) return known;
     let content: ConfigContent;
     try {
-      const bytes = await limiter(() => target.provider.getBlob(repo, config, MAX_CONFIG_BYTES));
+      const bytes = await limiter(() => target.provider.getBlob(repository, config, MAX_CONFIG_BYTES));
       report.configsRead++;
       content = configContent(bytes);
     } catch (err) {
       // a missing config will not appear later; anything else may pass, so it is tried at the next sync
-      if (!(err instanceof RegistryError && err.kind === "not_found")) return void report.errors.push(`config ${config} of ${repo}: ${describeRegistryError(err).message}`);
+      if (!(err instanceof RegistryError && err.kind === "not_found")) {
+        report.errors.push(`config ${config} of ${repository}: ${describeRegistryError(err).message}`);
+        return null;
+      }
       content = { created: null, labels: {} };
     }
-    read.push({ digests, content });
-    if (read.length >= CONFIGS_PER_WRITE) await flush();
-  });
-  await flush();
+    remember(config, content);
+    return content;
+  };
+  return {
+    async settle(byConfig: ReadonlyMap<string, { repository: string; digests: string[] }>): Promise<void> {
+      let done: { digests: string[]; content: ConfigContent }[] = [];
+      let writing = Promise.resolve();
+      const flush = () => {
+        const batch = done;
+        done = [];
+        writing = writing.then(async () => {
+          await storeConfigContents(prisma, batch);
+          report.manifestsEnriched += batch.reduce((n, e) => n + e.digests.length, 0);
+        });
+        return writing;
+      };
+      await mapConcurrent([...byConfig], 8, async ([config, { repository, digests }]) => {
+        const content = await read(config, repository);
+        if (!content) return;
+        done.push({ digests, content });
+        if (done.length >= CONFIGS_PER_WRITE) await flush();
+      });
+      await flush();
+    },
+  };
 }
 
 /** configs whose content is written together: one transaction for many, not one per config */
 const CONFIGS_PER_WRITE = 200;
 
 /**
- * Configs' created times and labels onto every manifest that shares each, in two set-based statements
- * for any number of configs: a config shared by 10,000 images is one UPDATE and one INSERT of
- * digests × labels, and 1,000 new images with 1,000 configs (an incremental sync at 100,000 tags) are
- * a few transactions rather than 1,000, which took longer than reading the configs.
+ * Configs' created times and labels onto every manifest that shares each, in set-based statements:
+ * 1,000 new images with 1,000 configs (an incremental sync at 100,000 tags) are a few transactions
+ * rather than 1,000, which took longer than reading the configs. A statement carries at most
+ * MANIFESTS_PER_STATEMENT manifests: one config shared by 100,000 images in a single statement took
+ * the sync from 210 MiB to 520 MiB of RSS (the parameters are copied several times on their way to
+ * the database, and Prisma keeps its last 100 debug messages, parameters included).
  */
 async function storeConfigContents(prisma: PrismaClient, entries: readonly { digests: readonly string[]; content: ConfigContent }[]): Promise<void> {
-  const m = { digests: [] as string[], created: [] as (number | null)[], labels: [] as string[] };
-  const l = { digests: [] as string[], keys: [] as string[], values: [] as string[] };
+  let m = { digests: [] as string[], created: [] as (number | null)[], labels: [] as string[] };
+  let l = { digests: [] as string[], keys: [] as string[], values: [] as string[] };
+  const flush = async () => {
+    if (!m.digests.length) return;
+    const [manifests, labels] = [m, l];
+    m = { digests: [], created: [], labels: [] };
+    l = { digests: [], keys: [], values: [] };
+    await prisma.$transaction([
+      prisma.$executeRawUnsafe(
+        `UPDATE "InventoryManifest" AS x SET "created" = (to_timestamp(u.c / 1000) AT TIME ZONE 'UTC'), "labels" = u.l::jsonb, "enrichedAt" = (to_timestamp($4::float8 / 1000) AT TIME ZONE 'UTC')
+         FROM unnest($1::text[], $2::float8[], $3::text[]) AS u(d, c, l)
+         WHERE x."digest" = u.d AND x."enrichedAt" IS NULL`,
+        manifests.digests, manifests.created, manifests.labels, Date.now(),
+      ),
+      prisma.$executeRawUnsafe(
+        `INSERT INTO "InventoryLabel" ("digest", "key", "value")
+         SELECT l.d, l.k, l.v FROM unnest($1::text[], $2::text[], $3::text[]) AS l(d, k, v)
+         ON CONFLICT DO NOTHING`,
+        labels.digests, labels.keys, labels.values,
+      ),
+    ]);
+  };
   for (const { digests, content } of entries) {
     const labels = JSON.stringify(content.labels);
+    const pairs = Object.entries(content.labels);
     for (const digest of digests) {
       m.digests.push(digest);
       m.created.push(content.created?.getTime() ?? null);
       m.labels.push(labels);
-      for (const [key, value] of Object.entries(content.labels)) {
+      for (const [key, value] of pairs) {
         l.digests.push(digest);
         l.keys.push(key);
         l.values.push(value);
       }
+      if (m.digests.length >= MANIFESTS_PER_STATEMENT) await flush();
     }
   }
-  if (!m.digests.length) return;
-  await prisma.$transaction([
-    prisma.$executeRawUnsafe(
-      `UPDATE "InventoryManifest" AS x SET "created" = (to_timestamp(u.c / 1000) AT TIME ZONE 'UTC'), "labels" = u.l::jsonb, "enrichedAt" = (to_timestamp($4::float8 / 1000) AT TIME ZONE 'UTC')
-       FROM unnest($1::text[], $2::float8[], $3::text[]) AS u(d, c, l)
-       WHERE x."digest" = u.d AND x."enrichedAt" IS NULL`,
-      m.digests, m.created, m.labels, Date.now(),
-    ),
-    prisma.$executeRawUnsafe(
-      `INSERT INTO "InventoryLabel" ("digest", "key", "value")
-       SELECT l.d, l.k, l.v FROM unnest($1::text[], $2::text[], $3::text[]) AS l(d, k, v)
-       ON CONFLICT DO NOTHING`,
-      l.digests, l.keys, l.values,
-    ),
-  ]);
+  await flush();
 }
+
+/** at most MAX_LABELS label rows each, so a statement's parameters stay a few MiB at most */
+export const MANIFESTS_PER_STATEMENT = 2000;
 
 interface ConfigContent {
   created: Date | null;
