@@ -31,6 +31,7 @@ describe("registry events from a real docker-registry", () => {
   let proxy: FaultProxy;
   const envelopes: string[] = [];
   const answers: number[] = [];
+  const failures: string[] = [];
   let answering = 0; // envelopes being handled: the receiver queues its re-read just before it answers
   let queue: ReturnType<typeof createRereadQueue>;
   const post = (req: Partial<EventRequest>) =>
@@ -41,10 +42,19 @@ describe("registry events from a real docker-registry", () => {
     for (;;) {
       const value = await what();
       if (ok(value)) return { value, ms: Date.now() - t0 };
-      if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms: ${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? String(v) : v))}`);
+      if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms: ${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? String(v) : v))}\n${deliveryState()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
+
+  /** what a timeout needs to be explained: were envelopes sent, answered, retried by the registry? */
+  const deliveryState = () =>
+    [
+      `envelopes received: ${envelopes.length}, answers (last 10): ${answers.slice(-10).join(" ")}, being answered: ${answering}`,
+      `receiver failures: ${failures.slice(-3).join("; ") || "none"}`,
+      `index reads (last 10): ${reads(Math.max(0, proxy.log.length - 10)).join(", ")}`,
+      `registry log (last 15 lines):\n${registry.logs().trim().split("\n").slice(-15).join("\n")}`,
+    ].join("\n");
 
   beforeAll(async () => {
     db = await openTestDatabase("pglite");
@@ -54,8 +64,12 @@ describe("registry events from a real docker-registry", () => {
         answering++;
         const body = (await readBody(req)).toString("utf8");
         envelopes.push(body);
-        const out = await post({ authorization: req.headers.authorization ?? null, body }).finally(() => answering--);
+        // a receiver that throws answers 500, as the route does; the message is kept for a timeout's report
+        const out = await post({ authorization: req.headers.authorization ?? null, body })
+          .catch((err: unknown) => ({ status: 500, body: { error: (err as Error).message } }))
+          .finally(() => answering--);
         answers.push(out.status);
+        if (out.status >= 500) failures.push(JSON.stringify(out.body));
         res.writeHead(out.status, { "content-type": "application/json" }).end(JSON.stringify(out.body));
       }),
     );
