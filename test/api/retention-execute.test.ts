@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildImage } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage } from "../harness/seed";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // POST /api/v1/retention/plans/{id}/execute and POST /api/v1/registries/{name}/gc run for real against a
 // real database and a real docker-registry, called as Next calls them; only the session cookie's
@@ -66,9 +65,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await drained();
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
+  await closeEmbeddedRuntime(dir);
   await registry?.stop();
 });
 

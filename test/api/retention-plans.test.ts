@@ -4,9 +4,8 @@
  * hash, items, protected), the error contract (400 bad body, 403 for roles that may not plan, 404,
  * 409 for a policy that would empty a repository), and the audit row of each plan.
  */
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 const APP = "http://127.0.0.1:3000";
 const DAY_MS = 86_400_000;
@@ -51,11 +50,7 @@ beforeAll(async () => {
   await prisma.inventoryTag.create({ data: { environment: "prod", repository: "prod/api", tag: "1.0", digest: digest(3), since: new Date(now), seenAt: new Date(now) } });
 }, 240_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 describe("/api/v1/retention/plans", () => {
   it("an admin's POST stores the plan and answers 201 {id, hash, items, protected}; GET returns it", async () => {

@@ -1,6 +1,5 @@
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // GET /api/v1/search called in-process as Next calls it, with a real API token of a dev-only viewer.
 vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
@@ -39,11 +38,7 @@ beforeAll(async () => {
   devToken = (await createApiToken(prisma, sys, viewer.id, { name: "ci", scopes: ["read"], expiresInDays: 30 }, { maxDays: 365 })).token;
 }, 240_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 describe("GET /api/v1/search", () => {
   it("answers a dev-only viewer with dev rows only, fields that do not apply omitted", async () => {

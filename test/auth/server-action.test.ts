@@ -1,6 +1,5 @@
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // The server action runs for real against a real database; only Next's request scope (cookies,
 // headers, cache) and next-auth's cookie decoding are replaced, since there is no HTTP request here.
@@ -28,11 +27,7 @@ beforeAll(async () => {
   ids = { admin: admin.id, viewer: viewer.id };
 });
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 describe("admin-only server actions are refused on the server", () => {
   const newUser = { email: "mallory@x.io", password: "mallory password", role: "admin", environmentId: "" };

@@ -1,7 +1,6 @@
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Browser } from "./browser";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // Sessions are real next-auth JWT cookies, issued and cleared by next-auth's own handlers (see
 // browser.ts). getServerSession reads them through next-auth's request form, since Next's
@@ -71,11 +70,7 @@ beforeAll(async () => {
   await createUser(prisma, sys, { ...BOB, grants: [{ role: "viewer", environmentId: null }] });
 });
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 describe("a captured session cookie stops working", () => {
   it("when its owner signs out", async () => {

@@ -1,10 +1,10 @@
-import { readdir, rm } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Action } from "@/lib/auth/policy";
 import type { RoutePermission } from "@/lib/auth/route";
 import { scopeActions, scopeNeededFor, tokenScopes, type TokenScope } from "@/lib/auth/token-scopes";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 // Scope narrowing against EVERY route: the route files are found on disk (app/api/v1/**/route.ts and
 // app/metrics/route.ts), so a new route is walked without anyone listing it here. Each handler must
@@ -61,11 +61,7 @@ beforeAll(async () => {
   for (const scope of tokenScopes) tokenOf[scope] = (await createApiToken(prisma, sys, admin.id, { name: scope, scopes: [scope], expiresInDays: 1 }, { maxDays: 365 })).token;
 }, 240_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 describe("token scopes against every route", () => {
   it("finds the routes on disk, the events and metrics endpoints among them", async () => {

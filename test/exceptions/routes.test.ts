@@ -3,9 +3,8 @@
  * permission checked on the server, field errors returned where a form shows them, config rows
  * read-only through the API too. Only Next's request scope and next-auth's cookie decoding are replaced.
  */
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
@@ -47,11 +46,7 @@ beforeAll(async () => {
   tokens.prodApprover = (await createApiToken(prisma, sys, ids.prodApprover, { name: "ci", scopes: ["read", "approve"], expiresInDays: 30 }, { maxDays: 365 })).token;
 }, 180_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 describe("the Accept-this-CVE server action", () => {
   const fields = { cve: "CVE-2024-1234", scope: "environment", environment: "prod", reason: "not reachable in this service", owner: "alice" };

@@ -4,9 +4,8 @@
  * viewer's promotion export holds dev promotions only and its drift export has no prod column;
  * the downloads carry their Content-Disposition; bad input is a 400 naming the field.
  */
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => null) }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
@@ -49,11 +48,7 @@ beforeAll(async () => {
   await prisma.inventorySyncState.createMany({ data: [{ environment: "dev", lastFullAt: at }, { environment: "prod", lastFullAt: at }] });
 }, 180_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 describe("export routes", () => {
   it("refuse a caller who is not signed in, and one without the permission", async () => {

@@ -4,14 +4,13 @@
  * (audited as permission.denied, nothing read), done and audited for an allowed one, and "Sync now"
  * steps aside when another replica holds the environment's sync lease.
  */
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { acquireSyncLease } from "@/lib/inventory/index/lease";
 import { createOciProvider, type OciProvider } from "@/lib/registry/oci/provider";
 import { buildImage } from "../harness/image-builder";
 import { startRegistry, type RunningRegistry } from "../harness/registry";
 import { pushImage } from "../harness/seed";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
@@ -55,9 +54,7 @@ describe("refresh and sync-now server actions", () => {
   afterAll(async () => {
     await seeder?.close();
     await registry?.stop();
-    const { getRuntime } = await import("@/lib/runtime");
-    await (await getRuntime()).db.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await closeEmbeddedRuntime(dir);
   });
 
   it("refuses a refresh of dev to a viewer of prod only, audited, and reads nothing", async () => {

@@ -3,9 +3,8 @@
  * takes probe.acknowledge (approvers, who are on call), silencing a rule takes probe.manage
  * (administrators); a viewer is refused both, on the server, with nothing written.
  */
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
@@ -36,11 +35,7 @@ beforeAll(async () => {
   ids.alert = (await prisma.probeAlert.create({ data: { ruleId: rule.id, targetId: target.id, kind: rule.kind, message: "x-up failed 3 times in a row" } })).id;
 }, 180_000);
 
-afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeEmbeddedRuntime(dir));
 
 describe("silence actions", () => {
   it("a viewer may silence neither an alert nor a rule", async () => {

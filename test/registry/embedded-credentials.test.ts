@@ -3,11 +3,10 @@
  * log line and audit row shows the URL. It is refused everywhere a registry URL enters: dockmaster.yaml,
  * the Settings form (server side) and the transport itself. No message repeats the password.
  */
-import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseConfig } from "../../lib/config/load";
 import { normalizeRegistryUrl } from "../../lib/registry/transport/transport";
-import { openEmbeddedRuntime } from "../support/embedded-runtime";
+import { closeEmbeddedRuntime, openEmbeddedRuntime } from "../support/embedded-runtime";
 import { refusalProblems } from "../support/config-problems";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
@@ -56,11 +55,7 @@ describe("credentials embedded in a registry URL", () => {
       const admin = await createUser(prisma, { actor: null, ip: null }, { email: "admin@x.io", password: "admin password!", grants: [{ role: "admin", environmentId: null }] });
       session.current = { user: { id: admin.id, sessionVersion: 0 } };
     });
-    afterAll(async () => {
-      const { getRuntime } = await import("@/lib/runtime");
-      await (await getRuntime()).db.close();
-      await rm(dir, { recursive: true, force: true });
-    });
+    afterAll(() => closeEmbeddedRuntime(dir));
 
     it("are refused on the server with a field error, and nothing is stored", async () => {
       const { createRegistryAction } = await import("@/app/(app)/settings/registries/actions");

@@ -3,12 +3,13 @@
  * audited either way. Runs the real action against a real database and the Harbor simulator; only
  * Next's request scope and next-auth's cookie decoding are replaced.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHarborSim, type HarborSim } from "../sim/harbor/server";
 import { freePort } from "../harness/free-port";
+import { closeEmbeddedRuntime } from "../support/embedded-runtime";
 
 const session = vi.hoisted(() => ({ current: null as null | { user: { id: string; sessionVersion: number } } }));
 vi.mock("next-auth", () => ({ getServerSession: vi.fn(async () => session.current) }));
@@ -51,10 +52,8 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  const { getRuntime } = await import("@/lib/runtime");
-  await (await getRuntime()).db.close();
+  await closeEmbeddedRuntime(dir);
   await sim?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe("triggerReplicationAction", () => {

@@ -18,9 +18,9 @@ export async function openEmbeddedRuntime(prefix: string, env: Record<string, st
   return { dir, prisma: await getPrisma() };
 }
 
-/** Closes what openEmbeddedRuntime opened and removes its directory. */
-export async function closeEmbeddedRuntime(dir: string): Promise<void> {
+/** Closes what openEmbeddedRuntime opened and removes its directory (none when opening failed before it was made). */
+export async function closeEmbeddedRuntime(dir: string | undefined): Promise<void> {
   const { getRuntime } = await import("@/lib/runtime");
   await (await getRuntime()).db.close();
-  await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 }
