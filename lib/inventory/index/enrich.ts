@@ -12,6 +12,7 @@
  * Labels come from whoever built the image, so they are treated as hostile: strings only, capped in
  * number and length, control characters removed.
  */
+import { LRUCache } from "lru-cache";
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import { describeRegistryError, mapConcurrent, MediaType, RegistryError, scanSource, type RegistryProvider } from "@/lib/registry";
 import { planIndexes } from "./index-children";
@@ -102,8 +103,7 @@ async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: 
     ...indexes.copies.map((copy) => ({ digests: copy.digests, content: { created: copy.created, labels: sanitizeLabels(copy.labels) } })),
     ...(indexes.empty.length ? [{ digests: indexes.empty, content: { created: null, labels: {} } }] : []),
   ];
-  await storeConfigContents(prisma, settled);
-  report.manifestsEnriched += settled.reduce((n, e) => n + e.digests.length, 0);
+  report.manifestsEnriched += await storeConfigContents(prisma, settled);
   await configs.settle(indexes.byConfig);
 }
 
@@ -117,12 +117,7 @@ const CONFIGS_REMEMBERED = 256;
  * spans 20 pages) and writes what it read CONFIGS_PER_WRITE configs at a time, one write after another.
  */
 function createConfigReader(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, report: EnrichReport) {
-  const remembered = new Map<string, ConfigContent>();
-  const remember = (config: string, content: ConfigContent) => {
-    remembered.delete(config);
-    remembered.set(config, content);
-    if (remembered.size > CONFIGS_REMEMBERED) remembered.delete(remembered.keys().next().value!);
-  };
+  const remembered = new LRUCache<string, ConfigContent>({ max: CONFIGS_REMEMBERED });
   const read = async (config: string, repository: string): Promise<ConfigContent | null> => {
     const known = remembered.get(config);
     if (known) return known;
@@ -139,7 +134,7 @@ function createConfigReader(prisma: PrismaClient, target: EnrichTarget, limiter:
       }
       content = { created: null, labels: {} };
     }
-    remember(config, content);
+    remembered.set(config, content);
     return content;
   };
   return {
@@ -150,8 +145,7 @@ function createConfigReader(prisma: PrismaClient, target: EnrichTarget, limiter:
         const batch = done;
         done = [];
         writing = writing.then(async () => {
-          await storeConfigContents(prisma, batch);
-          report.manifestsEnriched += batch.reduce((n, e) => n + e.digests.length, 0);
+          report.manifestsEnriched += await storeConfigContents(prisma, batch);
         });
         return writing;
       };
@@ -175,14 +169,17 @@ const CONFIGS_PER_WRITE = 200;
  * rather than 1,000, which took longer than reading the configs. A statement carries at most
  * MANIFESTS_PER_STATEMENT manifests: one config shared by 100,000 images in a single statement took
  * the sync from 210 MiB to 520 MiB of RSS (the parameters are copied several times on their way to
- * the database, and Prisma keeps its last 100 debug messages, parameters included).
+ * the database, and Prisma keeps its last 100 debug messages, parameters included). Returns how many
+ * manifests it wrote.
  */
-async function storeConfigContents(prisma: PrismaClient, entries: readonly { digests: readonly string[]; content: ConfigContent }[]): Promise<void> {
+async function storeConfigContents(prisma: PrismaClient, entries: readonly { digests: readonly string[]; content: ConfigContent }[]): Promise<number> {
+  let stored = 0;
   let m = { digests: [] as string[], created: [] as (number | null)[], labels: [] as string[] };
   let l = { digests: [] as string[], keys: [] as string[], values: [] as string[] };
   const flush = async () => {
     if (!m.digests.length) return;
     const [manifests, labels] = [m, l];
+    stored += manifests.digests.length;
     m = { digests: [], created: [], labels: [] };
     l = { digests: [], keys: [], values: [] };
     await prisma.$transaction([
@@ -216,6 +213,7 @@ async function storeConfigContents(prisma: PrismaClient, entries: readonly { dig
     }
   }
   await flush();
+  return stored;
 }
 
 /** at most MAX_LABELS label rows each, so a statement's parameters stay a few MiB at most */
