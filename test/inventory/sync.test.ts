@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestLocations, tagHistory } from "@/lib/inventory/index/reads";
 import { syncEnvironment } from "@/lib/inventory/index/sync";
 import { acquireSyncLease } from "@/lib/inventory/index/lease";
+import { applyObservation } from "@/lib/inventory/index/snapshot";
 import { createOciProvider, type OciProvider } from "@/lib/registry/oci/provider";
 import { startFaultProxy, type FaultProxy } from "../harness/fault-proxy";
 import { buildImage, buildIndex } from "../harness/image-builder";
@@ -140,6 +141,60 @@ describe.each(dbKinds)("inventory index sync on %s", (kind) => {
     expect(await db.prisma.inventoryTagEvent.count()).toBe(events);
     expect((await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "dev" } })).staleSince).toBeInstanceOf(Date);
     proxy.reset();
+  });
+
+  it("an incremental sync leaves held tags it did not read alone: not confirmed, and not moved back over an event that landed meanwhile", async () => {
+    const s1 = buildImage({ layerSize: 64, labels: { "org.example.rev": "s1" } });
+    const s2 = buildImage({ layerSize: 64, labels: { "org.example.rev": "s2" } });
+    const s3 = buildImage({ layerSize: 64, labels: { "org.example.rev": "s3" } });
+    await pushImage(seeder, "dev/svc", s1, "a");
+    await pushImage(seeder, "dev/svc", s1, "b");
+    await syncEnvironment(db.prisma, target(), { mode: "full" });
+    const seenB = (await db.prisma.inventoryTag.findFirstOrThrow({ where: { repository: "dev/svc", tag: "b" } })).seenAt;
+
+    // the registry moves `a` and gains `c`; the event for `a` is applied while the sync waits for the tag list
+    await pushImage(seeder, "dev/svc", s2, "a");
+    await pushImage(seeder, "dev/svc", s3, "c");
+    proxy.reset();
+    proxy.addRule({ method: "GET", path: "/v2/dev/svc/tags/list", action: { kind: "delay", ms: 1500 } });
+    const sync = syncEnvironment(db.prisma, target(), { mode: "incremental" });
+    await new Promise((r) => setTimeout(r, 500));
+    await applyObservation(db.prisma, { environment: "dev", repository: "dev/svc", tags: new Map([["a", s2.manifest.digest]]), coverage: "partial" }, { source: "event" });
+    const report = await sync;
+
+    expect(report).toMatchObject({ errors: [], manifestsFetched: 1, changes: { created: 1, moved: 0, deleted: 0 } });
+    const svc = await db.prisma.inventoryTag.findMany({ where: { repository: "dev/svc" }, orderBy: { tag: "asc" } });
+    expect(svc.map((t) => `${t.tag}=${short(t.digest)}`)).toEqual([`a=${short(s2.manifest.digest)}`, `b=${short(s1.manifest.digest)}`, `c=${short(s3.manifest.digest)}`]);
+    expect(svc.find((t) => t.tag === "b")!.seenAt).toEqual(seenB); // listed, but its digest was not read
+    const history = await tagHistory(db.prisma, "all", { environment: "dev", repository: "dev/svc", tag: "a" });
+    expect(history.map((e) => `${e.kind}:${e.source}`)).toEqual(["moved:event", "created:full_sync"]);
+    // the new image's config was read once, while the tags were being listed, and its labels are indexed
+    expect(proxy.requestsTo(/\/blobs\//, "GET").map((r) => r.path)).toEqual([`/v2/dev/svc/blobs/${s3.config.digest}`]);
+    const c = await db.prisma.inventoryManifest.findUniqueOrThrow({ where: { digest: s3.manifest.digest } });
+    expect(c.labels).toEqual({ "org.example.rev": "s3" });
+    proxy.reset();
+  });
+
+  it("a catalog failing on a later page keeps what the earlier pages' repositories showed, and concludes no repository gone", async () => {
+    // the index holds a repository the registry lacks: a complete catalog would conclude it deleted
+    await applyObservation(db.prisma, { environment: "dev", repository: "dev/ghost", tags: new Map([["1", v1.manifest.digest]]), coverage: "complete" }, { source: "event" });
+    const pushed = buildImage({ layerSize: 64 });
+    await pushImage(seeder, "dev/svc", pushed, "d");
+    proxy.reset();
+    proxy.addRule({ method: "GET", path: /^\/v2\/_catalog\?.*last=zzz/, action: { kind: "status", status: 500 } });
+    proxy.addRule({ method: "GET", path: "/v2/_catalog", action: { kind: "set-headers", headers: () => ({ link: '</v2/_catalog?last=zzz&n=1000>; rel="next"' }) } });
+    await expect(syncEnvironment(db.prisma, target(), { mode: "incremental" })).rejects.toThrow(/500/);
+    expect(proxy.requestsTo(/^\/v2\/_catalog\?.*last=zzz/).length).toBeGreaterThan(0); // the second page was asked (and retried)
+
+    expect(await rows()).toContain(`dev/svc:d=${short(pushed.manifest.digest)}`); // first page: read and applied
+    expect(await rows()).toContain(`dev/ghost:1=${short(v1.manifest.digest)}`); // not concluded gone
+    const state = await db.prisma.inventorySyncState.findUniqueOrThrow({ where: { environment: "dev" } });
+    expect(state.staleSince).toBeInstanceOf(Date);
+    expect(state.error).toMatch(/500/);
+
+    proxy.reset();
+    expect((await syncEnvironment(db.prisma, target(), { mode: "incremental" })).changes).toMatchObject({ deleted: 1 });
+    expect(await rows()).not.toContain(`dev/ghost:1=${short(v1.manifest.digest)}`);
   });
 
   it("runs at most one sync per environment: a held lease makes another sync a no-op until it expires", async () => {

@@ -26,6 +26,13 @@ export interface RepositoryObservation {
    * "partial": only these tags were observed; nothing else is concluded (an event about one tag).
    */
   coverage: "complete" | "partial";
+  /**
+   * Tags a complete list named whose digest was not read (an incremental sync of a plain registry
+   * takes a held tag as indexed): not deleted, and not written either. Neither confirmed (seenAt says
+   * when a digest was last read) nor compared: the index may have moved on since the sync read it
+   * (a registry event), and the sync's older copy must not move the tag back.
+   */
+  unread?: ReadonlySet<string>;
   /** tags observed as deleted (events); only with partial coverage */
   deleted?: readonly string[];
   /** tag → the registry's own push time (ISO), for registries whose API reports one */
@@ -131,7 +138,7 @@ async function applyInTransaction(tx: Db, environment: string, observations: rea
         changes[i]!.moved++;
       } else push(confirmed, obs.repository, tag);
     }
-    const goneTags = obs.coverage === "complete" ? [...held.keys()].filter((t) => !obs.tags.has(t)) : (obs.deleted ?? []).filter((t) => held.has(t) && !obs.tags.has(t));
+    const goneTags = obs.coverage === "complete" ? [...held.keys()].filter((t) => !obs.tags.has(t) && !obs.unread?.has(t)) : (obs.deleted ?? []).filter((t) => held.has(t) && !obs.tags.has(t));
     for (const tag of goneTags) push(gone, obs.repository, tag, held.get(tag)!);
     changes[i]!.deleted += goneTags.length;
   });

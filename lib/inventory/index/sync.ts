@@ -3,9 +3,11 @@
  *
  * full:        catalog → every tag list → GET each tag the index does not hold (digest and manifest in
  *              one request), HEAD each tag it holds (has it moved?), GET a moved-to digest never seen.
- * incremental: catalog → every tag list → GET only tags the index does not hold. A tag that moved
- *              without its list changing is caught by registry events or the next full sync: a plain
- *              OCI registry offers no cheaper way to see it.
+ * incremental: catalog → every tag list → GET only tags the index does not hold; a held tag is taken
+ *              as indexed (RepositoryObservation.unread), neither confirmed nor rewritten. A tag that
+ *              moved without its list changing is caught by registry events or the next full sync: a
+ *              plain OCI registry offers no cheaper way to see it.
+ * Repositories are read as the catalog's pages arrive, not after its last page.
  * Manifests are immutable by digest, so a digest already indexed is never fetched again.
  *
  * A registry with its own listing of tags and digests (TagDigestSource: Harbor, ECR, Docker Hub) is
@@ -20,7 +22,7 @@
  * it did not re-read); the sync then ends "stale" with the registry's error.
  */
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { collectPages, createLimiter, describeRegistryError, isReferrersTag, mapConcurrent, RegistryError, tagDigestSource, type Page, type RegistryProvider } from "@/lib/registry";
+import { collectPages, createLimiter, describeRegistryError, isReferrersTag, RegistryError, tagDigestSource, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { advanceChangeCursor, changeCursor } from "./change-cursor";
 import { enrichIndex, type EnrichReport } from "./enrich";
@@ -29,6 +31,7 @@ import { manifestRow, insertManifests, unindexedDigests, type ManifestRow } from
 import { readRepositoryByApi } from "./read-by-api";
 import type { RepositoryRead } from "./repository-read";
 import { applyObservation, applyObservations, observeRepositoryGone, pruneRepositoryNames, type AppliedChanges, type TagEventSource } from "./snapshot";
+import { analyzeAfterSync } from "./planner-statistics";
 import { createWriteQueue } from "./write-queue";
 
 export type SyncMode = "full" | "incremental";
@@ -105,13 +108,10 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const concurrency = options.concurrency ?? 8;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
 
-  // A failing catalog fails the whole sync before anything is written.
-  const repositories = (await readAll((cursor) => provider.listRepositories({ pageSize: 1000, cursor }), maxPages)).filter((r) => inNamespace(r, target.namespace));
-  report.repositories = repositories.length;
-
-  // What the index holds, read once for the whole environment rather than once per repository.
-  const { heldByRepo, pullsByRepo } = await heldTagsByRepository(prisma, environment);
-  const indexedRepos = new Set(heldByRepo.keys());
+  // What the index holds, read once for the whole environment rather than once per repository, while
+  // the catalog's first page is on its way.
+  const held = heldTagsByRepository(prisma, environment);
+  held.catch(() => undefined); // a failing catalog is the error to report; this read is awaited below
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
   const writer = createIndexWriter(prisma, { source, report, digestRepo });
@@ -120,34 +120,60 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const since = options.mode === "incremental" ? await changeCursor(prisma, environment) : undefined;
   let latestChange: number | undefined;
   const changedAt = (at: number) => void (latestChange = Math.max(latestChange ?? 0, at));
+  let index: Awaited<typeof held> | undefined;
 
+  // Each catalog page's repositories are read as soon as the page arrives: the catalog pages follow
+  // one another, and on an incremental sync waiting for all of them was a sixth of its time. A catalog
+  // that fails part-way has then applied complete tag lists of the repositories before the failure,
+  // each a true observation; what it cannot do is conclude that a repository is gone (below), which
+  // takes the whole catalog.
   // More repositories in flight than requests: a repository waiting for its tag list or its writer
   // slot does not leave the registry idle; the shared limiter still caps requests at `concurrency`.
+  const repositories = new Set<string>();
+  const reads = createRepositoryReads(concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
+    index ??= await held;
+    try {
+      const read = await readRepository(target, repository, index.heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, since, changedAt, referred, heldPulls: index.pullsByRepo.get(repository) });
+      // nothing to write: the index already says exactly this (incremental, unchanged tag list)
+      if (read) await writer.add(read);
+    } catch (err) {
+      report.errors.push({ repository, message: describeRegistryError(err).message });
+    }
+    index.heldByRepo.delete(repository); // read: its held tags are not needed again, so memory shrinks as the sync goes
+    index.pullsByRepo.delete(repository);
+    lease.check();
+  });
   try {
-    await mapConcurrent(repositories, concurrency * REPOSITORIES_PER_REQUEST_SLOT, async (repository) => {
-      try {
-        const read = await readRepository(target, repository, heldByRepo.get(repository) ?? new Map(), { mode: options.mode, limiter, maxPages, since, changedAt, referred, heldPulls: pullsByRepo.get(repository) });
-        // nothing to write: the index already says exactly this (incremental, unchanged tag list)
-        if (read) await writer.add(read);
-      } catch (err) {
-        report.errors.push({ repository, message: describeRegistryError(err).message });
-      }
-      heldByRepo.delete(repository); // read: its held tags are not needed again, so memory shrinks as the sync goes
-      pullsByRepo.delete(repository);
-      lease.check();
-    });
+    await readAll(
+      (cursor) => provider.listRepositories({ pageSize: 1000, cursor }),
+      maxPages,
+      (page) => {
+        for (const repository of page) {
+          // a registry that lists a repository twice (a page repeated) gets it read once
+          if (!inNamespace(repository, target.namespace) || repositories.has(repository)) continue;
+          repositories.add(repository);
+          reads.add(repository);
+        }
+      },
+    ).catch(reads.fail);
+    await reads.settled();
   } finally {
-    // a sync that stops (lease lost) still ends with nothing of it writing in the background
+    // a sync that stops (catalog failed, lease lost) still ends with nothing of it writing in the background
     await writer.drain();
   }
+  report.repositories = repositories.size;
+  index ??= await held;
+  const indexedRepos = index.indexedRepositories;
 
-  const listed = new Set(repositories);
   for (const repository of indexedRepos) {
-    if (!listed.has(repository)) add(report.changes, await observeRepositoryGone(prisma, environment, repository, { source }));
+    if (!repositories.has(repository)) add(report.changes, await observeRepositoryGone(prisma, environment, repository, { source }));
   }
 
   // names of repositories that lost their last tag leave the search (a trigger only ever adds them)
   if (report.changes.deleted) await pruneRepositoryNames(prisma);
+  // before the enrichment's queries over what was just written
+  const changed = report.changes.created + report.changes.moved + report.changes.deleted + report.changes.reappeared;
+  await analyzeAfterSync(prisma, changed + report.manifestsFetched, index.rows);
   await indexManifests(prisma, provider, digestRepo, limiter, report);
   report.content = await enrichIndex(prisma, target, limiter, { referred });
   // only a sync that read everything it meant to may move the cursor past what it saw
@@ -183,13 +209,14 @@ async function readRepository(
   // (seenAt stays: no digest was confirmed).
   if (o.mode === "incremental" && tags.length === held.size && tags.every((t) => held.has(t))) return null;
   const observed = new Map<string, string>();
+  const unread = new Set<string>();
   const manifests: ManifestRow[] = [];
   let headRequests = 0;
   let manifestGets = 0;
   await Promise.all(
     tags.map(async (tag) => {
       const known = held.get(tag);
-      if (known && o.mode === "incremental") return void observed.set(tag, known);
+      if (known && o.mode === "incremental") return void unread.add(tag);
       if (known) {
         headRequests++;
         const head = await o.limiter(() => provider.headManifest(repository, tag));
@@ -204,8 +231,8 @@ async function readRepository(
     }),
   );
   // A tag that vanished between the list and its read makes the list unreliable for deletions.
-  const coverage = observed.size === tags.length ? "complete" : "partial";
-  return { observation: { environment, repository, tags: observed, coverage }, manifests, headRequests, manifestGets };
+  const coverage = observed.size + unread.size === tags.length ? "complete" : "partial";
+  return { observation: { environment, repository, tags: observed, coverage, ...(unread.size ? { unread } : {}) }, manifests, headRequests, manifestGets };
 }
 
 /**
@@ -214,7 +241,10 @@ async function readRepository(
  * Digests observed without their manifest (HEADs, incremental reads) that the index has never seen
  * are collected for indexManifests.
  */
-function createIndexWriter(prisma: PrismaClient, o: { source: TagEventSource; report: Pick<SyncReport, "tags" | "headRequests" | "manifestsFetched" | "changes" | "errors">; digestRepo: Map<string, string> }) {
+function createIndexWriter(
+  prisma: PrismaClient,
+  o: { source: TagEventSource; report: Pick<SyncReport, "tags" | "headRequests" | "manifestsFetched" | "changes" | "errors">; digestRepo: Map<string, string> },
+) {
   const writeBatch = async (batch: RepositoryRead[]) => {
     const manifests = new Map(batch.flatMap((r) => r.manifests).map((m) => [m.digest, m]));
     const fetched = new Set(manifests.keys());
@@ -224,7 +254,7 @@ function createIndexWriter(prisma: PrismaClient, o: { source: TagEventSource; re
     for (const r of batch) for (const digest of r.observation.tags.values()) if (!fetched.has(digest) && !others.has(digest)) others.set(digest, r.observation.repository);
     for (const digest of await unindexedDigests(prisma, [...others.keys()])) if (!o.digestRepo.has(digest)) o.digestRepo.set(digest, others.get(digest)!);
     batch.forEach((r, i) => {
-      o.report.tags += r.observation.tags.size;
+      o.report.tags += r.observation.tags.size + (r.observation.unread?.size ?? 0);
       o.report.headRequests += r.headRequests;
       o.report.manifestsFetched += r.manifestGets;
       add(o.report.changes, changes[i]!);
@@ -332,7 +362,7 @@ export async function rereadTags(prisma: PrismaClient, target: SyncTarget, repos
 }
 
 /** tag → digest per repository, and tag → pull time (epoch ms) for the tags that have one */
-async function heldTagsByRepository(prisma: PrismaClient, environment: string, repository?: string): Promise<{ heldByRepo: Map<string, Map<string, string>>; pullsByRepo: Map<string, Map<string, number>> }> {
+async function heldTagsByRepository(prisma: PrismaClient, environment: string, repository?: string): Promise<{ heldByRepo: Map<string, Map<string, string>>; pullsByRepo: Map<string, Map<string, number>>; indexedRepositories: ReadonlySet<string>; rows: number }> {
   const rows = await prisma.inventoryTag.findMany({ where: { environment, ...(repository ? { repository } : {}) }, select: { repository: true, tag: true, digest: true, pulledAt: true } });
   const heldByRepo = new Map<string, Map<string, string>>();
   const pullsByRepo = new Map<string, Map<string, number>>();
@@ -345,7 +375,36 @@ async function heldTagsByRepository(prisma: PrismaClient, environment: string, r
     if (!pulls) pullsByRepo.set(r.repository, (pulls = new Map()));
     pulls.set(r.tag, r.pulledAt.getTime());
   }
-  return { heldByRepo, pullsByRepo };
+  return { heldByRepo, pullsByRepo, indexedRepositories: new Set(heldByRepo.keys()), rows: rows.length };
+}
+
+/**
+ * Reads repositories as they are added, at most `limit` at once (mapConcurrent, for a list that
+ * arrives page by page). The first failure, of a read or of what feeds it (`fail`), starts no further
+ * read; `settled` waits for the reads in flight and then rejects with that failure.
+ */
+function createRepositoryReads(limit: number, read: (repository: string) => Promise<void>) {
+  const slots = createLimiter(limit);
+  const running: Promise<void>[] = [];
+  let failed = false;
+  let failure: unknown;
+  const fail = (err: unknown) => {
+    if (failed) return;
+    failed = true;
+    failure = err;
+  };
+  return {
+    /** throws once a read has failed, so whatever feeds the reads (the catalog's pages) stops too */
+    add(repository: string) {
+      if (failed) throw failure;
+      running.push(slots(() => (failed ? Promise.resolve() : read(repository))).catch(fail));
+    },
+    fail,
+    async settled(): Promise<void> {
+      await Promise.all(running);
+      if (failed) throw failure;
+    },
+  };
 }
 
 /**
@@ -353,8 +412,9 @@ async function heldTagsByRepository(prisma: PrismaClient, environment: string, r
  * must see the complete list or nothing, since what is missing from it is taken as deleted: any
  * truncation (page limit, repeated cursor, deadline, a provider's own cap) fails the read.
  */
-async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPages: number): Promise<string[]> {
-  const listing = await collectPages(page, { maxPages, maxItems: Number.MAX_SAFE_INTEGER, deadlineMs: LISTING_DEADLINE_MS });
+async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPages: number, onPage?: (items: readonly string[]) => void): Promise<string[]> {
+  const read = onPage ? (cursor?: string) => page(cursor).then((p) => (onPage(p.items), p)) : page;
+  const listing = await collectPages(read, { maxPages, maxItems: Number.MAX_SAFE_INTEGER, deadlineMs: LISTING_DEADLINE_MS });
   if (listing.truncated) throw new Error(`${listing.truncated.message.replace(/; showing the first \d+$/, "")}; the sync stopped without changing the index`);
   return listing.items;
 }
