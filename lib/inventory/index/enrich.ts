@@ -52,19 +52,21 @@ type Limiter = <R>(fn: () => Promise<R>) => Promise<R>;
 export interface EnrichScope {
   /** one repository (an event's re-read); the whole environment without */
   repository?: string;
+  /** configs the sync began reading while it listed tags (createConfigPrefetch) */
+  prefetched?: ConfigPrefetch;
   /** digests whose repository lists a referrers tag (the sync saw `sha256-<hex>`) → that repository */
   referred?: ReadonlyMap<string, string>;
 }
 
 export async function enrichIndex(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, scope: EnrichScope = {}): Promise<EnrichReport> {
   const report: EnrichReport = { configsRead: 0, indexChildrenFetched: 0, manifestsEnriched: 0, referrers: 0, scansStored: 0, errors: [] };
-  await readConfigs(prisma, target, limiter, scope.repository, report);
+  await readConfigs(prisma, target, limiter, scope, report);
   report.referrers = await recordIndexedReferrers(prisma, target.environment, scope.repository);
   await readMissingScans(prisma, target, limiter, scope, report);
   return report;
 }
 
-async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, repository: string | undefined, report: EnrichReport): Promise<void> {
+async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, { repository, prefetched }: EnrichScope, report: EnrichReport): Promise<void> {
   // an artifact has no image config to read (manifests indexed before configDigest was recorded
   // neither: reading theirs would mean fetching the manifest again); an index is planIndexes' to settle
   report.manifestsEnriched += (
@@ -74,7 +76,7 @@ async function readConfigs(prisma: PrismaClient, target: EnrichTarget, limiter: 
     })
   ).count;
   const inRepo = repository === undefined ? Prisma.sql`TRUE` : Prisma.sql`t."repository" = ${repository}`;
-  const configs = createConfigReader(prisma, target, limiter, report);
+  const configs = createConfigReader(prisma, target, limiter, report, prefetched);
   // each pending image tagged in this environment, with one repository to read its config from, a
   // page at a time: 100,000 pending rows at once were a third of a full sync's peak memory
   for (let after = ""; ; ) {
@@ -116,17 +118,18 @@ const CONFIGS_REMEMBERED = 256;
  * Reads each group's config (once per sync while remembered: a config shared by 100,000 images
  * spans 20 pages) and writes what it read CONFIGS_PER_WRITE configs at a time, one write after another.
  */
-function createConfigReader(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, report: EnrichReport) {
+function createConfigReader(prisma: PrismaClient, target: EnrichTarget, limiter: Limiter, report: EnrichReport, prefetched?: ConfigPrefetch) {
   const remembered = new LRUCache<string, ConfigContent>({ max: CONFIGS_REMEMBERED });
   const read = async (config: string, repository: string): Promise<ConfigContent | null> => {
     const known = remembered.get(config);
     if (known) return known;
+    const outcome = await (prefetched?.take(config) ?? startConfigRead(target, limiter, config, repository));
     let content: ConfigContent;
-    try {
-      const bytes = await limiter(() => target.provider.getBlob(repository, config, MAX_CONFIG_BYTES));
+    if ("content" in outcome) {
       report.configsRead++;
-      content = configContent(bytes);
-    } catch (err) {
+      content = outcome.content;
+    } else {
+      const err = outcome.error;
       // a missing config will not appear later; anything else may pass, so it is tried at the next sync
       if (!(err instanceof RegistryError && err.kind === "not_found")) {
         report.errors.push(`config ${config} of ${repository}: ${describeRegistryError(err).message}`);
@@ -156,6 +159,55 @@ function createConfigReader(prisma: PrismaClient, target: EnrichTarget, limiter:
         if (done.length >= CONFIGS_PER_WRITE) await flush();
       });
       await flush();
+    },
+  };
+}
+
+type ConfigRead = Promise<{ content: ConfigContent } | { error: unknown }>;
+
+function startConfigRead(target: EnrichTarget, limiter: Limiter, config: string, repository: string): ConfigRead {
+  return limiter(() => target.provider.getBlob(repository, config, MAX_CONFIG_BYTES)).then(
+    (bytes) => ({ content: configContent(bytes) }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/** configs a sync reads ahead, and the label text they may hold between them (labels are the builder's, so bounded) */
+const CONFIGS_PREFETCHED = 2000;
+const PREFETCHED_LABEL_CHARS = 8 * 1024 * 1024;
+
+export type ConfigPrefetch = ReturnType<typeof createConfigPrefetch>;
+
+/**
+ * Reads configs of manifests new to the index while the sync is still listing tags, through the
+ * sync's own request limiter: an incremental sync's new images then have their configs by the time
+ * the enrichment asks, instead of the enrichment starting them all after the last tag list (1,000
+ * configs were a fifth of an incremental sync at 100,000 tags). Bounded in number and in the label
+ * text held; past either bound the enrichment reads the rest as before.
+ */
+export function createConfigPrefetch(target: EnrichTarget, limiter: Limiter) {
+  const started = new Map<string, ConfigRead>();
+  let begun = 0;
+  let labelChars = 0;
+  return {
+    start(config: string, repository: string): void {
+      if (started.has(config) || begun >= CONFIGS_PREFETCHED || labelChars >= PREFETCHED_LABEL_CHARS) return;
+      begun++;
+      started.set(
+        config,
+        startConfigRead(target, limiter, config, repository).then((r) => {
+          if ("content" in r) for (const [k, v] of Object.entries(r.content.labels)) labelChars += k.length + v.length;
+          // over the bound: not kept; the enrichment reads this one again when it gets to it
+          if (labelChars > PREFETCHED_LABEL_CHARS) started.delete(config);
+          return r;
+        }),
+      );
+    },
+    /** the read begun for `config`, handed over once */
+    take(config: string): ConfigRead | undefined {
+      const read = started.get(config);
+      started.delete(config);
+      return read;
     },
   };
 }

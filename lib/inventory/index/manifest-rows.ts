@@ -42,13 +42,17 @@ function nonImageConfigType(configType: string): string | null {
   return /image\.config|container\.image/.test(configType) ? null : configType;
 }
 
-/** One statement for any number of manifests; a digest already indexed is left as it is (immutable). */
-export async function insertManifests(db: Db, rows: readonly ManifestRow[]): Promise<void> {
-  if (!rows.length) return;
-  await db.$executeRawUnsafe(
+/**
+ * One statement for any number of manifests; a digest already indexed is left as it is (immutable).
+ * Returns the digests it inserted: those are the ones new to the index.
+ */
+export async function insertManifests(db: Db, rows: readonly ManifestRow[]): Promise<string[]> {
+  if (!rows.length) return [];
+  const inserted = await db.$queryRawUnsafe<{ digest: string }[]>(
     `INSERT INTO "InventoryManifest" ("digest", "mediaType", "size", "platforms", "artifactType", "subject", "configDigest", "blobs")
      SELECT m.d, m.t, m.s::bigint, m.p::jsonb, m.a, m.subj, m.c, m.b::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS m(d, t, s, p, a, subj, c, b)
-     ON CONFLICT ("digest") DO NOTHING`,
+     ON CONFLICT ("digest") DO NOTHING
+     RETURNING "digest"`,
     rows.map((r) => r.digest),
     rows.map((r) => r.mediaType),
     rows.map((r) => r.size.toString()),
@@ -58,6 +62,7 @@ export async function insertManifests(db: Db, rows: readonly ManifestRow[]): Pro
     rows.map((r) => r.configDigest),
     rows.map((r) => (r.blobs ? JSON.stringify(r.blobs) : null)),
   );
+  return inserted.map((r) => r.digest);
 }
 
 /** Those of `digests` the index has no manifest for. */

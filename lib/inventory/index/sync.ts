@@ -7,7 +7,8 @@
  *              as indexed (RepositoryObservation.unread), neither confirmed nor rewritten. A tag that
  *              moved without its list changing is caught by registry events or the next full sync: a
  *              plain OCI registry offers no cheaper way to see it.
- * Repositories are read as the catalog's pages arrive, not after its last page.
+ * Repositories are read as the catalog's pages arrive, and a new image's config is read as soon as its
+ * manifest is written (enrich.ts createConfigPrefetch), so neither waits for the listing to end.
  * Manifests are immutable by digest, so a digest already indexed is never fetched again.
  *
  * A registry with its own listing of tags and digests (TagDigestSource: Harbor, ECR, Docker Hub) is
@@ -25,7 +26,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { collectPages, createLimiter, describeRegistryError, isReferrersTag, RegistryError, tagDigestSource, type Page, type RegistryProvider } from "@/lib/registry";
 import { inNamespace } from "@/lib/inventory/namespace";
 import { advanceChangeCursor, changeCursor } from "./change-cursor";
-import { enrichIndex, type EnrichReport } from "./enrich";
+import { createConfigPrefetch, enrichIndex, type ConfigPrefetch, type EnrichReport } from "./enrich";
 import { acquireSyncLease, finishSync, type SyncLease } from "./lease";
 import { manifestRow, insertManifests, unindexedDigests, type ManifestRow } from "./manifest-rows";
 import { readRepositoryByApi } from "./read-by-api";
@@ -114,7 +115,8 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   held.catch(() => undefined); // a failing catalog is the error to report; this read is awaited below
   const digestRepo = new Map<string, string>();
   const limiter = createLimiter(concurrency);
-  const writer = createIndexWriter(prisma, { source, report, digestRepo });
+  const prefetch = createConfigPrefetch(target, limiter);
+  const writer = createIndexWriter(prisma, { source, report, digestRepo, prefetch });
   const referred: Referred = new Map();
   // registries that list what changed (Harbor, ECR, Docker Hub): an incremental read starts at the cursor
   const since = options.mode === "incremental" ? await changeCursor(prisma, environment) : undefined;
@@ -175,7 +177,7 @@ async function runSync(prisma: PrismaClient, target: SyncTarget, options: SyncOp
   const changed = report.changes.created + report.changes.moved + report.changes.deleted + report.changes.reappeared;
   await analyzeAfterSync(prisma, changed + report.manifestsFetched, index.rows);
   await indexManifests(prisma, provider, digestRepo, limiter, report);
-  report.content = await enrichIndex(prisma, target, limiter, { referred });
+  report.content = await enrichIndex(prisma, target, limiter, { referred, prefetched: prefetch });
   // only a sync that read everything it meant to may move the cursor past what it saw
   if (!report.errors.length && latestChange !== undefined) await advanceChangeCursor(prisma, environment, new Date(latestChange));
   // every tag's pull time was read (or reported as never): retention may now take a null pull time as "never pulled"
@@ -243,12 +245,16 @@ async function readRepository(
  */
 function createIndexWriter(
   prisma: PrismaClient,
-  o: { source: TagEventSource; report: Pick<SyncReport, "tags" | "headRequests" | "manifestsFetched" | "changes" | "errors">; digestRepo: Map<string, string> },
+  o: { source: TagEventSource; report: Pick<SyncReport, "tags" | "headRequests" | "manifestsFetched" | "changes" | "errors">; digestRepo: Map<string, string>; prefetch?: ConfigPrefetch },
 ) {
   const writeBatch = async (batch: RepositoryRead[]) => {
-    const manifests = new Map(batch.flatMap((r) => r.manifests).map((m) => [m.digest, m]));
+    const manifests = new Map(batch.flatMap((r) => r.manifests.map((m) => [m.digest, { row: m, repository: r.observation.repository }] as const)));
     const fetched = new Set(manifests.keys());
-    await insertManifests(prisma, [...manifests.values()]);
+    for (const digest of await insertManifests(prisma, [...manifests.values()].map((m) => m.row))) {
+      // an image new to the index: the enrichment will want its config, so the read starts now
+      const { row, repository } = manifests.get(digest)!;
+      if (row.configDigest && !row.artifactType) o.prefetch?.start(row.configDigest, repository);
+    }
     const changes = await applyObservations(prisma, batch.map((r) => r.observation), { source: o.source });
     const others = new Map<string, string>();
     for (const r of batch) for (const digest of r.observation.tags.values()) if (!fetched.has(digest) && !others.has(digest)) others.set(digest, r.observation.repository);
