@@ -197,6 +197,13 @@ describe.each(dbKinds)("inventory index sync on %s", (kind) => {
     expect(await rows()).not.toContain(`dev/ghost:1=${short(v1.manifest.digest)}`);
   });
 
+  it("a catalog that pages past the sync's page limit fails it, saying nothing was taken as deleted", async () => {
+    proxy.reset();
+    proxy.addRule({ method: "GET", path: "/v2/_catalog", action: { kind: "set-headers", headers: () => ({ link: '</v2/_catalog?last=zzz&n=1000>; rel="next"' }) } });
+    await expect(syncEnvironment(db.prisma, target(), { mode: "incremental", maxPages: 1 })).rejects.toThrow(/the sync stopped and took nothing as deleted$/);
+    proxy.reset();
+  });
+
   it("runs at most one sync per environment: a held lease makes another sync a no-op until it expires", async () => {
     const lease = await acquireSyncLease(db.prisma, "dev", "other-replica");
     expect(lease).not.toBeNull();

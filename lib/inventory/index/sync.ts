@@ -415,13 +415,14 @@ function createRepositoryReads(limit: number, read: (repository: string) => Prom
 
 /**
  * A whole listing through the transport's bounded pager (lib/registry/transport/paging.ts). A sync
- * must see the complete list or nothing, since what is missing from it is taken as deleted: any
- * truncation (page limit, repeated cursor, deadline, a provider's own cap) fails the read.
+ * must see the complete list before it takes anything missing from it as deleted: any truncation
+ * (page limit, repeated cursor, deadline, a provider's own cap) fails the read. `onPage` sees each
+ * page as it arrives (the catalog's repositories are read, and applied, before its last page).
  */
 async function readAll(page: (cursor?: string) => Promise<Page<string>>, maxPages: number, onPage?: (items: readonly string[]) => void): Promise<string[]> {
   const read = onPage ? (cursor?: string) => page(cursor).then((p) => (onPage(p.items), p)) : page;
   const listing = await collectPages(read, { maxPages, maxItems: Number.MAX_SAFE_INTEGER, deadlineMs: LISTING_DEADLINE_MS });
-  if (listing.truncated) throw new Error(`${listing.truncated.message.replace(/; showing the first \d+$/, "")}; the sync stopped without changing the index`);
+  if (listing.truncated) throw new Error(`${listing.truncated.message.replace(/; showing the first \d+$/, "")}; the sync stopped and took nothing as deleted`);
   return listing.items;
 }
 
