@@ -71,12 +71,17 @@ interface DbRun {
   events: EventLatency;
 }
 
-async function namespaceRepositories(provider: RegistryProvider, namespace: string): Promise<string[]> {
+/** The namespace's repositories from the catalog; `onRepository` sees each as soon as its page arrives. */
+async function namespaceRepositories(provider: RegistryProvider, namespace: string, onRepository?: (repository: string) => void): Promise<string[]> {
   const repositories: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await provider.listRepositories({ pageSize: 1000, ...(cursor ? { cursor } : {}) });
-    repositories.push(...page.items.filter((r) => r.startsWith(`${namespace}/`)));
+    for (const repository of page.items) {
+      if (!repository.startsWith(`${namespace}/`)) continue;
+      repositories.push(repository);
+      onRepository?.(repository);
+    }
     cursor = page.next;
   } while (cursor);
   return repositories;
@@ -103,12 +108,7 @@ async function minimumRequests(provider: RegistryProvider, namespace: string, ad
       }),
     );
   };
-  let cursor: string | undefined;
-  do {
-    const page = await provider.listRepositories({ pageSize: 1000, ...(cursor ? { cursor } : {}) });
-    for (const repo of page.items) if (repo.startsWith(`${namespace}/`)) reads.push(readRepository(repo));
-    cursor = page.next;
-  } while (cursor);
+  await namespaceRepositories(provider, namespace, (repo) => reads.push(readRepository(repo)));
   await Promise.all(reads);
 }
 
